@@ -1,0 +1,12 @@
+# Compile settings shared by every target: warnings and optional sanitizers.
+add_library(kvonce_settings INTERFACE)
+target_compile_options(kvonce_settings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                                 -Wno-sign-conversion)
+if(KVONCE_WERROR)
+  target_compile_options(kvonce_settings INTERFACE -Werror)
+endif()
+if(KVONCE_SANITIZE)
+  target_compile_options(kvonce_settings INTERFACE -fsanitize=address,undefined
+                                                   -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(kvonce_settings INTERFACE -fsanitize=address,undefined)
+endif()

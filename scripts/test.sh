@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine and runs every test: the optimised build with warnings as errors,
+# then the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+#   scripts/test.sh            both runs
+#   scripts/test.sh --no-asan  the optimised run only (quicker, for local iteration)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+asan=1
+[ "${1:-}" = "--no-asan" ] && asan=0
+
+scripts/install-deps.sh
+scripts/install-test-deps.sh
+jobs=$(nproc)
+
+cmake --preset ci >/dev/null
+cmake --build --preset ci -j "$jobs"
+ctest --preset ci -j "$jobs"
+
+if [ "$asan" = 1 ]; then
+  cmake --preset asan >/dev/null
+  cmake --build --preset asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --preset asan -j "$jobs"
+fi

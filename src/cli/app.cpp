@@ -1,0 +1,68 @@
+#include "cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "kvonce/util/error.hpp"
+
+namespace kvonce::cli {
+namespace {
+
+constexpr const char* kExitCodes = R"(Exit codes:
+  0  success; the trace conforms
+  1  the trace violates the rules (or a report shows an invalid mode)
+  2  the payload holds no KvOnce events
+  3  usage error
+  4  unreadable, malformed or corrupt input
+  5  a size limit was exceeded
+  6  an output file could not be written
+  7  fetch or API failure (network, HTTP status)
+  8  credentials missing, rejected or expired
+  9  the payload's SHA-256 differs from the expected one
+  10 internal error (a bug))";
+
+int usage_exit(const CLI::App& app, const CLI::ParseError& e, std::ostream& out,
+               std::ostream& err) {
+  const int code = app.exit(e, out, err);
+  return code == static_cast<int>(CLI::ExitCodes::Success) ? 0
+                                                           : static_cast<int>(ExitCode::usage);
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"kvonce-trace: prove from its OpenTelemetry traces that a KvOnce service behaves "
+               "as its specification says.\nWithout a subcommand, `run` verifies the embedded "
+               "sample payload.",
+               "kvonce-trace"};
+  app.footer(kExitCodes);
+  app.set_version_flag("--version", std::string("kvonce-trace ") + KVONCE_VERSION);
+  app.require_subcommand(0, 1);
+  Console console{out, err};
+  add_prepare_command(app, console);
+  add_verify_command(app, console);
+  add_run_command(app, console);
+  try {
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      return usage_exit(app, e, out, err);
+    }
+    if (app.get_subcommands().empty()) {
+      const char* const run_argv[] = {argv[0], "run"};
+      return run(2, run_argv, out, err);
+    }
+    return console.exit_code;
+  } catch (const Error& e) {
+    err << "kvonce-trace: " << to_string(e.kind()) << ": " << e.what() << "\n";
+    return static_cast<int>(exit_code_for(e.kind()));
+  } catch (const std::bad_alloc&) {
+    err << "kvonce-trace: out of memory\n";
+    return static_cast<int>(ExitCode::limit);
+  } catch (const std::exception& e) {
+    err << "kvonce-trace: internal error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::internal);
+  }
+}
+
+}  // namespace kvonce::cli

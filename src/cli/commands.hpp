@@ -1,0 +1,29 @@
+// One registration function per subcommand; each binds options into its step's options struct
+// and sets the exit code when the subcommand runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+
+namespace kvonce::cli {
+
+struct Console {
+  std::ostream& out;
+  std::ostream& err;
+  int exit_code = 0;
+};
+
+void add_prepare_command(CLI::App& app, Console& console);
+void add_verify_command(CLI::App& app, Console& console);
+void add_run_command(CLI::App& app, Console& console);
+
+}  // namespace kvonce::cli
+
+namespace kvonce::steps {
+struct VerifyOutcome;
+}
+
+namespace kvonce::cli {
+// 0 conformant, 1 violations, 2 no events.
+int verdict_exit_code(const steps::VerifyOutcome& outcome);
+}  // namespace kvonce::cli

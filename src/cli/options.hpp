@@ -1,0 +1,18 @@
+// Options shared by several subcommands, with one spelling and one help text each.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "kvonce/io/byte_source.hpp"
+#include "kvonce/payload/load.hpp"
+#include "kvonce/rules/verify.hpp"
+#include "kvonce/steps/prepare.hpp"
+
+namespace kvonce::cli {
+
+void add_read_limits(CLI::App& cmd, io::ReadLimits& limits);
+void add_order(CLI::App& cmd, steps::Order& order);
+void add_format(CLI::App& cmd, payload::Format& format);
+void add_rules(CLI::App& cmd, rules::VerifyOptions& rules);
+
+}  // namespace kvonce::cli

@@ -1,0 +1,29 @@
+// `kvonce-trace prepare`: OTLP payloads -> NDJSON events.
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "kvonce/steps/prepare.hpp"
+
+namespace kvonce::cli {
+
+void add_prepare_command(CLI::App& app, Console& console) {
+  auto opts = std::make_shared<steps::PrepareOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "prepare", "Convert OTLP JSON trace payloads (plain, gzip, JSON Lines) to NDJSON events");
+  cmd->add_option("-i,--input", opts->inputs, "Payload file; repeat to merge; - for stdin")
+      ->required();
+  cmd->add_option("-o,--output", opts->output, "NDJSON output file; - for stdout")
+      ->capture_default_str();
+  cmd->add_option("--stats", opts->stats_path, "Also write the summary as JSON to this file");
+  add_format(*cmd, opts->format);
+  add_order(*cmd, opts->order);
+  add_read_limits(*cmd, opts->limits);
+  cmd->callback([opts, &console] {
+    const steps::PrepareResult result = steps::prepare(*opts);
+    console.err << steps::prepare_summary_text(result);
+    console.exit_code = 0;
+  });
+}
+
+}  // namespace kvonce::cli

@@ -1,0 +1,50 @@
+// EventStore keeps every event of a run compactly, so they can be ordered and replayed.
+//
+// Memory grows with the events kept, never with payload bytes: each event's text lives in large
+// shared blocks (no allocation per event) and the index entry is 48 bytes. Sorting moves only
+// index entries.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kvonce/event/event.hpp"
+
+namespace kvonce {
+
+class EventStore final : public EventSink {
+ public:
+  void on_event(const EventView& event) override { add(event); }
+  void add(const EventView& event);
+
+  std::size_t size() const { return index_.size(); }
+  bool empty() const { return index_.empty(); }
+  EventView operator[](std::size_t i) const;
+
+  // Stable sort by start time: events with equal times keep their input order.
+  void sort_by_time();
+  // Whether events are already in time order (then sorting is skipped).
+  bool is_time_ordered() const;
+
+  std::uint64_t text_bytes() const { return text_bytes_; }
+
+ private:
+  enum Field { kTrace, kActor, kType, kKey, kValue, kReason, kContext, kFields };
+  struct Entry {
+    std::uint64_t time_ns;
+    const char* text;                          // start of this event's text in a block
+    std::array<std::uint32_t, kFields> ends;   // end offset of each field within text
+    std::uint8_t present;                      // bit per optional field
+  };
+
+  char* allocate(std::size_t bytes);
+
+  std::vector<Entry> index_;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t block_used_ = 0, block_size_ = 0;
+  std::uint64_t text_bytes_ = 0;
+};
+
+}  // namespace kvonce

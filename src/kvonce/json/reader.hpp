@@ -1,0 +1,88 @@
+// A streaming pull reader for JSON text, the parser under both payload readers.
+//
+// Why not a DOM or nlohmann's SAX: payloads reach gigabytes, so the reader must hold one buffer,
+// not the document; it must report byte offsets and lines; and it must hand out strings without
+// allocating, because decoding attributes is the hot path. The caller drives it like a
+// recursive-descent parser (begin_object / next_member / string / skip ...). Values the caller
+// does not want are skipped without recursion, so hostile nesting cannot overflow the stack;
+// copy_value() recurses and is bounded by ReadLimits::max_depth.
+//
+// Any sequence of JSON texts is accepted (JSON Lines, or documents back to back with or without
+// whitespace): next_document() moves from one to the next. Strings must be valid UTF-8; a UTF-8
+// byte-order mark at the start of the input is ignored.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kvonce/io/byte_source.hpp"
+
+namespace kvonce::json {
+
+enum class Kind { object, array, string, number, boolean, null };
+
+class Reader {
+ public:
+  Reader(io::ByteSource& source, const io::ReadLimits& limits);
+  // Reads JSON text already in memory, without copying it; `text` must outlive the reader.
+  Reader(std::string_view text, const io::ReadLimits& limits);
+
+  // Skips whitespace between documents; false at the end of the input.
+  bool next_document();
+  // The kind of the next value (after whitespace); an error if no value starts there.
+  Kind peek();
+
+  void begin_object();
+  // Moves to the next member of the current object: true with its key (valid until the next
+  // call), false after consuming the closing brace.
+  bool next_member(std::string_view& key);
+  void begin_array();
+  // True when another element follows, false after consuming the closing bracket.
+  bool next_element();
+
+  // Scalars. A string view stays valid until the next call on the reader.
+  std::string_view string();
+  std::string_view number();  // the number's text, checked against the JSON grammar
+  bool boolean();
+  void null();
+
+  void skip();                          // skips any value, iteratively
+  void copy_value(std::string& out);    // appends the value as compact JSON text
+
+  // True when only spaces, tabs or CR stand between here and the next newline or end of input.
+  bool at_line_end();
+  std::uint64_t offset() const { return base_ + pos_; }  // byte offset of the next unread byte
+  std::uint64_t line();                                  // 1-based line of the next unread byte
+  const std::string& source_name() const { return source_ ? source_->name() : kMemoryName; }
+  [[noreturn]] void error(const std::string& what);
+
+ private:
+  bool fill(std::size_t need);  // makes `need` bytes available from pos_; false at end
+  char peek_char();             // after whitespace; '\0' at end of input
+  void expect(char c);
+  std::string_view literal_string();
+  void decode_escape(std::size_t& i, std::string& out);
+  void check_utf8(std::size_t& i);
+  void copy_value_at(std::string& out, std::size_t depth);
+
+  static inline const std::string kMemoryName = "<json text>";
+  io::ByteSource* source_ = nullptr;  // null when reading text in memory
+  io::ReadLimits limits_;
+  std::vector<char> storage_;
+  char* data_ = nullptr;
+  std::size_t pos_ = 0, end_ = 0, cap_ = 0;
+  std::uint64_t base_ = 0;       // stream offset of data_[0]
+  std::uint64_t lines_ = 0;      // newlines before data_[0]
+  bool eof_ = false;
+  std::vector<bool> first_;      // per open container: no element read yet
+  std::string scratch_;          // the current member name
+  std::string decoded_;          // a string value with escapes, decoded
+};
+
+// Parses a whole JSON text held in memory into compact text (used for strings that hold JSON).
+// Returns false when `text` is not exactly one JSON value.
+bool reformat_compact(std::string_view text, std::string& out, const io::ReadLimits& limits);
+
+}  // namespace kvonce::json

@@ -1,0 +1,119 @@
+#include "kvonce/ndjson/reader.hpp"
+
+#include "kvonce/json/reader.hpp"
+#include "kvonce/util/strings.hpp"
+#include "kvonce/util/time.hpp"
+
+namespace kvonce::ndjson {
+namespace {
+
+// One line's fields, reused across lines so buffers keep their capacity.
+struct LineFields {
+  std::string trace_id, timestamp, actor, type, key, value, reason, context;
+  bool has_timestamp = false, has_value = false, has_reason = false, has_context = false;
+
+  void clear() {
+    trace_id.clear();
+    actor.clear();
+    type.clear();
+    key.clear();
+    has_timestamp = has_value = has_reason = has_context = false;
+  }
+};
+
+// Strings are trimmed; numbers and booleans become their text; anything else is absent.
+void read_scalar(json::Reader& r, std::string& out) {
+  switch (r.peek()) {
+    case json::Kind::string: out.assign(trim(r.string())); return;
+    case json::Kind::number: out.assign(r.number()); return;
+    case json::Kind::boolean: out.assign(r.boolean() ? "true" : "false"); return;
+    default: r.skip(); out.clear();
+  }
+}
+
+void read_json(json::Reader& r, std::string& out, bool& has) {
+  out.clear();
+  r.copy_value(out);
+  has = true;
+}
+
+void read_line_object(json::Reader& r, LineFields& f) {
+  r.begin_object();
+  std::string_view m;
+  while (r.next_member(m)) {
+    if (m == "traceId") {
+      read_scalar(r, f.trace_id);
+    } else if (m == "timestamp") {
+      f.has_timestamp = r.peek() == json::Kind::string;
+      if (f.has_timestamp) {
+        f.timestamp.assign(r.string());
+      } else {
+        r.skip();
+      }
+    } else if (m == "actor") {
+      read_scalar(r, f.actor);
+    } else if (m == "type") {
+      read_scalar(r, f.type);
+    } else if (m == "key") {
+      read_scalar(r, f.key);
+    } else if (m == "value") {
+      read_json(r, f.value, f.has_value);
+    } else if (m == "reason") {
+      read_json(r, f.reason, f.has_reason);
+    } else if (m == "context") {
+      read_json(r, f.context, f.has_context);
+    } else {
+      r.skip();  // "event" repeats "type"; unknown fields are ignored
+    }
+  }
+}
+
+}  // namespace
+
+void read_events(io::ByteSource& source, const io::ReadLimits& limits, EventSink& sink,
+                 ReadStats& stats) {
+  json::Reader r(source, limits);
+  LineFields f;
+  std::string trace_fallback;
+  while (r.next_document()) {
+    const std::uint64_t line = r.line();
+    if (r.peek() != json::Kind::object) r.error("line " + std::to_string(line) + " is not a JSON object");
+    f.clear();
+    read_line_object(r, f);
+    if (!r.at_line_end() || r.line() != line) {
+      r.error("line " + std::to_string(line) + " must hold exactly one JSON object");
+    }
+    ++stats.records;
+    if (f.type.empty() && f.key.empty()) {
+      ++stats.not_kvonce;
+      continue;
+    }
+    if (f.type.empty() || f.key.empty()) {
+      ++(f.type.empty() ? stats.missing_type : stats.missing_key);
+      continue;
+    }
+    const auto time = f.has_timestamp ? parse_iso_nanos(trim(f.timestamp)) : std::nullopt;
+    if (!time) {
+      ++stats.bad_timestamp;
+      stats.warn(source.name() + ": line " + std::to_string(line) + ": timestamp " +
+                 (f.has_timestamp ? "\"" + f.timestamp.substr(0, 40) + "\" is not ISO 8601 UTC"
+                                  : "is missing") +
+                 "; event skipped");
+      continue;
+    }
+    EventView e;
+    e.time_ns = *time;
+    if (f.trace_id.empty()) trace_fallback = "ndjson-missing-traceid-l" + std::to_string(line);
+    e.trace_id = f.trace_id.empty() ? std::string_view(trace_fallback) : f.trace_id;
+    e.actor = f.actor.empty() ? std::string_view("unknown") : f.actor;
+    e.type = f.type;
+    e.key = f.key;
+    if (f.has_value) e.value = f.value;
+    if (f.has_reason) e.reason = f.reason;
+    if (f.has_context) e.context = f.context;
+    ++stats.events;
+    sink.on_event(e);
+  }
+}
+
+}  // namespace kvonce::ndjson

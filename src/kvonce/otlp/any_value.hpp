@@ -1,0 +1,38 @@
+// Decoding of OTLP/JSON AnyValue into JSON text.
+//
+// OTLP/JSON wraps every attribute value: {"stringValue":"x"}, {"intValue":"5"} (int64 as a string
+// or a number, kept exactly), {"doubleValue":1.5}, {"boolValue":true}, {"bytesValue":"base64"},
+// {"arrayValue":{"values":[AnyValue...]}}, {"kvlistValue":{"values":[{key,value}...]}} and the
+// legacy {"mapValue":{"fields":[...]}}. snake_case spellings are accepted too. Unknown members are
+// ignored; an AnyValue with no known member is "absent".
+#pragma once
+
+#include <string>
+
+#include "kvonce/json/reader.hpp"
+
+namespace kvonce::otlp {
+
+struct AnyValue {
+  enum class Kind { absent, string, boolean, integer, floating, bytes, array, kvlist };
+  Kind kind = Kind::absent;
+  std::string json;    // the decoded value as compact JSON text
+  std::string scalar;  // string/bool/number values as text ("5", "true", "x"); else empty
+  std::string problem; // why a value was dropped (for a warning), else empty
+
+  void clear() {
+    kind = Kind::absent;
+    json.clear();
+    scalar.clear();
+    problem.clear();
+  }
+};
+
+// Reads one AnyValue object at the reader's position into `out` (cleared first).
+void read_any_value(json::Reader& reader, AnyValue& out);
+
+// Reads the value of a key/value list entry ({"key":..,"value":AnyValue}) into JSON members
+// appended to `object_json` as "key":value (used by kvlistValue and the legacy mapValue).
+void read_key_value_list(json::Reader& reader, std::string& object_json, std::size_t depth);
+
+}  // namespace kvonce::otlp

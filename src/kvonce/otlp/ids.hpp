@@ -1,0 +1,15 @@
+// Trace and span identifiers as OTLP/JSON carries them: lower-case hex per the OTLP spec, but
+// exporters built on generic protobuf JSON write base64. Both normalise to lower-case hex.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kvonce::otlp {
+
+// Normalises an identifier of `bytes` bytes (16 for a trace, 8 for a span): hex in any case or
+// base64 become lower-case hex; all-zero (invalid in OpenTelemetry) or blank becomes empty; any
+// other non-blank text is kept trimmed, so nothing the exporter wrote is lost.
+std::string normalize_id(std::string_view text, std::size_t bytes);
+
+}  // namespace kvonce::otlp

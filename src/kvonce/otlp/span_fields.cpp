@@ -1,0 +1,238 @@
+#include "kvonce/otlp/span_fields.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "kvonce/otlp/ids.hpp"
+#include "kvonce/util/strings.hpp"
+#include "kvonce/util/time.hpp"
+
+namespace kvonce::otlp {
+namespace {
+
+constexpr std::string_view kFlatPrefix = "kvonce.event.context.";
+
+// A string, number or boolean attribute as trimmed text; anything else counts as absent.
+std::string_view scalar_text(const AnyValue* v) {
+  if (!v) return {};
+  switch (v->kind) {
+    case AnyValue::Kind::string:
+    case AnyValue::Kind::boolean:
+    case AnyValue::Kind::integer:
+    case AnyValue::Kind::floating: return trim(v->scalar);
+    default: return {};
+  }
+}
+
+// The first non-blank scalar among `count` slots from `first`, on the span, then the resource.
+std::string_view first_scalar(const AttributeSet& span, const AttributeSet& resource, Slot first,
+                              std::size_t count) {
+  for (const AttributeSet* set : {&span, &resource}) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string_view text = scalar_text(set->get(static_cast<Slot>(first + i)));
+      if (!text.empty()) return text;
+    }
+  }
+  return {};
+}
+
+// A string holding a JSON object becomes that object (SDKs cannot set map attributes, so
+// exporters serialise them); any other value is kept as it is.
+void context_json(const AnyValue& v, std::string& out) {
+  out.clear();
+  if (v.kind == AnyValue::Kind::string) {
+    const std::string_view text = trim(v.scalar);
+    if (!text.empty() && text.front() == '{' && json::reformat_compact(text, out, {})) return;
+    out.clear();
+  }
+  out = v.json;
+}
+
+// Adds the flattened kvonce.event.context.<name> attributes to the context object; names the
+// context already holds keep their value.
+void merge_flat_context(const AttributeSet& span, std::string& context) {
+  if (span.flat_context.empty()) return;
+  std::vector<std::string> existing;
+  if (!context.empty()) {
+    if (context.front() != '{') return;  // a scalar context cannot take members
+    json::Reader r(context, {});
+    r.begin_object();
+    std::string_view name;
+    while (r.next_member(name)) {
+      existing.emplace_back(name);
+      r.skip();
+    }
+    context.pop_back();  // reopen the object
+  } else {
+    context = "{";
+  }
+  for (const auto& [name, value] : span.flat_context) {
+    if (std::find(existing.begin(), existing.end(), name) != existing.end()) continue;
+    existing.push_back(name);
+    if (context.size() > 1) context.push_back(',');
+    append_json_string(context, name);
+    context.push_back(':');
+    context += value;
+  }
+  context.push_back('}');
+}
+
+}  // namespace
+
+Slot slot_for(std::string_view name) {
+  static const std::unordered_map<std::string_view, Slot> kSlots = {
+      {"kvonce.event.type", kType},       {"kvonce.event.key", kKey},
+      {"kvonce.event.value", kValue},     {"kvonce.event.reason", kReason},
+      {"kvonce.event.context", kContext}, {"kvonce.event.actor", kActor0},
+      {"kvonce.actor", kActor1},          {"actor", kActor2},
+      {"enduser.id", kActor3},            {"service.name", kActor4},
+      {"service.instance.id", kActor5},   {"traceId", kTrace0},
+      {"trace_id", kTrace1},              {"kvonce.traceId", kTrace2},
+      {"kvonce.trace_id", kTrace3},       {"otel.trace_id", kTrace4},
+  };
+  if (const auto it = kSlots.find(name); it != kSlots.end()) return it->second;
+  if (name.size() > kFlatPrefix.size() && name.substr(0, kFlatPrefix.size()) == kFlatPrefix) {
+    return kFlatContext;
+  }
+  return kUnused;
+}
+
+void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string>& problems) {
+  if (r.peek() != json::Kind::array) return r.skip();
+  r.begin_array();
+  std::string name;
+  AnyValue early;  // a value that came before its key
+  while (r.next_element()) {
+    if (r.peek() != json::Kind::object) {
+      r.skip();
+      continue;
+    }
+    name.clear();
+    bool have_name = false, have_early = false;
+    Slot slot = kUnused;
+    AnyValue* target = nullptr;
+    r.begin_object();
+    std::string_view member;
+    while (r.next_member(member)) {
+      if (member == "key" && r.peek() == json::Kind::string) {
+        name = r.string();
+        have_name = true;
+        slot = slot_for(name);
+      } else if (member == "value") {
+        if (have_name && slot == kUnused) {
+          r.skip();  // the hot path: most attributes are not ours
+          continue;
+        }
+        target = have_name && slot < kSlotCount ? &out.slots[slot] : &early;
+        read_any_value(r, *target);
+        have_early = target == &early;
+      } else {
+        r.skip();
+      }
+    }
+    if (!have_name || slot == kUnused || !target) continue;
+    AnyValue& v = *target;
+    if (v.kind == AnyValue::Kind::absent) {
+      if (!v.problem.empty()) problems.push_back("attribute " + name + ": " + v.problem);
+      if (slot < kSlotCount) out.present &= ~(1u << slot);  // a later empty value clears
+      continue;
+    }
+    if (slot == kFlatContext) {
+      out.flat_context.emplace_back(name.substr(kFlatPrefix.size()), v.json);
+    } else {
+      if (have_early) std::swap(out.slots[slot], early);
+      out.present |= 1u << slot;
+    }
+  }
+}
+
+void SpanFields::clear() {
+  trace_id.clear();
+  span_id.clear();
+  start_time.reset();
+  start_time_invalid = false;
+  attributes.clear();
+}
+
+EventView MappedEvent::view() const {
+  EventView v;
+  v.time_ns = time_ns;
+  v.trace_id = trace_id;
+  v.actor = actor;
+  v.type = type;
+  v.key = key;
+  if (has_value) v.value = value;
+  if (has_reason) v.reason = reason;
+  if (has_context) v.context = context;
+  return v;
+}
+
+namespace {
+
+void assign_trace_id(MappedEvent& e, const SpanFields& span, const AttributeSet& resource) {
+  e.trace_id = span.trace_id;
+  if (e.trace_id.empty()) {
+    e.trace_id = normalize_id(first_scalar(span.attributes, resource, kTrace0, kTraceSlots), 16);
+  }
+  e.trace_id_generated = e.trace_id.empty();
+  if (e.trace_id_generated) {
+    e.trace_id = "otlp-missing-traceid-r" + std::to_string(span.resource_index) + "-s" +
+                 std::to_string(span.scope_index) + "-p" + std::to_string(span.span_index);
+  }
+}
+
+void assign_actor(MappedEvent& e, const AttributeSet& span, const AttributeSet& resource) {
+  const std::string_view actor = first_scalar(span, resource, kActor0, kActorSlots);
+  e.actor_defaulted = actor.empty();
+  e.actor.assign(actor.empty() ? std::string_view("unknown") : actor);
+}
+
+void assign_json(const AnyValue* v, std::string& out, bool& has) {
+  has = v != nullptr;
+  if (v) out.assign(v->json);
+}
+
+}  // namespace
+
+SkipReason map_span(const SpanFields& span, const AttributeSet& resource, MappedEvent& e,
+                    std::string& warning) {
+  const AttributeSet& attrs = span.attributes;
+  const std::string_view type = scalar_text(attrs.get(kType));
+  const std::string_view key = scalar_text(attrs.get(kKey));
+  if (type.empty() && key.empty()) return SkipReason::not_kvonce;
+  if (type.empty()) return SkipReason::missing_type;
+  if (key.empty()) return SkipReason::missing_key;
+
+  const std::optional<std::uint64_t> time =
+      span.start_time ? parse_u64(trim(*span.start_time)) : std::nullopt;
+  if (!time) {
+    warning = span.start_time ? "startTimeUnixNano \"" + span.start_time->substr(0, 40) +
+                                    "\" is not an unsigned 64-bit integer"
+              : span.start_time_invalid ? "startTimeUnixNano is neither a string nor a number"
+                                        : "startTimeUnixNano is missing";
+    return SkipReason::bad_timestamp;
+  }
+  e.time_ns = *time;
+  e.type.assign(type);
+  e.key.assign(key);
+  assign_trace_id(e, span, resource);
+  assign_actor(e, attrs, resource);
+  assign_json(attrs.get(kValue), e.value, e.has_value);
+  assign_json(attrs.get(kReason), e.reason, e.has_reason);
+  e.context.clear();
+  if (const AnyValue* c = attrs.get(kContext)) context_json(*c, e.context);
+  merge_flat_context(attrs, e.context);
+  e.has_context = !e.context.empty();
+  return SkipReason::none;
+}
+
+void apply_late_resource(MappedEvent& e, const AttributeSet& resource) {
+  static const AttributeSet kNone;
+  if (e.trace_id_generated) {
+    std::string id = normalize_id(first_scalar(kNone, resource, kTrace0, kTraceSlots), 16);
+    if (!id.empty()) e.trace_id = std::move(id);
+  }
+  if (e.actor_defaulted) assign_actor(e, kNone, resource);
+}
+
+}  // namespace kvonce::otlp

@@ -1,0 +1,84 @@
+// What the OTLP reader keeps of one span, and the span -> event mapping rules.
+//
+// Only the attributes the mapping uses are decoded; every other attribute value is skipped
+// unread. The resource's attributes may arrive after its spans (JSON members have no order),
+// so mapping takes the resource separately.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kvonce/event/event.hpp"
+#include "kvonce/otlp/any_value.hpp"
+
+namespace kvonce::otlp {
+
+// Attribute names the mapping reads, in priority order within each group.
+enum Slot : std::uint8_t {
+  kType, kKey, kValue, kReason, kContext,
+  kActor0, kActor1, kActor2, kActor3, kActor4, kActor5,
+  kTrace0, kTrace1, kTrace2, kTrace3, kTrace4,
+  kSlotCount,
+  kFlatContext = 100,  // kvonce.event.context.<name>
+  kUnused = 255,
+};
+inline constexpr std::size_t kActorSlots = 6, kTraceSlots = 5;
+
+// Which slot an attribute name fills (kUnused for names the mapping ignores).
+Slot slot_for(std::string_view attribute_name);
+
+// Decoded attributes of one span or one resource.
+struct AttributeSet {
+  std::array<AnyValue, kSlotCount> slots;
+  std::uint32_t present = 0;  // bit per slot
+  std::vector<std::pair<std::string, std::string>> flat_context;  // name, JSON
+
+  void clear() {
+    present = 0;
+    flat_context.clear();
+  }
+  const AnyValue* get(Slot s) const { return present >> s & 1 ? &slots[s] : nullptr; }
+};
+
+// Reads an OTLP attributes array ([{key, value}...]) into `out`; returns warnings' texts for
+// values that had to be dropped.
+void read_attributes(json::Reader& reader, AttributeSet& out, std::vector<std::string>& problems);
+
+struct SpanFields {
+  std::string trace_id;  // normalised span.traceId
+  std::string span_id;   // normalised span.spanId
+  std::optional<std::string> start_time;  // raw startTimeUnixNano text
+  bool start_time_invalid = false;        // present but neither string nor number
+  AttributeSet attributes;
+  std::uint64_t resource_index = 0, scope_index = 0, span_index = 0;
+  std::uint64_t offset = 0;  // byte offset of the span object, for messages
+
+  void clear();
+};
+
+enum class SkipReason { none, not_kvonce, missing_type, missing_key, bad_timestamp };
+
+// The event mapped from one span; it owns its text, so it can wait for a late resource.
+struct MappedEvent {
+  std::uint64_t time_ns = 0;
+  std::string trace_id, actor, type, key, value, reason, context;
+  bool has_value = false, has_reason = false, has_context = false;
+  bool trace_id_generated = false;  // no id on the span: a resource attribute may supply one
+  bool actor_defaulted = false;     // no actor on the span: a resource attribute may supply one
+
+  EventView view() const;
+};
+
+// Maps a span to an event, or says why it is skipped; `warning` explains bad timestamps.
+SkipReason map_span(const SpanFields& span, const AttributeSet& resource, MappedEvent& event,
+                    std::string& warning);
+
+// Fills a generated trace id or defaulted actor from resource attributes that arrived late.
+void apply_late_resource(MappedEvent& event, const AttributeSet& resource);
+
+}  // namespace kvonce::otlp

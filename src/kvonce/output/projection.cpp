@@ -1,0 +1,260 @@
+#include "kvonce/output/projection.hpp"
+
+#include <cmath>
+#include <unordered_map>
+
+#include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/strings.hpp"
+#include "kvonce/util/time.hpp"
+
+namespace kvonce::output {
+namespace {
+
+constexpr std::uint32_t kEnd = UINT32_MAX;
+
+// The projector's per-key store state at one point of the replay.
+struct KeyState {
+  bool written = false;
+  std::optional<std::string_view> value;  // JSON text; absent prints as null
+  std::uint64_t retries = 0, failures = 0;
+  std::optional<std::string_view> last_failure_reason;
+  std::optional<std::uint64_t> last_success_at;
+};
+
+// Per key: the chain of its events (linked through next_), and its replayed state.
+struct KeyEntry {
+  std::string_view key;
+  std::uint32_t first = kEnd, last = kEnd;
+  std::uint64_t successes = 0, retries = 0, failures = 0;
+  bool duplicate_failure = false;
+  KeyState state;
+};
+
+void append_optional(std::string& out, const std::optional<std::string_view>& json) {
+  out += json ? *json : std::string_view("null");
+}
+
+void append_state(std::string& out, const KeyState& s) {
+  out += "{\"written\":";
+  out += s.written ? "true" : "false";
+  out += ",\"value\":";
+  append_optional(out, s.value);
+  out += ",\"retries\":" + std::to_string(s.retries);
+  out += ",\"failures\":" + std::to_string(s.failures);
+  out += ",\"lastFailureReason\":";
+  append_optional(out, s.last_failure_reason);
+  out += ",\"lastSuccessAt\":";
+  if (s.last_success_at) {
+    out += '"';
+    append_iso_millis(out, *s.last_success_at);
+    out += '"';
+  } else {
+    out += "null";
+  }
+  out += '}';
+}
+
+bool is_duplicate(const std::optional<std::string_view>& reason) {
+  return reason && to_lower_ascii(*reason) == "\"duplicate\"";
+}
+
+class Projector {
+ public:
+  explicit Projector(const EventStore& events) : events_(events), next_(events.size(), kEnd) {}
+
+  void replay(AtomicFile& sequence) {
+    std::string buf = "[\n";
+    for (std::uint32_t i = 0; i < events_.size(); ++i) {
+      const EventView e = events_[i];
+      KeyEntry& k = entry_for(e.key, i);
+      apply(k, e);
+      buf += i ? ",\n" : "";
+      append_sequence_entry(buf, i, e, k);
+      if (buf.size() > (1u << 20)) {
+        sequence.write(buf);
+        buf.clear();
+      }
+    }
+    buf += "\n]\n";
+    sequence.write(buf);
+  }
+
+  ProjectionStats write(AtomicFile& file, const std::string& sequence_rel) const;
+
+ private:
+  KeyEntry& entry_for(std::string_view key, std::uint32_t i) {
+    auto [it, fresh] = index_.try_emplace(key, keys_.size());
+    if (fresh) {
+      keys_.emplace_back();
+      keys_.back().key = key;
+    }
+    KeyEntry& k = keys_[it->second];
+    if (k.first == kEnd) k.first = i;
+    else next_[k.last] = i;
+    k.last = i;
+    return k;
+  }
+
+  void apply(KeyEntry& k, const EventView& e) {
+    KeyState& s = k.state;
+    if (e.type == "success") {
+      ++k.successes;
+      ++stats_.success;
+      s.written = true;
+      if (e.value) s.value = e.value;
+      s.last_success_at = e.time_ns;
+    } else if (e.type == "retry") {
+      ++k.retries;
+      ++stats_.retry;
+      ++s.retries;
+    } else if (e.type == "failure") {
+      ++k.failures;
+      ++stats_.failure;
+      ++s.failures;
+      k.duplicate_failure = k.duplicate_failure || is_duplicate(e.reason);
+      if (e.reason && *e.reason != "null") s.last_failure_reason = e.reason;
+    } else {
+      ++stats_.unknown;
+    }
+  }
+
+  void append_sequence_entry(std::string& out, std::uint32_t i, const EventView& e,
+                             const KeyEntry& k) {
+    out += "{\"index\":" + std::to_string(i) + ",\"timestamp\":\"";
+    append_iso_millis(out, e.time_ns);
+    out += "\",\"type\":";
+    append_json_string(out, e.type);
+    out += ",\"key\":";
+    append_json_string(out, e.key);
+    out += ",\"event\":";
+    append_event_line(out, e);
+    out.pop_back();  // the line's newline
+    out += ",\"store\":{";
+    append_json_string(out, e.key);
+    out += ':';
+    append_state(out, k.state);
+    out += "},\"totals\":{\"success\":" + std::to_string(stats_.success) +
+           ",\"retry\":" + std::to_string(stats_.retry) +
+           ",\"failure\":" + std::to_string(stats_.failure) +
+           ",\"unknown\":" + std::to_string(stats_.unknown) + "}}";
+  }
+
+  void append_key_entry(std::string& out, const KeyEntry& k) const;
+
+  const EventStore& events_;
+  std::vector<std::uint32_t> next_;
+  std::vector<KeyEntry> keys_;
+  std::unordered_map<std::string_view, std::size_t> index_;
+  ProjectionStats stats_;
+};
+
+// Appends the contexts (or reasons) of a key's events of one type as a JSON array.
+template <typename Pick>
+void append_list(std::string& out, const EventStore& events, const std::vector<std::uint32_t>& next,
+                 std::uint32_t first, std::string_view type, Pick pick) {
+  out += '[';
+  bool any = false;
+  for (std::uint32_t i = first; i != kEnd; i = next[i]) {
+    const EventView e = events[i];
+    if (e.type != type) continue;
+    const std::optional<std::string_view> item = pick(e);
+    if (!item) continue;
+    if (any) out += ',';
+    any = true;
+    out += *item;
+  }
+  out += ']';
+}
+
+void Projector::append_key_entry(std::string& out, const KeyEntry& k) const {
+  const auto context = [](const EventView& e) { return e.context; };
+  const auto reason = [](const EventView& e) -> std::optional<std::string_view> {
+    return e.reason && *e.reason != "null" ? *e.reason : std::string_view("\"unknown\"");
+  };
+  // value: the last success's non-null value; lastFailureReason: the last non-null reason.
+  std::optional<std::string_view> value, last_reason;
+  for (std::uint32_t i = k.first; i != kEnd; i = next_[i]) {
+    const EventView e = events_[i];
+    if (e.type == "success" && e.value && *e.value != "null") value = e.value;
+    if (e.type == "failure" && e.reason && *e.reason != "null") last_reason = e.reason;
+  }
+  append_json_string(out, k.key);
+  out += ":{\"successCount\":" + std::to_string(k.successes);
+  out += ",\"retries\":" + std::to_string(k.retries);
+  out += ",\"failureReasons\":";
+  append_list(out, events_, next_, k.first, "failure", reason);
+  out += ",\"retryContexts\":";
+  append_list(out, events_, next_, k.first, "retry", context);
+  out += ",\"successContexts\":";
+  append_list(out, events_, next_, k.first, "success", context);
+  out += ",\"failureContexts\":";
+  append_list(out, events_, next_, k.first, "failure", context);
+  out += ",\"value\":";
+  append_optional(out, value);
+  out += ",\"firstTimestamp\":\"" + format_iso_millis(events_[k.first].time_ns);
+  out += "\",\"lastTimestamp\":\"" + format_iso_millis(events_[k.last].time_ns);
+  out += "\",\"lastType\":";
+  append_json_string(out, events_[k.last].type);
+  out += ",\"lastFailureReason\":";
+  append_optional(out, last_reason);
+  out += '}';
+}
+
+ProjectionStats Projector::write(AtomicFile& file, const std::string& sequence_rel) const {
+  ProjectionStats stats = stats_;
+  stats.events = events_.size();
+  stats.keys = keys_.size();
+  std::string out = "{\"schemaVersion\":\"kvonce/v1\",\"generatedAt\":\"" + now_iso() +
+                    "\",\"eventCount\":" + std::to_string(stats.events) + ",\"perKey\":{";
+  std::uint64_t with_success = 0, with_retries = 0, with_failures = 0, duplicate_keys = 0;
+  for (std::size_t i = 0; i < keys_.size(); ++i) {
+    const KeyEntry& k = keys_[i];
+    with_success += k.successes > 0;
+    with_retries += k.retries > 0;
+    with_failures += k.failures > 0;
+    duplicate_keys += k.duplicate_failure;
+    out += i ? ",\n" : "\n";
+    append_key_entry(out, k);
+    if (out.size() > (1u << 20)) {
+      file.write(out);
+      out.clear();
+    }
+  }
+  const double rate =
+      stats.events ? std::round(static_cast<double>(stats.success) / static_cast<double>(stats.events) * 1000) / 1000 : 0;
+  out += "\n},\"stats\":{\"totalEvents\":" + std::to_string(stats.events) +
+         ",\"uniqueKeys\":" + std::to_string(stats.keys) +
+         ",\"byType\":{\"success\":" + std::to_string(stats.success) +
+         ",\"retry\":" + std::to_string(stats.retry) +
+         ",\"failure\":" + std::to_string(stats.failure) +
+         ",\"unknown\":" + std::to_string(stats.unknown) +
+         "},\"keysWithSuccess\":" + std::to_string(with_success) +
+         ",\"keysWithRetries\":" + std::to_string(with_retries) +
+         ",\"keysWithFailures\":" + std::to_string(with_failures) +
+         ",\"duplicateFailureKeys\":" + std::to_string(duplicate_keys) +
+         ",\"successRate\":" + format_number(rate) +
+         ",\"stateSequenceLength\":" + std::to_string(stats.events) +
+         "},\"outputs\":{\"stateSequence\":" + json_quote(sequence_rel) + "}}\n";
+  file.write(out);
+  return stats;
+}
+
+}  // namespace
+
+ProjectionStats write_projection(const EventStore& events,
+                                 const std::filesystem::path& projection_path,
+                                 const std::filesystem::path& state_sequence_path) {
+  ensure_directory(state_sequence_path.parent_path());
+  Projector projector(events);
+  AtomicFile sequence(state_sequence_path);
+  projector.replay(sequence);
+  AtomicFile projection(projection_path);
+  const std::string rel =
+      state_sequence_path.lexically_relative(projection_path.parent_path()).generic_string();
+  const ProjectionStats stats = projector.write(projection, rel);
+  sequence.commit();
+  projection.commit();
+  return stats;
+}
+
+}  // namespace kvonce::output

@@ -1,0 +1,79 @@
+#include "kvonce/output/validation.hpp"
+
+#include <array>
+
+#include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/strings.hpp"
+#include "kvonce/util/time.hpp"
+
+namespace kvonce::output {
+
+std::vector<std::string> describe_warnings(const ReadStats& s) {
+  std::vector<std::string> out;
+  auto add = [&](std::uint64_t n, const char* what) {
+    if (n) out.push_back(std::to_string(n) + " " + what);
+  };
+  add(s.missing_type, "record(s) skipped: kvonce.event.key without kvonce.event.type");
+  add(s.missing_key, "record(s) skipped: kvonce.event.type without kvonce.event.key");
+  add(s.bad_timestamp, "record(s) skipped: start time missing or invalid");
+  add(s.duplicates, "span(s) exported twice (same traceId and spanId) counted once");
+  for (const std::string& w : s.warnings) out.push_back(w);
+  if (s.warning_count > s.warnings.size()) {
+    out.push_back("... and " + std::to_string(s.warning_count - s.warnings.size()) +
+                  " more warning(s)");
+  }
+  return out;
+}
+
+void append_validation_json(std::string& out, const rules::VerifyResult& result,
+                            const ValidationInfo& info, const std::vector<std::string>& warnings) {
+  std::array<std::uint64_t, rules::kIssueTypes> by_type{};
+  for (const auto& issue : result.issues) ++by_type[static_cast<std::size_t>(issue.type)];
+  out += "{\"generatedAt\":\"" + now_iso() + "\",\"valid\":";
+  out += result.valid() && info.events > 0 ? "true" : "false";
+  out += ",\"profile\":\"";
+  out += rules::to_string(info.options.profile);
+  out += "\",\"maxRetries\":" + std::to_string(info.options.max_retries);
+  out += ",\"inputFormat\":" + json_quote(info.input_format);
+  out += ",\"order\":" + json_quote(info.order);
+  out += ",\"eventCount\":" + std::to_string(info.events);
+  out += ",\"keyCount\":" + std::to_string(info.keys);
+  out += ",\"issueCount\":" + std::to_string(result.issues.size());
+  out += ",\"issueCounts\":{";
+  bool first = true;
+  for (std::size_t t = 0; t < rules::kIssueTypes; ++t) {
+    if (!by_type[t]) continue;
+    out += first ? "" : ",";
+    first = false;
+    out += json_quote(rules::to_string(static_cast<rules::IssueType>(t))) + ":" +
+           std::to_string(by_type[t]);
+  }
+  out += "},\"issues\":[";
+  for (std::size_t i = 0; i < result.issues.size(); ++i) {
+    const rules::Issue& issue = result.issues[i];
+    out += i ? ",\n" : "\n";
+    out += "{\"key\":" + json_quote(issue.key);
+    out += ",\"type\":" + json_quote(rules::to_string(issue.type));
+    out += ",\"message\":" + json_quote(issue.message);
+    out += ",\"eventIndex\":" + std::to_string(issue.event_index);
+    out += ",\"timestamp\":\"" + format_iso_millis(issue.time_ns);
+    out += "\",\"traceId\":" + json_quote(issue.trace_id);
+    out += ",\"count\":" + std::to_string(issue.count) + "}";
+  }
+  out += result.issues.empty() ? "]" : "\n]";
+  out += ",\"warnings\":[";
+  for (std::size_t i = 0; i < warnings.size(); ++i) {
+    out += i ? "," : "";
+    out += json_quote(warnings[i]);
+  }
+  out += "]}\n";
+}
+
+void write_validation(const std::filesystem::path& path, const rules::VerifyResult& result,
+                      const ValidationInfo& info, const std::vector<std::string>& warnings) {
+  std::string out;
+  append_validation_json(out, result, info, warnings);
+  write_file_atomically(path, out);
+}
+
+}  // namespace kvonce::output

@@ -1,0 +1,31 @@
+// kvonce-validation.json: the verdict, its issues, and what the reader had to skip.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "kvonce/event/read_stats.hpp"
+#include "kvonce/rules/verify.hpp"
+
+namespace kvonce::output {
+
+struct ValidationInfo {
+  rules::VerifyOptions options;
+  std::string input_format;  // "otlp" or "ndjson"
+  std::string order;         // "time" or "input"
+  std::uint64_t events = 0;
+  std::uint64_t keys = 0;
+};
+
+// Readable warnings: skipped records by reason, then the reader's first located warnings.
+std::vector<std::string> describe_warnings(const ReadStats& stats);
+
+// Appends the validation document as JSON text.
+void append_validation_json(std::string& out, const rules::VerifyResult& result,
+                            const ValidationInfo& info, const std::vector<std::string>& warnings);
+
+void write_validation(const std::filesystem::path& path, const rules::VerifyResult& result,
+                      const ValidationInfo& info, const std::vector<std::string>& warnings);
+
+}  // namespace kvonce::output

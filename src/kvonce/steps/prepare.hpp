@@ -1,0 +1,46 @@
+// The `prepare` step: payload files -> ordered KvOnce events -> NDJSON file.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kvonce/event/event_store.hpp"
+#include "kvonce/io/byte_source.hpp"
+#include "kvonce/payload/load.hpp"
+
+namespace kvonce::steps {
+
+enum class Order { time, input };
+const char* to_string(Order order);
+
+struct PrepareOptions {
+  std::vector<std::string> inputs;  // paths; "-" is standard input
+  payload::Format format = payload::Format::autodetect;
+  std::string output = "-";         // NDJSON path; "-" is standard output
+  Order order = Order::time;
+  io::ReadLimits limits;
+  std::optional<std::string> stats_path;  // the summary as JSON
+};
+
+struct PrepareResult {
+  payload::LoadResult load;
+  std::uint64_t events = 0;
+  double seconds = 0;
+};
+
+// Loads inputs into `store` and orders them. Shared by prepare, verify and run.
+payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload::Format format,
+                                 Order order, const io::ReadLimits& limits, EventStore& store);
+
+// Throws Error(no_events) when the inputs hold no KvOnce event; then no output file is written.
+PrepareResult prepare(const PrepareOptions& options);
+
+// The summary `prepare` prints on stderr and writes with --stats.
+std::string prepare_summary_text(const PrepareResult& result);
+std::string prepare_stats_json(const PrepareResult& result);
+
+// The message for a payload without KvOnce events.
+std::string no_events_message(const ReadStats& stats);
+
+}  // namespace kvonce::steps

@@ -1,0 +1,22 @@
+// Small string helpers shared by the readers and writers.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kvonce {
+
+// Trims ASCII and JSON whitespace (space, tab, CR, LF, VT, FF) from both ends.
+std::string_view trim(std::string_view s);
+
+// ASCII lower-case copy.
+std::string to_lower_ascii(std::string_view s);
+
+// Appends s as a JSON string literal (with quotes); s must be valid UTF-8.
+void append_json_string(std::string& out, std::string_view s);
+std::string json_quote(std::string_view s);
+
+// Shortest decimal text of a double as JavaScript prints it for finite values ("2", "1.5").
+std::string format_number(double value);
+
+}  // namespace kvonce

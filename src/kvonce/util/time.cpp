@@ -1,0 +1,153 @@
+#include "kvonce/util/time.hpp"
+
+#include <charconv>
+#include <chrono>
+
+namespace kvonce {
+namespace {
+
+// Days since 1970-01-01 <-> proleptic Gregorian civil date (H. Hinnant's algorithms).
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += (m <= 2);
+}
+
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void put_digits(char* p, unsigned value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+bool digits(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) {
+  if (pos + n > s.size()) return false;
+  out = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + static_cast<unsigned>(s[i] - '0');
+  }
+  return true;
+}
+
+bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+unsigned days_in_month(std::int64_t y, unsigned m) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
+}
+
+}  // namespace
+
+void append_iso_millis(std::string& out, std::uint64_t unix_nanos) {
+  const std::uint64_t secs = unix_nanos / 1'000'000'000ULL;
+  const auto millis = static_cast<unsigned>((unix_nanos / 1'000'000ULL) % 1000);
+  const auto days = static_cast<std::int64_t>(secs / 86400);
+  const auto sod = static_cast<unsigned>(secs % 86400);
+  std::int64_t y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  char buf[24];
+  put_digits(buf, static_cast<unsigned>(y), 4);  // uint64 nanoseconds end in year 2554
+  buf[4] = '-';
+  put_digits(buf + 5, m, 2);
+  buf[7] = '-';
+  put_digits(buf + 8, d, 2);
+  buf[10] = 'T';
+  put_digits(buf + 11, sod / 3600, 2);
+  buf[13] = ':';
+  put_digits(buf + 14, sod / 60 % 60, 2);
+  buf[16] = ':';
+  put_digits(buf + 17, sod % 60, 2);
+  buf[19] = '.';
+  put_digits(buf + 20, millis, 3);
+  buf[23] = 'Z';
+  out.append(buf, sizeof buf);
+}
+
+std::string format_iso_millis(std::uint64_t unix_nanos) {
+  std::string out;
+  append_iso_millis(out, unix_nanos);
+  return out;
+}
+
+std::optional<std::uint64_t> parse_iso_nanos(std::string_view s) {
+  unsigned year, month, day, hour, minute, second;
+  if (!digits(s, 0, 4, year) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, month) ||
+      s[7] != '-' || !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+      !digits(s, 11, 2, hour) || s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' ||
+      !digits(s, 17, 2, second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+      minute > 59 || second > 59) {
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  std::uint64_t frac_nanos = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    std::uint64_t scale = 100'000'000;
+    const std::size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      frac_nanos += static_cast<std::uint64_t>(s[pos] - '0') * scale;  // digits past 9 drop
+      scale /= 10;
+      ++pos;
+    }
+    if (pos == start) return std::nullopt;
+  }
+  std::int64_t offset_secs = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    unsigned oh, om;
+    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !digits(s, pos + 4, 2, om) || oh > 23 || om > 59) {
+      return std::nullopt;
+    }
+    offset_secs = (s[pos] == '-' ? -1 : 1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
+    pos += 6;
+  } else {
+    return std::nullopt;  // an instant without a zone is ambiguous
+  }
+  if (pos != s.size()) return std::nullopt;
+  const std::int64_t secs = days_from_civil(year, month, day) * 86400 + hour * 3600 +
+                            minute * 60 + second - offset_secs;
+  constexpr std::int64_t kMaxSecs = 18446744073;  // floor(2^64 / 1e9)
+  if (secs < 0 || secs > kMaxSecs) return std::nullopt;
+  const auto whole = static_cast<std::uint64_t>(secs) * 1'000'000'000ULL;
+  if (whole > UINT64_MAX - frac_nanos) return std::nullopt;
+  return whole + frac_nanos;
+}
+
+std::optional<std::uint64_t> parse_u64(std::string_view text) {
+  std::uint64_t value = 0;
+  if (text.empty()) return std::nullopt;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string now_iso() {
+  using namespace std::chrono;
+  const auto ns = duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
+  return format_iso_millis(static_cast<std::uint64_t>(ns));
+}
+
+}  // namespace kvonce
