@@ -1,0 +1,48 @@
+// Hashes, MACs, signatures and encodings (the only code that includes OpenSSL is crypto.cpp).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace kvonce::crypto {
+
+// Incremental SHA-256, for hashing a payload as it streams.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(std::string_view bytes);
+  std::string finish_hex();  // lower-case hex; the object is spent afterwards
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+std::string sha256_hex(std::string_view bytes);
+std::string sha256_raw(std::string_view bytes);                       // 32 raw bytes
+std::string hmac_sha256_raw(std::string_view key, std::string_view message);  // 32 raw bytes
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
+
+// RS256 (RSASSA-PKCS1-v1_5 with SHA-256) with a PEM private key (PKCS#8 or PKCS#1), as Google
+// service-account JWTs need. Throws Error(auth) when the key cannot be read; the message never
+// quotes the key.
+std::string rsa_sha256_sign(std::string_view pem_private_key, std::string_view message);
+
+// `size` bytes from the operating system's CSPRNG.
+std::string random_bytes(std::size_t size);
+
+std::string to_hex(std::string_view raw);
+std::string base64_encode(std::string_view raw);
+std::string base64url_encode(std::string_view raw);  // no padding (JWT)
+// Accepts standard and URL-safe alphabets, padding optional; false on any other character.
+bool base64_decode(std::string_view text, std::string& out);
+
+// Compares secrets without leaking their content through timing.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace kvonce::crypto
