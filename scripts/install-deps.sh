@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libcli11-dev nlohmann-json3-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
-  catch2 libzip-dev libbenchmark-dev
+  catch2 libzip-dev libbenchmark-dev ccache
   clang clang-format
   gzip python3
 )
