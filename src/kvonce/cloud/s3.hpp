@@ -1,0 +1,58 @@
+// Amazon S3 (and S3-compatible stores): GetObject and ListObjectsV2, signed with AWS SigV4.
+//
+// Addressing: virtual-hosted (`https://bucket.s3.REGION.amazonaws.com/key`) by default for AWS,
+// path-style (`ENDPOINT/bucket/key`) when forced or when a custom endpoint is given and
+// force_path_style is not false. Settings come from the options first, then the environment:
+//   region:           options.region, KVONCE_OTLP_S3_REGION, AWS_REGION, AWS_DEFAULT_REGION,
+//                     else us-east-1
+//   endpoint:         options.endpoint, KVONCE_OTLP_S3_ENDPOINT, AWS_ENDPOINT_URL_S3,
+//                     AWS_ENDPOINT_URL (a scheme-less endpoint gets https:// unless use_ssl=false)
+//   force_path_style: options, KVONCE_OTLP_S3_FORCE_PATH_STYLE (true/false/1/0)
+//   use_ssl:          options, KVONCE_OTLP_S3_USE_SSL (applies to scheme-less endpoints)
+// Credentials: see aws_credentials.hpp (the AWS order).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kvonce/fetch/download.hpp"
+#include "kvonce/net/http.hpp"
+#include "kvonce/util/environment.hpp"
+
+namespace kvonce::cloud {
+
+struct S3Options {
+  std::string uri;  // s3://bucket/key, or s3://bucket/prefix/ (ending in '/') for a listing
+  std::optional<std::string> region, endpoint;
+  std::optional<bool> force_path_style, use_ssl;
+  std::vector<std::string> resolve;  // "host:port:address", as curl's --resolve
+};
+
+// One fetched object. `source_detail` names it without any credential (s3://bucket/key).
+struct ObjectFetch {
+  fetch::DownloadResult download;
+  std::string source_detail;  // redacted
+};
+
+// Downloads the object named by options.uri (s3://bucket/key) to `target`.
+// Errors: usage (malformed URI), auth (no or rejected credentials), fetch, limit, integrity.
+ObjectFetch fetch_s3_object(const S3Options& options, const Environment& env,
+                            net::HttpTransport& transport, const std::filesystem::path& target,
+                            const fetch::DownloadPolicy& policy);
+
+// Lists every object under options.uri (s3://bucket/prefix/, ListObjectsV2 with continuation) and
+// downloads each to target_dir/<key relative to the prefix>, creating subdirectories. Keys that
+// would escape target_dir (".." segments, absolute) are rejected. The policy's max_bytes applies
+// to each object. An empty listing is Error(input).
+std::vector<ObjectFetch> fetch_s3_prefix(const S3Options& options, const Environment& env,
+                                         net::HttpTransport& transport,
+                                         const std::filesystem::path& target_dir,
+                                         const fetch::DownloadPolicy& policy);
+
+// "YYYY-MM-DD" -> "kvonce-trace/YYYY/MM/DD/", the layout the Collector's exporter writes.
+// Error(usage) on anything that is not a valid calendar date.
+std::string date_prefix(const std::string& date);
+
+}  // namespace kvonce::cloud
