@@ -6,6 +6,7 @@
 // download leaves neither the target nor a temporary file.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -17,18 +18,22 @@
 namespace kvonce::fetch {
 
 struct DownloadPolicy {
-  std::uint64_t max_bytes = 10ULL << 20;   // 0 = no limit; over it: Error(limit)
+  std::uint64_t max_bytes = 10ULL << 20;     // 0 = no limit; over it: Error(limit)
   std::optional<std::string> expect_sha256;  // lower/upper-case hex; mismatch: Error(integrity)
-  int retries = 3;                         // extra attempts after the first
-  long timeout_ms = 120'000;               // per attempt, whole transfer
+  int retries = 3;                           // extra attempts after the first
+  long timeout_ms = 120'000;                 // per attempt, whole transfer
   long connect_timeout_ms = 10'000;
-  long initial_backoff_ms = 500;           // doubled per attempt, with jitter; Retry-After wins
+  long initial_backoff_ms = 500;  // doubled per attempt, with jitter; Retry-After wins
   long max_backoff_ms = 30'000;
-  bool allow_plain_http = false;           // http:// beyond loopback hosts
+  bool allow_plain_http = false;  // http:// beyond loopback hosts
+  // Passed to the retry loop (retry.hpp): the wait between attempts (empty = really sleep) and
+  // one line per retry (empty = silent).
+  std::function<void(std::chrono::milliseconds)> sleep;
+  std::function<void(const std::string&)> log;
 };
 
 struct DownloadResult {
-  std::string sha256;            // of the bytes as stored (never decoded)
+  std::string sha256;  // of the bytes as stored (never decoded)
   std::uint64_t size_bytes = 0;
   int attempts = 0;
   long http_status = 0;
