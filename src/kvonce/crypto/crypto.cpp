@@ -110,6 +110,44 @@ std::string rsa_sha256_sign(std::string_view pem, std::string_view message) {
   return sig;
 }
 
+bool rsa_sha256_verify(std::string_view pem_public_key, std::string_view message,
+                       std::string_view signature) {
+  BIO* bio = BIO_new_mem_buf(pem_public_key.data(), static_cast<int>(pem_public_key.size()));
+  if (!bio) openssl_failed("BIO");
+  EVP_PKEY* key = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (!key) return false;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok =
+      ctx && EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+      EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
+                       signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                       message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(key);
+  return ok;
+}
+
+RsaKeyPair generate_rsa_key_pair(unsigned bits) {
+  EVP_PKEY* key = EVP_RSA_gen(bits);
+  if (!key) openssl_failed("RSA key generation");
+  auto pem_of = [key](bool is_private) {
+    BIO* bio = BIO_new(BIO_s_mem());
+    const bool ok = bio && (is_private ? PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0,
+                                                                  nullptr, nullptr)
+                                       : PEM_write_bio_PUBKEY(bio, key)) == 1;
+    char* data = nullptr;
+    const long size = ok ? BIO_get_mem_data(bio, &data) : 0;
+    std::string pem(data ? data : "", data ? static_cast<std::size_t>(size) : 0);
+    BIO_free(bio);
+    return pem;
+  };
+  RsaKeyPair pair{pem_of(true), pem_of(false)};
+  EVP_PKEY_free(key);
+  if (pair.private_pem.empty() || pair.public_pem.empty()) openssl_failed("PEM encoding");
+  return pair;
+}
+
 std::string random_bytes(std::size_t size) {
   std::string out(size, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(size)) != 1) {

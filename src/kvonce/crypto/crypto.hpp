@@ -33,6 +33,19 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 // quotes the key.
 std::string rsa_sha256_sign(std::string_view pem_private_key, std::string_view message);
 
+// Verifies an RS256 signature with a PEM public key (SubjectPublicKeyInfo). False when it does
+// not verify or the key cannot be read.
+bool rsa_sha256_verify(std::string_view pem_public_key, std::string_view message,
+                       std::string_view signature);
+
+// A fresh RSA key pair as PEM: PKCS#8 private key, SubjectPublicKeyInfo public key. Tests create
+// their keys with it, so no key is ever committed.
+struct RsaKeyPair {
+  std::string private_pem;
+  std::string public_pem;
+};
+RsaKeyPair generate_rsa_key_pair(unsigned bits = 2048);
+
 // `size` bytes from the operating system's CSPRNG.
 std::string random_bytes(std::size_t size);
 
