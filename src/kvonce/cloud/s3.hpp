@@ -1,14 +1,16 @@
 // Amazon S3 (and S3-compatible stores): GetObject and ListObjectsV2, signed with AWS SigV4.
 //
-// Addressing: virtual-hosted (`https://bucket.s3.REGION.amazonaws.com/key`) by default for AWS,
-// path-style (`ENDPOINT/bucket/key`) when forced or when a custom endpoint is given and
-// force_path_style is not false. Settings come from the options first, then the environment:
+// Addressing: virtual-hosted ("bucket.<endpoint host>") unless path-style is forced or the
+// endpoint or bucket name rules it out (IP or "localhost" endpoint, bucket name not DNS-safe);
+// see s3_address.hpp. Settings come from the options first, then the environment:
 //   region:           options.region, KVONCE_OTLP_S3_REGION, AWS_REGION, AWS_DEFAULT_REGION,
 //                     else us-east-1
 //   endpoint:         options.endpoint, KVONCE_OTLP_S3_ENDPOINT, AWS_ENDPOINT_URL_S3,
-//                     AWS_ENDPOINT_URL (a scheme-less endpoint gets https:// unless use_ssl=false)
-//   force_path_style: options, KVONCE_OTLP_S3_FORCE_PATH_STYLE (true/false/1/0)
-//   use_ssl:          options, KVONCE_OTLP_S3_USE_SSL (applies to scheme-less endpoints)
+//                     AWS_ENDPOINT_URL, else https://s3.<region>.amazonaws.com
+//   force_path_style: options, KVONCE_OTLP_S3_FORCE_PATH_STYLE (true/false/1/0/yes/no)
+//   use_ssl:          options, KVONCE_OTLP_S3_USE_SSL: the scheme of an endpoint given without
+//                     one ("minio:9000")
+// Requests are signed with SigV4 (sigv4.hpp), afresh for each attempt.
 // Credentials: see aws_credentials.hpp (the AWS order).
 #pragma once
 
@@ -17,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "kvonce/cloud/object_uri.hpp"  // date_prefix, with_date_prefix (--date)
 #include "kvonce/fetch/download.hpp"
 #include "kvonce/net/http.hpp"
 #include "kvonce/util/environment.hpp"
@@ -50,9 +53,5 @@ std::vector<ObjectFetch> fetch_s3_prefix(const S3Options& options, const Environ
                                          net::HttpTransport& transport,
                                          const std::filesystem::path& target_dir,
                                          const fetch::DownloadPolicy& policy);
-
-// "YYYY-MM-DD" -> "kvonce-trace/YYYY/MM/DD/", the layout the Collector's exporter writes.
-// Error(usage) on anything that is not a valid calendar date.
-std::string date_prefix(const std::string& date);
 
 }  // namespace kvonce::cloud

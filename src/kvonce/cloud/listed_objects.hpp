@@ -1,0 +1,28 @@
+// Fetching every object of a listing into a directory, all or nothing.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kvonce/cloud/s3.hpp"  // ObjectFetch
+
+namespace kvonce::cloud {
+
+// At most this many objects are fetched for one prefix (a guard against a mistyped prefix
+// pointing at a whole bucket).
+inline constexpr std::size_t kMaxListedObjects = 10'000;
+
+// Calls fetch_one(key, local file) for every key, the file being local_path_for(dir, prefix, key).
+// Every local path is checked before the first download. When one fetch fails, the files already
+// fetched by this call are removed and the error passes on. `what` names the listing (redacted)
+// in messages; an empty `keys` is Error(input).
+std::vector<ObjectFetch> fetch_listed_objects(
+    const std::vector<std::string>& keys, std::string_view prefix, const std::filesystem::path& dir,
+    const std::string& what,
+    const std::function<ObjectFetch(const std::string& key, const std::filesystem::path& file)>&
+        fetch_one);
+
+}  // namespace kvonce::cloud

@@ -1,0 +1,128 @@
+// S3 GetObject and ListObjectsV2 over the HTTP seam, each attempt signed afresh with SigV4.
+#include "kvonce/cloud/s3.hpp"
+
+#include "kvonce/cloud/api_call.hpp"
+#include "kvonce/cloud/aws_credentials.hpp"
+#include "kvonce/cloud/listed_objects.hpp"
+#include "kvonce/cloud/object_uri.hpp"
+#include "kvonce/cloud/s3_address.hpp"
+#include "kvonce/cloud/sigv4.hpp"
+#include "kvonce/cloud/xml_text.hpp"
+#include "kvonce/fetch/retry.hpp"
+#include "kvonce/net/url.hpp"
+#include "kvonce/util/error.hpp"
+
+namespace kvonce::cloud {
+namespace {
+
+// One bucket's requests: where they go and who signs them.
+struct S3Session {
+  ApiContext context;
+  S3Address address;
+  AwsCredentials credentials;
+
+  net::HttpRequest signed_get(const std::string& encoded_path, const QueryParams& query) const {
+    SigV4Request to_sign;
+    to_sign.host = address.host;
+    to_sign.encoded_path = address.base_path + encoded_path;
+    to_sign.query = query;
+    const auto signature = sign_v4(to_sign, credentials, address.region, "s3",
+                                   amz_date(std::chrono::system_clock::now()));
+    auto request = api_request(context, "GET", address.url(encoded_path, canonical_query(query)));
+    request.headers = signature.headers;
+    return request;
+  }
+};
+
+S3Session open_session(const S3Options& options, const Environment& env,
+                       net::HttpTransport& transport, const fetch::DownloadPolicy& policy,
+                       const ObjectUri& uri) {
+  S3Session session{ApiContext{transport, policy, options.resolve},
+                    resolve_s3_address(options, env, uri.bucket),
+                    {}};
+  session.credentials = resolve_aws_credentials(env, session.context, session.address.region);
+  return session;
+}
+
+ObjectFetch get_object(const S3Session& session, const ObjectUri& uri,
+                       const std::filesystem::path& target) {
+  // HTTP clients remove "." and ".." path segments before sending, so such a key could not be
+  // addressed (and its signature would not match).
+  const std::string wrapped = "/" + uri.key + "/";
+  if (wrapped.find("/./") != std::string::npos || wrapped.find("/../") != std::string::npos) {
+    fail(ErrorKind::usage, uri.str() + ": keys with '.' or '..' path segments are not supported");
+  }
+  const std::string path = s3_encode_key_path(uri.key);
+  const std::string label = uri.str() + " (" + net::redact_url(session.address.url(path, "")) + ")";
+  ObjectFetch out;
+  out.source_detail = uri.str();
+  out.download = fetch::download_to_file(
+      session.context.transport, [&] { return session.signed_get(path, {}); }, target,
+      session.context.policy, label);
+  return out;
+}
+
+// Every key under uri.key, following continuation tokens; folder markers ("dir/") skipped.
+std::vector<std::string> list_keys(const S3Session& session, const ObjectUri& uri) {
+  std::vector<std::string> keys;
+  std::string token;
+  const std::string label = "S3 ListObjectsV2 " + uri.str();
+  for (int page = 0;; ++page) {
+    QueryParams query{{"list-type", "2"}, {"prefix", uri.key}};
+    if (!token.empty()) query.emplace_back("continuation-token", token);
+    const auto response = call_api(
+        session.context, [&] { return session.signed_get("/", query); }, label);
+    if (response.status != 200) {
+      fetch::throw_http_error(response, label,
+                              "check s3:ListBucket on the bucket for these credentials (" +
+                                  session.credentials.source + ")");
+    }
+    for (const auto contents : xml::elements(response.body, "Contents")) {
+      std::string key = xml::text(contents, "Key").value_or("");
+      if (!key.empty() && key.back() != '/') keys.push_back(std::move(key));
+    }
+    if (keys.size() > kMaxListedObjects) {
+      fail(ErrorKind::limit, label + ": more than " + std::to_string(kMaxListedObjects) +
+                                 " objects; narrow the prefix (for example with --date)");
+    }
+    if (xml::text(response.body, "IsTruncated").value_or("false") != "true") break;
+    std::string next = xml::text(response.body, "NextContinuationToken").value_or("");
+    if (next.empty() || next == token) {
+      fail(ErrorKind::fetch, label + ": truncated listing without a new continuation token");
+    }
+    token = std::move(next);
+  }
+  return keys;
+}
+
+}  // namespace
+
+ObjectFetch fetch_s3_object(const S3Options& options, const Environment& env,
+                            net::HttpTransport& transport, const std::filesystem::path& target,
+                            const fetch::DownloadPolicy& policy) {
+  const ObjectUri uri = parse_object_uri(options.uri, "s3");
+  if (uri.is_prefix()) {
+    fail(ErrorKind::usage,
+         uri.str() + " names a prefix, not an object (fetch it into a directory)");
+  }
+  const S3Session session = open_session(options, env, transport, policy, uri);
+  return get_object(session, uri, target);
+}
+
+std::vector<ObjectFetch> fetch_s3_prefix(const S3Options& options, const Environment& env,
+                                         net::HttpTransport& transport,
+                                         const std::filesystem::path& target_dir,
+                                         const fetch::DownloadPolicy& policy) {
+  const ObjectUri uri = parse_object_uri(options.uri, "s3");
+  if (!uri.is_prefix()) fail(ErrorKind::usage, uri.str() + " is not a prefix (it must end in '/')");
+  const S3Session session = open_session(options, env, transport, policy, uri);
+  const auto keys = list_keys(session, uri);
+  return fetch_listed_objects(keys, uri.key, target_dir, uri.str(),
+                              [&](const std::string& key, const std::filesystem::path& file) {
+                                ObjectUri object = uri;
+                                object.key = key;
+                                return get_object(session, object, file);
+                              });
+}
+
+}  // namespace kvonce::cloud
