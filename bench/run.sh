@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# Measures kvonce-trace against the performance targets and prints them as a Markdown table.
+#
+#   bench/run.sh [--quick] [--large] [--runs N] [--build DIR]
+#
+#   --quick      smaller payloads (about a tenth): a minute instead of ten
+#   --large      also the 1 GB payload (1.5 M spans): peak memory; takes minutes
+#   --runs N     runs per figure (default 3, at least 3 for a median worth quoting)
+#   --build DIR  build directory holding src/kvonce-trace and bench/kvonce-gen (default
+#                build/bench, configured with -DKVONCE_BUILD_BENCH=ON)
+#
+# Every figure is the median of N runs; a ratio is computed run by run (A and B measured side by
+# side, alternating which goes first) and the median of those ratios is shown, so a machine that
+# slows down mid-run moves both sides. Wall time is taken around the command; peak RSS comes from
+# /usr/bin/time -f %M. Payloads are generated into ${TMPDIR:-/tmp}/kvonce-bench once and reused
+# while their parameters (in the file name) are the same. This is a benchmark, not a test: it is
+# not part of ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0 large=0 runs=3 build=build/bench
+while (($#)); do
+  case "$1" in
+    --quick) quick=1 ;;
+    --large) large=1 ;;
+    --runs) runs="${2:?--runs needs a number}"; shift ;;
+    --build) build="${2:?--build needs a directory}"; shift ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 3 ;;
+  esac
+  shift
+done
+if ! [[ "$runs" =~ ^[0-9]+$ ]] || ((runs < 1)); then
+  echo "run.sh: --runs must be a positive number" >&2
+  exit 3
+fi
+
+bin="$build/src/kvonce-trace"
+gen="$build/bench/kvonce-gen"
+for tool in "$bin" "$gen" /usr/bin/time; do
+  [ -x "$tool" ] || { echo "run.sh: $tool not found; build with -DKVONCE_BUILD_BENCH=ON" >&2; exit 3; }
+done
+command -v gzip >/dev/null || { echo "run.sh: gzip is required" >&2; exit 3; }
+
+scratch="${TMPDIR:-/tmp}/kvonce-bench"
+mkdir -p "$scratch/out"
+# Bump when the generator's output changes, so stale payloads are not reused.
+gen_format=1
+
+# ---------------------------------------------------------------------------------------------
+# Payloads
+
+# payload SPANS KEYS [gz] -> path of a JSON Lines payload (generated if missing)
+payload() {
+  local spans=$1 keys=$2 ext=jsonl flag=()
+  [ "${3:-}" = gz ] && ext=jsonl.gz flag=(--gzip)
+  local file="$scratch/otlp-v$gen_format-s$spans-k$keys-seed1.$ext"
+  if [ ! -s "$file" ]; then
+    echo "generating $(basename "$file")" >&2
+    "$gen" --spans "$spans" --keys "$keys" --seed 1 --jsonl "${flag[@]}" -o "$file" 2>/dev/null
+  fi
+  echo "$file"
+}
+
+# batch_dir COUNT BYTES -> a directory of COUNT payloads of about BYTES each (seeds 1..COUNT)
+batch_dir() {
+  local count=$1 bytes=$2 dir="$scratch/batch-v$gen_format-n$1-b$2"
+  if [ ! -f "$dir/.complete" ]; then
+    echo "generating $count payloads of $bytes bytes" >&2
+    mkdir -p "$dir"
+    for ((i = 1; i <= count; i++)); do
+      "$gen" --bytes-target "$bytes" --keys 100 --seed "$i" --jsonl \
+        -o "$dir/payload-$i.jsonl" 2>/dev/null
+    done
+    touch "$dir/.complete"
+  fi
+  echo "$dir"
+}
+
+mib() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.0f MB", b / 1e6 }'; }
+n() { echo "$1" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta'; }  # 1500000 -> 1,500,000
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+secs=0 rss_kib=0
+# measure CMD... : runs CMD (stdout discarded), sets secs and rss_kib; fails on a bad exit code.
+measure() {
+  local start end rc=0
+  start=$(date +%s%N)
+  /usr/bin/time -f %M -o "$scratch/time.txt" "$@" >/dev/null 2>"$scratch/stderr.txt" || rc=$?
+  end=$(date +%s%N)
+  if ((rc != 0)); then
+    echo "run.sh: exit $rc from: $*" >&2
+    tail -5 "$scratch/stderr.txt" >&2
+    return "$rc"
+  fi
+  secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
+  rss_kib=$(tail -n 1 "$scratch/time.txt")
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# pair -- CMD_A... -- CMD_B... : A and B side by side, $runs times. Sets the medians a_secs
+# b_secs ratio (of A/B per run) a_rss b_rss (MiB).
+pair() {
+  local -a cmd_a=() cmd_b=() ta=() tb=() ra=() rb=() ratios=()
+  shift  # the leading --
+  while [ "$1" != -- ]; do cmd_a+=("$1"); shift; done
+  shift
+  cmd_b=("$@")
+  local i sa sb
+  for ((i = 0; i < runs; i++)); do
+    if ((i % 2 == 0)); then
+      measure "${cmd_a[@]}" || return; sa=$secs; ra+=("$rss_kib")
+      measure "${cmd_b[@]}" || return; sb=$secs; rb+=("$rss_kib")
+    else
+      measure "${cmd_b[@]}" || return; sb=$secs; rb+=("$rss_kib")
+      measure "${cmd_a[@]}" || return; sa=$secs; ra+=("$rss_kib")
+    fi
+    ta+=("$sa") tb+=("$sb")
+    ratios+=("$(awk -v a="$sa" -v b="$sb" 'BEGIN { printf "%.4f", a / b }')")
+  done
+  a_secs=$(median "${ta[@]}") b_secs=$(median "${tb[@]}") ratio=$(median "${ratios[@]}")
+  a_rss=$(awk -v k="$(median "${ra[@]}")" 'BEGIN { printf "%.1f", k / 1024 }')
+  b_rss=$(awk -v k="$(median "${rb[@]}")" 'BEGIN { printf "%.1f", k / 1024 }')
+}
+
+# single CMD... : the command alone, $runs times; sets a_secs and a_rss (medians).
+single() {
+  local -a ts=() rs=()
+  local i
+  for ((i = 0; i < runs; i++)); do
+    measure "$@" || return
+    ts+=("$secs") rs+=("$rss_kib")
+  done
+  a_secs=$(median "${ts[@]}")
+  a_rss=$(awk -v k="$(median "${rs[@]}")" 'BEGIN { printf "%.1f", k / 1024 }')
+}
+
+s() { awk -v x="$1" 'BEGIN { printf "%.3f s", x }'; }
+x() { awk -v x="$1" 'BEGIN { printf "%.2f×", x }'; }
+# verdict VALUE OP LIMIT -> met / missed
+verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = op == "<=" ? v <= l : v >= l; print ok ? "met" : "**missed**" }'; }
+
+rows=()
+row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 |"); }
+
+# The commands compared (measure() sends stdout to /dev/null, so gzip -dc only inflates).
+verify=("$bin" verify --format otlp -d "$scratch/out/verify" -i)
+gunzip=(gzip -dc)
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios
+
+if ((quick)); then
+  s1=(15000 1000) s3_small=(1500 100) keys_spans=100000 keys_many=100000 batch=(40 1000000)
+else
+  s1=(150000 10000) s3_small=(15000 1000) keys_spans=1000000 keys_many=1000000 batch=(200 1000000)
+fi
+
+plain=$(payload "${s1[@]}")
+gz=$(payload "${s1[@]}" gz)
+cat "$plain" "$gz" >/dev/null  # into the page cache: we time the tool, not the disk
+label="$(n "${s1[0]}") spans, $(n "${s1[1]}") keys ($(mib "$plain"), gz $(mib "$gz"))"
+
+echo "target 1: verify on $label" >&2
+pair -- "${verify[@]}" "$gz" -- "${gunzip[@]}" "$gz"
+row 1a "verify --format otlp, gz vs \`gzip -dc\` of the gz; $label" "$(s "$a_secs")" \
+  "$(s "$b_secs")" "$(x "$ratio")" "≤ 4×" "$(verdict "$ratio" "<=" 4)"
+rss_gz=$a_rss
+pair -- "${verify[@]}" "$plain" -- "${gunzip[@]}" "$gz"
+row 1b "verify --format otlp, plain JSON vs \`gzip -dc\` of the gz" "$(s "$a_secs")" \
+  "$(s "$b_secs")" "$(x "$ratio")" "≤ 3×" "$(verdict "$ratio" "<=" 3)"
+row 1c "peak RSS, verify gz / plain" "$rss_gz MiB" "$a_rss MiB" "" "≤ 64 MiB" \
+  "$(verdict "$(printf '%s\n' "$rss_gz" "$a_rss" | sort -g | tail -1)" "<=" 64)"
+
+echo "target 2: run vs verify" >&2
+pair -- "$bin" run --trace-dir "$scratch/out/run" -i "$gz" -- "${verify[@]}" "$gz"
+row 2 "\`run -i\` (prepare + verify otlp + verify ndjson + report) vs verify, gz" \
+  "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio")" "≤ 2×" "$(verdict "$ratio" "<=" 2)"
+
+echo "target 3: linear in spans, flat in keys" >&2
+small=$(payload "${s3_small[@]}")
+cat "$small" >/dev/null
+pair -- "${verify[@]}" "$plain" -- "${verify[@]}" "$small"
+row 3a "verify, 10× spans: $(n "${s1[0]}") vs $(n "${s3_small[0]}") spans (keys ×10 too), plain" \
+  "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio")" "≤ 11×" "$(verdict "$ratio" "<=" 11)"
+few=$(payload "$keys_spans" 100)
+many=$(payload "$keys_spans" "$keys_many")
+cat "$few" "$many" >/dev/null
+pair -- "${verify[@]}" "$many" -- "${verify[@]}" "$few"
+ratio_keys=$ratio
+keys_ok=$(awk -v r="$ratio" 'BEGIN { print (r <= 1.5 && r >= 1 / 1.5) ? "met" : "**missed**" }')
+row 3b "verify, $(n "$keys_many") vs 100 keys, $(n "$keys_spans") spans each ($(mib "$many") / $(mib "$few"))" \
+  "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio_keys")" "0.67–1.5×" "$keys_ok"
+row 3c "peak RSS of 3b: $(n "$keys_many") keys / 100 keys" "$a_rss MiB" "$b_rss MiB" "" \
+  "bounded by keys and events" "—"
+
+if ((large)); then
+  echo "target 4: 1 GB payload" >&2
+  huge=$(payload 1500000 100000)
+  single "${verify[@]}" "$huge"
+  row 4 "verify, 1,500,000 spans, 100,000 keys ($(mib "$huge")), plain: peak RSS, wall time" \
+    "$a_rss MiB" "$(s "$a_secs")" "" "≤ 512 MiB" "$(verdict "$a_rss" "<=" 512)"
+else
+  row 4 "verify, 1,500,000 spans (about 1.3 GB): peak RSS" "not run (use --large)" "" "" \
+    "≤ 512 MiB" "n/a"
+fi
+
+echo "target 5: batch" >&2
+if "$bin" --help | awk '/^Subcommands:/ { on = 1; next } on && /^[^ ]/ { on = 0 } on' |
+  grep -Eq '^[[:space:]]+batch([[:space:]]|$)'; then
+  dir=$(batch_dir "${batch[@]}")
+  if pair -- "$bin" batch --jobs 2 --results "$scratch/out/batch2.jsonl" "$dir" \
+    -- "$bin" batch --jobs 1 --results "$scratch/out/batch1.jsonl" "$dir"; then
+    row 5 "batch --jobs 2 vs --jobs 1, $(n "${batch[0]}") payloads of 1 MB" "$(s "$a_secs")" \
+      "$(s "$b_secs")" "$(x "$ratio")" "≤ 0.6×" "$(verdict "$ratio" "<=" 0.6)"
+  else
+    row 5 "batch --jobs 2 vs --jobs 1, $(n "${batch[0]}") payloads of 1 MB" "n/a (batch failed)" "" "" \
+      "≤ 0.6×" "n/a"
+  fi
+else
+  row 5 "batch --jobs 2 vs --jobs 1, $(n "${batch[0]}") payloads of 1 MB" "n/a (batch not available)" \
+    "" "" "≤ 0.6×" "n/a"
+fi
+
+echo "throughput: prepare vs gzip -dc" >&2
+pair -- "$bin" prepare --format otlp -o "$scratch/out/prepared.ndjson" -i "$gz" \
+  -- "${gunzip[@]}" "$gz"
+bytes=$(stat -c %s "$plain")
+mbps() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.0f MB/s", b / 1e6 / t }'; }
+row T "throughput (uncompressed MB/s): prepare of the gz vs \`gzip -dc\`" "$(mbps "$a_secs")" \
+  "$(mbps "$b_secs")" "$(x "$ratio") (time)" "" ""
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+cpu=$(awk -F': ' '/^model name/ { m = $2 } /^cpu family/ { f = $2 } /^model\t/ { n = $2 }
+  END { printf "%s, family %s model %s", m, f, n }' /proc/cpuinfo)
+sizes=""
+((quick)) && sizes=" (--quick sizes)"
+echo
+echo "kvonce-trace $("$bin" --version | awk '{ print $2 }') ($(git rev-parse --short HEAD 2>/dev/null || echo "?")), $(date -u +%Y-%m-%d)," \
+  "$(nproc) CPUs ($cpu), load average $(cut -d' ' -f1-3 /proc/loadavg); median of $runs runs$sizes"
+echo
+echo "| # | Scenario | A | B | A/B (median of per-run ratios) | Target | Result |"
+echo "|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
