@@ -1,0 +1,96 @@
+#include "kvonce/fetch/metadata.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kvonce/crypto/crypto.hpp"
+#include "kvonce/net/url.hpp"
+#include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/error.hpp"
+#include "kvonce/util/time.hpp"
+
+namespace kvonce::fetch {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Source details are built redacted; URLs are redacted once more here so that no caller can
+// write a signature by mistake.
+std::string safe_detail(const std::string& detail) {
+  return detail.find("://") != std::string::npos ? net::redact_url(detail) : detail;
+}
+
+Json object_json(const ObjectMetadata& o) {
+  Json j;
+  j["sourceDetail"] = safe_detail(o.source_detail);
+  j["path"] = o.path;
+  j["sha256"] = o.sha256;
+  j["sizeBytes"] = o.size_bytes;
+  j["contentEncoding"] = o.content_encoding.empty() ? "identity" : o.content_encoding;
+  j["attempts"] = o.attempts;
+  return j;
+}
+
+}  // namespace
+
+std::string metadata_json(const PayloadMetadata& m) {
+  const std::string now = now_iso();
+  Json j;
+  j["sourceType"] = m.source_type;
+  j["sourceDetail"] = safe_detail(m.source_detail);
+  j["sha256"] = m.sha256;
+  j["sizeBytes"] = m.size_bytes;
+  j["fetchedAt"] = m.fetched_at.empty() ? now : m.fetched_at;
+  j["contentEncoding"] = m.content_encoding.empty() ? "identity" : m.content_encoding;
+  j["attempts"] = m.attempts;
+  if (m.decompressed_bytes) j["decompressedBytes"] = *m.decompressed_bytes;
+  if (m.event_count) j["eventCount"] = *m.event_count;
+  if (!m.objects.empty()) {
+    Json objects = Json::array();
+    for (const auto& o : m.objects) objects.push_back(object_json(o));
+    j["objects"] = std::move(objects);
+  }
+  j["generatedAt"] = now;
+  j["tool"] = Json{{"name", "kvonce-trace"}, {"version", KVONCE_VERSION}};
+  return j.dump(2) + "\n";
+}
+
+void write_metadata(const std::filesystem::path& path, const PayloadMetadata& metadata) {
+  ensure_directory(path.parent_path());
+  write_file_atomically(path, metadata_json(metadata));
+}
+
+std::filesystem::path default_metadata_path(const std::filesystem::path& target) {
+  return target.parent_path() / kMetadataFileName;
+}
+
+PayloadMetadata describe_local_file(const std::filesystem::path& file, std::string source_type,
+                                    std::string source_detail) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) fail(ErrorKind::input, file.string() + ": cannot open: " + std::strerror(errno));
+  PayloadMetadata m;
+  m.source_type = std::move(source_type);
+  m.source_detail = std::move(source_detail);
+  crypto::Sha256 sha;
+  std::vector<char> buf(1 << 20);
+  std::string head;
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    if (n == 0) break;
+    if (head.size() < 2) head.append(buf.data(), std::min<std::size_t>(n, 2 - head.size()));
+    sha.update(std::string_view(buf.data(), n));
+    m.size_bytes += n;
+  }
+  if (in.bad()) fail(ErrorKind::input, file.string() + ": read failed");
+  m.sha256 = sha.finish_hex();
+  m.content_encoding = head == "\x1f\x8b" ? "gzip" : "identity";
+  m.attempts = 1;
+  return m;
+}
+
+}  // namespace kvonce::fetch

@@ -1,0 +1,65 @@
+// kvonce-payload-metadata.json: where the payload came from and what it is.
+//
+// Written by `fetch`, and by `report --metadata-for` and `run` for payloads they are handed.
+// Fields (in this order): sourceType, sourceDetail, sha256, sizeBytes, fetchedAt,
+// contentEncoding, attempts, then decompressedBytes and eventCount when known, objects (one entry
+// per object of a prefix fetch), generatedAt and tool {name, version}. sourceDetail is always
+// redacted (no userinfo, signature or token); the writer redacts URLs itself as a last guard.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kvonce::fetch {
+
+// sourceType values (the old job's, plus gcs).
+inline constexpr const char* kSourceExplicit = "explicit";
+inline constexpr const char* kSourceEnvFile = "env-file";
+inline constexpr const char* kSourceArtifact = "artifact";
+inline constexpr const char* kSourceUrl = "url";
+inline constexpr const char* kSourceS3 = "s3";
+inline constexpr const char* kSourceGcs = "gcs";
+inline constexpr const char* kSourceSample = "sample";
+
+inline constexpr const char* kMetadataFileName = "kvonce-payload-metadata.json";
+
+struct ObjectMetadata {  // one object of a prefix fetch
+  std::string source_detail;
+  std::string path;  // where it was saved
+  std::string sha256;
+  std::uint64_t size_bytes = 0;
+  std::string content_encoding;
+  int attempts = 0;
+};
+
+struct PayloadMetadata {
+  std::string source_type;
+  std::string source_detail;
+  std::string sha256;  // "" for a prefix fetch (see objects)
+  std::uint64_t size_bytes = 0;
+  std::string fetched_at;                     // ISO 8601 UTC; empty = now
+  std::string content_encoding = "identity";  // "gzip" when stored or declared gzip
+  int attempts = 1;
+  std::optional<std::uint64_t> decompressed_bytes;
+  std::optional<std::uint64_t> event_count;
+  std::vector<ObjectMetadata> objects;
+};
+
+// The JSON document (2-space indented, trailing newline).
+std::string metadata_json(const PayloadMetadata& metadata);
+
+// Writes it atomically; Error(output) when that fails.
+void write_metadata(const std::filesystem::path& path, const PayloadMetadata& metadata);
+
+// The default place: kvonce-payload-metadata.json in the target's directory.
+std::filesystem::path default_metadata_path(const std::filesystem::path& target);
+
+// Metadata for a local file the caller already has (report --metadata-for, run -i): hashes it
+// and sniffs gzip. Error(input) when it cannot be read.
+PayloadMetadata describe_local_file(const std::filesystem::path& file, std::string source_type,
+                                    std::string source_detail);
+
+}  // namespace kvonce::fetch
