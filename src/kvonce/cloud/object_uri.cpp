@@ -1,6 +1,7 @@
 // Parsing object-store URIs and mapping listed keys to local files.
 #include "kvonce/cloud/object_uri.hpp"
 
+#include "kvonce/net/url.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::cloud {
@@ -20,17 +21,32 @@ int parse_digits(std::string_view s) {
   return v;
 }
 
+// True when the text after a '?' carries a signature or credential parameter: a presigned
+// HTTPS URL pasted with the wrong scheme, whose query must not be taken for part of a key.
+bool looks_presigned(std::string_view text) {
+  const std::size_t q = text.find('?');
+  if (q == std::string_view::npos) return false;
+  std::string_view query = text.substr(q + 1);
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    if (net::is_secret_query_parameter(pair.substr(0, pair.find('=')))) return true;
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return false;
+}
+
 }  // namespace
 
 ObjectUri parse_object_uri(std::string_view text, std::string_view scheme) {
   const std::string wanted = std::string(scheme) + "://";
-  const std::string shown(text.substr(0, text.find_first_of("?#")));
-  if (text.substr(0, wanted.size()) != wanted) {
-    fail(ErrorKind::usage, "'" + shown + "' is not a " + wanted + "bucket/key URI");
+  if (looks_presigned(text)) {
+    fail(ErrorKind::usage, "'" + std::string(text.substr(0, text.find('?'))) +
+                               "?...' looks like a presigned URL: give it with --url");
   }
-  if (text.find_first_of("?#") != std::string_view::npos) {
-    fail(ErrorKind::usage, "'" + shown + "...': a " + wanted +
-                               " URI has no query or fragment (use --url for presigned URLs)");
+  if (text.substr(0, wanted.size()) != wanted) {
+    fail(ErrorKind::usage, "'" + std::string(text) + "' is not a " + wanted + "bucket/key URI");
   }
   ObjectUri uri;
   uri.scheme = std::string(scheme);
@@ -39,11 +55,11 @@ ObjectUri parse_object_uri(std::string_view text, std::string_view scheme) {
   uri.bucket = std::string(rest.substr(0, slash));
   if (slash != std::string_view::npos) uri.key = std::string(rest.substr(slash + 1));
   if (uri.bucket.empty() || uri.bucket.size() > 222) {
-    fail(ErrorKind::usage, "'" + shown + "': missing or overlong bucket name");
+    fail(ErrorKind::usage, "'" + std::string(text) + "': missing or overlong bucket name");
   }
   for (const char c : uri.bucket) {
     if (!valid_bucket_char(c)) {
-      fail(ErrorKind::usage, "'" + shown + "': invalid character in bucket name");
+      fail(ErrorKind::usage, "'" + std::string(text) + "': invalid character in bucket name");
     }
   }
   return uri;

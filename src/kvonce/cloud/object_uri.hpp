@@ -16,9 +16,10 @@ struct ObjectUri {
   std::string str() const { return scheme + "://" + bucket + "/" + key; }
 };
 
-// Parses "<scheme>://bucket/key". Error(usage) when the scheme differs, the bucket is empty or
-// holds characters no store allows in bucket names, or the text has a query or fragment
-// ('?' and '#' are rejected so a pasted presigned URL is not mistaken for a key).
+// Parses "<scheme>://bucket/key" (the key taken literally: '?', '#', spaces are part of it).
+// Error(usage) when the scheme differs, the bucket is empty or holds characters no store allows
+// in bucket names, or a '?' is followed by a signature or credential parameter (a presigned URL
+// belongs to --url; the message leaves its query out).
 ObjectUri parse_object_uri(std::string_view text, std::string_view scheme);
 
 // "YYYY-MM-DD" -> "kvonce-trace/YYYY/MM/DD/". Error(usage) unless it is a valid calendar date.
