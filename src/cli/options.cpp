@@ -45,4 +45,18 @@ void add_rules(CLI::App& cmd, rules::VerifyOptions& rules) {
       ->capture_default_str();
 }
 
+void add_masking(CLI::App& cmd, privacy::MaskOptions& mask) {
+  cmd.add_flag("--mask-values", mask.values,
+               "Replace every value with \"hmac-sha256:<hex>\" as events are read (a random key "
+               "per run: equal within the run, unlinkable across runs)");
+  cmd.add_option("--mask-key-env", mask.key_env,
+                 "Mask under the key held by this environment variable instead (stable across "
+                 "runs; the key is never printed or written)")
+      ->type_name("VAR");
+  cmd.add_option("--mask-attr", mask.context_members,
+                 "Also mask this top-level member of every context object; repeatable")
+      ->type_name("NAME")
+      ->allow_extra_args(false);
+}
+
 }  // namespace kvonce::cli

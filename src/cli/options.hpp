@@ -5,6 +5,7 @@
 
 #include "kvonce/io/byte_source.hpp"
 #include "kvonce/payload/load.hpp"
+#include "kvonce/privacy/masking.hpp"
 #include "kvonce/rules/verify.hpp"
 #include "kvonce/steps/prepare.hpp"
 
@@ -14,5 +15,6 @@ void add_read_limits(CLI::App& cmd, io::ReadLimits& limits);
 void add_order(CLI::App& cmd, steps::Order& order);
 void add_format(CLI::App& cmd, payload::Format& format);
 void add_rules(CLI::App& cmd, rules::VerifyOptions& rules);
+void add_masking(CLI::App& cmd, privacy::MaskOptions& mask);
 
 }  // namespace kvonce::cli

@@ -19,6 +19,7 @@ void add_prepare_command(CLI::App& app, Console& console) {
   add_format(*cmd, opts->format);
   add_order(*cmd, opts->order);
   add_read_limits(*cmd, opts->limits);
+  add_masking(*cmd, opts->mask);
   cmd->callback([opts, &console] {
     const steps::PrepareResult result = steps::prepare(*opts);
     console.err << steps::prepare_summary_text(result);

@@ -20,6 +20,7 @@ void add_run_command(CLI::App& app, Console& console) {
   add_order(*cmd, opts->order);
   add_rules(*cmd, opts->rules);
   add_read_limits(*cmd, opts->limits);
+  add_masking(*cmd, opts->mask);
   cmd->callback([opts, &console] {
     if (!opts->input) {
       if (const char* env = std::getenv("KVONCE_OTLP_PAYLOAD"); env && *env) opts->input = env;
@@ -27,7 +28,8 @@ void add_run_command(CLI::App& app, Console& console) {
     const auto log = [&](const std::string& line) { console.out << line << "\n" << std::flush; };
     const steps::RunOutcome outcome = steps::run(*opts, log);
     console.out << steps::verify_summary_text(outcome.otlp, steps::VerifyOptions{
-        {}, payload::Format::otlp, opts->trace_dir / "otlp", opts->order, opts->rules, {}});
+        {}, payload::Format::otlp, opts->trace_dir / "otlp", opts->order, opts->rules, {},
+        {}});
     if (outcome.mismatch) {
       console.err << "kvonce-trace: mode-mismatch: " << *outcome.mismatch << "\n";
       console.exit_code = static_cast<int>(ExitCode::violations);

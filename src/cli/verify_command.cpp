@@ -27,6 +27,7 @@ void add_verify_command(CLI::App& app, Console& console) {
   add_order(*cmd, opts->order);
   add_rules(*cmd, opts->rules);
   add_read_limits(*cmd, opts->limits);
+  add_masking(*cmd, opts->mask);
   cmd->callback([opts, &console] {
     const steps::VerifyOutcome outcome = steps::verify(*opts);
     console.out << steps::verify_summary_text(outcome, *opts);

@@ -98,7 +98,10 @@ void read_member(json::Reader& r, std::string_view m, AnyValue& out, std::size_t
     std::int64_t v = 0;
     if (!parse_int64(text, v)) {
       out.clear();
-      out.problem = "intValue " + std::string(text.substr(0, 40)) + " is not a 64-bit integer";
+      // The text is not quoted: attribute values may be personal data, and warnings reach
+      // stderr and kvonce-validation.json even when --mask-values masks the values themselves.
+      out.problem = "intValue of " + std::to_string(text.size()) +
+                    " characters is not a 64-bit integer";
       return;
     }
     char buf[24];

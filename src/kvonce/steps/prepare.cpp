@@ -13,8 +13,11 @@ namespace kvonce::steps {
 const char* to_string(Order order) { return order == Order::time ? "time" : "input"; }
 
 payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload::Format format,
-                                 Order order, const io::ReadLimits& limits, EventStore& store) {
-  payload::LoadResult load = payload::load_files(inputs, format, limits, store);
+                                 Order order, const io::ReadLimits& limits, EventStore& store,
+                                 const privacy::MaskOptions& mask) {
+  const privacy::MaskOptions resolved = privacy::resolve_key(mask);
+  privacy::MaskingSink sink(store, resolved);  // passes events through when masking is off
+  payload::LoadResult load = payload::load_files(inputs, format, limits, sink);
   if (order == Order::time) store.sort_by_time();
   return load;
 }
@@ -29,7 +32,8 @@ PrepareResult prepare(const PrepareOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   PrepareResult result;
   EventStore store;
-  result.load = load_ordered(options.inputs, options.format, options.order, options.limits, store);
+  result.load = load_ordered(options.inputs, options.format, options.order, options.limits, store,
+                             options.mask);
   result.events = store.size();
   if (store.empty()) fail(ErrorKind::no_events, no_events_message(result.load.stats));
 

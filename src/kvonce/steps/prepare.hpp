@@ -8,6 +8,7 @@
 #include "kvonce/event/event_store.hpp"
 #include "kvonce/io/byte_source.hpp"
 #include "kvonce/payload/load.hpp"
+#include "kvonce/privacy/masking.hpp"
 
 namespace kvonce::steps {
 
@@ -21,6 +22,7 @@ struct PrepareOptions {
   Order order = Order::time;
   io::ReadLimits limits;
   std::optional<std::string> stats_path;  // the summary as JSON
+  privacy::MaskOptions mask;              // masking applied as events are read
 };
 
 struct PrepareResult {
@@ -29,9 +31,11 @@ struct PrepareResult {
   double seconds = 0;
 };
 
-// Loads inputs into `store` and orders them. Shared by prepare, verify and run.
+// Loads inputs into `store` and orders them. Shared by prepare, verify and run. With masking on,
+// events are masked before the store sees them (under mask.key, or a key resolved here).
 payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload::Format format,
-                                 Order order, const io::ReadLimits& limits, EventStore& store);
+                                 Order order, const io::ReadLimits& limits, EventStore& store,
+                                 const privacy::MaskOptions& mask = {});
 
 // Throws Error(no_events) when the inputs hold no KvOnce event; then no output file is written.
 PrepareResult prepare(const PrepareOptions& options);

@@ -59,8 +59,10 @@ RunOutcome run(const RunOptions& options, const std::function<void(const std::st
   out.payload_name = inputs.front()->name();
 
   EventStore store;
+  const privacy::MaskOptions mask = privacy::resolve_key(options.mask);  // before any output
+  privacy::MaskingSink masking(store, mask);
   payload::LoadResult load =
-      payload::load_events(std::move(inputs), payload::Format::otlp, options.limits, store);
+      payload::load_events(std::move(inputs), payload::Format::otlp, options.limits, masking);
   if (options.order == Order::time) store.sort_by_time();
   const io::InputInfo info = load.inputs.front().info;
   out.payload_bytes = info.raw_bytes;
@@ -71,13 +73,14 @@ RunOutcome run(const RunOptions& options, const std::function<void(const std::st
 
   start = std::chrono::steady_clock::now();
   VerifyOptions otlp{{}, payload::Format::otlp, options.trace_dir / "otlp", options.order,
-                     options.rules, options.limits};
+                     options.rules, options.limits, mask};
   out.otlp = verify_store(store, std::move(load), otlp);
   log("verify otlp: " + verdict(out.otlp) + " in " + ms(seconds_since(start)));
 
   start = std::chrono::steady_clock::now();
   VerifyOptions nd{{(options.trace_dir / "otlp" / kEventsFile).string()}, payload::Format::ndjson,
-                   options.trace_dir / "ndjson", options.order, options.rules, options.limits};
+                   options.trace_dir / "ndjson", options.order, options.rules, options.limits,
+                   mask};
   if (out.otlp.no_events()) {
     nd.inputs.clear();  // nothing was prepared: ndjson mode sees no events either
   }

@@ -20,6 +20,7 @@ struct RunOptions {
   Order order = Order::time;
   rules::VerifyOptions rules;
   io::ReadLimits limits;
+  privacy::MaskOptions mask;  // one key masks both modes, so their verdicts and outputs agree
 };
 
 struct RunOutcome {

@@ -56,7 +56,8 @@ VerifyOutcome verify(const VerifyOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   EventStore store;
   payload::LoadResult load =
-      load_ordered(options.inputs, options.format, options.order, options.limits, store);
+      load_ordered(options.inputs, options.format, options.order, options.limits, store,
+                   options.mask);
   VerifyOutcome out = verify_store(store, std::move(load), options);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

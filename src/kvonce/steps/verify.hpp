@@ -19,6 +19,7 @@ struct VerifyOptions {
   Order order = Order::time;
   rules::VerifyOptions rules;
   io::ReadLimits limits;
+  privacy::MaskOptions mask;  // masking applied as events are read
 };
 
 struct VerifyOutcome {
