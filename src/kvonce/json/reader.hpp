@@ -60,6 +60,7 @@ class Reader {
 
  private:
   bool fill(std::size_t need);  // makes `need` bytes available from pos_; false at end
+  std::uint64_t newlines_before_pos();  // newlines in data_[0, pos_)
   char peek_char();             // after whitespace; '\0' at end of input
   void expect(char c);
   std::string_view literal_string();
@@ -75,6 +76,8 @@ class Reader {
   std::size_t pos_ = 0, end_ = 0, cap_ = 0;
   std::uint64_t base_ = 0;       // stream offset of data_[0]
   std::uint64_t lines_ = 0;      // newlines before data_[0]
+  std::size_t counted_ = 0;      // data_[0, counted_) has its newlines in counted_lines_
+  std::uint64_t counted_lines_ = 0;
   bool eof_ = false;
   std::vector<bool> first_;      // per open container: no element read yet
   std::string scratch_;          // the current member name
