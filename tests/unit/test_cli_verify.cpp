@@ -1,0 +1,118 @@
+// `kvonce-trace verify` and `run` end to end (in-process).
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.hpp"
+
+using namespace kvonce;
+using namespace kvonce::test;
+using nlohmann::json;
+
+namespace {
+
+json validation(const std::filesystem::path& dir) {
+  return json::parse(read_file(dir / "kvonce-validation.json"));
+}
+
+std::vector<std::string> issue_keys(const json& v) {
+  std::vector<std::string> out;
+  for (const auto& i : v["issues"]) out.push_back(i["type"].get<std::string>() + ":" + i["key"].get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("verify: the reference samples pass compat and fail spec, in both modes alike") {
+  TempDir dir;
+  for (const char* sample : {"kvonce-otlp.json", "kvonce-sample.ndjson"}) {
+    const auto compat = run_cli({"verify", "-i", test_data(sample), "-d", (dir / "c").string(), "--profile", "compat"});
+    CHECK(compat.exit_code == 0);
+    CHECK(validation(dir / "c")["valid"] == true);
+    const auto spec = run_cli({"verify", "-i", test_data(sample), "-d", (dir / "s").string()});
+    CHECK(spec.exit_code == 1);
+    const json v = validation(dir / "s");
+    CHECK(v["valid"] == false);
+    CHECK(v["profile"] == "spec");
+    CHECK(v["maxRetries"] == 3);
+    const auto keys = issue_keys(v);
+    CHECK(std::find(keys.begin(), keys.end(), "duplicate-before-success:beta") != keys.end());
+    CHECK_THAT(spec.out, Catch::Contains("INVALID") && Catch::Contains("[duplicate-before-success] beta"));
+    for (const auto& issue : v["issues"]) {
+      CHECK(issue.contains("eventIndex"));
+      CHECK(issue.contains("timestamp"));
+      CHECK(issue.contains("traceId"));
+    }
+  }
+}
+
+TEST_CASE("verify: the same trace gives the same issues in OTLP and NDJSON mode") {
+  TempDir dir;
+  const auto prepared = (dir / "events.ndjson").string();
+  REQUIRE(run_cli({"prepare", "-i", test_data("kvonce-otlp.json"), "-o", prepared}).exit_code == 0);
+  REQUIRE(run_cli({"verify", "-i", test_data("kvonce-otlp.json"), "--format", "otlp", "-d", (dir / "o").string()}).exit_code == 1);
+  REQUIRE(run_cli({"verify", "-i", prepared, "--format", "ndjson", "-d", (dir / "n").string()}).exit_code == 1);
+  json a = validation(dir / "o"), b = validation(dir / "n");
+  CHECK(a["issues"] == b["issues"]);
+  CHECK(read_file(dir / "o/kvonce-events.ndjson") == read_file(dir / "n/kvonce-events.ndjson"));
+  for (const char* f : {"kvonce-events.ndjson", "kvonce-projection.json",
+                        "projected/kvonce-state-sequence.json", "kvonce-validation.json"}) {
+    CHECK(std::filesystem::exists(dir / "o" / f));
+  }
+}
+
+TEST_CASE("verify: no KvOnce events is exit 2, never valid") {
+  TempDir dir;
+  write_file(dir / "empty.ndjson", "");
+  write_file(dir / "other.json", otlp_doc({span_json(1, {str_attr("http.method", "GET")})}));
+  for (const char* name : {"empty.ndjson", "other.json"}) {
+    const auto r = run_cli({"verify", "-i", (dir / name).string(), "-d", (dir / "out").string()});
+    CHECK(r.exit_code == 2);
+    CHECK(validation(dir / "out")["valid"] == false);
+    CHECK_THAT(r.out, Catch::Contains("NO EVENTS"));
+  }
+}
+
+TEST_CASE("verify: a corrupt NDJSON file is judged not at all") {
+  TempDir dir;
+  write_file(dir / "bad.ndjson",
+             "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\",\"key\":\"a\",\"value\":1}\n[oops]\n");
+  const auto r = run_cli({"verify", "-i", (dir / "bad.ndjson").string(), "-d", (dir / "out").string()});
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Catch::Contains("line 2 is not a JSON object"));
+  CHECK_FALSE(std::filesystem::exists(dir / "out" / "kvonce-validation.json"));
+}
+
+TEST_CASE("verify: --max-retries and --order reach the rules") {
+  TempDir dir;
+  std::string text;
+  for (int i = 1; i <= 4; ++i) {
+    text += "{\"timestamp\":\"2025-10-04T06:00:0" + std::to_string(i) +
+            "Z\",\"type\":\"retry\",\"key\":\"k\",\"context\":{\"attempts\":" + std::to_string(i) + "}}\n";
+  }
+  text += "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\",\"key\":\"k\",\"value\":1,\"context\":{\"attempts\":5}}\n";
+  write_file(dir / "t.ndjson", text);
+  const auto in = (dir / "t.ndjson").string();
+  CHECK(run_cli({"verify", "-i", in, "-d", (dir / "a").string(), "--order", "input"}).exit_code == 1);
+  CHECK(issue_keys(validation(dir / "a")) == std::vector<std::string>{"retry-bound-exceeded:k"});
+  CHECK(run_cli({"verify", "-i", in, "-d", (dir / "b").string(), "--order", "input", "--max-retries", "4"}).exit_code == 0);
+  CHECK(run_cli({"verify", "-i", in, "-d", (dir / "c").string(), "--max-retries", "4"}).exit_code == 1);
+  CHECK(issue_keys(validation(dir / "c")) == std::vector<std::string>{"success-attempt-mismatch:k"});
+}
+
+TEST_CASE("run: the embedded sample is valid in both modes") {
+  TempDir dir;
+  const auto r = run_cli({"run", "--trace-dir", dir.path().string()});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("compare: otlp and ndjson verdicts agree"));
+  CHECK(validation(dir / "otlp")["valid"] == true);
+  CHECK(validation(dir / "ndjson")["valid"] == true);
+  CHECK(read_file(dir / "otlp/kvonce-events.ndjson") == read_file(dir / "ndjson/kvonce-events.ndjson"));
+}
+
+TEST_CASE("run: the reference sample fails in both modes with the same issues") {
+  TempDir dir;
+  const auto r = run_cli({"run", "-i", test_data("kvonce-otlp.json"), "--trace-dir", dir.path().string()});
+  CHECK(r.exit_code == 1);
+  CHECK(validation(dir / "otlp")["issues"] == validation(dir / "ndjson")["issues"]);
+  CHECK(run_cli({"run", "-i", test_data("kvonce-otlp.json"), "--trace-dir", dir.path().string(), "--profile", "compat"}).exit_code == 0);
+}

@@ -1,0 +1,89 @@
+#include <catch2/catch.hpp>
+
+#include "kvonce/ndjson/reader.hpp"
+#include "kvonce/util/error.hpp"
+#include "support/test_support.hpp"
+
+using namespace kvonce;
+using namespace kvonce::test;
+
+namespace {
+
+struct Loaded {
+  EventStore store;
+  ReadStats stats;
+};
+
+Loaded load(const std::string& text) {
+  Loaded l;
+  auto src = io::from_memory(text, "e.ndjson");
+  ndjson::read_events(*src, {}, l.store, l.stats);
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("ndjson: the reference sample reads as four events") {
+  const Loaded l = load(read_file(test_data("kvonce-sample.ndjson")));
+  REQUIRE(l.store.size() == 4);
+  CHECK(l.store[1].type == "failure");
+  CHECK(l.store[1].reason == std::optional<std::string_view>("\"duplicate\""));
+  CHECK(l.store[0].actor == "unknown");
+  CHECK(l.store[0].trace_id == "ndjson-missing-traceid-l1");
+  CHECK(l.store[3].value == std::optional<std::string_view>("\"v2\""));
+}
+
+TEST_CASE("ndjson: CRLF, blank and whitespace-only lines are fine") {
+  const Loaded l = load(
+      "\r\n{\"timestamp\":\"2025-10-04T06:00:00.000Z\",\"type\":\"success\",\"key\":\"a\"}\r\n"
+      "   \t\n\n{\"timestamp\":\"2025-10-04T06:00:01.000Z\",\"type\":\"retry\",\"key\":\"b\"}");
+  CHECK(l.store.size() == 2);
+}
+
+TEST_CASE("ndjson: fields keep their JSON; unknown fields are ignored") {
+  const Loaded l = load(
+      R"({"traceId":" t1 ","timestamp":"2025-10-04T06:00:00.123456Z","actor":"me","event":"x","type":"success","key":7,"value":{"b":[1,2]},"reason":null,"context":{"attempts":1},"extra":[1]})");
+  REQUIRE(l.store.size() == 1);
+  const EventView e = l.store[0];
+  CHECK(e.trace_id == "t1");
+  CHECK(e.time_ns == 1759557600123456000ULL);
+  CHECK(e.key == "7");
+  CHECK(e.value == std::optional<std::string_view>(R"({"b":[1,2]})"));
+  CHECK(e.reason == std::optional<std::string_view>("null"));
+  CHECK(e.context == std::optional<std::string_view>(R"({"attempts":1})"));
+}
+
+TEST_CASE("ndjson: a line that is not one JSON object is an input error naming the line") {
+  const std::string ok = R"({"timestamp":"2025-10-04T06:00:00Z","type":"success","key":"a"})";
+  for (const auto& [bad, what] : std::vector<std::pair<std::string, std::string>>{
+           {"[1,2]", "line 2 is not a JSON object"},
+           {"{\"type\":", "line 2"},
+           {ok + " " + ok, "line 2 must hold exactly one JSON object"},
+           {"{\n\"type\":\"success\"}", "line 2 must hold exactly one JSON object"},
+           {"not json", "line 2"}}) {
+    try {
+      load(ok + "\n" + bad + "\n" + ok);
+      FAIL("no error for " << bad);
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::input);
+      CHECK_THAT(e.what(), Catch::Contains(what) && Catch::Contains("e.ndjson"));
+    }
+  }
+}
+
+TEST_CASE("ndjson: records without type, key or a valid timestamp are skipped and counted") {
+  const Loaded l = load(
+      "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"key\":\"a\"}\n"
+      "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\"}\n"
+      "{\"timestamp\":\"yesterday\",\"type\":\"success\",\"key\":\"a\"}\n"
+      "{\"timestamp\":\"1969-12-31T23:59:59Z\",\"type\":\"success\",\"key\":\"a\"}\n"
+      "{\"type\":\"success\",\"key\":\"a\"}\n"
+      "{\"other\":1}\n");
+  CHECK(l.store.empty());
+  CHECK(l.stats.missing_type == 1);
+  CHECK(l.stats.missing_key == 1);
+  CHECK(l.stats.bad_timestamp == 3);
+  CHECK(l.stats.not_kvonce == 1);
+  REQUIRE(l.stats.warnings.size() == 3);
+  CHECK_THAT(l.stats.warnings[0], Catch::Contains("line 3") && Catch::Contains("yesterday"));
+}
