@@ -242,6 +242,11 @@ std::string_view Reader::literal_string() {
   }
   const std::size_t start = pos_ + 1;
   const std::size_t len = rel - 1;
+  if (len > limits_.max_string_bytes) {
+    fail(ErrorKind::limit, source_name() + ": string at byte " + std::to_string(offset()) +
+                               " is longer than " + std::to_string(limits_.max_string_bytes) +
+                               " bytes");
+  }
   pos_ += rel + 1;
   if (!escaped) return {data_ + start, len};
   decoded_.clear();

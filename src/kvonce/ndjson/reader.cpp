@@ -1,6 +1,7 @@
 #include "kvonce/ndjson/reader.hpp"
 
 #include "kvonce/json/reader.hpp"
+#include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
 
@@ -79,7 +80,16 @@ void read_events(io::ByteSource& source, const io::ReadLimits& limits, EventSink
     const std::uint64_t line = r.line();
     if (r.peek() != json::Kind::object) r.error("line " + std::to_string(line) + " is not a JSON object");
     f.clear();
-    read_line_object(r, f);
+    try {
+      read_line_object(r, f);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::input) throw;
+      // Name the line the object started on: the reader may have run on into later lines.
+      std::string detail = e.what();
+      if (detail.rfind(source.name() + ": ", 0) == 0) detail.erase(0, source.name().size() + 2);
+      fail(ErrorKind::input, source.name() + ": line " + std::to_string(line) +
+                                 " is not a valid JSON object: " + detail);
+    }
     if (!r.at_line_end() || r.line() != line) {
       r.error("line " + std::to_string(line) + " must hold exactly one JSON object");
     }
