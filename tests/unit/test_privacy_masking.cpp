@@ -186,3 +186,20 @@ TEST_CASE("privacy::mask_json") {
   CHECK(privacy::mask_json(kKey, "\"v\"") != privacy::mask_json(kKey + "x", "\"v\""));
   CHECK(privacy::mask_json(kKey, "\"v\"").size() == 2 + 12 + 64);
 }
+
+TEST_CASE("crypto::HmacSha256") {
+  SECTION("RFC 4231 test case 2") {
+    crypto::HmacSha256 mac("Jefe");
+    std::string out = "x";
+    mac.append_hex("what do ya want for nothing?", out);
+    CHECK(out == "x5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  }
+  SECTION("each message is MACed afresh under the same key, as the one-shot function does") {
+    crypto::HmacSha256 mac(kKey);
+    for (const char* message : {"", "a", "\"alice@example.com\"", "a", ""}) {
+      std::string out;
+      mac.append_hex(message, out);
+      CHECK(out == crypto::hmac_sha256_hex(kKey, message));
+    }
+  }
+}

@@ -1,5 +1,6 @@
 #include "kvonce/crypto/crypto.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -87,6 +88,43 @@ std::string hmac_sha256_raw(std::string_view key, std::string_view message) {
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   return to_hex(hmac_sha256_raw(key, message));
+}
+
+struct HmacSha256::Impl {
+  EVP_MAC* mac = nullptr;
+  EVP_MAC_CTX* ctx = nullptr;
+};
+
+HmacSha256::HmacSha256(std::string_view key) : impl_(std::make_unique<Impl>()) {
+  impl_->mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  impl_->ctx = impl_->mac ? EVP_MAC_CTX_new(impl_->mac) : nullptr;
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_construct_end()};
+  if (!impl_->ctx || EVP_MAC_init(impl_->ctx, reinterpret_cast<const unsigned char*>(key.data()),
+                                  key.size(), params) != 1) {
+    EVP_MAC_CTX_free(impl_->ctx);
+    EVP_MAC_free(impl_->mac);
+    openssl_failed("HMAC-SHA256 init");
+  }
+}
+
+HmacSha256::~HmacSha256() {
+  EVP_MAC_CTX_free(impl_->ctx);
+  EVP_MAC_free(impl_->mac);
+}
+
+void HmacSha256::append_hex(std::string_view message, std::string& out) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  std::size_t size = 0;
+  // Re-initialising without a key restarts the MAC under the key already set.
+  if (EVP_MAC_init(impl_->ctx, nullptr, 0, nullptr) != 1 ||
+      EVP_MAC_update(impl_->ctx, reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size()) != 1 ||
+      EVP_MAC_final(impl_->ctx, mac, &size, sizeof mac) != 1) {
+    openssl_failed("HMAC-SHA256");
+  }
+  out += to_hex(std::string_view(reinterpret_cast<const char*>(mac), size));
 }
 
 std::string rsa_sha256_sign(std::string_view pem, std::string_view message) {

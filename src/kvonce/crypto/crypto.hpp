@@ -28,6 +28,22 @@ std::string sha256_raw(std::string_view bytes);                       // 32 raw 
 std::string hmac_sha256_raw(std::string_view key, std::string_view message);  // 32 raw bytes
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 
+// HMAC-SHA256 of many messages under one key (masking every value of a payload): the key is set
+// up once, where the one-shot functions above pay OpenSSL's algorithm lookup and key setup on
+// every call. OpenSSL's context, which holds the key, is cleansed on destruction.
+class HmacSha256 {
+ public:
+  explicit HmacSha256(std::string_view key);
+  ~HmacSha256();
+  HmacSha256(const HmacSha256&) = delete;
+  HmacSha256& operator=(const HmacSha256&) = delete;
+  void append_hex(std::string_view message, std::string& out);  // lower-case hex MAC, appended
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // RS256 (RSASSA-PKCS1-v1_5 with SHA-256) with a PEM private key (PKCS#8 or PKCS#1), as Google
 // service-account JWTs need. Throws Error(auth) when the key cannot be read; the message never
 // quotes the key.

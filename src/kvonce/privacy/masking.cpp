@@ -71,16 +71,23 @@ bool is_mask(std::string_view v) {
 
 MaskingSink::MaskingSink(EventSink& next, const MaskOptions& options)
     : next_(next), options_(options) {
-  if (options_.enabled() && !options_.key) {
-    fail(ErrorKind::internal, "masking is on but its key was not resolved");
-  }
+  if (!options_.enabled()) return;
+  if (!options_.key) fail(ErrorKind::internal, "masking is on but its key was not resolved");
+  hmac_.emplace(*options_.key);
+}
+
+void MaskingSink::append_mask(std::string_view json_value, std::string& out) {
+  out += kPrefix;
+  hmac_->append_hex(json_value, out);
+  out.push_back('"');
 }
 
 void MaskingSink::on_event(const EventView& event) {
   if (!options_.enabled()) return next_.on_event(event);
   EventView masked = event;
   if (options_.values && event.value && needs_mask(*event.value)) {
-    value_ = mask_json(*options_.key, *event.value);
+    value_.clear();
+    append_mask(*event.value, value_);
     masked.value = value_;
   }
   if (!options_.context_members.empty() && event.context) {
@@ -130,7 +137,7 @@ bool MaskingSink::mask_members(std::string_view object_json, std::string& out) {
     member_.clear();
     reader.copy_value(member_);
     if (needs_mask(member_)) {
-      out += mask_json(*options_.key, member_);
+      append_mask(member_, out);
       changed = true;
     } else {
       out += member_;

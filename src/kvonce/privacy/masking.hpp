@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kvonce/crypto/crypto.hpp"
 #include "kvonce/event/event.hpp"
 #include "kvonce/util/environment.hpp"
 
@@ -69,9 +70,11 @@ class MaskingSink final : public EventSink {
  private:
   void mask_context(std::string_view context);
   bool mask_members(std::string_view object_json, std::string& out);
+  void append_mask(std::string_view json_value, std::string& out);
 
   EventSink& next_;
   const MaskOptions& options_;
+  std::optional<crypto::HmacSha256> hmac_;        // keyed once for the whole load
   std::string value_, context_, member_, inner_;  // reused buffers
 };
 
