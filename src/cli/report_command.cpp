@@ -1,0 +1,80 @@
+// `kvonce-trace report`: the Step Summary, PR comment, Check Run and step outputs of a trace
+// directory written by `run` (or by `verify` once per mode).
+#include <memory>
+
+#include "kvonce/net/http.hpp"
+#include "kvonce/report/run_report.hpp"
+#include "kvonce/util/environment.hpp"
+#include "kvonce/util/error.hpp"
+
+#include "cli/commands.hpp"
+
+namespace kvonce::cli {
+namespace {
+
+struct ReportArgs {
+  report::ReportOptions options;
+  std::string metadata_file, source_type, source_detail;
+  bool no_fail = false;
+};
+
+void add_metadata_options(CLI::App& cmd, ReportArgs& args) {
+  CLI::Option* file = cmd.add_option(
+      "--metadata-for", args.metadata_file,
+      "Write <trace-dir>/kvonce-payload-metadata.json for this payload file (sha256, size) "
+      "first: for a payload that did not come through fetch");
+  CLI::Option* type =
+      cmd.add_option("--source-type", args.source_type,
+                     "With --metadata-for: explicit, env-file, artifact, url, s3, gcs or sample");
+  CLI::Option* detail =
+      cmd.add_option("--source-detail", args.source_detail,
+                     "With --metadata-for: where the payload came from (a URL is stored redacted)");
+  type->needs(file);
+  detail->needs(file);
+  file->needs(type);
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, Console& console) {
+  auto args = std::make_shared<ReportArgs>();
+  report::ReportOptions& o = args->options;
+  CLI::App* cmd = app.add_subcommand(
+      "report", "Summarise a trace directory for CI: Step Summary, PR comment, Check Run, outputs");
+  cmd->add_option("--trace-dir", o.trace_dir, "Trace directory (otlp/ and ndjson/ inside)")
+      ->capture_default_str();
+  cmd->add_option("--step-summary", o.step_summary,
+                  "Append the summary to this file (default: $GITHUB_STEP_SUMMARY when set)");
+  cmd->add_option("--pr-comment", o.pr_comment, "Write the PR comment body (Markdown) here");
+  cmd->add_flag("--post-comment", o.post_comment,
+                "Create or update the PR comment through the GitHub API (GITHUB_TOKEN, "
+                "GITHUB_REPOSITORY, GITHUB_API_URL)");
+  cmd->add_option("--pr", o.pr, "Pull request number (default: from GITHUB_EVENT_PATH)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--check-run", o.check_run,
+                "Create or update the Check Run \"KvOnce Trace Validation\" on the head commit");
+  cmd->add_option("--github-output", o.github_output,
+                  "Append the step outputs to this file (default: $GITHUB_OUTPUT when set)");
+  cmd->add_option("--max-issues", o.max_issues, "Issues listed per mode in the Step Summary")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  cmd->add_flag("--no-fail", args->no_fail, "Exit 0 even when a mode is invalid");
+  add_metadata_options(*cmd, *args);
+  cmd->callback([args, &console] {
+    report::ReportOptions options = args->options;
+    if (!args->metadata_file.empty()) {
+      options.metadata_for =
+          report::MetadataRequest{args->metadata_file, args->source_type, args->source_detail};
+    }
+    const auto transport = net::make_curl_transport();
+    const auto log = [&](const std::string& line) { console.out << line << "\n" << std::flush; };
+    const report::ReportOutcome outcome =
+        report::run_report(options, process_environment(), *transport, log);
+    console.out << report::console_text(outcome.report);
+    const bool failed = outcome.verdict == report::Overall::invalid;
+    console.exit_code =
+        static_cast<int>(failed && !args->no_fail ? ExitCode::violations : ExitCode::ok);
+  });
+}
+
+}  // namespace kvonce::cli

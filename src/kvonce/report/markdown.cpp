@@ -1,0 +1,158 @@
+#include "kvonce/report/markdown.hpp"
+
+#include <algorithm>
+
+namespace kvonce::report {
+namespace {
+
+constexpr std::string_view kEllipsis = "…";
+
+bool is_control(unsigned char c) {
+  return c < 0x20 || c == 0x7f;
+}
+
+// Room kept for the "… N more" line, so that it always fits.
+constexpr std::size_t kMoreLineBytes = 120;
+
+}  // namespace
+
+std::string truncate_utf8(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  std::size_t cut = max_bytes;
+  // Step back over continuation bytes (10xxxxxx) to the start of the character that did not fit.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + std::string(kEllipsis);
+}
+
+std::string md_text(std::string_view s, std::size_t max_bytes) {
+  const std::string cut = truncate_utf8(s, max_bytes);
+  std::string out;
+  out.reserve(cut.size() + 16);
+  for (const char ch : cut) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (is_control(c)) {
+      out += ' ';
+    } else if (ch == '&') {
+      out += "&amp;";
+    } else if (ch == '<') {
+      out += "&lt;";
+    } else if (ch == '>') {
+      out += "&gt;";
+    } else if (ch == '@') {
+      out += "@&#8203;";  // a zero-width space after '@': shown as typed, never a mention
+    } else if (std::string_view("\\`*_[]|~#$!").find(ch) != std::string_view::npos) {
+      out += '\\';
+      out += ch;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+std::string md_code(std::string_view s, std::size_t max_bytes) {
+  std::string body = truncate_utf8(s, max_bytes);
+  for (char& ch : body) {
+    if (is_control(static_cast<unsigned char>(ch))) ch = ' ';
+  }
+  if (body.empty()) return "`\"\"`";
+  // The fence is one backtick longer than the longest run inside, as CommonMark requires.
+  std::size_t longest = 0, run = 0;
+  for (const char ch : body) {
+    run = ch == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(longest + 1, '`');
+  const bool pad = body.front() == '`' || body.back() == '`';
+  return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
+}
+
+const char* status_icon(ModeStatus status) {
+  switch (status) {
+    case ModeStatus::valid:
+      return "✅";
+    case ModeStatus::missing:
+      return "⚠️";
+    case ModeStatus::invalid:
+    case ModeStatus::error:
+      break;
+  }
+  return "❌";
+}
+
+std::string verdict_text(ModeStatus status) {
+  return std::string(status_icon(status)) + " " + to_string(status);
+}
+
+std::string count_text(const std::optional<std::uint64_t>& n) {
+  return n ? std::to_string(*n) : std::string("–");
+}
+
+std::string issues_text(std::uint64_t n) {
+  return std::to_string(n) + (n == 1 ? " issue" : " issues");
+}
+
+std::string issue_line(const IssueEntry& issue) {
+  std::string out =
+      "\\[" + md_text(issue.type, 80) + "\\] " + md_code(issue.key) + ": " + md_text(issue.message);
+  if (!issue.timestamp.empty() || !issue.trace_id.empty()) out += " —";
+  if (!issue.timestamp.empty()) out += " " + md_text(issue.timestamp, 40);
+  if (!issue.timestamp.empty() && !issue.trace_id.empty()) out += ",";
+  if (!issue.trace_id.empty()) out += " trace " + md_code(issue.trace_id, 80);
+  return out;
+}
+
+std::size_t append_issue_list(std::string& out, const ModeResult& m, std::size_t limit,
+                              std::size_t max_size, std::string_view indent) {
+  std::size_t shown = 0;
+  for (const IssueEntry& issue : m.issues) {
+    if (shown == limit) break;
+    const std::string line = std::string(indent) + "- " + issue_line(issue) + "\n";
+    if (out.size() + line.size() + kMoreLineBytes > max_size) break;
+    out += line;
+    ++shown;
+  }
+  if (m.issue_count > shown) {
+    out += std::string(indent) + "- … " + std::to_string(m.issue_count - shown) + " more (see " +
+           m.mode + "/kvonce-validation.json)\n";
+  }
+  return shown;
+}
+
+std::string mode_line(const ModeResult& m) {
+  std::string out =
+      std::string(status_icon(m.status)) + " **" + m.mode + "**: " + to_string(m.status);
+  switch (m.status) {
+    case ModeStatus::valid:
+    case ModeStatus::invalid:
+      out += ", " + issues_text(m.issue_count) + " (" + count_text(m.events) + " events, " +
+             count_text(m.keys) + " keys)";
+      break;
+    case ModeStatus::missing:
+      out += " (no " + m.mode + "/ directory)";
+      break;
+    case ModeStatus::error:
+      out += ": " + md_text(m.error, kMaxErrorBytes);
+      break;
+  }
+  return out;
+}
+
+bool append_bounded(std::string& out, std::string_view line, std::size_t max_size) {
+  if (out.size() + line.size() > max_size) return false;
+  out += line;
+  return true;
+}
+
+std::string payload_text(const PayloadSummary& p) {
+  if (!p.present) return "no payload metadata (kvonce-payload-metadata.json)";
+  if (!p.error.empty()) return "payload metadata unreadable: " + md_text(p.error, kMaxErrorBytes);
+  std::string out =
+      p.source_type.empty() ? std::string("unknown source") : md_text(p.source_type, 40);
+  if (!p.source_detail.empty()) out += " " + md_code(p.source_detail, 300);
+  out += " · sha256 " + (p.sha256.empty() ? std::string("unknown") : md_code(p.sha256, 64));
+  if (p.size_bytes) out += " · " + std::to_string(*p.size_bytes) + " bytes";
+  return out;
+}
+
+}  // namespace kvonce::report

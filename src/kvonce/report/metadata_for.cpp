@@ -1,0 +1,55 @@
+// Payload metadata for `report --metadata-for`, through the writer `fetch` uses.
+#include "kvonce/report/metadata_for.hpp"
+
+#include <array>
+#include <string_view>
+#include <vector>
+
+#include "kvonce/fetch/metadata.hpp"
+#include "kvonce/io/byte_source.hpp"
+#include "kvonce/net/url.hpp"
+#include "kvonce/report/load.hpp"
+#include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/error.hpp"
+
+namespace kvonce::report {
+namespace {
+
+constexpr std::array<std::string_view, 7> kSourceTypes{
+    fetch::kSourceExplicit, fetch::kSourceEnvFile, fetch::kSourceArtifact, fetch::kSourceUrl,
+    fetch::kSourceS3,       fetch::kSourceGcs,     fetch::kSourceSample};
+
+// The inflated size of a gzip payload, streamed (nothing is kept).
+std::uint64_t decompressed_size(const std::string& file) {
+  io::InputInfo info;
+  auto source = io::open_payload(io::open_file(file), io::ReadLimits{}, info);
+  std::vector<char> buf(1 << 16);
+  while (source->read(buf.data(), buf.size()) > 0) {
+  }
+  return info.decompressed_bytes;
+}
+
+}  // namespace
+
+void write_metadata_for(const MetadataRequest& request, const std::filesystem::path& trace_dir) {
+  bool known = false;
+  for (const std::string_view type : kSourceTypes) known = known || request.source_type == type;
+  if (!known) {
+    fail(ErrorKind::usage, "--source-type \"" + request.source_type +
+                               "\": expected explicit, env-file, artifact, url, s3, gcs or sample");
+  }
+  std::string detail = request.source_detail.empty() ? request.file : request.source_detail;
+  // The writer redacts URLs too; doing it here as well keeps a secret out even of this process's
+  // copies. Plain text (a path, "embedded:...") is kept as given.
+  if (detail.find("://") != std::string::npos) detail = net::redact_url(detail);
+  fetch::PayloadMetadata m = fetch::describe_local_file(request.file, request.source_type, detail);
+  m.decompressed_bytes =
+      m.content_encoding == "gzip" ? decompressed_size(request.file) : m.size_bytes;
+  // The event count as verify found it, when verify has run (run and report go in that order).
+  const ModeResult otlp = load_mode(trace_dir / "otlp", "otlp", LoadOptions{0, 0, {}});
+  if (otlp.present() && otlp.status != ModeStatus::error) m.event_count = otlp.events;
+  ensure_directory(trace_dir);
+  fetch::write_metadata(trace_dir / kMetadataFile, m);
+}
+
+}  // namespace kvonce::report
