@@ -16,6 +16,7 @@ struct Console {
 void add_prepare_command(CLI::App& app, Console& console);
 void add_verify_command(CLI::App& app, Console& console);
 void add_run_command(CLI::App& app, Console& console);
+void add_fetch_command(CLI::App& app, Console& console);
 void add_report_command(CLI::App& app, Console& console);
 
 }  // namespace kvonce::cli

@@ -1,0 +1,129 @@
+#include <catch2/catch.hpp>
+
+#include "kvonce/crypto/crypto.hpp"
+#include "kvonce/fetch/local_file.hpp"
+#include "kvonce/util/error.hpp"
+
+#include "support/test_support.hpp"
+
+using namespace kvonce;
+using namespace kvonce::test;
+
+namespace {
+
+ErrorKind kind_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.kind();
+  }
+  return ErrorKind::internal;
+}
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+void put(const std::filesystem::path& path, const std::string& bytes) {
+  std::filesystem::create_directories(path.parent_path());
+  write_file(path, bytes);
+}
+
+}  // namespace
+
+TEST_CASE("choose_payload") {
+  using fetch::choose_payload;
+  SECTION("kvonce-otlp-payload.json first, at any depth") {
+    CHECK(choose_payload({"a.json", "kvonce-otlp.json", "sub/kvonce-otlp-payload.json"}, "d") ==
+          "sub/kvonce-otlp-payload.json");
+    CHECK(choose_payload({"kvonce-otlp-payload.json.gz", "x.json"}, "d") ==
+          "kvonce-otlp-payload.json.gz");
+  }
+  SECTION("then kvonce-otlp.json[.gz]") {
+    CHECK(choose_payload({"other.json", "kvonce-otlp.json.gz"}, "d") == "kvonce-otlp.json.gz");
+  }
+  SECTION("else the only payload-like file; metadata and other files do not count") {
+    CHECK(choose_payload({"README.txt", "kvonce-payload-metadata.json", "traces.ndjson.gz"}, "d") ==
+          "traces.ndjson.gz");
+    CHECK(choose_payload({"x.JSONL"}, "d") == "x.JSONL");
+  }
+  SECTION("several candidates: input error listing them") {
+    const std::string m = message_of([] { choose_payload({"a.json", "b.ndjson"}, "dir"); });
+    CHECK_THAT(m, Catch::Contains("dir: several candidate payload files: a.json, b.ndjson"));
+    CHECK(kind_of([] {
+            choose_payload({"a/kvonce-otlp.json", "b/kvonce-otlp.json"}, "d");
+          }) == ErrorKind::input);
+    CHECK(kind_of([] {
+            choose_payload({"kvonce-otlp-payload.json", "kvonce-otlp-payload.json.gz"}, "d");
+          }) == ErrorKind::input);
+  }
+  SECTION("none: input error") {
+    CHECK(kind_of([] { choose_payload({"notes.txt"}, "d"); }) == ErrorKind::input);
+    CHECK(kind_of([] { choose_payload({}, "d"); }) == ErrorKind::input);
+  }
+}
+
+TEST_CASE("find_payload_in_directory") {
+  TempDir dir;
+  SECTION("picks the named payload in a subdirectory, ignores symlinks") {
+    put(dir / "art" / "nested" / "kvonce-otlp.json", "{}");
+    put(dir / "elsewhere.json", "{}");
+    std::filesystem::create_symlink(dir / "elsewhere.json", dir / "art" / "link.json");
+    put(dir / "art" / "kvonce-payload-metadata.json", "{}");
+    CHECK(fetch::find_payload_in_directory(dir / "art") ==
+          dir / "art" / "nested" / "kvonce-otlp.json");
+  }
+  SECTION("a symlink is never chosen as the only payload") {
+    write_file(dir / "real.json", "{}");
+    std::filesystem::create_directory(dir / "art");
+    std::filesystem::create_symlink(dir / "real.json", dir / "art" / "p.json");
+    CHECK(kind_of([&] { fetch::find_payload_in_directory(dir / "art"); }) == ErrorKind::input);
+  }
+  SECTION("missing directory") {
+    CHECK_THAT(message_of([&] { fetch::find_payload_in_directory(dir / "nope"); }),
+               Catch::Contains("not a directory"));
+  }
+}
+
+TEST_CASE("copy_local_file") {
+  TempDir dir;
+  fetch::DownloadPolicy policy;
+  write_file(dir / "in.json", "{\"resourceSpans\":[]}");
+  SECTION("copies with hash and size") {
+    const auto r = fetch::copy_local_file(dir / "in.json", dir / "out" / "p.json", policy);
+    CHECK(read_file(dir / "out" / "p.json") == "{\"resourceSpans\":[]}");
+    CHECK(r.sha256 == crypto::sha256_hex("{\"resourceSpans\":[]}"));
+    CHECK(r.size_bytes == 20);
+    CHECK(r.content_encoding.empty());
+  }
+  SECTION("sniffs gzip") {
+    write_file(dir / "in.gz", std::string("\x1f\x8b\x08\x00", 4));
+    CHECK(fetch::copy_local_file(dir / "in.gz", dir / "p.gz", policy).content_encoding == "gzip");
+  }
+  SECTION("limit and integrity failures leave no file") {
+    policy.max_bytes = 10;
+    CHECK(kind_of([&] { fetch::copy_local_file(dir / "in.json", dir / "p.json", policy); }) ==
+          ErrorKind::limit);
+    policy.max_bytes = 0;
+    policy.expect_sha256 = std::string(64, '0');
+    CHECK(kind_of([&] { fetch::copy_local_file(dir / "in.json", dir / "p.json", policy); }) ==
+          ErrorKind::integrity);
+    CHECK(dir.files() == std::vector<std::string>{"in.json"});
+  }
+  SECTION("onto itself: checked in place, not truncated") {
+    const auto r = fetch::copy_local_file(dir / "in.json", dir / "in.json", policy);
+    CHECK(r.size_bytes == 20);
+    CHECK(read_file(dir / "in.json") == "{\"resourceSpans\":[]}");
+  }
+  SECTION("missing source or a directory: input error") {
+    CHECK(kind_of([&] { fetch::copy_local_file(dir / "nope", dir / "p.json", policy); }) ==
+          ErrorKind::input);
+    CHECK(kind_of([&] { fetch::copy_local_file(dir.path(), dir / "p.json", policy); }) ==
+          ErrorKind::input);
+  }
+}
