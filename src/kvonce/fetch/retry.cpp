@@ -92,8 +92,9 @@ net::HttpResponse perform_with_retries(net::HttpTransport& transport,
     } catch (const net::TransportError& e) {
       if (!e.retryable()) fail(ErrorKind::fetch, label + ": " + e.what());
       if (attempt == max_attempts) {
-        fail(ErrorKind::fetch,
-             label + ": " + e.what() + " (gave up after " + std::to_string(attempt) + " attempts)");
+        const std::string tries =
+            attempt > 1 ? " (gave up after " + std::to_string(attempt) + " attempts)" : "";
+        fail(ErrorKind::fetch, label + ": " + e.what() + tries);
       }
       const milliseconds delay = backoff(policy, attempt);
       if (policy.log)

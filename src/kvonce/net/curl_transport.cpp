@@ -114,10 +114,11 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 }
 
 // Maps a curl failure to the transport's classification; retryable when another attempt can
-// plausibly succeed.
+// plausibly succeed. The message does not repeat the request's URL (callers label their
+// requests); `where` names a redirect target when the failure happened there.
 TransportError classify(CURLcode code, const std::string& where, const char* detail) {
   const std::string text =
-      where + ": " + (detail && *detail ? std::string(detail) : curl_easy_strerror(code));
+      where + (detail && *detail ? std::string(detail) : curl_easy_strerror(code));
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
@@ -183,15 +184,14 @@ class CurlTransport final : public HttpTransport {
     for (long redirects = 0;; ++redirects) {
       check_policy(hop, redirects > 0);
       std::string location;
-      HttpResponse response = exchange(hop, sink, start, location);
+      HttpResponse response = exchange(hop, sink, start, location, redirects > 0);
       if (!request.follow_redirects || !is_redirect_status(response.status) || location.empty()) {
         response.effective_url = hop.url;
         return response;
       }
       if (redirects >= request.max_redirects) {
         throw TransportError(TransportFailure::redirect, false,
-                             redact_url(request.url) + ": more than " +
-                                 std::to_string(request.max_redirects) + " redirects");
+                             "more than " + std::to_string(request.max_redirects) + " redirects");
       }
       prepare_redirect(hop, response.status, location);
     }
@@ -228,7 +228,7 @@ class CurlTransport final : public HttpTransport {
   }
 
   HttpResponse exchange(const HttpRequest& hop, const BodySink& sink, Clock::time_point start,
-                        std::string& location) {
+                        std::string& location, bool redirected) {
     curl_easy_reset(curl_);  // keeps live connections for reuse
     Exchange ex;
     ex.curl = curl_;
@@ -247,7 +247,10 @@ class CurlTransport final : public HttpTransport {
     if (ex.sink_refused) {
       fail(ErrorKind::fetch, redact_url(hop.url) + ": the transfer was aborted by the receiver");
     }
-    if (code != CURLE_OK) throw classify(code, redact_url(hop.url), errbuf);
+    if (code != CURLE_OK) {
+      throw classify(code, redirected ? "after a redirect to " + redact_url(hop.url) + ": " : "",
+                     errbuf);
+    }
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &ex.response.status);
     char* redirect = nullptr;
     curl_easy_getinfo(curl_, CURLINFO_REDIRECT_URL, &redirect);
