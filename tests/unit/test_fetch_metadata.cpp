@@ -72,3 +72,14 @@ TEST_CASE("describe_local_file") {
   CHECK(m.source_type == "explicit");
   CHECK_THROWS_AS(fetch::describe_local_file(dir / "missing", "explicit", "x"), Error);
 }
+
+TEST_CASE("sniff_content_encoding") {
+  TempDir dir;
+  write_file(dir / "g", std::string("\x1f\x8b\x08", 3));
+  write_file(dir / "j", "{}");
+  write_file(dir / "one", "\x1f");
+  CHECK(fetch::sniff_content_encoding(dir / "g") == "gzip");
+  CHECK(fetch::sniff_content_encoding(dir / "j") == "identity");
+  CHECK(fetch::sniff_content_encoding(dir / "one") == "identity");
+  CHECK(fetch::sniff_content_encoding(dir / "missing") == "identity");
+}

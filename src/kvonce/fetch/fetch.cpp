@@ -79,7 +79,7 @@ DownloadPolicy policy_from(const FetchOptions& o) {
 // The declared encoding, else what the stored bytes are.
 std::string encoding_of(const DownloadResult& d, const fs::path& file) {
   if (!d.content_encoding.empty()) return to_lower_ascii(d.content_encoding);
-  return describe_local_file(file, "", "").content_encoding;
+  return sniff_content_encoding(file);
 }
 
 PayloadMetadata single(const char* type, std::string detail, const DownloadResult& d,

@@ -68,6 +68,13 @@ std::filesystem::path default_metadata_path(const std::filesystem::path& target)
   return target.parent_path() / kMetadataFileName;
 }
 
+std::string sniff_content_encoding(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char head[2] = {0, 0};
+  in.read(head, 2);
+  return in.gcount() == 2 && head[0] == '\x1f' && head[1] == '\x8b' ? "gzip" : "identity";
+}
+
 PayloadMetadata describe_local_file(const std::filesystem::path& file, std::string source_type,
                                     std::string source_detail) {
   std::ifstream in(file, std::ios::binary);
