@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kvonce/io/gzip_source.hpp"
+#include "kvonce/net/url.hpp"
 #include "kvonce/payload/load.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
@@ -453,4 +454,40 @@ TEST_CASE("hostile input: output paths that are directories or unwritable") {
   CHECK(read_file(dir / "a-file") == "keep me");
   CHECK(temporaries(dir).empty());
   CHECK_FALSE(fs::exists(dir / "missing"));
+}
+
+TEST_CASE("hostile input: regressions found by fuzzing") {
+  SECTION("an attribute whose key comes again after its value takes the last key") {
+    // Before: the value went into the first key's slot and the last key's slot was marked
+    // present, showing the previous span's value (or invalid empty JSON) as this span's.
+    const std::string renamed =
+        R"({"key":"kvonce.event.reason","value":{"stringValue":"dup"},"key":"kvonce.event.value"})";
+    const Loaded l = load(
+        otlp_doc(
+            {kv_span(T0, "success", "k1", str_attr("kvonce.event.value", "v1")),
+             kv_span(T0, "success", "k2", renamed),
+             kv_span(
+                 T0, "success", "k3",
+                 R"({"key":"kvonce.event.type","value":{"intValue":"7"},"key":"kvonce.event.value"})"),
+             kv_span(
+                 T0, "success", "k4",
+                 R"({"value":{"stringValue":"x"},"key":"kvonce.event.value","key":"http.method"})")}),
+        payload::Format::otlp);
+    REQUIRE(l.store.size() == 4);
+    CHECK(l.store[0].value == "\"v1\"");
+    CHECK(l.store[1].value == "\"dup\"");
+    CHECK_FALSE(l.store[1].reason);
+    CHECK(l.store[2].type == "success");  // the earlier type attribute is not overwritten
+    CHECK(l.store[2].value == "7");
+    CHECK_FALSE(l.store[3].value);
+  }
+  SECTION("a URL host with ':' outside brackets is not a URL, so redaction stays stable") {
+    const std::string text = "http://user:secret@h:1]:8080/p?token=t";
+    const std::string shown = net::redact_url(text);
+    CHECK_FALSE(net::parse_url(text));
+    CHECK(shown.find("secret") == std::string::npos);
+    CHECK(shown.find("token") == std::string::npos);
+    CHECK(net::redact_url("https://[::1]:8443/a?x=1&X-Amz-Signature=s") ==
+          "https://[::1]:8443/a?x=1");
+  }
 }

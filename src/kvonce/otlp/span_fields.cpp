@@ -101,16 +101,18 @@ void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string
   if (r.peek() != json::Kind::array) return r.skip();
   r.begin_array();
   std::string name;
-  AnyValue early;  // a value that came before its key
+  // The value is decoded aside and moved into its slot once the whole attribute is read: a "key"
+  // may follow the value, or come twice (the last wins). Decoding straight into the slot of the
+  // first key marked another slot present with stale or empty text (found by fuzzing).
+  AnyValue value;
   while (r.next_element()) {
     if (r.peek() != json::Kind::object) {
       r.skip();
       continue;
     }
     name.clear();
-    bool have_name = false, have_early = false;
+    bool have_name = false, have_value = false;
     Slot slot = kUnused;
-    AnyValue* target = nullptr;
     r.begin_object();
     std::string_view member;
     while (r.next_member(member)) {
@@ -121,26 +123,25 @@ void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string
       } else if (member == "value") {
         if (have_name && slot == kUnused) {
           r.skip();  // the hot path: most attributes are not ours
+          have_value = false;
           continue;
         }
-        target = have_name && slot < kSlotCount ? &out.slots[slot] : &early;
-        read_any_value(r, *target);
-        have_early = target == &early;
+        read_any_value(r, value);
+        have_value = true;
       } else {
         r.skip();
       }
     }
-    if (!have_name || slot == kUnused || !target) continue;
-    AnyValue& v = *target;
-    if (v.kind == AnyValue::Kind::absent) {
-      if (!v.problem.empty()) problems.push_back("attribute " + name + ": " + v.problem);
+    if (!have_name || slot == kUnused || !have_value) continue;
+    if (value.kind == AnyValue::Kind::absent) {
+      if (!value.problem.empty()) problems.push_back("attribute " + name + ": " + value.problem);
       if (slot < kSlotCount) out.present &= ~(1u << slot);  // a later empty value clears
       continue;
     }
     if (slot == kFlatContext) {
-      out.flat_context.emplace_back(name.substr(kFlatPrefix.size()), v.json);
+      out.flat_context.emplace_back(name.substr(kFlatPrefix.size()), value.json);
     } else {
-      if (have_early) std::swap(out.slots[slot], early);
+      std::swap(out.slots[slot], value);  // buffers change hands, keeping their capacity
       out.present |= 1u << slot;
     }
   }
