@@ -10,3 +10,9 @@ if(KVONCE_SANITIZE)
                                                    -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(kvonce_settings INTERFACE -fsanitize=address,undefined)
 endif()
+if(KVONCE_FUZZ)
+  # Coverage instrumentation for libFuzzer everywhere; the fuzz targets add -fsanitize=fuzzer.
+  target_compile_options(kvonce_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                   -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(kvonce_settings INTERFACE -fsanitize=address,undefined)
+endif()

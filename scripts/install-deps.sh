@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libcli11-dev nlohmann-json3-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
   catch2 libzip-dev libbenchmark-dev ccache
-  clang clang-format
+  clang clang-format libclang-rt-14-dev
   gzip python3
 )
 
