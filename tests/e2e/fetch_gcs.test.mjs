@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import zlib from 'node:zlib';
 
 import { assertNoSecrets, listFiles, readJson, requireBinary, run, tempDir } from './cloud_harness.mjs';
 import { startGcsServer } from './servers/gcs_server.mjs';
@@ -47,6 +48,7 @@ before(async () => {
   });
   gcs.putObject(BUCKET, ODD_NAME, PAYLOAD);
   gcs.putObject(BUCKET, 'payload.json', PAYLOAD);
+  gcs.putObject(BUCKET, 'stored.json.gz', zlib.gzipSync(PAYLOAD), { contentEncoding: 'gzip' });
   for (const name of ['a.json', 'b.json', 'c d.json', 'sub/e.json.gz']) gcs.putObject(BUCKET, DAY + name, `object ${name}`);
   gcs.putObject(BUCKET, 'kvonce-trace/2025/10/1/x.json', 'not this day');
 });
@@ -91,6 +93,15 @@ describe('fetch --gcs', () => {
     assert.equal(meta.sourceType, 'gcs');
     assert.equal(meta.sourceDetail, `gs://${BUCKET}/${ODD_NAME}`);
     assertNoSecrets(result, [STATIC_TOKEN]);
+  });
+
+  test('a gzip object is saved as stored (no decompressive transcoding)', async (t) => {
+    const dir = tempDir(t);
+    const result = await run(['fetch', '--gcs', `gs://${BUCKET}/stored.json.gz`, '--target', path.join(dir, 'p.json.gz')],
+      { ...api(), GOOGLE_OAUTH_ACCESS_TOKEN: STATIC_TOKEN }, dir);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'p.json.gz')), zlib.gzipSync(PAYLOAD));
+    assert.equal(readJson(path.join(dir, 'kvonce-payload-metadata.json')).contentEncoding, 'gzip');
   });
 
   test('a service-account key: RS256 JWT verified by the token endpoint', async (t) => {

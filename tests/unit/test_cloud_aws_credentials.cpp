@@ -220,6 +220,20 @@ TEST_CASE("resolve_aws_credentials") {
       CHECK(std::string(e.what()).find("prod") != std::string::npos);
     }
   }
+  SECTION("a token file without a role is not web identity, and the message says why") {
+    test::write_file(dir / "token", "t");
+    try {
+      resolve_aws_credentials(
+          environment_from({{"HOME", dir.path().string()},
+                            {"AWS_WEB_IDENTITY_TOKEN_FILE", (dir / "token").string()}}),
+          context, "r");
+      FAIL("accepted");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::auth);
+      CHECK(std::string(e.what()).find("AWS_ROLE_ARN is not") != std::string::npos);
+    }
+    CHECK(offline.requests.empty());
+  }
   SECTION("nothing at all: one message listing every way") {
     try {
       resolve_aws_credentials(environment_from({{"HOME", dir.path().string()},

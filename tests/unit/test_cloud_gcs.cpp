@@ -30,6 +30,7 @@ TEST_CASE("fetch_gcs_object") {
     CHECK(gcs.requests[0].url ==
           "http://127.0.0.1:7000/storage/v1/b/bkt/o/dir%2Fa%20b%3D%C3%A9%2B.json?alt=media");
     CHECK(header_of(gcs.requests[0], "authorization") == "Bearer ya29.test");
+    CHECK(header_of(gcs.requests[0], "accept-encoding") == "gzip");  // the bytes as stored
     CHECK(test::read_file(dir / "p.json") == "payload");
     CHECK(got.source_detail == "gs://bkt/dir/a b=\xC3\xA9+.json");
   }

@@ -202,6 +202,9 @@ AwsCredentials resolve_aws_credentials(const Environment& env, const ApiContext&
       "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_ROLE_ARN with "
       "AWS_WEB_IDENTITY_TOKEN_FILE (or GitHub's OIDC token: 'permissions: id-token: write'), or "
       "a profile in the shared credentials file";
+  if (env("AWS_WEB_IDENTITY_TOKEN_FILE") && !env("AWS_ROLE_ARN")) {
+    message += " (AWS_WEB_IDENTITY_TOKEN_FILE is set, but AWS_ROLE_ARN is not)";
+  }
   if (env("AWS_ROLE_ARN")) {
     message +=
         " (AWS_ROLE_ARN is set, but neither AWS_WEB_IDENTITY_TOKEN_FILE nor "

@@ -52,9 +52,16 @@ ObjectFetch get_object(const GcsSession& session, const ObjectUri& uri,
   const std::string label = uri.str() + " (" + net::redact_url(url) + ")";
   ObjectFetch out;
   out.source_detail = uri.str();
+  // GCS serves an object stored with Content-Encoding: gzip decompressed ("decompressive
+  // transcoding") unless the request accepts gzip: ask for the bytes as stored.
   out.download = fetch::download_to_file(
-      session.context.transport, [&] { return session.get(url); }, target, session.context.policy,
-      label);
+      session.context.transport,
+      [&] {
+        auto request = session.get(url);
+        request.headers.emplace_back("Accept-Encoding", "gzip");
+        return request;
+      },
+      target, session.context.policy, label);
   return out;
 }
 

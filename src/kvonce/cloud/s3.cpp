@@ -67,7 +67,7 @@ std::vector<std::string> list_keys(const S3Session& session, const ObjectUri& ur
   std::vector<std::string> keys;
   std::string token;
   const std::string label = "S3 ListObjectsV2 " + uri.str();
-  for (int page = 0;; ++page) {
+  for (;;) {
     QueryParams query{{"list-type", "2"}, {"prefix", uri.key}};
     if (!token.empty()) query.emplace_back("continuation-token", token);
     const auto response = call_api(

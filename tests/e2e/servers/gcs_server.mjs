@@ -4,9 +4,12 @@
 //                                                  a name's '/' must arrive as %2F)
 //   GET /storage/v1/b/BUCKET/o/OBJECT             its metadata (JSON)
 //   GET /storage/v1/b/BUCKET/o?prefix=&pageToken=&maxResults=   objects.list, `pageSize` per page
+// A gzip object (putObject with contentEncoding 'gzip') is transcoded like GCS does: served
+// decompressed unless the request says Accept-Encoding: gzip.
 // Every request needs "Authorization: Bearer <token>" with a token the test accepted
 // (acceptToken); otherwise 401 as GCS answers. Errors are GCS's JSON error documents.
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 
 import { bearerToken, listen, parseQuery, sendJson, takeFault } from './cloud_common.mjs';
 
@@ -66,10 +69,16 @@ export async function startGcsServer({ pageSize = 1000 } = {}) {
     if (params.alt !== 'media') {
       return sendJson(res, 200, { kind: 'storage#object', name: record.object, bucket, size: String(object.body.length) });
     }
-    const headers = { 'content-type': 'application/octet-stream', 'content-length': object.body.length };
-    if (object.contentEncoding) headers['content-encoding'] = object.contentEncoding;
+    // Decompressive transcoding, as GCS does: a gzip object goes out decompressed unless the
+    // request accepts gzip.
+    const acceptsGzip = /\bgzip\b/i.test(req.headers['accept-encoding'] || '');
+    const transcode = object.contentEncoding === 'gzip' && !acceptsGzip;
+    const body = transcode ? zlib.gunzipSync(object.body) : object.body;
+    const headers = { 'content-type': 'application/octet-stream', 'content-length': body.length };
+    if (object.contentEncoding && !transcode) headers['content-encoding'] = object.contentEncoding;
+    if (transcode) headers['x-goog-stored-content-encoding'] = 'gzip';
     res.writeHead(200, headers);
-    res.end(object.body);
+    res.end(body);
   });
 
   return {
