@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "kvonce/io/gzip_source.hpp"
+#include "kvonce/io/prefetch_source.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::io {
@@ -164,7 +165,8 @@ std::unique_ptr<ByteSource> open_payload(std::unique_ptr<ByteSource> raw, const 
   info.gzip = have == 2 && static_cast<unsigned char>(prefix[0]) == 0x1f &&
               static_cast<unsigned char>(prefix[1]) == 0x8b;
   auto sniffed = std::make_unique<SniffedSource>(std::move(raw), std::move(prefix), info);
-  if (info.gzip) return make_gzip_source(std::move(sniffed), limits, info);
+  // Inflate on a second thread: it overlaps with parsing instead of adding to it.
+  if (info.gzip) return make_prefetch_source(make_gzip_source(std::move(sniffed), limits, info));
   return std::make_unique<CountingSource>(std::move(sniffed), info);
 }
 

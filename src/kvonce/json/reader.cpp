@@ -25,6 +25,39 @@ constexpr auto kStringClass = [] {
   return t;
 }();
 
+// memchr is vectorised in glibc; minified payloads have few newlines, so this is near free.
+std::uint64_t count_newlines(const char* p, const char* end) {
+  std::uint64_t n = 0;
+  while (p < end) {
+    const void* hit = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+    if (!hit) break;
+    ++n;
+    p = static_cast<const char*>(hit) + 1;
+  }
+  return n;
+}
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+// Length of the run of plain string bytes (not '"', '\\', control or non-ASCII) at p, eight
+// bytes at a time: strings are most of a payload's bytes. The word test may flag a plain byte
+// next to a special one; the byte loop then decides.
+std::size_t plain_run(const char* p, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t v;
+    std::memcpy(&v, p + i, 8);
+    const std::uint64_t quote = v ^ (kOnes * '"');
+    const std::uint64_t slash = v ^ (kOnes * '\\');
+    const std::uint64_t special = ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) |
+                                  (v - kOnes * 0x20) | v;
+    if (special & kHighs) break;
+  }
+  while (i < n && kStringClass[static_cast<unsigned char>(p[i])] == kPlain) ++i;
+  return i;
+}
+
 bool is_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -100,7 +133,7 @@ std::uint64_t Reader::newlines_before_pos() {
     counted_ = 0;
     counted_lines_ = 0;
   }
-  counted_lines_ += static_cast<std::uint64_t>(std::count(data_ + counted_, data_ + pos_, '\n'));
+  counted_lines_ += count_newlines(data_ + counted_, data_ + pos_);
   counted_ = pos_;
   return counted_lines_;
 }
@@ -112,7 +145,12 @@ void Reader::error(const std::string& what) {
                              " (line " + std::to_string(line()) + "): " + what);
 }
 
-char Reader::peek_char() {
+inline char Reader::peek_char() {
+  if (pos_ < end_ && !is_ws(data_[pos_])) return data_[pos_];  // the common case, inlined
+  return peek_char_slow();
+}
+
+char Reader::peek_char_slow() {
   for (;;) {
     while (pos_ < end_ && is_ws(data_[pos_])) ++pos_;
     if (pos_ < end_) return data_[pos_];
@@ -180,7 +218,15 @@ bool Reader::next_member(std::string_view& key) {
   }
   if (c != '"') error("expected a member name in double quotes");
   key = literal_string();
-  scratch_.assign(key);  // the key must survive buffer refills below
+  // The view points into the buffer; it stays valid unless a refill moves the buffer, which
+  // only happens when the ':' is not buffered yet. Copy the key only in that rare case.
+  std::size_t colon = pos_;
+  while (colon < end_ && is_ws(data_[colon])) ++colon;
+  if (colon < end_ && data_[colon] == ':') {
+    pos_ = colon + 1;
+    return true;
+  }
+  scratch_.assign(key);
   key = scratch_;
   expect(':');
   return true;
@@ -216,7 +262,7 @@ std::string_view Reader::literal_string() {
     if (pos_ + rel >= end_ && !fill(rel + 1)) error("unexpected end of input inside a string");
     const char* p = data_ + pos_;
     const std::size_t avail = end_ - pos_;
-    while (rel < avail && kStringClass[static_cast<unsigned char>(p[rel])] == kPlain) ++rel;
+    rel += plain_run(p + rel, avail - rel);
     if (rel >= avail) {
       if (rel > limits_.max_string_bytes) {
         fail(ErrorKind::limit, source_name() + ": string at byte " + std::to_string(offset()) +
@@ -380,7 +426,8 @@ void Reader::null() {
 
 void Reader::skip() {
   // An explicit stack instead of recursion: skipped values may be nested arbitrarily deep.
-  std::vector<char> open;
+  std::vector<char>& open = skip_stack_;
+  open.clear();
   for (;;) {
     switch (peek()) {
       case Kind::object: begin_object(); open.push_back('{'); break;

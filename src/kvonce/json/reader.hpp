@@ -62,6 +62,7 @@ class Reader {
   bool fill(std::size_t need);  // makes `need` bytes available from pos_; false at end
   std::uint64_t newlines_before_pos();  // newlines in data_[0, pos_)
   char peek_char();             // after whitespace; '\0' at end of input
+  char peek_char_slow();
   void expect(char c);
   std::string_view literal_string();
   void decode_escape(std::size_t& i, std::string& out);
@@ -79,7 +80,8 @@ class Reader {
   std::size_t counted_ = 0;      // data_[0, counted_) has its newlines in counted_lines_
   std::uint64_t counted_lines_ = 0;
   bool eof_ = false;
-  std::vector<bool> first_;      // per open container: no element read yet
+  std::vector<char> first_;      // per open container: no element read yet (1/0)
+  std::vector<char> skip_stack_; // containers open inside skip(), reused across calls
   std::string scratch_;          // the current member name
   std::string decoded_;          // a string value with escapes, decoded
 };

@@ -1,6 +1,8 @@
 #include "kvonce/util/strings.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <cmath>
 
 namespace kvonce {
@@ -22,11 +24,32 @@ std::string to_lower_ascii(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// Length of the prefix of s that needs no escaping, eight bytes at a time (the word test may
+// stop early next to a byte that needs escaping; the caller's byte loop then decides).
+std::size_t unescaped_prefix(std::string_view s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t v;
+    std::memcpy(&v, s.data() + i, 8);
+    const std::uint64_t quote = v ^ (kOnes * '"');
+    const std::uint64_t slash = v ^ (kOnes * '\\');
+    const std::uint64_t special = ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) |
+                                  ((v - kOnes * 0x20) & ~v);
+    if (special & kHighs) break;
+  }
+  return i;
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t run = 0;  // copy unescaped runs in one append
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (std::size_t i = unescaped_prefix(s); i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run, i - run);
