@@ -1,3 +1,4 @@
+// GitHub REST calls: request headers, the shared retry loop, error translation, Link pagination.
 #include "kvonce/report/github_client.hpp"
 
 #include "kvonce/fetch/service_error.hpp"

@@ -1,3 +1,4 @@
+// The Actions environment and event file -> API settings, pull request number, head commit.
 #include "kvonce/report/github_context.hpp"
 
 #include <filesystem>

@@ -1,3 +1,4 @@
+// Escaping, code spans and budgeted issue lists for the Markdown writers.
 #include "kvonce/report/markdown.hpp"
 
 #include <algorithm>

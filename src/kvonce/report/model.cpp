@@ -1,3 +1,4 @@
+// Verdict names and the overall verdict of a report.
 #include "kvonce/report/model.hpp"
 
 namespace kvonce::report {

@@ -1,3 +1,4 @@
+// Upserting the PR comment and the Check Run: list (every page), then PATCH the match or POST.
 #include "kvonce/report/publish.hpp"
 
 #include "kvonce/net/url.hpp"

@@ -1,3 +1,4 @@
+// The report step: resolve, load, write the local documents, then publish.
 #include "kvonce/report/run_report.hpp"
 
 #include <algorithm>
