@@ -49,8 +49,7 @@ std::string issue_line(const IssueEntry& issue);
 std::size_t append_issue_list(std::string& out, const ModeResult& m, std::size_t limit,
                               std::size_t max_size, std::string_view indent = "");
 
-// "✅ **otlp**: valid, 0 issues (6 events, 3 keys)"; "⚠️ **ndjson**: missing"; "❌ **otlp**:
-// error: why".
+// The line of one mode, e.g. "✅ **otlp**: valid, 0 issues (6 events, 3 keys)".
 std::string mode_line(const ModeResult& m);
 
 // Appends `line` when `out` stays within max_size; returns whether it did.
