@@ -5,6 +5,7 @@
 #include "kvonce/util/environment.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/fetch_options.hpp"
 
 namespace kvonce::cli {
 namespace {
@@ -20,40 +21,6 @@ constexpr const char* kSources = R"(Sources (one; without any, the environment d
   none of these                        the embedded sample
 A URI ending in '/' (or given with --date) fetches every object under it into --target as a
 directory. KVONCE_ALLOWED_HOSTS=host,*.domain restricts the hosts contacted.)";
-
-void add_source_options(CLI::App& cmd, fetch::FetchOptions& o) {
-  cmd.add_option("--file", o.file, "Local payload file")->group("Source");
-  cmd.add_option("--artifact-dir", o.artifact_dir,
-                 "Directory downloaded by actions/download-artifact")
-      ->group("Source");
-  cmd.add_option("--artifact", o.artifact, "Workflow artifact name (GitHub REST API)")
-      ->group("Source");
-  cmd.add_option("--run-id", o.run_id, "Only artifacts of this workflow run")->group("Source");
-  cmd.add_option("--url", o.url, "HTTPS URL of the payload (http only to loopback hosts)")
-      ->group("Source");
-  cmd.add_option("--s3", o.s3, "s3://bucket/key, or s3://bucket/prefix/ for every object")
-      ->group("Source");
-  cmd.add_option("--gcs", o.gcs, "gs://bucket/object, or gs://bucket/prefix/ for every object")
-      ->group("Source");
-  cmd.add_option("--date", o.date,
-                 "YYYY-MM-DD: the kvonce-trace/YYYY/MM/DD/ prefix under --s3/--gcs")
-      ->group("Source");
-}
-
-void add_cloud_options(CLI::App& cmd, fetch::FetchOptions& o) {
-  cmd.add_option("--region", o.region, "S3 region (default: $AWS_REGION)")->group("Cloud");
-  cmd.add_option("--endpoint", o.endpoint,
-                 "S3-compatible endpoint URL (default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL)")
-      ->group("Cloud");
-  cmd.add_option("--path-style", o.path_style,
-                 "true: path-style S3 addressing; false: virtual-hosted")
-      ->group("Cloud");
-  cmd.add_option("--gcs-api-url", o.gcs_api_url,
-                 "GCS JSON API endpoint (default: https://storage.googleapis.com)")
-      ->group("Cloud");
-  cmd.add_option("--resolve", o.resolve, "host:port:address, as curl's --resolve (repeatable)")
-      ->group("Cloud");
-}
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include "kvonce/util/error.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/report_options.hpp"
 
 namespace kvonce::cli {
 namespace {
@@ -43,21 +44,7 @@ void add_report_command(CLI::App& app, Console& console) {
       "report", "Summarise a trace directory for CI: Step Summary, PR comment, Check Run, outputs");
   cmd->add_option("--trace-dir", o.trace_dir, "Trace directory (otlp/ and ndjson/ inside)")
       ->capture_default_str();
-  cmd->add_option("--step-summary", o.step_summary,
-                  "Append the summary to this file (default: $GITHUB_STEP_SUMMARY when set)");
-  cmd->add_option("--pr-comment", o.pr_comment, "Write the PR comment body (Markdown) here");
-  cmd->add_flag("--post-comment", o.post_comment,
-                "Create or update the PR comment through the GitHub API (GITHUB_TOKEN, "
-                "GITHUB_REPOSITORY, GITHUB_API_URL)");
-  cmd->add_option("--pr", o.pr, "Pull request number (default: from GITHUB_EVENT_PATH)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_flag("--check-run", o.check_run,
-                "Create or update the Check Run \"KvOnce Trace Validation\" on the head commit");
-  cmd->add_option("--github-output", o.github_output,
-                  "Append the step outputs to this file (default: $GITHUB_OUTPUT when set)");
-  cmd->add_option("--max-issues", o.max_issues, "Issues listed per mode in the Step Summary")
-      ->check(CLI::Range(0, 100000))
-      ->capture_default_str();
+  add_report_options(*cmd, o);
   cmd->add_flag("--no-fail", args->no_fail, "Exit 0 even when a mode is invalid");
   add_metadata_options(*cmd, *args);
   cmd->callback([args, &console] {

@@ -1,35 +1,66 @@
 // `kvonce-trace run`: the whole CI job on one payload (the embedded sample by default).
-#include <cstdlib>
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/fetch_options.hpp"
 #include "cli/options.hpp"
+#include "cli/report_options.hpp"
+#include "kvonce/net/http.hpp"
 #include "kvonce/steps/run.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::cli {
+namespace {
+
+constexpr const char* kPayload = R"(Payload (the first that applies):
+  --input, $KVONCE_OTLP_PAYLOAD       a local file, read in place
+  --artifact-dir, --artifact, --url, --s3, --gcs, or $KVONCE_PAYLOAD_ARTIFACT,
+  $KVONCE_OTLP_PAYLOAD_URL, $KVONCE_OTLP_S3_URI
+                                      fetched into <trace-dir>/payload/ (see `fetch --help`)
+  none of these                       the embedded sample
+Outputs in <trace-dir>: otlp/ and ndjson/ (events, projection, state sequence, validation),
+kvonce-payload-metadata.json, kvonce-pr-comment.md; in GitHub Actions also the Step Summary and
+the step outputs valid, valid_otlp, valid_ndjson, issues_otlp, issues_ndjson.)";
+
+}  // namespace
 
 void add_run_command(CLI::App& app, Console& console) {
   auto opts = std::make_shared<steps::RunOptions>();
+  opts->report.emplace();
   CLI::App* cmd = app.add_subcommand(
-      "run", "The whole job: prepare, verify in otlp and ndjson mode, compare the verdicts");
-  cmd->add_option("-i,--input", opts->input,
-                  "Payload file (default: $KVONCE_OTLP_PAYLOAD, else the embedded sample)");
-  cmd->add_option("--trace-dir", opts->trace_dir, "Output tree (otlp/ and ndjson/ inside)")
-      ->capture_default_str();
+      "run", "The whole CI job: fetch, prepare, verify in otlp and ndjson mode, compare, report");
+  cmd->footer(kPayload);
+  cmd->add_option("-i,--input", opts->input, "Local payload file (default: $KVONCE_OTLP_PAYLOAD)");
+  add_source_options(*cmd, opts->fetch, /*with_file=*/false);
+  cmd->add_option("--trace-dir", opts->trace_dir, "Output tree")->capture_default_str();
   add_order(*cmd, opts->order);
   add_rules(*cmd, opts->rules);
   add_read_limits(*cmd, opts->limits);
   add_masking(*cmd, opts->mask);
+  cmd->add_option("--max-bytes", opts->fetch.max_bytes,
+                  "Largest payload downloaded (0 = no limit)")
+      ->capture_default_str();
+  cmd->add_option("--expect-sha256", opts->fetch.expect_sha256,
+                  "Keep a downloaded payload only if its SHA-256 is this (hex)");
+  cmd->add_flag("--allow-http", opts->fetch.allow_http, "Allow plain http:// beyond loopback hosts");
+  add_cloud_options(*cmd, opts->fetch);
+  add_report_options(*cmd, *opts->report);
   cmd->callback([opts, &console] {
-    if (!opts->input) {
-      if (const char* env = std::getenv("KVONCE_OTLP_PAYLOAD"); env && *env) opts->input = env;
+    const Environment env = process_environment();
+    const auto transport =
+        net::make_curl_transport(net::outbound_policy_from(env, opts->fetch.allow_http));
+    if (!opts->report->pr_comment) {
+      opts->report->pr_comment = (opts->trace_dir / "kvonce-pr-comment.md").string();
     }
-    const auto log = [&](const std::string& line) { console.out << line << "\n" << std::flush; };
-    const steps::RunOutcome outcome = steps::run(*opts, log);
-    console.out << steps::verify_summary_text(outcome.otlp, steps::VerifyOptions{
-        {}, payload::Format::otlp, opts->trace_dir / "otlp", opts->order, opts->rules, {},
-        {}});
+    const auto log = [&](const std::string& line) {
+      console.out << line << (line.empty() || line.back() != '\n' ? "\n" : "") << std::flush;
+    };
+    const steps::RunOutcome outcome = steps::run(*opts, env, *transport, log);
+    steps::VerifyOptions shown;
+    shown.output_dir = opts->trace_dir / "otlp";
+    shown.order = opts->order;
+    shown.rules = opts->rules;
+    console.out << steps::verify_summary_text(outcome.otlp, shown);
     if (outcome.mismatch) {
       console.err << "kvonce-trace: mode-mismatch: " << *outcome.mismatch << "\n";
       console.exit_code = static_cast<int>(ExitCode::violations);

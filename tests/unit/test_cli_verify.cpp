@@ -116,3 +116,34 @@ TEST_CASE("run: the reference sample fails in both modes with the same issues") 
   CHECK(validation(dir / "otlp")["issues"] == validation(dir / "ndjson")["issues"]);
   CHECK(run_cli({"run", "-i", test_data("kvonce-otlp.json"), "--trace-dir", dir.path().string(), "--profile", "compat"}).exit_code == 0);
 }
+
+TEST_CASE("run: metadata, PR comment and Step Summary of the whole job") {
+  TempDir dir;
+  const auto summary = dir / "summary.md";
+  const auto outputs = dir / "outputs.txt";
+  const auto trace = dir / "trace";
+  const auto r = run_cli({"run", "-i", test_data("kvonce-otlp.json"), "--trace-dir", trace.string(),
+                          "--step-summary", summary.string(), "--github-output", outputs.string()});
+  CHECK(r.exit_code == 1);
+  const json meta = json::parse(read_file(trace / "kvonce-payload-metadata.json"));
+  CHECK(meta["sourceType"] == "explicit");
+  CHECK(meta["eventCount"] == 4);
+  CHECK(meta["sizeBytes"] == std::filesystem::file_size(test_data("kvonce-otlp.json")));
+  CHECK(meta["sha256"].get<std::string>().size() == 64);
+  const std::string comment = read_file(trace / "kvonce-pr-comment.md");
+  CHECK_THAT(comment, Catch::StartsWith("<!-- kvonce-trace-summary -->") &&
+                          Catch::Contains("### KvOnce Trace Validation") &&
+                          Catch::Contains(meta["sha256"].get<std::string>()));
+  CHECK_THAT(read_file(summary), Catch::Contains("KvOnce Trace Validation"));
+  CHECK_THAT(read_file(outputs), Catch::Contains("valid_otlp=false") && Catch::Contains("valid_ndjson=false"));
+  // The local payload is read in place, not copied.
+  CHECK_FALSE(std::filesystem::exists(trace / "payload"));
+}
+
+TEST_CASE("run: the embedded sample is fetched as sourceType sample") {
+  TempDir dir;
+  REQUIRE(run_cli({"run", "--trace-dir", dir.path().string()}).exit_code == 0);
+  const json meta = json::parse(read_file(dir / "kvonce-payload-metadata.json"));
+  CHECK(meta["sourceType"] == "sample");
+  CHECK(meta["eventCount"] == 6);
+}

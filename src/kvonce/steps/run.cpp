@@ -2,8 +2,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
-#include "kvonce/payload/sample.hpp"
+#include "kvonce/util/atomic_file.hpp"
 
 namespace kvonce::steps {
 namespace {
@@ -46,29 +47,65 @@ std::optional<std::string> compare_verdicts(const VerifyOutcome& a, const Verify
   return std::nullopt;
 }
 
-RunOutcome run(const RunOptions& options, const std::function<void(const std::string&)>& log) {
+namespace {
+
+struct Payload {
+  std::vector<std::string> files;  // read in place
+  fetch::PayloadMetadata metadata;
+};
+
+// Picks the payload as the old job did and brings it to local files.
+Payload obtain_payload(const RunOptions& options, const Environment& env,
+                       net::HttpTransport& transport,
+                       const std::function<void(const std::string&)>& log) {
+  Payload p;
+  const std::optional<std::string> env_file = env("KVONCE_OTLP_PAYLOAD");
+  if (options.input || env_file) {
+    const std::string path = options.input ? *options.input : *env_file;
+    p.metadata = fetch::describe_local_file(
+        path, options.input ? fetch::kSourceExplicit : fetch::kSourceEnvFile, path);
+    p.files.push_back(path);
+    return p;
+  }
+  fetch::FetchOptions f = options.fetch;
+  f.target = options.trace_dir / "payload" / "kvonce-otlp-payload";
+  f.metadata = options.trace_dir / fetch::kMetadataFileName;
+  ensure_directory(f.target.parent_path());
+  const fetch::FetchResult fetched = fetch::fetch(f, env, transport);
+  log(fetch::fetch_summary_text(fetched));
+  p.metadata = fetched.metadata;
+  if (std::filesystem::is_directory(fetched.target)) {  // a prefix: every object it held
+    for (const auto& object : fetched.metadata.objects) p.files.push_back(object.path);
+  } else {
+    p.files.push_back(fetched.target.string());
+  }
+  return p;
+}
+
+}  // namespace
+
+RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTransport& transport,
+               const std::function<void(const std::string&)>& log) {
   RunOutcome out;
   auto start = std::chrono::steady_clock::now();
-  std::vector<std::unique_ptr<io::ByteSource>> inputs;
-  if (options.input) {
-    inputs.push_back(io::open_file(*options.input));
-  } else {
-    inputs.push_back(io::from_memory(std::string(payload::embedded_sample()),
-                                     payload::kEmbeddedSampleName));
-  }
-  out.payload_name = inputs.front()->name();
+  ensure_directory(options.trace_dir);
+  Payload payload = obtain_payload(options, env, transport, log);
 
   EventStore store;
   const privacy::MaskOptions mask = privacy::resolve_key(options.mask);  // before any output
   privacy::MaskingSink masking(store, mask);
   payload::LoadResult load =
-      payload::load_events(std::move(inputs), payload::Format::otlp, options.limits, masking);
+      payload::load_files(payload.files, payload::Format::otlp, options.limits, masking);
   if (options.order == Order::time) store.sort_by_time();
-  const io::InputInfo info = load.inputs.front().info;
-  out.payload_bytes = info.raw_bytes;
-  log("prepare: " + out.payload_name + ": " + std::to_string(info.raw_bytes) + " bytes" +
-      (info.gzip ? " (gzip, " + std::to_string(info.decompressed_bytes) + " inflated)" : "") +
-      " -> " + std::to_string(load.stats.records) + " spans -> " + std::to_string(store.size()) +
+  std::uint64_t raw = 0, inflated = 0;
+  for (const auto& in : load.inputs) {
+    raw += in.info.raw_bytes;
+    inflated += in.info.decompressed_bytes;
+  }
+  log("prepare: " + payload.metadata.source_type + " " + payload.metadata.source_detail + ": " +
+      std::to_string(raw) + " bytes" +
+      (inflated != raw ? " (" + std::to_string(inflated) + " inflated)" : "") + " -> " +
+      std::to_string(load.stats.records) + " spans -> " + std::to_string(store.size()) +
       " events in " + ms(seconds_since(start)));
 
   start = std::chrono::steady_clock::now();
@@ -88,7 +125,19 @@ RunOutcome run(const RunOptions& options, const std::function<void(const std::st
   log("verify ndjson: " + verdict(out.ndjson) + " in " + ms(seconds_since(start)));
 
   out.mismatch = compare_verdicts(out.otlp, out.ndjson);
-  log(out.mismatch ? "compare: mode-mismatch: " + *out.mismatch : "compare: otlp and ndjson verdicts agree");
+  log(out.mismatch ? "compare: mode-mismatch: " + *out.mismatch
+                   : "compare: otlp and ndjson verdicts agree");
+
+  payload.metadata.decompressed_bytes = inflated;
+  payload.metadata.event_count = out.otlp.events;
+  fetch::write_metadata(options.trace_dir / fetch::kMetadataFileName, payload.metadata);
+  out.payload = payload.metadata;
+
+  if (options.report) {
+    report::ReportOptions r = *options.report;
+    r.trace_dir = options.trace_dir;
+    out.report = report::run_report(r, env, transport, log);
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 // The `run` step: the whole trace-conformance job on one payload.
-//   load the payload once -> verify in otlp mode (writing the prepared NDJSON as its events)
-//   -> verify that NDJSON in ndjson mode -> compare the two verdicts.
+//   fetch (or take a local file in place) -> load the payload once -> verify in otlp mode
+//   (writing the prepared NDJSON as its events) -> verify that NDJSON in ndjson mode -> compare
+//   the two verdicts -> payload metadata -> report (Step Summary, outputs, PR comment, ...).
 // A difference between the modes means the conversion lost information: it is reported as
 // mode-mismatch and fails the run.
 #pragma once
@@ -10,31 +11,43 @@
 #include <optional>
 #include <string>
 
+#include "kvonce/fetch/fetch.hpp"
+#include "kvonce/report/run_report.hpp"
 #include "kvonce/steps/verify.hpp"
+#include "kvonce/util/environment.hpp"
 
 namespace kvonce::steps {
 
 struct RunOptions {
-  std::optional<std::string> input;  // payload path; none: the embedded sample
+  // The payload, in this order: `input` or $KVONCE_OTLP_PAYLOAD (a local file, read in place);
+  // else the remote source of `fetch` (flags, or the old job's variables) downloaded into
+  // <trace_dir>/payload/; else the embedded sample. `fetch.target` and `fetch.metadata` are set
+  // by run.
+  std::optional<std::string> input;
+  fetch::FetchOptions fetch;
   std::filesystem::path trace_dir = "artifacts/hermetic-reports/trace";
   Order order = Order::time;
   rules::VerifyOptions rules;
   io::ReadLimits limits;
   privacy::MaskOptions mask;  // one key masks both modes, so their verdicts and outputs agree
+  // The report step; its trace_dir is set by run. None: no report (the library's callers).
+  std::optional<report::ReportOptions> report;
 };
 
 struct RunOutcome {
   VerifyOutcome otlp;
   VerifyOutcome ndjson;
-  std::string payload_name;
-  std::uint64_t payload_bytes = 0;
+  fetch::PayloadMetadata payload;       // as written to <trace_dir>/kvonce-payload-metadata.json
   std::optional<std::string> mismatch;  // what differs between the modes
+  std::optional<report::ReportOutcome> report;
 
   bool valid() const { return !mismatch && otlp.valid() && ndjson.valid(); }
 };
 
-// `log` receives one line per step (the console story).
-RunOutcome run(const RunOptions& options, const std::function<void(const std::string&)>& log);
+// `log` receives one line per step (the console story). `transport` serves the fetch and the
+// GitHub API calls (tests pass their own).
+RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTransport& transport,
+               const std::function<void(const std::string&)>& log);
 
 // Compares two verdicts issue by issue; nullopt when they agree.
 std::optional<std::string> compare_verdicts(const VerifyOutcome& a, const VerifyOutcome& b);
