@@ -1,0 +1,152 @@
+// `kvonce-trace batch`: re-verifying many stored payloads in parallel and in shards, and
+// `kvonce-trace batch merge`: the shards' results combined into one summary and exit code.
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <unistd.h>
+
+#include "kvonce/batch/batch.hpp"
+#include "kvonce/batch/merge.hpp"
+#include "kvonce/batch/summary.hpp"
+#include "kvonce/net/http.hpp"
+#include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/error.hpp"
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+
+namespace kvonce::cli {
+namespace {
+
+constexpr const char* kBatchFooter =
+    R"(INPUT is a payload file, a directory (searched recursively for *.json, *.json.gz, *.jsonl
+and *.jsonl.gz), or an s3://bucket/prefix/ or gs://bucket/prefix/ listing (endpoints and
+credentials from the environment, as for fetch). With --from/--to, a directory or prefix is the
+root of the kvonce-trace/YYYY/MM/DD/ layout and only the selected days are read.
+--shard I/N keeps the payloads whose source name hashes to I (0-based: 0/N ... N-1/N); give every
+shard the same INPUTs, then combine the shards with `kvonce-trace batch merge RESULTS...`.
+Exit codes: 0 every payload valid; 1 any payload invalid, failed or without events; 2 no payload
+had any KvOnce event; 3 usage; 4 an INPUT or the --resume file cannot be read; 6 the results
+file cannot be written; 7/8 a listing failed. See docs/batch.md.)";
+
+constexpr const char* kMergeFooter =
+    R"(Within one file the last line of a source counts; a source in two files means the shards
+overlapped and fails the merge. Exit codes: 0 every payload valid; 1 any payload invalid, failed
+or without events, or reported by two shards; 2 no payload had any KvOnce event; 3 usage; 4 a
+results file is malformed.)";
+
+struct BatchCli {
+  batch::BatchOptions options;
+  std::optional<std::string> shard;
+  std::optional<std::filesystem::path> summary;
+  std::vector<std::filesystem::path> merge_files;
+  std::optional<std::filesystem::path> merge_summary;
+};
+
+// The Markdown goes to --summary FILE (atomically; the console gets one line), else to stdout.
+void emit_summary(Console& console, const std::optional<std::filesystem::path>& file,
+                  const std::string& markdown, const std::string& line) {
+  if (!file) {
+    console.out << markdown;
+    return;
+  }
+  write_file_atomically(*file, markdown);
+  console.out << line << "; summary in " << file->string() << "\n";
+}
+
+std::unique_ptr<batch::Progress> progress_for(Console& console) {
+  // A bar only where a person watches: the real stderr, on a terminal.
+  const bool terminal = &console.err == &std::cerr && isatty(STDERR_FILENO) == 1;
+  return terminal ? batch::make_bar_progress(console.err) : batch::make_log_progress(console.err);
+}
+
+void run_batch_command(BatchCli& cli, Console& console) {
+  if (cli.shard) cli.options.shard = batch::parse_shard(*cli.shard);
+  const Environment env = process_environment();
+  const auto progress = progress_for(console);
+  batch::BatchContext context{
+      env, [env] { return net::make_curl_transport(net::outbound_policy_from(env, false)); },
+      progress.get(), fetch::DownloadPolicy{}};
+  const batch::BatchRun run = batch::run_batch(cli.options, context);
+
+  batch::SummaryInput summary{
+      "kvonce-trace batch", &run.results, run.resumed, batch::run_notes(run, cli.options), {}};
+  const batch::Totals totals = batch::tally(run.results);
+  emit_summary(console, cli.summary, batch::summary_markdown(summary),
+               batch::summary_line(totals, run.resumed));
+  console.exit_code = batch::batch_exit_code(totals, run.listed);
+}
+
+void run_merge_command(BatchCli& cli, Console& console) {
+  const batch::MergeResult merged = batch::merge_results(cli.merge_files);
+  batch::SummaryInput summary{"kvonce-trace batch merge", &merged.results, 0, merged.notes,
+                              merged.duplicates};
+  const batch::Totals totals = batch::tally(merged.results);
+  std::string line = batch::summary_line(totals, 0);
+  if (!merged.duplicates.empty()) {
+    line += "; " + std::to_string(merged.duplicates.size()) + " duplicate(s) across shards";
+  }
+  emit_summary(console, cli.merge_summary, batch::summary_markdown(summary), line);
+  console.exit_code = batch::batch_exit_code(totals, totals.payloads, merged.duplicates.size());
+}
+
+void add_merge_subcommand(CLI::App& batch_cmd, const std::shared_ptr<BatchCli>& cli,
+                          Console& console) {
+  CLI::App* cmd = batch_cmd.add_subcommand(
+      "merge", "Combine the results files of batch shards into one summary and exit code");
+  cmd->footer(kMergeFooter);
+  cmd->add_option("RESULTS", cli->merge_files, "Results files written by `batch --results`")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--summary", cli->merge_summary,
+                  "Write the Markdown summary here, not to stdout");
+  cmd->callback([cli, &console] { run_merge_command(*cli, console); });
+}
+
+}  // namespace
+
+void add_batch_command(CLI::App& app, Console& console) {
+  auto cli = std::make_shared<BatchCli>();
+  batch::BatchOptions& o = cli->options;
+  CLI::App* cmd = app.add_subcommand(
+      "batch", "Re-verify many stored payloads: in parallel, resumable, in shards");
+  cmd->footer(kBatchFooter);
+  cmd->require_subcommand(0, 1);
+  cmd->add_option("INPUT", o.inputs, "Payload files, directories, s3:// or gs:// prefixes");
+  cmd->add_option("-j,--jobs", o.jobs, "Payloads verified at once (default: the number of cores)")
+      ->type_name("N")
+      ->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--results", o.results,
+                  "Append one JSON line per payload here as it finishes (default: the --resume "
+                  "file)")
+      ->type_name("FILE");
+  cmd->add_option("--resume", o.resume,
+                  "Skip payloads this results file already verified with the same sha256 (a "
+                  "missing file is an empty one)")
+      ->type_name("FILE");
+  cmd->add_option("--summary", cli->summary, "Write the Markdown summary here, not to stdout")
+      ->type_name("FILE");
+  cmd->add_option("--shard", cli->shard, "Only this shard's share of the payloads (0-based I)")
+      ->type_name("I/N");
+  cmd->add_option("--from", o.from, "First day of the kvonce-trace/YYYY/MM/DD/ layout")
+      ->type_name("YYYY-MM-DD");
+  cmd->add_option("--to", o.to, "Last day (inclusive)")->type_name("YYYY-MM-DD");
+  cmd->add_option("-d,--output-dir", o.payload.output_root,
+                  "Also write verify's outputs for each payload to DIR/<source as a name>/")
+      ->type_name("DIR");
+  add_format(*cmd, o.payload.format);
+  add_order(*cmd, o.payload.order);
+  add_rules(*cmd, o.payload.rules);
+  add_read_limits(*cmd, o.payload.limits);
+  add_merge_subcommand(*cmd, cli, console);
+  cmd->callback([cli, cmd, &console] {
+    if (cmd->got_subcommand("merge")) return;
+    if (cli->options.inputs.empty()) {
+      fail(ErrorKind::usage, "batch needs at least one INPUT (or: batch merge RESULTS...)");
+    }
+    run_batch_command(*cli, console);
+  });
+}
+
+}  // namespace kvonce::cli

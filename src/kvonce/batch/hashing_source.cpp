@@ -1,0 +1,52 @@
+#include "kvonce/batch/hashing_source.hpp"
+
+#include <string_view>
+#include <vector>
+
+namespace kvonce::batch {
+namespace {
+
+class HashingSource final : public io::ByteSource {
+ public:
+  explicit HashingSource(HashedInput& input) : input_(input) {}
+  std::size_t read(char* buf, std::size_t size) override { return input_.read(buf, size); }
+  const std::string& name() const override { return input_.name(); }
+
+ private:
+  HashedInput& input_;
+};
+
+}  // namespace
+
+HashedInput::HashedInput(std::unique_ptr<io::ByteSource> raw, std::string name)
+    : raw_(std::move(raw)), name_(std::move(name)) {}
+
+std::size_t HashedInput::read(char* buf, std::size_t size) {
+  const std::size_t n = raw_->read(buf, size);
+  sha_.update(std::string_view(buf, n));
+  bytes_ += n;
+  return n;
+}
+
+void HashedInput::drain() {
+  std::vector<char> buf(1 << 16);
+  while (read(buf.data(), buf.size()) != 0) {
+  }
+}
+
+std::string HashedInput::finish_hex() {
+  return sha_.finish_hex();
+}
+
+std::unique_ptr<io::ByteSource> HashedInput::reader() {
+  return std::make_unique<HashingSource>(*this);
+}
+
+std::string sha256_of_file(const std::string& path, std::uint64_t& bytes) {
+  HashedInput input(io::open_file(path), path);
+  input.drain();
+  bytes = input.bytes();
+  return input.finish_hex();
+}
+
+}  // namespace kvonce::batch

@@ -1,0 +1,103 @@
+#include "kvonce/batch/verify_payload.hpp"
+
+#include <chrono>
+#include <new>
+#include <unordered_set>
+
+#include "kvonce/batch/hashing_source.hpp"
+#include "kvonce/crypto/crypto.hpp"
+#include "kvonce/steps/verify.hpp"
+#include "kvonce/util/error.hpp"
+
+namespace kvonce::batch {
+namespace {
+
+std::uint64_t count_keys(const EventStore& store) {
+  std::unordered_set<std::string_view> keys;
+  for (std::size_t i = 0; i < store.size(); ++i) keys.insert(store[i].key);
+  return keys.size();
+}
+
+// Reads, orders and checks; fills everything of `r` but the hash and the timing.
+void check_payload(HashedInput& input, const PayloadOptions& options, PayloadResult& r) {
+  EventStore store;
+  std::vector<std::unique_ptr<io::ByteSource>> readers;
+  readers.push_back(input.reader());
+  payload::LoadResult load =
+      payload::load_events(std::move(readers), options.format, options.limits, store);
+  if (options.order == steps::Order::time) store.sort_by_time();
+  r.events = store.size();
+
+  rules::VerifyResult verdict;
+  if (options.output_root) {
+    steps::VerifyOptions vo;
+    vo.output_dir = *options.output_root / safe_name(r.source);
+    vo.order = options.order;
+    vo.rules = options.rules;
+    const steps::VerifyOutcome outcome = steps::verify_store(store, std::move(load), vo);
+    verdict = outcome.result;
+    r.keys = outcome.projection.keys;
+    if (store.empty())
+      r.error = PayloadError{"no_events", steps::no_events_message(outcome.load.stats)};
+  } else if (store.empty()) {
+    r.error = PayloadError{"no_events", steps::no_events_message(load.stats)};
+  } else {
+    verdict = rules::verify(store, options.rules);
+    r.keys = count_keys(store);
+  }
+  for (const rules::Issue& issue : verdict.issues) ++r.issue_counts[rules::to_string(issue.type)];
+  r.valid = !r.error && verdict.valid();
+}
+
+}  // namespace
+
+std::string safe_name(std::string_view source) {
+  std::string clean;
+  for (const char c : source) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '_' || c == '-';
+    clean += keep ? c : '_';
+  }
+  if (clean.size() > 120) clean.erase(0, clean.size() - 120);
+  return clean + "-" + crypto::sha256_hex(source).substr(0, 8);
+}
+
+PayloadResult verify_file(const std::string& source, const std::filesystem::path& file,
+                          const PayloadOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  PayloadResult r;
+  r.source = source;
+  try {
+    HashedInput input(io::open_file(file.string()), source);
+    try {
+      check_payload(input, options, r);
+    } catch (const Error& e) {
+      r = PayloadResult{source, {}, 0, 0, 0, false, {}, PayloadError{kind_name(e.kind()), e.what()},
+                        0};
+    } catch (const std::bad_alloc&) {
+      r = PayloadResult{source,
+                        {},
+                        0,
+                        0,
+                        0,
+                        false,
+                        {},
+                        PayloadError{kind_name(ErrorKind::limit),
+                                     source + ": out of memory while verifying (fewer --jobs "
+                                              "leave each payload more memory)"},
+                        0};
+    }
+    input.drain();  // a reader may stop before the end, a failed one certainly did
+    r.sha256 = input.finish_hex();
+    r.bytes = input.bytes();
+  } catch (const Error& e) {  // cannot be opened or read: no hash
+    if (!r.error) r.error = PayloadError{kind_name(e.kind()), e.what()};
+    r.valid = false;
+    r.sha256.clear();
+    r.bytes = 0;
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+}  // namespace kvonce::batch

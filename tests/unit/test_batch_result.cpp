@@ -1,0 +1,105 @@
+// Results lines: the documented fields, a round trip, and malformed lines refused.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "kvonce/batch/result.hpp"
+#include "kvonce/util/error.hpp"
+
+using namespace kvonce;
+using namespace kvonce::batch;
+using nlohmann::json;
+
+namespace {
+
+PayloadResult invalid_result() {
+  PayloadResult r;
+  r.source = "s3://bkt/kvonce-trace/2025/10/09/a.json.gz";
+  r.sha256 = std::string(64, 'a');
+  r.bytes = 1234;
+  r.events = 10;
+  r.keys = 4;
+  r.valid = false;
+  r.issue_counts = {{"multiple-success", 2}, {"retry-bound-exceeded", 1}};
+  r.seconds = 0.123456;
+  return r;
+}
+
+// `line` with some members replaced, as text.
+std::string patched(const std::string& line, const json& patch) {
+  json doc = json::parse(line);
+  doc.merge_patch(patch);
+  return doc.dump();
+}
+
+}  // namespace
+
+TEST_CASE("to_json_line") {
+  SECTION("an invalid payload: every field, in order, on one line") {
+    const std::string line = to_json_line(invalid_result());
+    CHECK(line.back() == '\n');
+    CHECK(line.find('\n') == line.size() - 1);
+    CHECK(line.rfind("{\"source\":\"s3://bkt/", 0) == 0);
+    const json doc = json::parse(line);
+    CHECK(doc["sha256"] == std::string(64, 'a'));
+    CHECK(doc["bytes"] == 1234);
+    CHECK(doc["events"] == 10);
+    CHECK(doc["keys"] == 4);
+    CHECK(doc["valid"] == false);
+    CHECK(doc["issueCounts"] == json{{"multiple-success", 2}, {"retry-bound-exceeded", 1}});
+    CHECK(doc["error"].is_null());
+    CHECK(doc["seconds"] == Approx(0.1235));
+  }
+  SECTION("an unreadable payload: sha256 null, error with kind and message") {
+    PayloadResult r;
+    r.source = "p/missing.json";
+    r.error = PayloadError{kind_name(ErrorKind::input), "p/missing.json: cannot open"};
+    const json doc = json::parse(to_json_line(r));
+    CHECK(doc["sha256"].is_null());
+    CHECK(doc["valid"] == false);
+    CHECK(doc["error"] == json{{"kind", "input"}, {"message", "p/missing.json: cannot open"}});
+  }
+  SECTION("a name that is not UTF-8 is replaced, not refused") {
+    PayloadResult r;
+    r.source = std::string("bad\xff-name.json");
+    r.sha256 = "00";
+    const json doc = json::parse(to_json_line(r));
+    CHECK(doc["source"] == "bad\xEF\xBF\xBD-name.json");
+  }
+}
+
+TEST_CASE("parse_result_line") {
+  SECTION("round trip") {
+    const PayloadResult a = invalid_result();
+    const PayloadResult b = parse_result_line(to_json_line(a));
+    CHECK(b.source == a.source);
+    CHECK(b.sha256 == a.sha256);
+    CHECK(b.bytes == a.bytes);
+    CHECK(b.events == a.events);
+    CHECK(b.keys == a.keys);
+    CHECK(b.valid == a.valid);
+    CHECK(b.issue_counts == a.issue_counts);
+    CHECK_FALSE(b.error);
+    CHECK(b.issues() == 3);
+    PayloadResult failed;
+    failed.source = "x";
+    failed.error = PayloadError{"fetch", "HTTP 503"};
+    const PayloadResult c = parse_result_line(to_json_line(failed));
+    REQUIRE(c.error);
+    CHECK(c.error->kind == "fetch");
+    CHECK(c.failed());
+    CHECK(c.sha256.empty());
+  }
+  SECTION("malformed lines are input errors") {
+    const std::string good = to_json_line(invalid_result());
+    for (const std::string& bad :
+         {std::string("not json"), std::string("[1,2]"), std::string("{}"),
+          std::string("{\"source\":\"\"}"), good.substr(0, good.size() / 2),
+          patched(good, {{"events", -1}}), patched(good, {{"valid", "yes"}}),
+          patched(good, {{"error", "boom"}}), patched(good, {{"sha256", 5}}),
+          patched(good, {{"issueCounts", {{"x", "1"}}}}),
+          patched(good, {{"valid", true}, {"error", {{"kind", "x"}, {"message", "y"}}}})}) {
+      INFO(bad);
+      CHECK_THROWS_AS(parse_result_line(bad), Error);
+    }
+  }
+}

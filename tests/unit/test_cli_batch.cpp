@@ -1,0 +1,165 @@
+// `kvonce-trace batch` and `batch merge` end to end (in-process).
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "kvonce/batch/results_file.hpp"
+
+#include "batch_test_payloads.hpp"
+
+using namespace kvonce;
+using namespace kvonce::test;
+
+namespace {
+
+// Six payloads: four valid, one invalid, one corrupt.
+std::string make_dir(const TempDir& dir) {
+  for (int i = 0; i < 4; ++i)
+    write_payload(dir / ("in/v" + std::to_string(i) + ".json"), valid_payload(2 + i));
+  write_payload(dir / "in/bad.json", invalid_payload());
+  write_payload(dir / "in/sub/corrupt.jsonl", corrupt_payload());
+  return (dir / "in").string();
+}
+
+}  // namespace
+
+TEST_CASE("cli batch: results lines, the summary on stdout, exit 1 for a corrupt payload") {
+  TempDir dir;
+  const std::string in = make_dir(dir);
+  const auto r = run_cli({"batch", "--jobs", "2", "--results", (dir / "r.jsonl").string(), in});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Catch::StartsWith("## kvonce-trace batch\n"));
+  CHECK_THAT(r.out, Catch::Contains("| 6 | 4 | 1 | 0 | 1 | 0 |"));
+  CHECK_THAT(r.out, Catch::Contains("| " + in + "/sub/corrupt.jsonl | input |"));
+  CHECK_THAT(r.out, Catch::Contains("with 2 jobs"));
+  // Not a terminal: one plain line per payload on stderr.
+  CHECK_THAT(r.err,
+             Catch::Contains("[6/6]") && Catch::Contains("ERROR     " + in + "/sub/corrupt.jsonl"));
+  const auto lines = read_lines(dir / "r.jsonl");
+  REQUIRE(lines.size() == 6);
+  for (const auto& line : lines) {
+    const auto doc = nlohmann::json::parse(line);
+    for (const char* field : {"source", "sha256", "bytes", "events", "keys", "valid", "issueCounts",
+                              "error", "seconds"}) {
+      CHECK(doc.contains(field));
+    }
+  }
+}
+
+TEST_CASE("cli batch: exit codes 0 and 2, --summary FILE") {
+  TempDir dir;
+  write_payload(dir / "ok/a.json", valid_payload(3));
+  write_payload(dir / "none/a.json", eventless_payload());
+  std::filesystem::create_directories(dir / "empty");
+  SECTION("all valid: 0; the summary goes to the file, one line to stdout") {
+    const auto r = run_cli({"batch", (dir / "ok").string(), "--summary", (dir / "s.md").string()});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out ==
+          "batch: 1 of 1 payloads valid; 3 events; summary in " + (dir / "s.md").string() + "\n");
+    CHECK_THAT(read_file(dir / "s.md"), Catch::StartsWith("## kvonce-trace batch"));
+  }
+  SECTION("no payload with events: 2; no payload at all: 2") {
+    CHECK(run_cli({"batch", (dir / "none").string()}).exit_code == 2);
+    CHECK(run_cli({"batch", (dir / "empty").string()}).exit_code == 2);
+  }
+}
+
+TEST_CASE("cli batch: usage and input errors") {
+  TempDir dir;
+  const std::string in = make_dir(dir);
+  const auto expect = [](std::vector<std::string> args, int code, const std::string& text) {
+    const auto r = run_cli(std::move(args));
+    CHECK(r.exit_code == code);
+    CHECK_THAT(r.err, Catch::Contains(text));
+  };
+  expect({"batch"}, 3, "at least one INPUT");
+  expect({"batch", in, "--shard", "4/4"}, 3, "0-based");
+  expect({"batch", in, "--shard", "x"}, 3, "--shard 'x'");
+  expect({"batch", in, "--jobs", "0"}, 3, "--jobs");
+  expect({"batch", in, "--from", "2025-10-01"}, 3, "--from and --to go together");
+  expect({"batch", in, "--from", "2025-10-01", "--to", "2025-09-01"}, 3, "before --from");
+  expect({"batch", (dir / "missing").string()}, 4, "missing");
+  expect({"batch", "s3://"}, 3, "s3://");
+  // Nothing was written by the failed runs.
+  CHECK_FALSE(std::filesystem::exists(dir / "r.jsonl"));
+}
+
+TEST_CASE("cli batch: --output-dir writes verify's outputs per payload") {
+  TempDir dir;
+  write_payload(dir / "in/a.json", valid_payload(2));
+  const auto r = run_cli({"batch", (dir / "in").string(), "--output-dir", (dir / "out").string()});
+  CHECK(r.exit_code == 0);
+  std::size_t validations = 0;
+  for (const auto& f : dir.files())
+    validations += f.find("kvonce-validation.json") != std::string::npos;
+  CHECK(validations == 1);
+}
+
+TEST_CASE("cli batch: shards, then merge") {
+  TempDir dir;
+  const std::string in = make_dir(dir);
+  std::vector<std::string> files;
+  std::size_t lines = 0;
+  for (int i = 0; i < 3; ++i) {
+    const std::string results = (dir / ("r" + std::to_string(i) + ".jsonl")).string();
+    const auto r =
+        run_cli({"batch", in, "--shard", std::to_string(i) + "/3", "--results", results});
+    CHECK((r.exit_code == 0 || r.exit_code == 1));
+    CHECK_THAT(r.out, Catch::Contains("Shard " + std::to_string(i) + "/3:") &&
+                          Catch::Contains("of 6 listed payloads"));
+    files.push_back(results);
+    lines += read_lines(results).size();
+  }
+  CHECK(lines == 6);
+
+  SECTION("merge: the whole picture and exit 1 (one invalid, one corrupt)") {
+    std::vector<std::string> args{"batch", "merge"};
+    args.insert(args.end(), files.begin(), files.end());
+    const auto r = run_cli(args);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.out, Catch::StartsWith("## kvonce-trace batch merge") &&
+                          Catch::Contains("| 6 | 4 | 1 | 0 | 1 |"));
+    CHECK_THAT(r.out, !Catch::Contains("Duplicates"));
+  }
+  SECTION("merge with a shard given twice: duplicates, exit 1, written to --summary") {
+    // Shards are uneven with six payloads: repeat one that has lines.
+    const auto fullest = *std::max_element(files.begin(), files.end(), [](const auto& a, const auto& b) {
+      return read_lines(a).size() < read_lines(b).size();
+    });
+    const auto r = run_cli({"batch", "merge", files[0], files[1], files[2], fullest, "--summary",
+                            (dir / "m.md").string()});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.out, Catch::Contains("duplicate(s) across shards"));
+    CHECK_THAT(read_file(dir / "m.md"), Catch::Contains("### Duplicates across shards"));
+  }
+  SECTION("merge of only valid results exits 0") {
+    TempDir clean;
+    write_payload(clean / "in/a.json", valid_payload(2));
+    const std::string results = (clean / "r.jsonl").string();
+    REQUIRE(run_cli({"batch", (clean / "in").string(), "--results", results}).exit_code == 0);
+    CHECK(run_cli({"batch", "merge", results}).exit_code == 0);
+  }
+  SECTION("merge errors: a missing file (usage) and a malformed one (input)") {
+    CHECK(run_cli({"batch", "merge", (dir / "missing.jsonl").string()}).exit_code == 3);
+    write_file(dir / "bad.jsonl", "nope\n");
+    const auto r = run_cli({"batch", "merge", (dir / "bad.jsonl").string()});
+    CHECK(r.exit_code == 4);
+    CHECK_THAT(r.err, Catch::Contains("bad.jsonl:1:"));
+  }
+}
+
+TEST_CASE("cli batch: --resume continues an interrupted batch") {
+  TempDir dir;
+  const std::string in = make_dir(dir);
+  const std::string results = (dir / "r.jsonl").string();
+  // One job: lines in source order (bad, sub/corrupt, v0, v1, ...); keep v0 and v1.
+  REQUIRE(run_cli({"batch", in, "--jobs", "1", "--results", results}).exit_code == 1);
+  const auto lines = read_lines(results);
+  REQUIRE(lines.size() == 6);
+  REQUIRE_THAT(lines[2], Catch::Contains("/v0.json"));
+  write_file(results, lines[2] + "\n" + lines[3] + "\n");
+  const auto r = run_cli({"batch", in, "--resume", results});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains("RESUMED"));
+  CHECK(read_lines(results).size() == 6);
+  CHECK_THAT(r.out, Catch::Contains("| 6 | 4 | 1 | 0 | 1 | 2 |"));
+}
