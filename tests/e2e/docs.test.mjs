@@ -8,6 +8,7 @@
 //    inputs, secrets and permissions it declares; its IAM policies keep the least scope;
 //  - every `kvonce-trace <command> --option` in docs/ci.md, collector.md and rules.md exists.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -155,6 +156,15 @@ describe('docs/ci.md', () => {
       const r = await validate(file);
       assert.equal(r.code, 0, `docs/ci.md line ${block.line}:\n${r.output}`);
       for (const [name, job] of Object.entries(block.doc.jobs)) {
+        for (const step of job.steps || []) {
+          if (!step.run) continue;
+          const script = step.run.replace(/\$\{\{[^}]*\}\}/g, 'EXPR');
+          try {
+            execFileSync('bash', ['-n'], { input: script, stdio: ['pipe', 'pipe', 'pipe'] });
+          } catch (error) {
+            assert.fail(`docs/ci.md line ${block.line}, job ${name}: ${error.stderr}`);
+          }
+        }
         if (!/trace-conformance\.yml@/.test(job.uses || '')) continue;
         ++calls;
         const where = `docs/ci.md line ${block.line}, job ${name}`;

@@ -3,6 +3,7 @@
 // properties the docs promise hold: least permissions, the inputs of the reusable workflow, the
 // trace directory upload, and only kvonce-trace options that the binary really has.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -159,4 +160,22 @@ test('every kvonce-trace option in a workflow exists in the binary', async () =>
     }
   }
   assert.ok(checked >= 5, `only ${checked} options checked`);
+});
+
+test('every run script of a workflow is valid bash', () => {
+  let scripts = 0;
+  for (const file of workflowFiles()) {
+    for (const step of steps(YAML.parse(fs.readFileSync(file, 'utf8')))) {
+      if (!step.run) continue;
+      // Expressions are replaced by the runner before bash sees the script.
+      const script = step.run.replace(/\$\{\{[^}]*\}\}/g, 'EXPR');
+      try {
+        execFileSync('bash', ['-n'], { input: script, stdio: ['pipe', 'pipe', 'pipe'] });
+      } catch (error) {
+        assert.fail(`${path.basename(file)} step "${step.name}": ${error.stderr}`);
+      }
+      ++scripts;
+    }
+  }
+  assert.ok(scripts >= 4, `only ${scripts} scripts checked`);
 });
