@@ -31,7 +31,8 @@ BatchContext local_context(Progress* progress = nullptr) {
 std::string make_tree(const test::TempDir& dir) {
   for (int i = 0; i < 30; ++i) {
     const std::string day = "kvonce-trace/2025/10/" + std::string(i % 3 == 0 ? "01" : "02") + "/";
-    const std::string name = (dir / "payloads").string() + "/" + day + "p" + std::to_string(100 + i);
+    const std::string name =
+        (dir / "payloads").string() + "/" + day + "p" + std::to_string(100 + i);
     if (i == 13)
       test::write_payload(name + ".jsonl", test::corrupt_payload());
     else if (i == 7 || i == 21)
@@ -60,7 +61,8 @@ std::vector<std::string> difference(const std::vector<PayloadResult>& a,
                                     const std::vector<PayloadResult>& b) {
   const auto fa = fingerprints(a), fb = fingerprints(b);
   std::vector<std::string> out;
-  std::set_symmetric_difference(fa.begin(), fa.end(), fb.begin(), fb.end(), std::back_inserter(out));
+  std::set_symmetric_difference(fa.begin(), fa.end(), fb.begin(), fb.end(),
+                                std::back_inserter(out));
   return out;
 }
 
@@ -202,7 +204,7 @@ TEST_CASE("run_batch: --resume skips payloads verified with the same sha256") {
   }
 }
 
-TEST_CASE("run_batch: the results file inside an INPUT directory is not a payload") {
+TEST_CASE("run_batch: its own results and outputs inside an INPUT directory are not payloads") {
   test::TempDir dir;
   const std::string root = make_tree(dir);
   BatchOptions options;
@@ -214,10 +216,18 @@ TEST_CASE("run_batch: the results file inside an INPUT directory is not a payloa
   options.results.reset();
   options.resume = root + "/resume.jsonl";
   CHECK(run_batch(options, local_context()).results.size() == 30);  // creates resume.jsonl
-  const BatchRun again = run_batch(options, local_context());        // then finds it
+  const BatchRun again = run_batch(options, local_context());       // then finds it
   CHECK(again.results.size() == 30);
-  CHECK(again.resumed == 29);  // all but the corrupt payload
+  CHECK(again.resumed == 29);                                        // all but the corrupt payload
   CHECK(read_results(root + "/resume.jsonl").results.size() == 31);  // + the corrupt one again
+
+  // Nor are verify's outputs written below an INPUT directory (their *.json files).
+  std::filesystem::remove(root + "/resume.jsonl");
+  options.resume.reset();
+  options.payload.output_root = root + "/out";
+  CHECK(run_batch(options, local_context()).results.size() == 30);
+  CHECK(std::filesystem::exists(root + "/out"));
+  CHECK(run_batch(options, local_context()).results.size() == 30);
 }
 
 TEST_CASE("run_batch: progress sees every payload; fatal errors stop the batch") {

@@ -91,6 +91,15 @@ bool same_file(const fs::path& a, const fs::path& b) {
   return fs::weakly_canonical(a, ec1) == fs::weakly_canonical(b, ec2) && !ec1 && !ec2;
 }
 
+// Whether `path` lies below the directory `dir`.
+bool inside(const fs::path& path, const fs::path& dir) {
+  std::error_code ec1, ec2;
+  const fs::path p = fs::weakly_canonical(path, ec1), d = fs::weakly_canonical(dir, ec2);
+  if (ec1 || ec2) return false;
+  const auto [d_end, p_at] = std::mismatch(d.begin(), d.end(), p.begin(), p.end());
+  return d_end == d.end() && p_at != p.end();
+}
+
 PayloadResult fetch_failed(const std::string& source, const Error& e) {
   PayloadResult r;
   r.source = source;
@@ -190,11 +199,12 @@ BatchRun run_batch(const BatchOptions& options, const BatchContext& context) {
 
   const std::optional<fs::path> results_path = options.results ? options.results : options.resume;
   std::vector<PayloadRef> refs = expand(options, remote, context);
-  // `batch . --results results.jsonl` must not verify its own results file as a payload.
+  // `batch . --results r.jsonl --output-dir out` must not verify its own outputs as payloads.
   std::erase_if(refs, [&](const PayloadRef& r) {
     return r.location == Location::local &&
            ((results_path && same_file(r.source, *results_path)) ||
-            (options.resume && same_file(r.source, *options.resume)));
+            (options.resume && same_file(r.source, *options.resume)) ||
+            (options.payload.output_root && inside(r.source, *options.payload.output_root)));
   });
   BatchRun run;
   run.listed = refs.size();
