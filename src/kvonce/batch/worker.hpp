@@ -1,0 +1,60 @@
+// One worker thread's part of a batch: take a payload, download it when it is remote, skip it
+// when --resume recorded it with the same sha256, else verify it (verify_payload.hpp).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kvonce/batch/payload_ref.hpp"
+#include "kvonce/batch/remote.hpp"
+#include "kvonce/batch/result.hpp"
+#include "kvonce/batch/verify_payload.hpp"
+
+namespace kvonce::batch {
+
+// The --resume file's lines that reached a verdict (no error, or no_events), by (source,
+// sha256); later lines win. Other errors are left out, so those payloads run again.
+using ResumeIndex = std::map<std::pair<std::string, std::string>, PayloadResult>;
+ResumeIndex index_resume(const std::vector<PayloadResult>& recorded);
+
+// A private temporary directory (in $TMPDIR) for downloaded objects, removed with its content.
+class ScratchDir {
+ public:
+  ScratchDir();  // Error(output) when it cannot be created
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+class Worker {
+ public:
+  // `download` is this worker's file for remote payloads (removed after each one).
+  Worker(const PayloadOptions& options, const TransportFactory& make_transport, RemoteStore& remote,
+         const ResumeIndex& resume, std::filesystem::path download);
+
+  // The payload's result; `resumed` says it was taken from the resume index. A download that
+  // fails is the payload's error. Throws only when no transport can be made.
+  PayloadResult process(const PayloadRef& ref, bool& resumed);
+
+ private:
+  const PayloadResult* recorded(const std::string& source, const std::string& sha256) const;
+  bool has_record(const std::string& source) const;
+  PayloadResult process_remote(const PayloadRef& ref, bool& resumed);
+
+  const PayloadOptions& options_;
+  const TransportFactory& make_transport_;
+  RemoteStore& remote_;
+  const ResumeIndex& resume_;
+  std::filesystem::path download_;
+  std::unique_ptr<net::HttpTransport> transport_;  // made on the first remote payload
+};
+
+}  // namespace kvonce::batch
