@@ -32,6 +32,9 @@ TEST_CASE("describe_result") {
         "ERROR     p: input: p: line 2: bad");
   CHECK(describe_result(result("p", false, "no_events"), false) == "NO EVENTS p: p: line 2: bad");
   CHECK_THAT(describe_result(result("p", true), true), Catch::StartsWith("RESUMED   p"));
+  PayloadResult one = result("p", false);
+  one.issue_counts = {{"multiple-success", 1}};
+  CHECK(describe_result(one, false) == "INVALID   p (1234 events, 56 keys, 1 issue, 0.12 s)");
 }
 
 TEST_CASE("make_log_progress: one counted line per payload") {

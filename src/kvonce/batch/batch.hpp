@@ -1,10 +1,10 @@
 // `kvonce-trace batch`: re-verifying many stored payloads, in parallel, in shards, resumably.
 //
-// The steps: expand the INPUTs (inputs.hpp, remote.hpp; --from/--to select days of the
-// kvonce-trace/YYYY/MM/DD/ layout) -> sort by source and drop repeats -> keep this shard's share
-// (shard.hpp) -> a pool of `jobs` threads verifies one payload each at a time, in-process
-// (verify_payload.hpp) -> each result is appended to the results file as it finishes
-// (results_file.hpp) and reported to the console (progress.hpp).
+// The steps: expand the INPUTs (expand.hpp: local files and directories, S3/GCS listings,
+// --from/--to days) -> sorted by source, repeats dropped -> this shard's share (shard.hpp) -> a
+// pool of `jobs` threads, each taking one payload at a time (worker.hpp: download when remote,
+// skip when resumed, else verify in-process with verify_payload.hpp) -> each result appended to
+// the results file as it finishes (results_file.hpp) and reported to the console (progress.hpp).
 //
 // Resume: a payload is skipped when the --resume file has a line with the same source and the
 // same sha256 that reached a verdict (no error, or no_events); its recorded line counts in the
@@ -13,10 +13,11 @@
 // resuming a remote batch saves the verification, not the transfer. Lines with another error
 // are verified again.
 //
-// Memory: each worker holds the events of one payload at a time (EventStore: about 48 bytes
-// plus the event text per event, never the payload's bytes) and frees them before the next, so
-// peak memory is bounded by `jobs` times the largest payload's events, plus one results record
-// per payload. Remote objects are downloaded to one temporary file per worker, removed after use.
+// Memory: each worker holds the events of one payload at a time (EventStore: about 48 bytes of
+// index plus the event's text per event, never the payload's bytes) and frees them before the
+// next, so peak memory is bounded by `jobs` times the largest payload's events, plus one results
+// record per payload. Remote objects are streamed to one temporary file per worker, removed
+// after use.
 #pragma once
 
 #include <cstdint>

@@ -114,7 +114,7 @@ std::string describe_result(const PayloadResult& r, bool resumed) {
   if (r.no_events()) return "NO EVENTS " + r.source + ": " + r.error->message;
   std::string out = (r.valid ? "VALID     " : "INVALID   ") + r.source + " (" +
                     std::to_string(r.events) + " events, " + std::to_string(r.keys) + " keys, ";
-  if (!r.valid) out += std::to_string(r.issues()) + " issues, ";
+  if (!r.valid) out += std::to_string(r.issues()) + (r.issues() == 1 ? " issue, " : " issues, ");
   return out + seconds_text(r.seconds) + ")";
 }
 
