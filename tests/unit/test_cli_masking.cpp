@@ -93,7 +93,7 @@ struct ScopedEnv {
 
 }  // namespace
 
-TEST_CASE("--mask-values and --mask-attr: no raw value reaches any output") {
+TEST_CASE("masking: --mask-values and --mask-attr: no raw value reaches any output") {
   TempDir dir;
   write_file(dir / "payload.json", payload());
   const std::string in = (dir / "payload.json").string();
@@ -128,7 +128,7 @@ TEST_CASE("--mask-values and --mask-attr: no raw value reaches any output") {
   }
 }
 
-TEST_CASE("--mask-values: verdicts are unchanged") {
+TEST_CASE("masking: --mask-values: verdicts are unchanged") {
   TempDir dir;
   write_file(dir / "payload.json", payload());
   const std::string in = (dir / "payload.json").string();
@@ -148,7 +148,7 @@ TEST_CASE("--mask-values: verdicts are unchanged") {
   CHECK_THAT(text, Catch::Contains("success-without-value") && Catch::Contains("multiple-success"));
 }
 
-TEST_CASE("--mask-values: equal within a run, unlinkable across runs") {
+TEST_CASE("masking: --mask-values: equal within a run, unlinkable across runs") {
   TempDir dir;
   write_file(dir / "payload.json", payload());
   const std::string in = (dir / "payload.json").string();
@@ -166,7 +166,7 @@ TEST_CASE("--mask-values: equal within a run, unlinkable across runs") {
   CHECK(a[0]["context"] == b[0]["context"]);  // contexts untouched without --mask-attr
 }
 
-TEST_CASE("--mask-key-env: stable masks, and the key never appears") {
+TEST_CASE("masking: --mask-key-env: stable masks, and the key never appears") {
   TempDir dir;
   write_file(dir / "payload.json", payload());
   const std::string in = (dir / "payload.json").string();
@@ -201,7 +201,7 @@ TEST_CASE("--mask-key-env: stable masks, and the key never appears") {
   check_nothing_leaks(dir.path(), console, kRaw);
 }
 
-TEST_CASE("--mask-key-env: a missing key is a usage error naming the variable") {
+TEST_CASE("masking: --mask-key-env: a missing key is a usage error naming the variable") {
   TempDir dir;
   write_file(dir / "payload.json", payload());
   const std::string in = (dir / "payload.json").string();
