@@ -1,6 +1,8 @@
 // Element text out of small XML responses (see xml_text.hpp for what it is and is not).
 #include "kvonce/cloud/xml_text.hpp"
 
+#include "kvonce/util/strings.hpp"
+
 #include <cstdint>
 
 namespace kvonce::cloud::xml {
@@ -52,23 +54,6 @@ std::size_t find_end(std::string_view doc, std::string_view name, std::size_t fr
   return std::string_view::npos;
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // Decodes the entity starting at text[0] == '&'; returns the characters consumed (0 = unknown).
 std::size_t decode_entity(std::string_view text, std::string& out) {

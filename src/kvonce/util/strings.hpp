@@ -1,6 +1,7 @@
 // Small string helpers shared by the readers and writers.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,9 @@ std::string_view trim(std::string_view s);
 
 // ASCII lower-case copy.
 std::string to_lower_ascii(std::string_view s);
+
+// Appends the UTF-8 encoding of a Unicode code point (cp <= 0x10FFFF, not a surrogate).
+void append_utf8(std::string& out, std::uint32_t cp);
 
 // Appends s as a JSON string literal (with quotes); s must be valid UTF-8.
 void append_json_string(std::string& out, std::string_view s);
