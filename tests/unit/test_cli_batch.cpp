@@ -122,9 +122,9 @@ TEST_CASE("cli batch: shards, then merge") {
   }
   SECTION("merge with a shard given twice: duplicates, exit 1, written to --summary") {
     // Shards are uneven with six payloads: repeat one that has lines.
-    const auto fullest = *std::max_element(files.begin(), files.end(), [](const auto& a, const auto& b) {
-      return read_lines(a).size() < read_lines(b).size();
-    });
+    const auto fullest = *std::max_element(
+        files.begin(), files.end(),
+        [](const auto& a, const auto& b) { return read_lines(a).size() < read_lines(b).size(); });
     const auto r = run_cli({"batch", "merge", files[0], files[1], files[2], fullest, "--summary",
                             (dir / "m.md").string()});
     CHECK(r.exit_code == 1);
