@@ -12,6 +12,16 @@
 
 namespace kvonce::fetch {
 
+RetryPolicy retry_policy_of(const DownloadPolicy& p) {
+  RetryPolicy retry;
+  retry.retries = p.retries;
+  retry.initial_backoff_ms = p.initial_backoff_ms;
+  retry.max_backoff_ms = p.max_backoff_ms;
+  retry.sleep = p.sleep;
+  retry.log = p.log;
+  return retry;
+}
+
 DownloadResult download_to_file(net::HttpTransport& transport,
                                 const std::function<net::HttpRequest()>& make_request,
                                 const std::filesystem::path& target, const DownloadPolicy& policy,
@@ -33,12 +43,7 @@ DownloadResult download_to_file(net::HttpTransport& transport,
     file->write(chunk);
     return true;
   };
-  RetryPolicy retry;
-  retry.retries = policy.retries;
-  retry.initial_backoff_ms = policy.initial_backoff_ms;
-  retry.max_backoff_ms = policy.max_backoff_ms;
-  retry.sleep = policy.sleep;
-  retry.log = policy.log;
+  const RetryPolicy retry = retry_policy_of(policy);
 
   DownloadResult result;
   const net::HttpResponse response =

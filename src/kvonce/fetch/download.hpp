@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "kvonce/fetch/retry.hpp"
 #include "kvonce/net/http.hpp"
 
 namespace kvonce::fetch {
@@ -39,6 +40,9 @@ struct DownloadResult {
   long http_status = 0;
   std::string content_encoding;  // as the server declared it ("" when none)
 };
+
+// The retry settings of a download policy, for requests that are not downloads to a file.
+RetryPolicy retry_policy_of(const DownloadPolicy& policy);
 
 // `make_request` is called once per attempt, so signatures and tokens are fresh each time.
 // `label` names the source in messages and must already be redacted (no secrets).

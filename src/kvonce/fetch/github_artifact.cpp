@@ -74,16 +74,6 @@ net::HttpRequest api_request(const Api& api, const std::string& url, const Downl
   return request;
 }
 
-RetryPolicy retry_policy(const DownloadPolicy& p) {
-  RetryPolicy retry;
-  retry.retries = p.retries;
-  retry.initial_backoff_ms = p.initial_backoff_ms;
-  retry.max_backoff_ms = p.max_backoff_ms;
-  retry.sleep = p.sleep;
-  retry.log = p.log;
-  return retry;
-}
-
 std::string github_hint(const net::HttpResponse& response, const Api& api) {
   if (response.status == 401) return "GITHUB_TOKEN was rejected (wrong or expired token)";
   if (response.status == 403 && !is_rate_limited(response)) {
@@ -145,7 +135,7 @@ std::vector<Artifact> list_artifacts(const Api& api, const std::string& name,
       return true;
     };
     const auto response =
-        perform_with_retries(transport, make, retry_policy(policy), label, nullptr, sink);
+        perform_with_retries(transport, make, retry_policy_of(policy), label, nullptr, sink);
     if (response.status != 200) throw_http_error(response, label, github_hint(response, api));
     const auto doc = nlohmann::json::parse(body, nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) {
