@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine and runs every test: the optimised build with warnings as errors,
-# then the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
-#   scripts/test.sh            both runs
+# then the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer, then each
+# libFuzzer target for a bounded time from the same sanitizer build.
+#   scripts/test.sh            all three
 #   scripts/test.sh --no-asan  the optimised run only (quicker, for local iteration)
+# KVONCE_FUZZ_SECONDS sets the time per fuzz target (default 60; 0 skips fuzzing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 asan=1
@@ -21,4 +23,8 @@ if [ "$asan" = 1 ]; then
   cmake --build --preset asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --preset asan -j "$jobs"
+  fuzz_seconds=${KVONCE_FUZZ_SECONDS:-60}
+  if ((fuzz_seconds > 0)); then
+    scripts/fuzz.sh --preset asan --jobs "$jobs" "$fuzz_seconds"
+  fi
 fi
