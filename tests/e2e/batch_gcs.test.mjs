@@ -12,25 +12,13 @@ import zlib from 'node:zlib';
 import { assertNoSecrets, requireBinary, run, tempDir } from './cloud_harness.mjs';
 import { startGcsServer } from './servers/gcs_server.mjs';
 import { startGoogleTokenServer } from './servers/google_token_server.mjs';
+import { ndjsonPayload as payload } from './ndjson_payloads.mjs';
 
 const BUCKET = 'kvonce-batch-gcs';
 const CLIENT_EMAIL = 'batch-reader@kvonce-test.iam.gserviceaccount.com';
 const STATIC_TOKEN = `ya29.batch-static-${crypto.randomBytes(8).toString('hex')}`;
 const keys = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const PRIVATE_PEM = keys.privateKey.export({ type: 'pkcs8', format: 'pem' });
-
-// NDJSON events: `count` keys written once each (valid), or one key written twice (invalid).
-function payload(count, { invalid = false } = {}) {
-  const lines = [];
-  for (let i = 0; i < count; i++) {
-    const t = new Date(Date.UTC(2025, 9, 9, 6, 0, i)).toISOString();
-    lines.push(JSON.stringify({ timestamp: t, type: 'success', key: `k${i}`, context: { attempts: 1 }, value: 'v' }));
-    if (invalid && i === 0) {
-      lines.push(JSON.stringify({ timestamp: t, type: 'success', key: 'k0', context: { attempts: 1 }, value: 'w' }));
-    }
-  }
-  return lines.join('\n') + '\n';
-}
 
 const OBJECTS = {
   'kvonce-trace/2025/10/09/a.json': payload(3),

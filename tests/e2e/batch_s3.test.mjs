@@ -9,21 +9,11 @@ import zlib from 'node:zlib';
 
 import { assertNoSecrets, requireBinary, run, tempDir } from './cloud_harness.mjs';
 import { startS3Server } from './servers/s3_server.mjs';
+import { ndjsonPayload as payload } from './ndjson_payloads.mjs';
 
 const REGION = 'eu-west-3';
 const KEYS = { accessKeyId: 'AKIAKVONCEBATCH00001', secretAccessKey: 'kvonce/Batch+Secret=Key0001' };
 const BUCKET = 'kvonce-batch';
-
-// NDJSON events: `keys` keys written once each (valid), or one key written twice (invalid).
-function payload(keys, { invalid = false } = {}) {
-  const lines = [];
-  for (let i = 0; i < keys; i++) {
-    const t = new Date(Date.UTC(2025, 9, 9, 6, 0, i)).toISOString();
-    lines.push(JSON.stringify({ timestamp: t, type: 'success', key: `k${i}`, context: { attempts: 1 }, value: 'v' }));
-    if (invalid && i === 0) lines.push(JSON.stringify({ timestamp: t, type: 'success', key: 'k0', context: { attempts: 1 }, value: 'w' }));
-  }
-  return lines.join('\n') + '\n';
-}
 
 const OBJECTS = {
   'kvonce-trace/2025/10/09/a.json': payload(3),
