@@ -234,6 +234,31 @@ TEST_CASE("resolve_aws_credentials") {
     }
     CHECK(offline.requests.empty());
   }
+  SECTION("a secret where a file's path belongs is not quoted") {
+    // A token or a credentials file's text set in place of its path, and a value too long to be
+    // a path at all: each names no file, and the message must not repeat it.
+    const std::string token = "eyJ-canary-token." + std::string(300, 'x') + ".sig";
+    const std::string ini = "[ci]\naws_access_key_id=AKID\naws_secret_access_key=canary/secret";
+    for (const auto& env :
+         {environment_from({{"AWS_ROLE_ARN", "arn:aws:iam::1:role/r"},
+                            {"AWS_WEB_IDENTITY_TOKEN_FILE", "eyJ-canary-token.claims.sig"}}),
+          environment_from(
+              {{"AWS_ROLE_ARN", "arn:aws:iam::1:role/r"}, {"AWS_WEB_IDENTITY_TOKEN_FILE", token}}),
+          environment_from({{"AWS_SHARED_CREDENTIALS_FILE", ini}, {"AWS_PROFILE", "ci"}})}) {
+      try {
+        resolve_aws_credentials(env, context, "r");
+        FAIL("accepted");
+      } catch (const Error& e) {
+        const std::string message = e.what();
+        CAPTURE(message);
+        CHECK(e.kind() == ErrorKind::auth);
+        CHECK(message.find("canary") == std::string::npos);
+        CHECK((message.find("AWS_WEB_IDENTITY_TOKEN_FILE") != std::string::npos ||
+               message.find("AWS_SHARED_CREDENTIALS_FILE") != std::string::npos));
+      }
+    }
+    CHECK(offline.requests.empty());
+  }
   SECTION("nothing at all: one message listing every way") {
     try {
       resolve_aws_credentials(environment_from({{"HOME", dir.path().string()},

@@ -268,6 +268,29 @@ TEST_CASE("resolve_google_token") {
   }
 }
 
+TEST_CASE("resolve_google_token: a key file's content set in place of its path is not quoted") {
+  FakeTransport offline(unexpected);
+  ApiContext context{offline, test::quick_policy(), {}};
+  // As pasted from a secret: the JSON text itself, private key and all. Whether the lookup fails
+  // (a part between two '/' longer than a file name may be) or finds no file, it is not repeated.
+  const std::string content = service_account_file("http://127.0.0.1:1/token");
+  for (const std::string& value : {content, std::string(R"({"type":"service_account"})")}) {
+    try {
+      resolve_google_token(environment_from({{"GOOGLE_APPLICATION_CREDENTIALS", value}}), context,
+                           std::nullopt);
+      FAIL("accepted");
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      CAPTURE(message);
+      CHECK(e.kind() == ErrorKind::auth);
+      CHECK(message.find("GOOGLE_APPLICATION_CREDENTIALS") != std::string::npos);
+      CHECK(message.find("service_account") == std::string::npos);
+      CHECK(message.find("PRIVATE KEY") == std::string::npos);
+    }
+  }
+  CHECK(offline.requests.empty());
+}
+
 TEST_CASE("external_subject_token") {
   test::TempDir dir;
   SECTION("from a URL with headers, JSON format") {

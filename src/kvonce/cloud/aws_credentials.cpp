@@ -53,7 +53,12 @@ std::string actions_oidc_token(const Environment& env, const ApiContext& context
 std::string web_identity_token(const Environment& env, const ApiContext& context) {
   if (const auto file = env("AWS_WEB_IDENTITY_TOKEN_FILE")) {
     const auto text = read_small_file(*file, "AWS_WEB_IDENTITY_TOKEN_FILE");
-    if (!text) fail(ErrorKind::auth, "AWS_WEB_IDENTITY_TOKEN_FILE " + *file + ": no such file");
+    // Not quoted: a variable that names no file may hold the token itself.
+    if (!text) {
+      fail(ErrorKind::auth,
+           "AWS_WEB_IDENTITY_TOKEN_FILE names no existing file (it holds the path of the token "
+           "file, not the token)");
+    }
     const std::string token(trim(*text));
     if (token.empty()) fail(ErrorKind::auth, "AWS_WEB_IDENTITY_TOKEN_FILE " + *file + " is empty");
     return token;
@@ -105,7 +110,8 @@ AwsCredentials assume_role_with_web_identity(const Environment& env, const ApiCo
 
 std::optional<AwsCredentials> shared_file_credentials(const Environment& env) {
   std::string path;
-  if (auto file = env("AWS_SHARED_CREDENTIALS_FILE")) {
+  const auto file = env("AWS_SHARED_CREDENTIALS_FILE");
+  if (file) {
     path = *file;
   } else if (auto home = env("HOME")) {
     path = *home + "/.aws/credentials";
@@ -116,7 +122,9 @@ std::optional<AwsCredentials> shared_file_credentials(const Environment& env) {
   const auto text = read_small_file(path, "AWS shared credentials file");
   if (!text) {
     if (env("AWS_PROFILE")) {
-      fail(ErrorKind::auth, "AWS_PROFILE=" + profile + ": no credentials file " + path);
+      // A path from the variable is not quoted: one that names no file may hold the file's text.
+      fail(ErrorKind::auth, "AWS_PROFILE=" + profile + ": no credentials file " +
+                                (file ? "at AWS_SHARED_CREDENTIALS_FILE" : path));
     }
     return std::nullopt;
   }

@@ -80,7 +80,12 @@ GoogleToken resolve_google_token(const Environment& env, const ApiContext& conte
          "writes one)");
   }
   const auto text = read_small_file(*path, "GOOGLE_APPLICATION_CREDENTIALS");
-  if (!text) fail(ErrorKind::auth, "GOOGLE_APPLICATION_CREDENTIALS " + *path + ": no such file");
+  // Not quoted: a variable that names no file may hold the key file's content, private key and all.
+  if (!text) {
+    fail(ErrorKind::auth,
+         "GOOGLE_APPLICATION_CREDENTIALS names no existing file (it holds the path of a "
+         "credentials file, not its content)");
+  }
   const auto doc = nlohmann::json::parse(*text, nullptr, false);
   if (!doc.is_object()) fail(ErrorKind::auth, *path + ": not a JSON credentials file");
   const std::string type = member(doc, "type");

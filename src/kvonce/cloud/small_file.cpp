@@ -12,7 +12,8 @@ std::optional<std::string> read_small_file(const std::filesystem::path& path,
                                            const std::string& what) {
   std::error_code ec;
   const bool exists = std::filesystem::exists(path, ec);
-  if (!exists && !ec) return std::nullopt;
+  if (ec) fail(ErrorKind::auth, what + ": cannot look up the file it names: " + ec.message());
+  if (!exists) return std::nullopt;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) fail(ErrorKind::auth, what + " " + path.string() + ": cannot read: " + ec.message());
   if (size > (1u << 20)) fail(ErrorKind::auth, what + " " + path.string() + ": larger than 1 MiB");
