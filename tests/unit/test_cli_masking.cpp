@@ -225,6 +225,13 @@ TEST_CASE("masking: --mask-key-env: a missing key is a usage error naming the va
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains(kKeyVar) && !Catch::Contains("tiny-secret"));
   }
+  SECTION("the key given in place of the variable's name is not echoed") {
+    const auto r = run_cli({"prepare", "-i", in, "-o", (dir / "out.ndjson").string(),
+                            "--mask-values", "--mask-key-env", kKey});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("the name of an environment variable") &&
+                          !Catch::Contains(kKey) && !Catch::Contains("canary"));
+  }
   SECTION("a key with nothing to mask is a usage error") {
     ScopedEnv env(kKeyVar, kKey);
     const auto r = run_cli(

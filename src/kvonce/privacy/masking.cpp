@@ -17,6 +17,17 @@ bool is_lower_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
 }
 
+// Environment variable names by convention: upper-case letters, digits and '_', not starting
+// with a digit. Only such a name is quoted in messages: --mask-key-env given the key itself by
+// mistake must not print it.
+bool is_variable_name(std::string_view name) {
+  const auto ok = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  return !name.empty() && !(name.front() >= '0' && name.front() <= '9') &&
+         std::all_of(name.begin(), name.end(), ok);
+}
+
 // null carries nothing to hide, and must stay null for the rules; a mask is already masked.
 bool needs_mask(std::string_view json_value) {
   return json_value != "null" && !is_mask(json_value);
@@ -40,8 +51,13 @@ MaskOptions resolve_key(MaskOptions options) {
   const std::string& name = *options.key_env;
   std::optional<std::string> key = options.environment(name);
   if (!key) {
-    fail(ErrorKind::usage, "--mask-key-env: the environment variable " + name +
-                               " is unset or empty; it must hold the masking key");
+    fail(ErrorKind::usage,
+         is_variable_name(name)
+             ? "--mask-key-env: the environment variable " + name +
+                   " is unset or empty; it must hold the masking key"
+             : std::string("--mask-key-env takes the name of an environment variable (such as "
+                           "KVONCE_MASK_KEY), not the key: the variable it names is unset or "
+                           "empty"));
   }
   if (key->size() < kMinKeyBytes) {
     // The message gives the variable's name and the rule, never the key or its length.
