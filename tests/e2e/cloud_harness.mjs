@@ -22,13 +22,13 @@ export function tempDir(t) {
 
 // Runs kvonce-trace with exactly `env` (plus HOME, so no developer's ~/.aws or ~/.config is
 // read): nothing of the caller's AWS_*, GOOGLE_* or ACTIONS_* variables leaks in. Asynchronous,
-// so the loopback servers of this process keep answering.
-export function run(args, env, home) {
+// so the loopback servers of this process keep answering. `cwd` defaults to the test's own.
+export function run(args, env, home, { cwd } = {}) {
   return new Promise((resolve) => {
     execFile(
       BIN,
       args,
-      { env: { HOME: home, PATH: process.env.PATH || '/usr/bin:/bin', ...env }, timeout: 60_000 },
+      { cwd, env: { HOME: home, PATH: process.env.PATH || '/usr/bin:/bin', ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
       },

@@ -60,6 +60,7 @@ export async function startGoogleTokenServer({
     if (path === '/token') {
       const form = parseForm(body);
       record.grantType = form.grant_type;
+      record.assertion = form.assertion; // a signed JWT is a credential for its hour: tests look for leaks of it
       if (form.grant_type !== JWT_BEARER) return oauthError(res, 'unsupported_grant_type', 'Invalid grant_type');
       const jwt = verifyJwt(form.assertion, publicKey);
       if (typeof jwt === 'string') return oauthError(res, 'invalid_grant', jwt);

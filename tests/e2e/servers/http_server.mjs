@@ -2,7 +2,10 @@
 //
 // Routes (a ?id=... query keeps the per-route attempt counters of different tests apart):
 //   /payload.json            200, the payload
-//   /signed                  200 when X-Amz-Signature=<signature> is in the query, else 403
+//   /signed                  200 when X-Amz-Signature=<signature> (or, for a Google signed URL,
+//                            X-Goog-Signature=<signature>) is in the query, else 403
+//   /redirect-signed         302 to /signed with the same query, as S3 redirects a presigned URL
+//                            to the bucket's regional endpoint
 //   /flaky                   500 on the first attempt, then 200
 //   /throttled               429 with Retry-After: 1 on the first attempt, then 200
 //   /slowdown                503 S3 SlowDown on the first attempt, then 200
@@ -53,11 +56,13 @@ export async function startHttpServer({ payload, signature }) {
     switch (route) {
       case '/payload.json':
         return sendPayload();
-      case '/signed':
-        if (url.searchParams.get('X-Amz-Signature') !== signature) {
+      case '/signed': {
+        const given = url.searchParams.get('X-Amz-Signature') ?? url.searchParams.get('X-Goog-Signature');
+        if (given !== signature) {
           return send(403, s3Error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.'));
         }
         return sendPayload();
+      }
       case '/flaky':
         return attempt === 1 ? send(500, 'internal error') : sendPayload();
       case '/throttled':
@@ -97,6 +102,8 @@ export async function startHttpServer({ payload, signature }) {
         return send(400, s3Error('ExpiredToken', 'The provided token has expired.'));
       case '/missing':
         return send(404, s3Error('NoSuchKey', 'The specified key does not exist.'));
+      case '/redirect-signed':
+        return send(302, '', { location: `/signed${url.search}` });
       case '/redirect-ok':
         return send(302, '', { location: '/payload.json' });
       case '/redirect-loop':
