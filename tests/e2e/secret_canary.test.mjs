@@ -1133,17 +1133,20 @@ describe('misconfigured secrets: a secret where a name or a path belongs', () =>
 
   scenario('GOOGLE_APPLICATION_CREDENTIALS holding the key file\'s content: exit 8', async (s) => {
     const asked = google.requests.length;
-    const content = JSON.stringify({
-      type: 'service_account',
-      private_key_id: 'canary-key-1',
-      private_key: SA_KEY.pem,
-      client_email: CLIENT_EMAIL,
-      token_uri: google.tokenUri,
-    });
-    const r = await kvonce(s, ['fetch', '--gcs', `gs://${BUCKET}/payload.json`, '--target', 'payload.json'],
-      { KVONCE_GCS_API_URL: gcs.url, GOOGLE_APPLICATION_CREDENTIALS: content });
-    assert.equal(r.code, 8, r.stderr);
-    assert.match(r.stderr, /GOOGLE_APPLICATION_CREDENTIALS names no existing file/);
+    const key = { type: 'service_account', client_email: CLIENT_EMAIL, token_uri: google.tokenUri };
+    // Both ways a lookup of such a "path" ends: it finds no file (its first part, up to the first
+    // '/', names nothing), or it fails (that first part is longer than a file name may be).
+    const attempts = [
+      [{ ...key, private_key: SA_KEY.pem }, /GOOGLE_APPLICATION_CREDENTIALS names no existing file/],
+      [{ padding: 'x'.repeat(300), ...key, private_key: SA_KEY.pem },
+        /GOOGLE_APPLICATION_CREDENTIALS: cannot look up the file it names/],
+    ];
+    for (const [content, message] of attempts) {
+      const r = await kvonce(s, ['fetch', '--gcs', `gs://${BUCKET}/payload.json`, '--target', 'payload.json'],
+        { KVONCE_GCS_API_URL: gcs.url, GOOGLE_APPLICATION_CREDENTIALS: JSON.stringify(content) });
+      assert.equal(r.code, 8, r.stderr);
+      assert.match(r.stderr, message);
+    }
     assert.equal(google.requests.length, asked);
   });
 
