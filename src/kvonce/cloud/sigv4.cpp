@@ -6,16 +6,12 @@
 #include <map>
 
 #include "kvonce/crypto/crypto.hpp"
+#include "kvonce/net/url.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 
 namespace kvonce::cloud {
 namespace {
-
-bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
 
 // Trimmed, with inner runs of spaces and tabs collapsed to one space (SigV4's Trimall).
 std::string trim_all(std::string_view value) {
@@ -36,20 +32,8 @@ std::string trim_all(std::string_view value) {
 }  // namespace
 
 std::string uri_encode(std::string_view text, bool encode_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (is_unreserved(c) || (c == '/' && !encode_slash)) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
+  // SigV4's UriEncode is RFC 3986 percent-encoding with upper-case hex, '/' kept in paths.
+  return net::percent_encode(text, encode_slash ? "" : "/");
 }
 
 std::string s3_encode_key_path(std::string_view key) {
