@@ -2,8 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli/commands.hpp"
 #include "kvonce/util/error.hpp"
+
+#include "cli/commands.hpp"
 
 namespace kvonce::cli {
 namespace {
@@ -24,17 +25,17 @@ constexpr const char* kExitCodes = R"(Exit codes:
 int usage_exit(const CLI::App& app, const CLI::ParseError& e, std::ostream& out,
                std::ostream& err) {
   const int code = app.exit(e, out, err);
-  return code == static_cast<int>(CLI::ExitCodes::Success) ? 0
-                                                           : static_cast<int>(ExitCode::usage);
+  return code == static_cast<int>(CLI::ExitCodes::Success) ? 0 : static_cast<int>(ExitCode::usage);
 }
 
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  CLI::App app{"kvonce-trace: prove from its OpenTelemetry traces that a KvOnce service behaves "
-               "as its specification says.\nWithout a subcommand, `run` verifies the embedded "
-               "sample payload.",
-               "kvonce-trace"};
+  CLI::App app{
+      "kvonce-trace: prove from its OpenTelemetry traces that a KvOnce service behaves "
+      "as its specification says.\nWithout a subcommand, `run` verifies the embedded "
+      "sample payload.",
+      "kvonce-trace"};
   app.footer(kExitCodes);
   app.set_version_flag("--version", std::string("kvonce-trace ") + KVONCE_VERSION);
   app.require_subcommand(0, 1);

@@ -2,8 +2,9 @@
 // and sets the exit code when the subcommand runs.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <ostream>
+
+#include <CLI/CLI.hpp>
 
 namespace kvonce::cli {
 

@@ -1,9 +1,10 @@
 // `kvonce-trace prepare`: OTLP payloads -> NDJSON events.
 #include <memory>
 
+#include "kvonce/steps/prepare.hpp"
+
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
-#include "kvonce/steps/prepare.hpp"
 
 namespace kvonce::cli {
 

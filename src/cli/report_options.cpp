@@ -4,17 +4,17 @@ namespace kvonce::cli {
 
 void add_report_options(CLI::App& cmd, report::ReportOptions& o) {
   cmd.add_option("--step-summary", o.step_summary,
-                  "Append the summary to this file (default: $GITHUB_STEP_SUMMARY when set)");
+                 "Append the summary to this file (default: $GITHUB_STEP_SUMMARY when set)");
   cmd.add_option("--pr-comment", o.pr_comment, "Write the PR comment body (Markdown) here");
   cmd.add_flag("--post-comment", o.post_comment,
-                "Create or update the PR comment through the GitHub API (GITHUB_TOKEN, "
-                "GITHUB_REPOSITORY, GITHUB_API_URL)");
+               "Create or update the PR comment through the GitHub API (GITHUB_TOKEN, "
+               "GITHUB_REPOSITORY, GITHUB_API_URL)");
   cmd.add_option("--pr", o.pr, "Pull request number (default: from GITHUB_EVENT_PATH)")
       ->check(CLI::PositiveNumber);
   cmd.add_flag("--check-run", o.check_run,
-                "Create or update the Check Run \"KvOnce Trace Validation\" on the head commit");
+               "Create or update the Check Run \"KvOnce Trace Validation\" on the head commit");
   cmd.add_option("--github-output", o.github_output,
-                  "Append the step outputs to this file (default: $GITHUB_OUTPUT when set)");
+                 "Append the step outputs to this file (default: $GITHUB_OUTPUT when set)");
   cmd.add_option("--max-issues", o.max_issues, "Issues listed per mode in the Step Summary")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();

@@ -1,13 +1,14 @@
 // `kvonce-trace run`: the whole CI job on one payload (the embedded sample by default).
 #include <memory>
 
+#include "kvonce/net/http.hpp"
+#include "kvonce/steps/run.hpp"
+#include "kvonce/util/error.hpp"
+
 #include "cli/commands.hpp"
 #include "cli/fetch_options.hpp"
 #include "cli/options.hpp"
 #include "cli/report_options.hpp"
-#include "kvonce/net/http.hpp"
-#include "kvonce/steps/run.hpp"
-#include "kvonce/util/error.hpp"
 
 namespace kvonce::cli {
 namespace {
@@ -37,12 +38,12 @@ void add_run_command(CLI::App& app, Console& console) {
   add_rules(*cmd, opts->rules);
   add_read_limits(*cmd, opts->limits);
   add_masking(*cmd, opts->mask);
-  cmd->add_option("--max-bytes", opts->fetch.max_bytes,
-                  "Largest payload downloaded (0 = no limit)")
+  cmd->add_option("--max-bytes", opts->fetch.max_bytes, "Largest payload downloaded (0 = no limit)")
       ->capture_default_str();
   cmd->add_option("--expect-sha256", opts->fetch.expect_sha256,
                   "Keep a downloaded payload only if its SHA-256 is this (hex)");
-  cmd->add_flag("--allow-http", opts->fetch.allow_http, "Allow plain http:// beyond loopback hosts");
+  cmd->add_flag("--allow-http", opts->fetch.allow_http,
+                "Allow plain http:// beyond loopback hosts");
   add_cloud_options(*cmd, opts->fetch);
   add_report_options(*cmd, *opts->report);
   cmd->callback([opts, &console] {

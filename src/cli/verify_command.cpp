@@ -1,10 +1,11 @@
 // `kvonce-trace verify`: the conformance rules on an OTLP or NDJSON payload.
 #include <memory>
 
-#include "cli/commands.hpp"
-#include "cli/options.hpp"
 #include "kvonce/steps/verify.hpp"
 #include "kvonce/util/error.hpp"
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
 
 namespace kvonce::cli {
 

@@ -1,19 +1,22 @@
 #include "support/test_support.hpp"
 
-#include <catch2/catch.hpp>
 #include <fstream>
 #include <random>
 #include <sstream>
 
-#include "cli/app.hpp"
+#include <catch2/catch.hpp>
+
 #include "kvonce/payload/load.hpp"
+
+#include "cli/app.hpp"
 
 namespace kvonce::test {
 namespace fs = std::filesystem;
 
 TempDir::TempDir() {
   std::random_device rd;
-  path_ = fs::temp_directory_path() / ("kvonce-test-" + std::to_string(rd()) + std::to_string(rd()));
+  path_ =
+      fs::temp_directory_path() / ("kvonce-test-" + std::to_string(rd()) + std::to_string(rd()));
   fs::create_directories(path_);
 }
 
@@ -51,7 +54,9 @@ std::vector<std::string> read_lines(const fs::path& path) {
   return lines;
 }
 
-std::string test_data(const std::string& name) { return std::string(KVONCE_TEST_DATA) + "/" + name; }
+std::string test_data(const std::string& name) {
+  return std::string(KVONCE_TEST_DATA) + "/" + name;
+}
 
 std::string raw_attr(const std::string& key, const std::string& any_value_json) {
   return "{\"key\":\"" + key + "\",\"value\":" + any_value_json + "}";
@@ -68,12 +73,14 @@ std::string span_json(unsigned long long start_ns, const std::vector<std::string
   std::string out = "{";
   if (!trace_id.empty()) out += "\"traceId\":\"" + trace_id + "\",";
   if (!span_id.empty()) out += "\"spanId\":\"" + span_id + "\",";
-  out += "\"name\":\"op\",\"startTimeUnixNano\":\"" + std::to_string(start_ns) + "\",\"attributes\":[";
+  out +=
+      "\"name\":\"op\",\"startTimeUnixNano\":\"" + std::to_string(start_ns) + "\",\"attributes\":[";
   for (std::size_t i = 0; i < attrs.size(); ++i) out += (i ? "," : "") + attrs[i];
   return out + "]}";
 }
 
-std::string otlp_doc(const std::vector<std::string>& spans, const std::vector<std::string>& resource_attrs) {
+std::string otlp_doc(const std::vector<std::string>& spans,
+                     const std::vector<std::string>& resource_attrs) {
   std::string out = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[";
   for (std::size_t i = 0; i < resource_attrs.size(); ++i) out += (i ? "," : "") + resource_attrs[i];
   out += "]},\"scopeSpans\":[{\"scope\":{\"name\":\"t\"},\"spans\":[";
@@ -83,7 +90,8 @@ std::string otlp_doc(const std::vector<std::string>& spans, const std::vector<st
 
 std::string kv_span(unsigned long long start_ns, const std::string& type, const std::string& key,
                     const std::string& extra_attrs_json) {
-  std::vector<std::string> attrs{str_attr("kvonce.event.type", type), str_attr("kvonce.event.key", key)};
+  std::vector<std::string> attrs{str_attr("kvonce.event.type", type),
+                                 str_attr("kvonce.event.key", key)};
   if (!extra_attrs_json.empty()) attrs.push_back(extra_attrs_json);
   return span_json(start_ns, attrs);
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kvonce/io/gzip_source.hpp"
+
 #include "support/test_support.hpp"
 
 using namespace kvonce;
@@ -14,8 +15,9 @@ constexpr unsigned long long T0 = 1760000000000000000ULL;
 
 TEST_CASE("prepare converts the reference OTLP sample to four NDJSON events") {
   TempDir dir;
-  const auto r = run_cli({"prepare", "--input", test_data("kvonce-otlp.json"), "--output",
-                          (dir / "events.ndjson").string(), "--stats", (dir / "stats.json").string()});
+  const auto r =
+      run_cli({"prepare", "--input", test_data("kvonce-otlp.json"), "--output",
+               (dir / "events.ndjson").string(), "--stats", (dir / "stats.json").string()});
   CHECK(r.exit_code == 0);
   const auto lines = read_lines(dir / "events.ndjson");
   REQUIRE(lines.size() == 4);
@@ -35,14 +37,18 @@ TEST_CASE("prepare merges inputs: gzip, JSON Lines, stdin-free; ordered by time"
                                   otlp_doc({kv_span(T0 + 3, "failure", "last")}) + "\n");
   const auto out = (dir / "out.ndjson").string();
   SECTION("time order") {
-    REQUIRE(run_cli({"prepare", "-i", (dir / "a.json.gz").string(), "-i", (dir / "b.jsonl").string(), "-o", out}).exit_code == 0);
+    REQUIRE(run_cli({"prepare", "-i", (dir / "a.json.gz").string(), "-i",
+                     (dir / "b.jsonl").string(), "-o", out})
+                .exit_code == 0);
     const auto lines = read_lines(out);
     REQUIRE(lines.size() == 4);
     CHECK_THAT(lines[0], Catch::Contains("\"key\":\"first\""));
     CHECK_THAT(lines[3], Catch::Contains("\"key\":\"last\""));
   }
   SECTION("input order") {
-    REQUIRE(run_cli({"prepare", "-i", (dir / "a.json.gz").string(), "-i", (dir / "b.jsonl").string(), "-o", out, "--order", "input"}).exit_code == 0);
+    REQUIRE(run_cli({"prepare", "-i", (dir / "a.json.gz").string(), "-i",
+                     (dir / "b.jsonl").string(), "-o", out, "--order", "input"})
+                .exit_code == 0);
     const auto lines = read_lines(out);
     REQUIRE(lines.size() == 4);
     CHECK_THAT(lines[0], Catch::Contains("\"key\":\"late\""));
@@ -52,7 +58,8 @@ TEST_CASE("prepare merges inputs: gzip, JSON Lines, stdin-free; ordered by time"
 TEST_CASE("prepare: no KvOnce events is exit 2 and names the attributes") {
   TempDir dir;
   write_file(dir / "p.json", otlp_doc({span_json(T0, {str_attr("http.method", "GET")})}));
-  const auto r = run_cli({"prepare", "-i", (dir / "p.json").string(), "-o", (dir / "o.ndjson").string()});
+  const auto r =
+      run_cli({"prepare", "-i", (dir / "p.json").string(), "-o", (dir / "o.ndjson").string()});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("kvonce.event.type") && Catch::Contains("kvonce.event.key"));
   CHECK(dir.files() == std::vector<std::string>{"p.json"});
@@ -66,7 +73,8 @@ TEST_CASE("prepare: errors have distinct exit codes and leave no output file") {
     write_file(dir / "bad.json", good + "\n{\"resourceSpans\":[}");
     const auto r = run_cli({"prepare", "-i", (dir / "bad.json").string(), "-o", out});
     CHECK(r.exit_code == 4);
-    CHECK_THAT(r.err, Catch::Contains("bad.json: invalid JSON at byte") && Catch::Contains("line 2"));
+    CHECK_THAT(r.err,
+               Catch::Contains("bad.json: invalid JSON at byte") && Catch::Contains("line 2"));
     CHECK(dir.files() == std::vector<std::string>{"bad.json"});
   }
   SECTION("truncated gzip: exit 4") {
@@ -92,7 +100,8 @@ TEST_CASE("prepare: errors have distinct exit codes and leave no output file") {
   SECTION("output is a directory: exit 6") {
     write_file(dir / "p.json", good);
     std::filesystem::create_directory(dir / "outdir");
-    const auto r = run_cli({"prepare", "-i", (dir / "p.json").string(), "-o", (dir / "outdir").string()});
+    const auto r =
+        run_cli({"prepare", "-i", (dir / "p.json").string(), "-o", (dir / "outdir").string()});
     CHECK(r.exit_code == 6);
     CHECK_THAT(r.err, Catch::Contains("is a directory"));
   }

@@ -16,7 +16,8 @@ json validation(const std::filesystem::path& dir) {
 
 std::vector<std::string> issue_keys(const json& v) {
   std::vector<std::string> out;
-  for (const auto& i : v["issues"]) out.push_back(i["type"].get<std::string>() + ":" + i["key"].get<std::string>());
+  for (const auto& i : v["issues"])
+    out.push_back(i["type"].get<std::string>() + ":" + i["key"].get<std::string>());
   return out;
 }
 
@@ -25,7 +26,8 @@ std::vector<std::string> issue_keys(const json& v) {
 TEST_CASE("verify: the reference samples pass compat and fail spec, in both modes alike") {
   TempDir dir;
   for (const char* sample : {"kvonce-otlp.json", "kvonce-sample.ndjson"}) {
-    const auto compat = run_cli({"verify", "-i", test_data(sample), "-d", (dir / "c").string(), "--profile", "compat"});
+    const auto compat = run_cli(
+        {"verify", "-i", test_data(sample), "-d", (dir / "c").string(), "--profile", "compat"});
     CHECK(compat.exit_code == 0);
     CHECK(validation(dir / "c")["valid"] == true);
     const auto spec = run_cli({"verify", "-i", test_data(sample), "-d", (dir / "s").string()});
@@ -36,7 +38,8 @@ TEST_CASE("verify: the reference samples pass compat and fail spec, in both mode
     CHECK(v["maxRetries"] == 3);
     const auto keys = issue_keys(v);
     CHECK(std::find(keys.begin(), keys.end(), "duplicate-before-success:beta") != keys.end());
-    CHECK_THAT(spec.out, Catch::Contains("INVALID") && Catch::Contains("[duplicate-before-success] beta"));
+    CHECK_THAT(spec.out,
+               Catch::Contains("INVALID") && Catch::Contains("[duplicate-before-success] beta"));
     for (const auto& issue : v["issues"]) {
       CHECK(issue.contains("eventIndex"));
       CHECK(issue.contains("timestamp"));
@@ -49,8 +52,11 @@ TEST_CASE("verify: the same trace gives the same issues in OTLP and NDJSON mode"
   TempDir dir;
   const auto prepared = (dir / "events.ndjson").string();
   REQUIRE(run_cli({"prepare", "-i", test_data("kvonce-otlp.json"), "-o", prepared}).exit_code == 0);
-  REQUIRE(run_cli({"verify", "-i", test_data("kvonce-otlp.json"), "--format", "otlp", "-d", (dir / "o").string()}).exit_code == 1);
-  REQUIRE(run_cli({"verify", "-i", prepared, "--format", "ndjson", "-d", (dir / "n").string()}).exit_code == 1);
+  REQUIRE(run_cli({"verify", "-i", test_data("kvonce-otlp.json"), "--format", "otlp", "-d",
+                   (dir / "o").string()})
+              .exit_code == 1);
+  REQUIRE(run_cli({"verify", "-i", prepared, "--format", "ndjson", "-d", (dir / "n").string()})
+              .exit_code == 1);
   json a = validation(dir / "o"), b = validation(dir / "n");
   CHECK(a["issues"] == b["issues"]);
   CHECK(read_file(dir / "o/kvonce-events.ndjson") == read_file(dir / "n/kvonce-events.ndjson"));
@@ -75,8 +81,10 @@ TEST_CASE("verify: no KvOnce events is exit 2, never valid") {
 TEST_CASE("verify: a corrupt NDJSON file is judged not at all") {
   TempDir dir;
   write_file(dir / "bad.ndjson",
-             "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\",\"key\":\"a\",\"value\":1}\n[oops]\n");
-  const auto r = run_cli({"verify", "-i", (dir / "bad.ndjson").string(), "-d", (dir / "out").string()});
+             "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\",\"key\":\"a\",\"value\":"
+             "1}\n[oops]\n");
+  const auto r =
+      run_cli({"verify", "-i", (dir / "bad.ndjson").string(), "-d", (dir / "out").string()});
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.err, Catch::Contains("line 2 is not a JSON object"));
   CHECK_FALSE(std::filesystem::exists(dir / "out" / "kvonce-validation.json"));
@@ -87,16 +95,24 @@ TEST_CASE("verify: --max-retries and --order reach the rules") {
   std::string text;
   for (int i = 1; i <= 4; ++i) {
     text += "{\"timestamp\":\"2025-10-04T06:00:0" + std::to_string(i) +
-            "Z\",\"type\":\"retry\",\"key\":\"k\",\"context\":{\"attempts\":" + std::to_string(i) + "}}\n";
+            "Z\",\"type\":\"retry\",\"key\":\"k\",\"context\":{\"attempts\":" + std::to_string(i) +
+            "}}\n";
   }
-  text += "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\",\"key\":\"k\",\"value\":1,\"context\":{\"attempts\":5}}\n";
+  text +=
+      "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\",\"key\":\"k\",\"value\":1,"
+      "\"context\":{\"attempts\":5}}\n";
   write_file(dir / "t.ndjson", text);
   const auto in = (dir / "t.ndjson").string();
-  CHECK(run_cli({"verify", "-i", in, "-d", (dir / "a").string(), "--order", "input"}).exit_code == 1);
+  CHECK(run_cli({"verify", "-i", in, "-d", (dir / "a").string(), "--order", "input"}).exit_code ==
+        1);
   CHECK(issue_keys(validation(dir / "a")) == std::vector<std::string>{"retry-bound-exceeded:k"});
-  CHECK(run_cli({"verify", "-i", in, "-d", (dir / "b").string(), "--order", "input", "--max-retries", "4"}).exit_code == 0);
-  CHECK(run_cli({"verify", "-i", in, "-d", (dir / "c").string(), "--max-retries", "4"}).exit_code == 1);
-  CHECK(issue_keys(validation(dir / "c")) == std::vector<std::string>{"success-attempt-mismatch:k"});
+  CHECK(run_cli({"verify", "-i", in, "-d", (dir / "b").string(), "--order", "input",
+                 "--max-retries", "4"})
+            .exit_code == 0);
+  CHECK(run_cli({"verify", "-i", in, "-d", (dir / "c").string(), "--max-retries", "4"}).exit_code ==
+        1);
+  CHECK(issue_keys(validation(dir / "c")) ==
+        std::vector<std::string>{"success-attempt-mismatch:k"});
 }
 
 TEST_CASE("run: the embedded sample is valid in both modes") {
@@ -106,15 +122,19 @@ TEST_CASE("run: the embedded sample is valid in both modes") {
   CHECK_THAT(r.out, Catch::Contains("compare: otlp and ndjson verdicts agree"));
   CHECK(validation(dir / "otlp")["valid"] == true);
   CHECK(validation(dir / "ndjson")["valid"] == true);
-  CHECK(read_file(dir / "otlp/kvonce-events.ndjson") == read_file(dir / "ndjson/kvonce-events.ndjson"));
+  CHECK(read_file(dir / "otlp/kvonce-events.ndjson") ==
+        read_file(dir / "ndjson/kvonce-events.ndjson"));
 }
 
 TEST_CASE("run: the reference sample fails in both modes with the same issues") {
   TempDir dir;
-  const auto r = run_cli({"run", "-i", test_data("kvonce-otlp.json"), "--trace-dir", dir.path().string()});
+  const auto r =
+      run_cli({"run", "-i", test_data("kvonce-otlp.json"), "--trace-dir", dir.path().string()});
   CHECK(r.exit_code == 1);
   CHECK(validation(dir / "otlp")["issues"] == validation(dir / "ndjson")["issues"]);
-  CHECK(run_cli({"run", "-i", test_data("kvonce-otlp.json"), "--trace-dir", dir.path().string(), "--profile", "compat"}).exit_code == 0);
+  CHECK(run_cli({"run", "-i", test_data("kvonce-otlp.json"), "--trace-dir", dir.path().string(),
+                 "--profile", "compat"})
+            .exit_code == 0);
 }
 
 TEST_CASE("run: metadata, PR comment and Step Summary of the whole job") {
@@ -135,7 +155,8 @@ TEST_CASE("run: metadata, PR comment and Step Summary of the whole job") {
                           Catch::Contains("### KvOnce Trace Validation") &&
                           Catch::Contains(meta["sha256"].get<std::string>()));
   CHECK_THAT(read_file(summary), Catch::Contains("KvOnce Trace Validation"));
-  CHECK_THAT(read_file(outputs), Catch::Contains("valid_otlp=false") && Catch::Contains("valid_ndjson=false"));
+  CHECK_THAT(read_file(outputs),
+             Catch::Contains("valid_otlp=false") && Catch::Contains("valid_ndjson=false"));
   // The local payload is read in place, not copied.
   CHECK_FALSE(std::filesystem::exists(trace / "payload"));
 }

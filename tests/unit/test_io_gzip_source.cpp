@@ -43,8 +43,8 @@ TEST_CASE("open_payload sniffs gzip by magic bytes, not by name") {
 
 TEST_CASE("gzip: concatenated members form one stream") {
   io::InputInfo info;
-  const std::string bytes = io::gzip_compress("first\n") + io::gzip_compress("second\n") +
-                            io::gzip_compress("third");
+  const std::string bytes =
+      io::gzip_compress("first\n") + io::gzip_compress("second\n") + io::gzip_compress("third");
   CHECK(read_all(bytes, info, {}, 1) == "first\nsecond\nthird");
 }
 

@@ -74,7 +74,8 @@ TEST_CASE("Reader reads documents back to back") {
 }
 
 TEST_CASE("Reader works across buffer boundaries one byte at a time") {
-  const std::string doc = R"({"k\u00e9y":"v\"al","n":[12345678901234567890,0.5],"s":"\ud83d\ude00"})";
+  const std::string doc =
+      R"({"k\u00e9y":"v\"al","n":[12345678901234567890,0.5],"s":"\ud83d\ude00"})";
   Trickle src(doc);
   Reader r(src, {});
   REQUIRE(r.next_document());
@@ -117,18 +118,30 @@ TEST_CASE("Reader errors name the source, byte offset and line") {
   SECTION("truncated document") {
     CHECK_THAT(error_of("{\"a\":[1,2"), Catch::Contains("end of input"));
   }
-  SECTION("trailing comma") { CHECK_THAT(error_of("{\"a\":1,}"), Catch::Contains("member name")); }
-  SECTION("NaN is not JSON") { CHECK_THAT(error_of("[NaN]"), Catch::Contains("NaN")); }
-  SECTION("leading zeros") { CHECK_THAT(error_of("[01]"), Catch::Contains("expected ','")); }
-  SECTION("bad escape") { CHECK_THAT(error_of(R"(["\x"])"), Catch::Contains("escape")); }
-  SECTION("lone surrogate") { CHECK_THAT(error_of(R"(["\ud800"])"), Catch::Contains("surrogate")); }
+  SECTION("trailing comma") {
+    CHECK_THAT(error_of("{\"a\":1,}"), Catch::Contains("member name"));
+  }
+  SECTION("NaN is not JSON") {
+    CHECK_THAT(error_of("[NaN]"), Catch::Contains("NaN"));
+  }
+  SECTION("leading zeros") {
+    CHECK_THAT(error_of("[01]"), Catch::Contains("expected ','"));
+  }
+  SECTION("bad escape") {
+    CHECK_THAT(error_of(R"(["\x"])"), Catch::Contains("escape"));
+  }
+  SECTION("lone surrogate") {
+    CHECK_THAT(error_of(R"(["\ud800"])"), Catch::Contains("surrogate"));
+  }
   SECTION("raw control character") {
     CHECK_THAT(error_of("[\"a\tb\"]"), Catch::Contains("control character"));
   }
   SECTION("invalid UTF-8 with its offset") {
     CHECK_THAT(error_of("[\"ab\xC3\x28\"]"), Catch::Contains("byte 4") && Catch::Contains("UTF-8"));
   }
-  SECTION("overlong UTF-8") { CHECK_THAT(error_of("[\"\xC0\xAF\"]"), Catch::Contains("UTF-8")); }
+  SECTION("overlong UTF-8") {
+    CHECK_THAT(error_of("[\"\xC0\xAF\"]"), Catch::Contains("UTF-8"));
+  }
   SECTION("UTF-16 surrogate encoded in UTF-8") {
     CHECK_THAT(error_of("[\"\xED\xA0\x80\"]"), Catch::Contains("UTF-8"));
   }

@@ -2,6 +2,7 @@
 
 #include "kvonce/ndjson/reader.hpp"
 #include "kvonce/util/error.hpp"
+
 #include "support/test_support.hpp"
 
 using namespace kvonce;

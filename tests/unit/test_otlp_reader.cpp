@@ -5,6 +5,7 @@
 #include "kvonce/otlp/reader.hpp"
 #include "kvonce/payload/load.hpp"
 #include "kvonce/util/error.hpp"
+
 #include "support/test_support.hpp"
 
 using namespace kvonce;
@@ -39,10 +40,12 @@ std::string line_of(const EventView& e) {
 TEST_CASE("otlp: the reference sample converts to four events") {
   const Loaded l = load(read_file(test_data("kvonce-otlp.json")));
   REQUIRE(l.store.size() == 4);
-  CHECK(line_of(l.store[0]) ==
-        R"({"traceId":"otlp-missing-traceid-r0-s0-p0","timestamp":"2025-10-09T08:53:20.000Z","actor":"kvonce-service","event":"success","type":"success","key":"alpha","value":"v1"})");
-  CHECK(line_of(l.store[2]) ==
-        R"({"traceId":"otlp-missing-traceid-r0-s0-p2","timestamp":"2025-10-09T08:53:21.500Z","actor":"kvonce-service","event":"failure","type":"failure","key":"beta","reason":"duplicate"})");
+  CHECK(
+      line_of(l.store[0]) ==
+      R"({"traceId":"otlp-missing-traceid-r0-s0-p0","timestamp":"2025-10-09T08:53:20.000Z","actor":"kvonce-service","event":"success","type":"success","key":"alpha","value":"v1"})");
+  CHECK(
+      line_of(l.store[2]) ==
+      R"({"traceId":"otlp-missing-traceid-r0-s0-p2","timestamp":"2025-10-09T08:53:21.500Z","actor":"kvonce-service","event":"failure","type":"failure","key":"beta","reason":"duplicate"})");
   CHECK(l.stats.records == 4);
   CHECK(l.stats.events == 4);
 }
@@ -62,10 +65,10 @@ TEST_CASE("otlp: spans without type or key are skipped and counted") {
 }
 
 TEST_CASE("otlp: type, key, traceId and actor are trimmed; numbers and booleans become text") {
-  const Loaded l = load(otlp_doc({span_json(
-      T0, {str_attr("kvonce.event.type", " retry\\t"), int_attr("kvonce.event.key", 42),
-           raw_attr("kvonce.event.actor", R"({"boolValue":true})"),
-           str_attr("traceId", "  AbCdEf0123456789abcdef0123456789 ")})}));
+  const Loaded l = load(otlp_doc(
+      {span_json(T0, {str_attr("kvonce.event.type", " retry\\t"), int_attr("kvonce.event.key", 42),
+                      raw_attr("kvonce.event.actor", R"({"boolValue":true})"),
+                      str_attr("traceId", "  AbCdEf0123456789abcdef0123456789 ")})}));
   REQUIRE(l.store.size() == 1);
   CHECK(l.store[0].type == "retry");
   CHECK(l.store[0].key == "42");
@@ -77,36 +80,38 @@ TEST_CASE("otlp: traceId precedence") {
   const std::string id_attr = str_attr("trace_id", "11111111111111111111111111111111");
   const std::string res_attr = str_attr("kvonce.traceId", "22222222222222222222222222222222");
   SECTION("span field first, hex in any case") {
-    const Loaded l = load(otlp_doc({span_json(T0, {str_attr("kvonce.event.type", "success"),
-                                                   str_attr("kvonce.event.key", "k"), id_attr},
+    const Loaded l = load(otlp_doc({span_json(T0,
+                                              {str_attr("kvonce.event.type", "success"),
+                                               str_attr("kvonce.event.key", "k"), id_attr},
                                               "ABCDEF0123456789ABCDEF0123456789")},
                                    {res_attr}));
     CHECK(l.store[0].trace_id == "abcdef0123456789abcdef0123456789");
   }
   SECTION("base64 ids are converted to hex") {
-    const Loaded l = load(otlp_doc({span_json(T0, {str_attr("kvonce.event.type", "success"),
-                                                   str_attr("kvonce.event.key", "k")},
-                                              "W47/95gDgQPSabYzgT/GDA==")}));
+    const Loaded l = load(otlp_doc({span_json(
+        T0, {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", "k")},
+        "W47/95gDgQPSabYzgT/GDA==")}));
     CHECK(l.store[0].trace_id == "5b8efff798038103d269b633813fc60c");
   }
   SECTION("then span attributes, then resource attributes") {
-    const Loaded span_attr = load(otlp_doc(
-        {span_json(T0, {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", "k"),
-                        id_attr})},
-        {res_attr}));
+    const Loaded span_attr =
+        load(otlp_doc({span_json(T0, {str_attr("kvonce.event.type", "success"),
+                                      str_attr("kvonce.event.key", "k"), id_attr})},
+                      {res_attr}));
     CHECK(span_attr.store[0].trace_id == "11111111111111111111111111111111");
     const Loaded res = load(otlp_doc({kv_span(T0, "success", "k")}, {res_attr}));
     CHECK(res.store[0].trace_id == "22222222222222222222222222222222");
   }
   SECTION("an all-zero id counts as absent") {
-    const Loaded l = load(otlp_doc({span_json(T0, {str_attr("kvonce.event.type", "success"),
-                                                   str_attr("kvonce.event.key", "k")},
-                                              std::string(32, '0'))}));
+    const Loaded l = load(otlp_doc({span_json(
+        T0, {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", "k")},
+        std::string(32, '0'))}));
     CHECK(l.store[0].trace_id == "otlp-missing-traceid-r0-s0-p0");
   }
   SECTION("the fallback names resource, scope and span index") {
-    const std::string doc = R"({"resourceSpans":[{"scopeSpans":[]},{"scopeSpans":[{"spans":[]},{"spans":[)" +
-                            kv_span(T0, "x", "a") + "," + kv_span(T0, "x", "b") + "]}]}]}";
+    const std::string doc =
+        R"({"resourceSpans":[{"scopeSpans":[]},{"scopeSpans":[{"spans":[]},{"spans":[)" +
+        kv_span(T0, "x", "a") + "," + kv_span(T0, "x", "b") + "]}]}]}";
     const Loaded l = load(doc);
     CHECK(l.store[1].trace_id == "otlp-missing-traceid-r1-s1-p1");
   }
@@ -119,20 +124,23 @@ TEST_CASE("otlp: actor precedence and default") {
     return span_json(T0, extra);
   };
   CHECK(load(otlp_doc({span({str_attr("service.name", "svc"), str_attr("enduser.id", "u1")})}))
-            .store[0].actor == "u1");
+            .store[0]
+            .actor == "u1");
   CHECK(load(otlp_doc({span({str_attr("service.instance.id", "i1")})},
                       {str_attr("kvonce.actor", "res-actor")}))
-            .store[0].actor == "i1");
+            .store[0]
+            .actor == "i1");
   CHECK(load(otlp_doc({span({})}, {str_attr("service.name", "svc"), str_attr("actor", "a")}))
-            .store[0].actor == "a");
+            .store[0]
+            .actor == "a");
   CHECK(load(otlp_doc({span({})})).store[0].actor == "unknown");
 }
 
 TEST_CASE("otlp: resource attributes that come after the spans still apply") {
   const std::string doc = R"({"resourceSpans":[{"scopeSpans":[{"spans":[)" +
-                          kv_span(T0, "success", "k") + "]}]," +
-                          R"("resource":{"attributes":[)" + str_attr("service.name", "late") +
-                          "," + str_attr("trace_id", "33333333333333333333333333333333") + "]}}]}";
+                          kv_span(T0, "success", "k") + "]}]," + R"("resource":{"attributes":[)" +
+                          str_attr("service.name", "late") + "," +
+                          str_attr("trace_id", "33333333333333333333333333333333") + "]}}]}";
   const Loaded l = load(doc);
   REQUIRE(l.store.size() == 1);
   CHECK(l.store[0].actor == "late");
@@ -143,7 +151,8 @@ TEST_CASE("otlp: startTimeUnixNano is fixed64, exact, as string or number") {
   SECTION("string and number forms, full range") {
     const Loaded l = load(otlp_doc({
         R"({"startTimeUnixNano":18446744073709551615,"attributes":[)" +
-            str_attr("kvonce.event.type", "success") + "," + str_attr("kvonce.event.key", "a") + "]}",
+            str_attr("kvonce.event.type", "success") + "," + str_attr("kvonce.event.key", "a") +
+            "]}",
         R"({"startTimeUnixNano":"0","attributes":[)" + str_attr("kvonce.event.type", "success") +
             "," + str_attr("kvonce.event.key", "b") + "]}",
     }));
@@ -176,8 +185,8 @@ TEST_CASE("otlp: startTimeUnixNano is fixed64, exact, as string or number") {
 
 TEST_CASE("otlp: attribute values follow the OTLP/JSON encoding") {
   const auto value_of = [](const std::string& any_value) {
-    const Loaded l = load(otlp_doc({kv_span(T0, "success", "k",
-                                            raw_attr("kvonce.event.value", any_value))}));
+    const Loaded l =
+        load(otlp_doc({kv_span(T0, "success", "k", raw_attr("kvonce.event.value", any_value))}));
     REQUIRE(l.store.size() == 1);
     return std::string(l.store[0].value.value_or("<absent>"));
   };
@@ -190,24 +199,29 @@ TEST_CASE("otlp: attribute values follow the OTLP/JSON encoding") {
   CHECK(value_of(R"({"bytesValue":"aGVsbG8="})") == R"("aGVsbG8=")");
   CHECK(value_of(R"({"arrayValue":{"values":[{"intValue":"1"},{"stringValue":"x"},{}]}})") ==
         R"([1,"x"])");
-  CHECK(value_of(R"({"kvlistValue":{"values":[{"key":"a","value":{"intValue":"1"}},{"key":"b","value":{"kvlistValue":{"values":[]}}}]}})") ==
-        R"({"a":1,"b":{}})");
+  CHECK(
+      value_of(
+          R"({"kvlistValue":{"values":[{"key":"a","value":{"intValue":"1"}},{"key":"b","value":{"kvlistValue":{"values":[]}}}]}})") ==
+      R"({"a":1,"b":{}})");
   CHECK(value_of(R"({"mapValue":{"fields":[{"key":"m","value":{"stringValue":"v"}}]}})") ==
         R"({"m":"v"})");
   CHECK(value_of(R"({"string_value":"snake"})") == R"("snake")");
   CHECK(value_of(R"({"unknownValue":1,"stringValue":"x"})") == R"("x")");
-  SECTION("an empty AnyValue is absent") { CHECK(value_of("{}") == "<absent>"); }
+  SECTION("an empty AnyValue is absent") {
+    CHECK(value_of("{}") == "<absent>");
+  }
   SECTION("an intValue beyond int64 is dropped with a warning") {
-    const Loaded l = load(otlp_doc({kv_span(T0, "success", "k",
-        raw_attr("kvonce.event.value", R"({"intValue":"9223372036854775808"})"))}));
+    const Loaded l = load(otlp_doc(
+        {kv_span(T0, "success", "k",
+                 raw_attr("kvonce.event.value", R"({"intValue":"9223372036854775808"})"))}));
     CHECK_FALSE(l.store[0].value);
     REQUIRE(l.stats.warnings.size() == 1);
     CHECK_THAT(l.stats.warnings[0], Catch::Contains("not a 64-bit integer"));
   }
   SECTION("a value given before its key") {
-    const Loaded l = load(otlp_doc({span_json(T0, {
-        R"({"value":{"stringValue":"success"},"key":"kvonce.event.type"})",
-        str_attr("kvonce.event.key", "k")})}));
+    const Loaded l = load(
+        otlp_doc({span_json(T0, {R"({"value":{"stringValue":"success"},"key":"kvonce.event.type"})",
+                                 str_attr("kvonce.event.key", "k")})}));
     REQUIRE(l.store.size() == 1);
     CHECK(l.store[0].type == "success");
   }
@@ -220,9 +234,11 @@ TEST_CASE("otlp: context as kvlist, as a JSON string, or flattened gives the sam
     return std::string(l.store[0].context.value_or("<absent>"));
   };
   const std::string expected = R"({"attempts":2,"reason":"x"})";
-  CHECK(context_of(raw_attr("kvonce.event.context",
-                            R"({"kvlistValue":{"values":[{"key":"attempts","value":{"intValue":"2"}},{"key":"reason","value":{"stringValue":"x"}}]}})")) ==
-        expected);
+  CHECK(
+      context_of(raw_attr(
+          "kvonce.event.context",
+          R"({"kvlistValue":{"values":[{"key":"attempts","value":{"intValue":"2"}},{"key":"reason","value":{"stringValue":"x"}}]}})")) ==
+      expected);
   CHECK(context_of(str_attr("kvonce.event.context", R"({ \"attempts\": 2, \"reason\": \"x\" })")) ==
         expected);
   CHECK(context_of(int_attr("kvonce.event.context.attempts", 2) + "," +
@@ -256,16 +272,16 @@ TEST_CASE("otlp: liberal spellings") {
 }
 
 TEST_CASE("otlp: a span exported twice becomes one event") {
-  const std::string span = span_json(T0, {str_attr("kvonce.event.type", "success"),
-                                          str_attr("kvonce.event.key", "k")},
-                                     "0102030405060708090a0b0c0d0e0f10", "0102030405060708");
-  const std::string other = span_json(T0, {str_attr("kvonce.event.type", "success"),
-                                           str_attr("kvonce.event.key", "k")},
-                                      "0102030405060708090a0b0c0d0e0f10", "0102030405060709");
+  const std::string span =
+      span_json(T0, {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", "k")},
+                "0102030405060708090a0b0c0d0e0f10", "0102030405060708");
+  const std::string other =
+      span_json(T0, {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", "k")},
+                "0102030405060708090a0b0c0d0e0f10", "0102030405060709");
   // Once as hex, once as base64: the same span.
-  const std::string again = span_json(T0 + 5, {str_attr("kvonce.event.type", "success"),
-                                               str_attr("kvonce.event.key", "k")},
-                                      "AQIDBAUGBwgJCgsMDQ4PEA==", "AQIDBAUGBwg=");
+  const std::string again = span_json(
+      T0 + 5, {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", "k")},
+      "AQIDBAUGBwgJCgsMDQ4PEA==", "AQIDBAUGBwg=");
   const Loaded l = load(otlp_doc({span, other}) + "\n" + otlp_doc({again}));
   CHECK(l.store.size() == 2);
   CHECK(l.stats.duplicates == 1);
@@ -295,8 +311,8 @@ TEST_CASE("otlp: malformed JSON is an input error with offset and line") {
     FAIL("no error");
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::input);
-    CHECK_THAT(e.what(), Catch::StartsWith("t.json: invalid JSON at byte ") &&
-                             Catch::Contains("(line 2)"));
+    CHECK_THAT(e.what(),
+               Catch::StartsWith("t.json: invalid JSON at byte ") && Catch::Contains("(line 2)"));
   }
   SECTION("a document that is not an object") {
     CHECK_THROWS_WITH(load("[1,2]"), Catch::Contains("expected an OTLP JSON object"));
@@ -304,12 +320,11 @@ TEST_CASE("otlp: malformed JSON is an input error with offset and line") {
 }
 
 TEST_CASE("otlp: unknown members and non-KvOnce attributes are ignored") {
-  const std::string doc = R"({"extra":{"deep":[[[{"x":1}]]]},"resourceSpans":[{"resource":{"attributes":[],"droppedAttributesCount":0},"scopeSpans":[{"spans":[{"startTimeUnixNano":"7","events":[{"name":"e","attributes":[)" +
-                          str_attr("kvonce.event.type", "failure") +
-                          R"(]}],"links":[],"attributes":[)" + str_attr("kvonce.event.type", "success") +
-                          "," + str_attr("kvonce.event.key", "k") + "," +
-                          raw_attr("http.body", R"({"arrayValue":{"values":[{"stringValue":"big"}]}})") +
-                          "]}]}]}]}";
+  const std::string doc =
+      R"({"extra":{"deep":[[[{"x":1}]]]},"resourceSpans":[{"resource":{"attributes":[],"droppedAttributesCount":0},"scopeSpans":[{"spans":[{"startTimeUnixNano":"7","events":[{"name":"e","attributes":[)" +
+      str_attr("kvonce.event.type", "failure") + R"(]}],"links":[],"attributes":[)" +
+      str_attr("kvonce.event.type", "success") + "," + str_attr("kvonce.event.key", "k") + "," +
+      raw_attr("http.body", R"({"arrayValue":{"values":[{"stringValue":"big"}]}})") + "]}]}]}]}";
   const Loaded l = load(doc);
   REQUIRE(l.store.size() == 1);
   CHECK(l.store[0].type == "success");  // span events' attributes are not the span's

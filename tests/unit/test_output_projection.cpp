@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kvonce/output/projection.hpp"
+
 #include "support/test_support.hpp"
 
 using namespace kvonce;
@@ -10,12 +11,18 @@ using nlohmann::json;
 TEST_CASE("write_projection: per-key aggregates and stats as the old projector") {
   test::TempDir dir;
   const EventStore store = test::load_ndjson(
-      R"({"timestamp":"2025-10-04T06:00:00Z","type":"retry","key":"a","context":{"attempts":1}})" "\n"
-      R"({"timestamp":"2025-10-04T06:00:01Z","type":"success","key":"a","value":"v1","context":{"attempts":2}})" "\n"
-      R"({"timestamp":"2025-10-04T06:00:02Z","type":"failure","key":"a","reason":"Duplicate"})" "\n"
-      R"({"timestamp":"2025-10-04T06:00:03Z","type":"failure","key":"b"})" "\n"
-      R"({"timestamp":"2025-10-04T06:00:04Z","type":"success","key":"a","value":null})" "\n"
-      R"({"timestamp":"2025-10-04T06:00:05Z","type":"odd","key":"c"})" "\n");
+      R"({"timestamp":"2025-10-04T06:00:00Z","type":"retry","key":"a","context":{"attempts":1}})"
+      "\n"
+      R"({"timestamp":"2025-10-04T06:00:01Z","type":"success","key":"a","value":"v1","context":{"attempts":2}})"
+      "\n"
+      R"({"timestamp":"2025-10-04T06:00:02Z","type":"failure","key":"a","reason":"Duplicate"})"
+      "\n"
+      R"({"timestamp":"2025-10-04T06:00:03Z","type":"failure","key":"b"})"
+      "\n"
+      R"({"timestamp":"2025-10-04T06:00:04Z","type":"success","key":"a","value":null})"
+      "\n"
+      R"({"timestamp":"2025-10-04T06:00:05Z","type":"odd","key":"c"})"
+      "\n");
   const auto stats = output::write_projection(store, dir / "p.json", dir / "projected/s.json");
   CHECK(stats.keys == 3);
   const json p = json::parse(test::read_file(dir / "p.json"));

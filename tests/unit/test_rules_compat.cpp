@@ -4,6 +4,7 @@
 #include "kvonce/payload/load.hpp"
 #include "kvonce/rules/attempt.hpp"
 #include "kvonce/rules/verify.hpp"
+
 #include "support/test_support.hpp"
 
 using namespace kvonce;
@@ -71,7 +72,8 @@ TEST_CASE("compat: attempt rules look only at retries with a context") {
   SECTION("out of sequence only when none is missing") {
     CHECK(check(line("retry", "a", R"("context":{"attempts":2})")) ==
           V{"retry-attempt-out-of-sequence:a:retry attempt 2 expected 1"});
-    CHECK(check(line("retry", "a", R"("context":{"attempts":2})") + line("retry", "a", R"("context":{})")) ==
+    CHECK(check(line("retry", "a", R"("context":{"attempts":2})") +
+                line("retry", "a", R"("context":{})")) ==
           V{"retry-context-missing:a:retry event missing attempt number in context"});
     CHECK(check(line("retry", "a", R"("context":1.5)")) ==
           V{"retry-attempt-out-of-sequence:a:retry attempt 1.5 expected 1"});
@@ -108,8 +110,8 @@ TEST_CASE("compat: keys in JavaScript object order") {
 }
 
 TEST_CASE("compat: issues are located at their first offending event") {
-  const auto store = test::load_ndjson(line("success", "a") + line("retry", "a") +
-                                       line("success", "a"));
+  const auto store =
+      test::load_ndjson(line("success", "a") + line("retry", "a") + line("success", "a"));
   const auto issues = verify_compat(store, 3).issues;
   REQUIRE(issues.size() == 1);
   CHECK(issues[0].event_index == 2);

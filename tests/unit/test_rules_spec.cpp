@@ -1,11 +1,13 @@
 // Profile `spec`: each rule alone, at its boundaries, combined; ordering; a property test.
-#include <catch2/catch.hpp>
 #include <cstdio>
 #include <random>
+
+#include <catch2/catch.hpp>
 
 #include "kvonce/payload/load.hpp"
 #include "kvonce/rules/attempt.hpp"
 #include "kvonce/rules/verify.hpp"
+
 #include "support/test_support.hpp"
 
 using namespace kvonce;
@@ -56,7 +58,8 @@ using V = std::vector<std::string>;
 TEST_CASE("spec: a conformant trace is valid") {
   Trace t;
   t.success("a", 1).retry("b", 1).retry("b", 2).retry("b", 3).success("b", 4);
-  t.ev("failure", "a", "", "\"reason\":\"duplicate\"").ev("failure", "c", "", "\"reason\":\"timeout\"");
+  t.ev("failure", "a", "", "\"reason\":\"duplicate\"")
+      .ev("failure", "c", "", "\"reason\":\"timeout\"");
   CHECK(check(t).empty());
 }
 
@@ -143,7 +146,7 @@ TEST_CASE("spec: the attempt number of a context") {
   CHECK(spec_attempt(std::string_view(R"({"attempt":5})")) == 5);
   CHECK(spec_attempt(std::string_view(R"({"attempts":"x","attempt":5})")) == 5);
   CHECK(spec_attempt(std::string_view(R"({"attempts":1,"attempts":4})")) == 4);  // last wins
-  CHECK(spec_attempt(std::string_view(R"("{\"attempts\": 3}")")) == 3);  // JSON in a string
+  CHECK(spec_attempt(std::string_view(R"("{\"attempts\": 3}")")) == 3);          // JSON in a string
   CHECK_FALSE(spec_attempt(std::string_view(R"("3")")));
   CHECK_FALSE(spec_attempt(std::string_view(R"([3])")));
 }
@@ -165,10 +168,14 @@ TEST_CASE("spec: time order is stable for ties; input order is kept as given") {
   // Same timestamps: ties must keep input order (retry 1 before retry 2).
   std::string text;
   for (const char* attempts : {"1", "2"}) {
-    text += std::string(R"({"timestamp":"2025-10-04T06:00:00Z","type":"retry","key":"k","context":{"attempts":)") +
-            attempts + "}}\n";
+    text +=
+        std::string(
+            R"({"timestamp":"2025-10-04T06:00:00Z","type":"retry","key":"k","context":{"attempts":)") +
+        attempts + "}}\n";
   }
-  text += R"({"timestamp":"2025-10-04T05:59:59Z","type":"success","key":"k","value":1,"context":{"attempts":3}})" "\n";
+  text +=
+      R"({"timestamp":"2025-10-04T05:59:59Z","type":"success","key":"k","value":1,"context":{"attempts":3}})"
+      "\n";
   EventStore store = test::load_ndjson(text);
   CHECK(verify_spec(store, 3).issues.empty());  // input order: retries 1, 2, then success 3
   store.sort_by_time();
@@ -179,11 +186,10 @@ TEST_CASE("spec: time order is stable for ties; input order is kept as given") {
 
 TEST_CASE("spec property: random conformant traces are valid; one injected violation is found") {
   std::mt19937 rng(20251009);
-  const std::vector<std::string> kinds{"multiple-success", "success-without-value",
-                                       "duplicate-before-success", "retry-bound-exceeded",
-                                       "retry-context-missing", "retry-attempt-out-of-sequence",
-                                       "success-context-missing", "success-attempt-mismatch",
-                                       "unknown-event-type"};
+  const std::vector<std::string> kinds{
+      "multiple-success",        "success-without-value",    "duplicate-before-success",
+      "retry-bound-exceeded",    "retry-context-missing",    "retry-attempt-out-of-sequence",
+      "success-context-missing", "success-attempt-mismatch", "unknown-event-type"};
   for (int round = 0; round < 200; ++round) {
     const int keys = 1 + static_cast<int>(rng() % 20);
     Trace t;
@@ -196,13 +202,18 @@ TEST_CASE("spec property: random conformant traces are valid; one injected viola
       int retries = static_cast<int>(rng() % 4);
       if (bad && kind == "retry-bound-exceeded") retries = 4;
       for (int r = 1; r <= retries; ++r) {
-        if (bad && kind == "retry-context-missing" && r == 1) t.ev("retry", key);
-        else if (bad && kind == "retry-attempt-out-of-sequence" && r == 1) t.retry(key, 7);
-        else t.retry(key, r);
+        if (bad && kind == "retry-context-missing" && r == 1)
+          t.ev("retry", key);
+        else if (bad && kind == "retry-attempt-out-of-sequence" && r == 1)
+          t.retry(key, 7);
+        else
+          t.retry(key, r);
       }
       if (bad && kind == "retry-context-missing" && retries == 0) t.ev("retry", key), ++retries;
-      if (bad && kind == "retry-attempt-out-of-sequence" && retries == 0) t.retry(key, 7), ++retries;
-      if (bad && kind == "duplicate-before-success") t.ev("failure", key, "", "\"reason\":\"duplicate\"");
+      if (bad && kind == "retry-attempt-out-of-sequence" && retries == 0)
+        t.retry(key, 7), ++retries;
+      if (bad && kind == "duplicate-before-success")
+        t.ev("failure", key, "", "\"reason\":\"duplicate\"");
       if (bad && kind == "unknown-event-type") t.ev("delete", key);
       if (bad && kind == "success-without-value") {
         t.ev("success", key, "{\"attempts\":" + std::to_string(retries + 1) + "}");

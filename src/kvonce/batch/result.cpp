@@ -8,24 +8,15 @@ using nlohmann::json;
 
 const char* kind_name(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::usage:
-      return "usage";
-    case ErrorKind::input:
-      return "input";
-    case ErrorKind::no_events:
-      return "no_events";
-    case ErrorKind::limit:
-      return "limit";
-    case ErrorKind::output:
-      return "output";
-    case ErrorKind::fetch:
-      return "fetch";
-    case ErrorKind::auth:
-      return "auth";
-    case ErrorKind::integrity:
-      return "integrity";
-    case ErrorKind::internal:
-      return "internal";
+    case ErrorKind::usage: return "usage";
+    case ErrorKind::input: return "input";
+    case ErrorKind::no_events: return "no_events";
+    case ErrorKind::limit: return "limit";
+    case ErrorKind::output: return "output";
+    case ErrorKind::fetch: return "fetch";
+    case ErrorKind::auth: return "auth";
+    case ErrorKind::integrity: return "integrity";
+    case ErrorKind::internal: return "internal";
   }
   return "internal";
 }

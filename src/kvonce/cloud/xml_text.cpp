@@ -1,9 +1,9 @@
 // Element text out of small XML responses (see xml_text.hpp for what it is and is not).
 #include "kvonce/cloud/xml_text.hpp"
 
-#include "kvonce/util/strings.hpp"
-
 #include <cstdint>
+
+#include "kvonce/util/strings.hpp"
 
 namespace kvonce::cloud::xml {
 namespace {
@@ -53,7 +53,6 @@ std::size_t find_end(std::string_view doc, std::string_view name, std::size_t fr
   }
   return std::string_view::npos;
 }
-
 
 // Decodes the entity starting at text[0] == '&'; returns the characters consumed (0 = unknown).
 std::size_t decode_entity(std::string_view text, std::string& out) {

@@ -74,7 +74,9 @@ std::string sha256_raw(std::string_view bytes) {
   return std::string(reinterpret_cast<const char*>(digest), size);
 }
 
-std::string sha256_hex(std::string_view bytes) { return to_hex(sha256_raw(bytes)); }
+std::string sha256_hex(std::string_view bytes) {
+  return to_hex(sha256_raw(bytes));
+}
 
 std::string hmac_sha256_raw(std::string_view key, std::string_view message) {
   unsigned char mac[EVP_MAX_MD_SIZE];
@@ -219,12 +221,18 @@ bool base64_decode(std::string_view s, std::string& out) {
   int bits = 0;
   for (const char c : s) {
     int d;
-    if (c >= 'A' && c <= 'Z') d = c - 'A';
-    else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') d = c - '0' + 52;
-    else if (c == '+' || c == '-') d = 62;
-    else if (c == '/' || c == '_') d = 63;
-    else return false;
+    if (c >= 'A' && c <= 'Z')
+      d = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      d = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      d = c - '0' + 52;
+    else if (c == '+' || c == '-')
+      d = 62;
+    else if (c == '/' || c == '_')
+      d = 63;
+    else
+      return false;
     acc = (acc << 6) | static_cast<std::uint32_t>(d);
     bits += 6;
     if (bits >= 8) {

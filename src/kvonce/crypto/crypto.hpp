@@ -24,7 +24,7 @@ class Sha256 {
 };
 
 std::string sha256_hex(std::string_view bytes);
-std::string sha256_raw(std::string_view bytes);                       // 32 raw bytes
+std::string sha256_raw(std::string_view bytes);                               // 32 raw bytes
 std::string hmac_sha256_raw(std::string_view key, std::string_view message);  // 32 raw bytes
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 

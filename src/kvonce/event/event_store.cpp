@@ -22,8 +22,12 @@ char* EventStore::allocate(std::size_t bytes) {
 }
 
 void EventStore::add(const EventView& e) {
-  const std::string_view fields[kFields] = {e.trace_id, e.actor, e.type, e.key,
-                                            e.value.value_or(""), e.reason.value_or(""),
+  const std::string_view fields[kFields] = {e.trace_id,
+                                            e.actor,
+                                            e.type,
+                                            e.key,
+                                            e.value.value_or(""),
+                                            e.reason.value_or(""),
                                             e.context.value_or("")};
   std::size_t total = 0;
   for (const auto& f : fields) total += f.size();
@@ -36,8 +40,8 @@ void EventStore::add(const EventView& e) {
     at += static_cast<std::uint32_t>(fields[f].size());
     entry.ends[f] = at;
   }
-  entry.present = static_cast<std::uint8_t>((e.value ? 1 : 0) | (e.reason ? 2 : 0) |
-                                            (e.context ? 4 : 0));
+  entry.present =
+      static_cast<std::uint8_t>((e.value ? 1 : 0) | (e.reason ? 2 : 0) | (e.context ? 4 : 0));
   text_bytes_ += total;
   index_.push_back(entry);
 }

@@ -34,9 +34,9 @@ class EventStore final : public EventSink {
   enum Field { kTrace, kActor, kType, kKey, kValue, kReason, kContext, kFields };
   struct Entry {
     std::uint64_t time_ns;
-    const char* text;                          // start of this event's text in a block
-    std::array<std::uint32_t, kFields> ends;   // end offset of each field within text
-    std::uint8_t present;                      // bit per optional field
+    const char* text;                         // start of this event's text in a block
+    std::array<std::uint32_t, kFields> ends;  // end offset of each field within text
+    std::uint8_t present;                     // bit per optional field
   };
 
   char* allocate(std::size_t bytes);

@@ -201,13 +201,10 @@ PayloadMetadata fetch_source(const Source& source, const FetchOptions& o, const 
       const auto r = fetch_github_artifact(source.value, o.run_id, env, transport, target, policy);
       return single(kSourceArtifact, r.source_detail, r.download, target);
     }
-    case Kind::url:
-      return fetch_url(source.value, env, o.allow_http, transport, target, policy);
+    case Kind::url: return fetch_url(source.value, env, o.allow_http, transport, target, policy);
     case Kind::s3:
-    case Kind::gcs:
-      return fetch_object(source, o, env, transport, target, policy);
-    case Kind::sample:
-      return write_sample(target, policy);
+    case Kind::gcs: return fetch_object(source, o, env, transport, target, policy);
+    case Kind::sample: return write_sample(target, policy);
   }
   fail(ErrorKind::internal, "unknown payload source");
 }

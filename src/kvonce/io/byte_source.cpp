@@ -1,11 +1,11 @@
 #include "kvonce/io/byte_source.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "kvonce/io/gzip_source.hpp"
 #include "kvonce/io/prefetch_source.hpp"

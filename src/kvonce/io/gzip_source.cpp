@@ -1,8 +1,8 @@
 #include "kvonce/io/gzip_source.hpp"
 
-#include <zlib.h>
-
 #include <vector>
+
+#include <zlib.h>
 
 #include "kvonce/util/error.hpp"
 
@@ -28,7 +28,8 @@ class GzipSource final : public ByteSource {
     info_.decompressed_bytes += produced;
     if (limit_ != 0 && info_.decompressed_bytes > limit_) {
       fail(ErrorKind::limit, name() + ": decompressed size exceeds --max-decompressed-bytes (" +
-                                 std::to_string(limit_) + " bytes); raise it if the payload is "
+                                 std::to_string(limit_) +
+                                 " bytes); raise it if the payload is "
                                  "genuine, a gzip bomb would not stop");
     }
     return produced;

@@ -15,8 +15,11 @@ namespace {
 class PrefetchSource final : public ByteSource {
  public:
   PrefetchSource(std::unique_ptr<ByteSource> inner, std::size_t chunk_size, std::size_t chunks)
-      : inner_(std::move(inner)), name_(inner_->name()), chunk_size_(chunk_size),
-        max_chunks_(chunks), worker_([this] { produce(); }) {}
+      : inner_(std::move(inner)),
+        name_(inner_->name()),
+        chunk_size_(chunk_size),
+        max_chunks_(chunks),
+        worker_([this] { produce(); }) {}
 
   ~PrefetchSource() override {
     {

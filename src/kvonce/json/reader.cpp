@@ -50,16 +50,20 @@ std::size_t plain_run(const char* p, std::size_t n) {
     std::memcpy(&v, p + i, 8);
     const std::uint64_t quote = v ^ (kOnes * '"');
     const std::uint64_t slash = v ^ (kOnes * '\\');
-    const std::uint64_t special = ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) |
-                                  (v - kOnes * 0x20) | v;
+    const std::uint64_t special =
+        ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) | (v - kOnes * 0x20) | v;
     if (special & kHighs) break;
   }
   while (i < n && kStringClass[static_cast<unsigned char>(p[i])] == kPlain) ++i;
   return i;
 }
 
-bool is_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ws(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -68,15 +72,20 @@ int hex_value(char c) {
   return -1;
 }
 
-
 }  // namespace
 
 Reader::Reader(io::ByteSource& source, const io::ReadLimits& limits)
-    : source_(&source), limits_(limits), storage_(kChunk), data_(storage_.data()),
+    : source_(&source),
+      limits_(limits),
+      storage_(kChunk),
+      data_(storage_.data()),
       cap_(storage_.size()) {}
 
 Reader::Reader(std::string_view text, const io::ReadLimits& limits)
-    : limits_(limits), data_(const_cast<char*>(text.data())), end_(text.size()), cap_(text.size()),
+    : limits_(limits),
+      data_(const_cast<char*>(text.data())),
+      end_(text.size()),
+      cap_(text.size()),
       eof_(true) {}
 
 bool Reader::fill(std::size_t need) {
@@ -121,7 +130,9 @@ std::uint64_t Reader::newlines_before_pos() {
   return counted_lines_;
 }
 
-std::uint64_t Reader::line() { return lines_ + newlines_before_pos() + 1; }
+std::uint64_t Reader::line() {
+  return lines_ + newlines_before_pos() + 1;
+}
 
 void Reader::error(const std::string& what) {
   fail(ErrorKind::input, source_name() + ": invalid JSON at byte " + std::to_string(offset()) +
@@ -195,7 +206,8 @@ bool Reader::next_member(std::string_view& key) {
   if (first_.back()) {
     first_.back() = false;
   } else {
-    if (c != ',') error(c == '\0' ? "unexpected end of input inside an object" : "expected ',' or '}'");
+    if (c != ',')
+      error(c == '\0' ? "unexpected end of input inside an object" : "expected ',' or '}'");
     ++pos_;
     c = peek_char();
   }
@@ -226,7 +238,8 @@ bool Reader::next_element() {
     first_.back() = false;
     return true;
   }
-  if (c != ',') error(c == '\0' ? "unexpected end of input inside an array" : "expected ',' or ']'");
+  if (c != ',')
+    error(c == '\0' ? "unexpected end of input inside an array" : "expected ',' or ']'");
   ++pos_;
   return true;
 }
@@ -341,8 +354,8 @@ void Reader::check_utf8(std::size_t& rel) {
   if (s[0] >= 0xC2 && s[0] <= 0xDF) {
     len = cont(1) ? 2 : 0;
   } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-    const bool ok = cont(1) && cont(2) && !(s[0] == 0xE0 && s[1] < 0xA0) &&
-                    !(s[0] == 0xED && s[1] >= 0xA0);
+    const bool ok =
+        cont(1) && cont(2) && !(s[0] == 0xE0 && s[1] < 0xA0) && !(s[0] == 0xED && s[1] >= 0xA0);
     len = ok ? 3 : 0;
   } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
     const bool ok = cont(1) && cont(2) && cont(3) && !(s[0] == 0xF0 && s[1] < 0x90) &&
@@ -413,8 +426,14 @@ void Reader::skip() {
   open.clear();
   for (;;) {
     switch (peek()) {
-      case Kind::object: begin_object(); open.push_back('{'); break;
-      case Kind::array: begin_array(); open.push_back('['); break;
+      case Kind::object:
+        begin_object();
+        open.push_back('{');
+        break;
+      case Kind::array:
+        begin_array();
+        open.push_back('[');
+        break;
       case Kind::string: literal_string(); break;
       case Kind::number: number(); break;
       case Kind::boolean: boolean(); break;
@@ -430,7 +449,9 @@ void Reader::skip() {
   }
 }
 
-void Reader::copy_value(std::string& out) { copy_value_at(out, 0); }
+void Reader::copy_value(std::string& out) {
+  copy_value_at(out, 0);
+}
 
 void Reader::copy_value_at(std::string& out, std::size_t depth) {
   if (depth > limits_.max_depth) {
@@ -467,13 +488,17 @@ void Reader::copy_value_at(std::string& out, std::size_t depth) {
     case Kind::string: append_json_string(out, literal_string()); return;
     case Kind::number: out.append(number()); return;
     case Kind::boolean: out.append(boolean() ? "true" : "false"); return;
-    case Kind::null: null(); out.append("null"); return;
+    case Kind::null:
+      null();
+      out.append("null");
+      return;
   }
 }
 
 bool Reader::at_line_end() {
   for (;;) {
-    while (pos_ < end_ && (data_[pos_] == ' ' || data_[pos_] == '\t' || data_[pos_] == '\r')) ++pos_;
+    while (pos_ < end_ && (data_[pos_] == ' ' || data_[pos_] == '\t' || data_[pos_] == '\r'))
+      ++pos_;
     if (pos_ < end_) return data_[pos_] == '\n';
     if (!fill(1)) return true;
   }

@@ -48,8 +48,8 @@ class Reader {
   bool boolean();
   void null();
 
-  void skip();                          // skips any value, iteratively
-  void copy_value(std::string& out);    // appends the value as compact JSON text
+  void skip();                        // skips any value, iteratively
+  void copy_value(std::string& out);  // appends the value as compact JSON text
 
   // True when only spaces, tabs or CR stand between here and the next newline or end of input.
   bool at_line_end();
@@ -59,9 +59,9 @@ class Reader {
   [[noreturn]] void error(const std::string& what);
 
  private:
-  bool fill(std::size_t need);  // makes `need` bytes available from pos_; false at end
+  bool fill(std::size_t need);          // makes `need` bytes available from pos_; false at end
   std::uint64_t newlines_before_pos();  // newlines in data_[0, pos_)
-  char peek_char();             // after whitespace; '\0' at end of input
+  char peek_char();                     // after whitespace; '\0' at end of input
   char peek_char_slow();
   void expect(char c);
   std::string_view literal_string();
@@ -75,15 +75,15 @@ class Reader {
   std::vector<char> storage_;
   char* data_ = nullptr;
   std::size_t pos_ = 0, end_ = 0, cap_ = 0;
-  std::uint64_t base_ = 0;       // stream offset of data_[0]
-  std::uint64_t lines_ = 0;      // newlines before data_[0]
-  std::size_t counted_ = 0;      // data_[0, counted_) has its newlines in counted_lines_
+  std::uint64_t base_ = 0;   // stream offset of data_[0]
+  std::uint64_t lines_ = 0;  // newlines before data_[0]
+  std::size_t counted_ = 0;  // data_[0, counted_) has its newlines in counted_lines_
   std::uint64_t counted_lines_ = 0;
   bool eof_ = false;
-  std::vector<char> first_;      // per open container: no element read yet (1/0)
-  std::vector<char> skip_stack_; // containers open inside skip(), reused across calls
-  std::string scratch_;          // the current member name
-  std::string decoded_;          // a string value with escapes, decoded
+  std::vector<char> first_;       // per open container: no element read yet (1/0)
+  std::vector<char> skip_stack_;  // containers open inside skip(), reused across calls
+  std::string scratch_;           // the current member name
+  std::string decoded_;           // a string value with escapes, decoded
 };
 
 // Parses a whole JSON text held in memory into compact text (used for strings that hold JSON).

@@ -78,7 +78,8 @@ void read_events(io::ByteSource& source, const io::ReadLimits& limits, EventSink
   std::string trace_fallback;
   while (r.next_document()) {
     const std::uint64_t line = r.line();
-    if (r.peek() != json::Kind::object) r.error("line " + std::to_string(line) + " is not a JSON object");
+    if (r.peek() != json::Kind::object)
+      r.error("line " + std::to_string(line) + " is not a JSON object");
     f.clear();
     try {
       read_line_object(r, f);

@@ -122,18 +122,15 @@ TransportError classify(CURLcode code, const std::string& where, const char* det
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
-      return TransportError(TransportFailure::connect, true, text);
-    case CURLE_OPERATION_TIMEDOUT:
-      return TransportError(TransportFailure::timeout, true, text);
+    case CURLE_COULDNT_CONNECT: return TransportError(TransportFailure::connect, true, text);
+    case CURLE_OPERATION_TIMEDOUT: return TransportError(TransportFailure::timeout, true, text);
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
-    case CURLE_HTTP3:
-      return TransportError(TransportFailure::reset, true, text);
+    case CURLE_HTTP3: return TransportError(TransportFailure::reset, true, text);
     case CURLE_SSL_CONNECT_ERROR:  // handshake cut short: often transient
       return TransportError(TransportFailure::tls, true, text);
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -147,16 +144,12 @@ TransportError classify(CURLcode code, const std::string& where, const char* det
     case CURLE_SSL_ENGINE_SETFAILED:
     case CURLE_SSL_ENGINE_INITFAILED:
     case CURLE_SSL_CRL_BADFILE:
-    case CURLE_USE_SSL_FAILED:
-      return TransportError(TransportFailure::tls, false, text);
+    case CURLE_USE_SSL_FAILED: return TransportError(TransportFailure::tls, false, text);
     case CURLE_TOO_MANY_REDIRECTS:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      return TransportError(TransportFailure::redirect, false, text);
+    case CURLE_UNSUPPORTED_PROTOCOL: return TransportError(TransportFailure::redirect, false, text);
     case CURLE_WRITE_ERROR:
-    case CURLE_ABORTED_BY_CALLBACK:
-      return TransportError(TransportFailure::aborted, false, text);
-    default:
-      return TransportError(TransportFailure::other, false, text);
+    case CURLE_ABORTED_BY_CALLBACK: return TransportError(TransportFailure::aborted, false, text);
+    default: return TransportError(TransportFailure::other, false, text);
   }
 }
 

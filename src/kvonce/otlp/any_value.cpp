@@ -54,8 +54,7 @@ void read_array_values(json::Reader& r, AnyValue& out, std::size_t depth) {
   out.json.push_back(']');
 }
 
-void read_kvlist(json::Reader& r, AnyValue& out, std::string_view list_member,
-                 std::size_t depth) {
+void read_kvlist(json::Reader& r, AnyValue& out, std::string_view list_member, std::size_t depth) {
   // {"values":[{"key":k,"value":AnyValue},...]} or legacy {"fields":[...]}
   out.json = "{";
   r.begin_object();
@@ -100,8 +99,8 @@ void read_member(json::Reader& r, std::string_view m, AnyValue& out, std::size_t
       out.clear();
       // The text is not quoted: attribute values may be personal data, and warnings reach
       // stderr and kvonce-validation.json even when --mask-values masks the values themselves.
-      out.problem = "intValue of " + std::to_string(text.size()) +
-                    " characters is not a 64-bit integer";
+      out.problem =
+          "intValue of " + std::to_string(text.size()) + " characters is not a 64-bit integer";
       return;
     }
     char buf[24];
@@ -154,7 +153,9 @@ void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth) {
 
 }  // namespace
 
-void read_any_value(json::Reader& reader, AnyValue& out) { read_value_at(reader, out, 0); }
+void read_any_value(json::Reader& reader, AnyValue& out) {
+  read_value_at(reader, out, 0);
+}
 
 void read_key_value_list(json::Reader& r, std::string& object_json, std::size_t depth) {
   r.begin_array();

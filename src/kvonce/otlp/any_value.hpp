@@ -16,9 +16,9 @@ namespace kvonce::otlp {
 struct AnyValue {
   enum class Kind { absent, string, boolean, integer, floating, bytes, array, kvlist };
   Kind kind = Kind::absent;
-  std::string json;    // the decoded value as compact JSON text
-  std::string scalar;  // string/bool/number values as text ("5", "true", "x"); else empty
-  std::string problem; // why a value was dropped (for a warning), else empty
+  std::string json;     // the decoded value as compact JSON text
+  std::string scalar;   // string/bool/number values as text ("5", "true", "x"); else empty
+  std::string problem;  // why a value was dropped (for a warning), else empty
 
   void clear() {
     kind = Kind::absent;

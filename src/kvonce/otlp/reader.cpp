@@ -16,7 +16,9 @@ struct SpanIdentity {
   bool operator==(const SpanIdentity&) const = default;
 };
 struct SpanIdentityHash {
-  std::size_t operator()(const SpanIdentity& id) const { return id.a ^ (id.b * 0x9E3779B97F4A7C15ULL); }
+  std::size_t operator()(const SpanIdentity& id) const {
+    return id.a ^ (id.b * 0x9E3779B97F4A7C15ULL);
+  }
 };
 
 SpanIdentity identity_of(const std::string& trace_id, const std::string& span_id) {
@@ -62,8 +64,8 @@ struct Converter::State {
 
 std::string Converter::State::where(const json::Reader& r) const {
   return r.source_name() + ": span r" + std::to_string(span.resource_index) + "-s" +
-         std::to_string(span.scope_index) + "-p" + std::to_string(span.span_index) +
-         " at byte " + std::to_string(span.offset);
+         std::to_string(span.scope_index) + "-p" + std::to_string(span.span_index) + " at byte " +
+         std::to_string(span.offset);
 }
 
 void Converter::State::read_document(json::Reader& r) {
@@ -101,7 +103,8 @@ void Converter::State::read_resource_spans(json::Reader& r) {
         if (m == "attributes") {
           read_attributes(r, resource, problems);
           for (std::string& p : problems) {
-            stats.warn(r.source_name() + ": resource r" + std::to_string(resource_index) + ": " + p);
+            stats.warn(r.source_name() + ": resource r" + std::to_string(resource_index) + ": " +
+                       p);
           }
           problems.clear();
         } else {

@@ -81,14 +81,22 @@ void merge_flat_context(const AttributeSet& span, std::string& context) {
 
 Slot slot_for(std::string_view name) {
   static const std::unordered_map<std::string_view, Slot> kSlots = {
-      {"kvonce.event.type", kType},       {"kvonce.event.key", kKey},
-      {"kvonce.event.value", kValue},     {"kvonce.event.reason", kReason},
-      {"kvonce.event.context", kContext}, {"kvonce.event.actor", kActor0},
-      {"kvonce.actor", kActor1},          {"actor", kActor2},
-      {"enduser.id", kActor3},            {"service.name", kActor4},
-      {"service.instance.id", kActor5},   {"traceId", kTrace0},
-      {"trace_id", kTrace1},              {"kvonce.traceId", kTrace2},
-      {"kvonce.trace_id", kTrace3},       {"otel.trace_id", kTrace4},
+      {"kvonce.event.type", kType},
+      {"kvonce.event.key", kKey},
+      {"kvonce.event.value", kValue},
+      {"kvonce.event.reason", kReason},
+      {"kvonce.event.context", kContext},
+      {"kvonce.event.actor", kActor0},
+      {"kvonce.actor", kActor1},
+      {"actor", kActor2},
+      {"enduser.id", kActor3},
+      {"service.name", kActor4},
+      {"service.instance.id", kActor5},
+      {"traceId", kTrace0},
+      {"trace_id", kTrace1},
+      {"kvonce.traceId", kTrace2},
+      {"kvonce.trace_id", kTrace3},
+      {"otel.trace_id", kTrace4},
   };
   if (const auto it = kSlots.find(name); it != kSlots.end()) return it->second;
   if (name.size() > kFlatPrefix.size() && name.substr(0, kFlatPrefix.size()) == kFlatPrefix) {

@@ -20,9 +20,22 @@ namespace kvonce::otlp {
 
 // Attribute names the mapping reads, in priority order within each group.
 enum Slot : std::uint8_t {
-  kType, kKey, kValue, kReason, kContext,
-  kActor0, kActor1, kActor2, kActor3, kActor4, kActor5,
-  kTrace0, kTrace1, kTrace2, kTrace3, kTrace4,
+  kType,
+  kKey,
+  kValue,
+  kReason,
+  kContext,
+  kActor0,
+  kActor1,
+  kActor2,
+  kActor3,
+  kActor4,
+  kActor5,
+  kTrace0,
+  kTrace1,
+  kTrace2,
+  kTrace3,
+  kTrace4,
   kSlotCount,
   kFlatContext = 100,  // kvonce.event.context.<name>
   kUnused = 255,
@@ -35,7 +48,7 @@ Slot slot_for(std::string_view attribute_name);
 // Decoded attributes of one span or one resource.
 struct AttributeSet {
   std::array<AnyValue, kSlotCount> slots;
-  std::uint32_t present = 0;  // bit per slot
+  std::uint32_t present = 0;                                      // bit per slot
   std::vector<std::pair<std::string, std::string>> flat_context;  // name, JSON
 
   void clear() {
@@ -50,8 +63,8 @@ struct AttributeSet {
 void read_attributes(json::Reader& reader, AttributeSet& out, std::vector<std::string>& problems);
 
 struct SpanFields {
-  std::string trace_id;  // normalised span.traceId
-  std::string span_id;   // normalised span.spanId
+  std::string trace_id;                   // normalised span.traceId
+  std::string span_id;                    // normalised span.spanId
   std::optional<std::string> start_time;  // raw startTimeUnixNano text
   bool start_time_invalid = false;        // present but neither string nor number
   AttributeSet attributes;

@@ -89,8 +89,10 @@ class Projector {
       keys_.back().key = key;
     }
     KeyEntry& k = keys_[it->second];
-    if (k.first == kEnd) k.first = i;
-    else next_[k.last] = i;
+    if (k.first == kEnd)
+      k.first = i;
+    else
+      next_[k.last] = i;
     k.last = i;
     return k;
   }
@@ -220,8 +222,10 @@ ProjectionStats Projector::write(AtomicFile& file, const std::string& sequence_r
       out.clear();
     }
   }
-  const double rate =
-      stats.events ? std::round(static_cast<double>(stats.success) / static_cast<double>(stats.events) * 1000) / 1000 : 0;
+  const double rate = stats.events ? std::round(static_cast<double>(stats.success) /
+                                                static_cast<double>(stats.events) * 1000) /
+                                         1000
+                                   : 0;
   out += "\n},\"stats\":{\"totalEvents\":" + std::to_string(stats.events) +
          ",\"uniqueKeys\":" + std::to_string(stats.keys) +
          ",\"byType\":{\"success\":" + std::to_string(stats.success) +

@@ -70,13 +70,10 @@ std::string md_code(std::string_view s, std::size_t max_bytes) {
 
 const char* status_icon(ModeStatus status) {
   switch (status) {
-    case ModeStatus::valid:
-      return "✅";
-    case ModeStatus::missing:
-      return "⚠️";
+    case ModeStatus::valid: return "✅";
+    case ModeStatus::missing: return "⚠️";
     case ModeStatus::invalid:
-    case ModeStatus::error:
-      break;
+    case ModeStatus::error: break;
   }
   return "❌";
 }
@@ -129,12 +126,8 @@ std::string mode_line(const ModeResult& m) {
       out += ", " + issues_text(m.issue_count) + " (" + count_text(m.events) + " events, " +
              count_text(m.keys) + " keys)";
       break;
-    case ModeStatus::missing:
-      out += " (no " + m.mode + "/ directory)";
-      break;
-    case ModeStatus::error:
-      out += ": " + md_text(m.error, kMaxErrorBytes);
-      break;
+    case ModeStatus::missing: out += " (no " + m.mode + "/ directory)"; break;
+    case ModeStatus::error: out += ": " + md_text(m.error, kMaxErrorBytes); break;
   }
   return out;
 }

@@ -5,14 +5,10 @@ namespace kvonce::report {
 
 const char* to_string(ModeStatus status) {
   switch (status) {
-    case ModeStatus::valid:
-      return "valid";
-    case ModeStatus::invalid:
-      return "invalid";
-    case ModeStatus::missing:
-      return "missing";
-    case ModeStatus::error:
-      return "error";
+    case ModeStatus::valid: return "valid";
+    case ModeStatus::invalid: return "invalid";
+    case ModeStatus::missing: return "missing";
+    case ModeStatus::error: return "error";
   }
   return "error";
 }
@@ -28,12 +24,9 @@ Overall overall(const Report& report) {
 
 const char* to_string(Overall overall) {
   switch (overall) {
-    case Overall::valid:
-      return "valid";
-    case Overall::invalid:
-      return "invalid";
-    case Overall::missing:
-      return "missing";
+    case Overall::valid: return "valid";
+    case Overall::invalid: return "invalid";
+    case Overall::missing: return "missing";
   }
   return "invalid";
 }

@@ -7,26 +7,19 @@ namespace {
 
 const char* output_value(ModeStatus status) {
   switch (status) {
-    case ModeStatus::valid:
-      return "true";
-    case ModeStatus::invalid:
-      return "false";
-    case ModeStatus::missing:
-      return "missing";
-    case ModeStatus::error:
-      break;
+    case ModeStatus::valid: return "true";
+    case ModeStatus::invalid: return "false";
+    case ModeStatus::missing: return "missing";
+    case ModeStatus::error: break;
   }
   return "error";
 }
 
 const char* overall_value(Overall verdict) {
   switch (verdict) {
-    case Overall::valid:
-      return "true";
-    case Overall::missing:
-      return "missing";
-    case Overall::invalid:
-      break;
+    case Overall::valid: return "true";
+    case Overall::missing: return "missing";
+    case Overall::invalid: break;
   }
   return "false";
 }

@@ -19,12 +19,9 @@ std::size_t share_of(std::size_t max_size, std::size_t fixed, std::size_t modes)
 
 std::string title_of(const Report& report) {
   switch (overall(report)) {
-    case Overall::valid:
-      return "Valid in every mode";
-    case Overall::missing:
-      return "No results: no mode directory found";
-    case Overall::invalid:
-      break;
+    case Overall::valid: return "Valid in every mode";
+    case Overall::missing: return "No results: no mode directory found";
+    case Overall::invalid: break;
   }
   std::string out;
   for (const ModeResult& m : report.modes) {

@@ -27,10 +27,10 @@ struct KeyTotals {
   std::string_view key;
   std::uint64_t successes = 0, retries = 0, retry_contexts = 0;
   std::uint64_t second_success = kNone, first_duplicate = kNone, first_excess_retry = kNone;
-  std::uint64_t first_missing = kNone;                  // retry context without an attempt
-  std::uint64_t first_out_of_sequence = kNone;          // retry context with attempt != i
+  std::uint64_t first_missing = kNone;          // retry context without an attempt
+  std::uint64_t first_out_of_sequence = kNone;  // retry context with attempt != i
   double out_of_sequence_attempt = 0, out_of_sequence_expected = 0;
-  std::uint64_t first_success_attempt_at = kNone;       // success with a numeric attempt
+  std::uint64_t first_success_attempt_at = kNone;  // success with a numeric attempt
   double success_attempt = 0;
 };
 

@@ -21,8 +21,8 @@ const char* to_string(IssueType type) {
 
 std::vector<Issue> IssueList::finish() {
   for (Issue& issue : issues_) {
-    issue.message += " (" + std::to_string(issue.count) +
-                     (issue.count == 1 ? " occurrence)" : " occurrences)");
+    issue.message +=
+        " (" + std::to_string(issue.count) + (issue.count == 1 ? " occurrence)" : " occurrences)");
   }
   return std::move(issues_);
 }

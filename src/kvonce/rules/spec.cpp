@@ -64,17 +64,18 @@ class SpecChecker {
  private:
   void success(KeyState& s) {
     if (s.written) {
-      report(s, IssueType::multiple_success, [] { return std::string("success on a key already written"); });
+      report(s, IssueType::multiple_success,
+             [] { return std::string("success on a key already written"); });
     }
     if (!event_->value || *event_->value == "null") {
-      report(s, IssueType::success_without_value, [] { return std::string("success carries no value"); });
+      report(s, IssueType::success_without_value,
+             [] { return std::string("success carries no value"); });
     }
     const auto attempt = spec_attempt(event_->context);
     const std::int64_t expected = s.retries + 1;
     if (!attempt) {
-      report(s, IssueType::success_context_missing, [] {
-        return std::string("success carries no integer attempts in its context");
-      });
+      report(s, IssueType::success_context_missing,
+             [] { return std::string("success carries no integer attempts in its context"); });
     } else if (*attempt != expected) {
       report(s, IssueType::success_attempt_mismatch, [&] {
         return "success carries attempts " + attempt_text(attempt) + ", expected " +
@@ -88,7 +89,8 @@ class SpecChecker {
     const std::int64_t nth = s.retries + 1;
     if (s.retries >= max_retries_) {
       report(s, IssueType::retry_bound_exceeded, [&] {
-        return "retry " + std::to_string(nth) + " exceeds max retries " + std::to_string(max_retries_);
+        return "retry " + std::to_string(nth) + " exceeds max retries " +
+               std::to_string(max_retries_);
       });
     }
     const auto attempt = spec_attempt(event_->context);
@@ -107,9 +109,8 @@ class SpecChecker {
 
   void failure(KeyState& s) {
     if (!s.written && is_duplicate_reason(event_->reason)) {
-      report(s, IssueType::duplicate_before_success, [] {
-        return std::string("failure with reason duplicate on a key not yet written");
-      });
+      report(s, IssueType::duplicate_before_success,
+             [] { return std::string("failure with reason duplicate on a key not yet written"); });
     }
   }
 

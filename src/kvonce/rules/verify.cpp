@@ -2,7 +2,9 @@
 
 namespace kvonce::rules {
 
-const char* to_string(Profile profile) { return profile == Profile::spec ? "spec" : "compat"; }
+const char* to_string(Profile profile) {
+  return profile == Profile::spec ? "spec" : "compat";
+}
 
 VerifyResult verify(const EventStore& events, const VerifyOptions& options) {
   return options.profile == Profile::spec ? verify_spec(events, options.max_retries)

@@ -10,7 +10,9 @@
 
 namespace kvonce::steps {
 
-const char* to_string(Order order) { return order == Order::time ? "time" : "input"; }
+const char* to_string(Order order) {
+  return order == Order::time ? "time" : "input";
+}
 
 payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload::Format format,
                                  Order order, const io::ReadLimits& limits, EventStore& store,
@@ -42,8 +44,7 @@ PrepareResult prepare(const PrepareOptions& options) {
   for (std::size_t i = 0; i < store.size(); ++i) writer.on_event(store[i]);
   writer.finish();
   file.commit();
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (options.stats_path) write_file_atomically(*options.stats_path, prepare_stats_json(result));
   return result;
 }

@@ -18,7 +18,7 @@ const char* to_string(Order order);
 struct PrepareOptions {
   std::vector<std::string> inputs;  // paths; "-" is standard input
   payload::Format format = payload::Format::autodetect;
-  std::string output = "-";         // NDJSON path; "-" is standard output
+  std::string output = "-";  // NDJSON path; "-" is standard output
   Order order = Order::time;
   io::ReadLimits limits;
   std::optional<std::string> stats_path;  // the summary as JSON

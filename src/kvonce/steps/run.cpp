@@ -21,7 +21,8 @@ std::string ms(double seconds) {
 
 std::string verdict(const VerifyOutcome& o) {
   if (o.no_events()) return "no events";
-  return (o.valid() ? "valid, " : "INVALID, ") + std::to_string(o.result.issues.size()) + " issue(s)";
+  return (o.valid() ? "valid, " : "INVALID, ") + std::to_string(o.result.issues.size()) +
+         " issue(s)";
 }
 
 }  // namespace
@@ -40,8 +41,8 @@ std::optional<std::string> compare_verdicts(const VerifyOutcome& a, const Verify
     }
     if (x[i].key != y[i].key || x[i].type != y[i].type || x[i].event_index != y[i].event_index ||
         x[i].count != y[i].count || x[i].message != y[i].message) {
-      return "issue " + std::to_string(i) + " differs: [" + to_string(x[i].type) + "] " +
-             x[i].key + " vs [" + to_string(y[i].type) + "] " + y[i].key;
+      return "issue " + std::to_string(i) + " differs: [" + to_string(x[i].type) + "] " + x[i].key +
+             " vs [" + to_string(y[i].type) + "] " + y[i].key;
     }
   }
   return std::nullopt;
@@ -109,14 +110,23 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
       " events in " + ms(seconds_since(start)));
 
   start = std::chrono::steady_clock::now();
-  VerifyOptions otlp{{}, payload::Format::otlp, options.trace_dir / "otlp", options.order,
-                     options.rules, options.limits, mask};
+  VerifyOptions otlp{{},
+                     payload::Format::otlp,
+                     options.trace_dir / "otlp",
+                     options.order,
+                     options.rules,
+                     options.limits,
+                     mask};
   out.otlp = verify_store(store, std::move(load), otlp);
   log("verify otlp: " + verdict(out.otlp) + " in " + ms(seconds_since(start)));
 
   start = std::chrono::steady_clock::now();
-  VerifyOptions nd{{(options.trace_dir / "otlp" / kEventsFile).string()}, payload::Format::ndjson,
-                   options.trace_dir / "ndjson", options.order, options.rules, options.limits,
+  VerifyOptions nd{{(options.trace_dir / "otlp" / kEventsFile).string()},
+                   payload::Format::ndjson,
+                   options.trace_dir / "ndjson",
+                   options.order,
+                   options.rules,
+                   options.limits,
                    mask};
   if (out.otlp.no_events()) {
     nd.inputs.clear();  // nothing was prepared: ndjson mode sees no events either

@@ -14,8 +14,10 @@ std::string format_of(const payload::LoadResult& load) {
   std::string format;
   for (const auto& in : load.inputs) {
     const std::string f = payload::to_string(in.format);
-    if (format.empty()) format = f;
-    else if (format != f) return "mixed";
+    if (format.empty())
+      format = f;
+    else if (format != f)
+      return "mixed";
   }
   return format;
 }
@@ -44,7 +46,8 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   out.result = rules::verify(store, options.rules);
   if (!store.empty()) {
     write_events(store, dir / kEventsFile);
-    out.projection = output::write_projection(store, dir / kProjectionFile, dir / kStateSequenceFile);
+    out.projection =
+        output::write_projection(store, dir / kProjectionFile, dir / kStateSequenceFile);
   }
   const output::ValidationInfo info{options.rules, out.format, to_string(options.order), out.events,
                                     out.projection.keys};
@@ -55,9 +58,8 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
 VerifyOutcome verify(const VerifyOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   EventStore store;
-  payload::LoadResult load =
-      load_ordered(options.inputs, options.format, options.order, options.limits, store,
-                   options.mask);
+  payload::LoadResult load = load_ordered(options.inputs, options.format, options.order,
+                                          options.limits, store, options.mask);
   VerifyOutcome out = verify_store(store, std::move(load), options);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
@@ -79,10 +81,11 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
            format_iso_millis(issue.time_ns) + ", trace " + issue.trace_id + "\n";
   }
   if (o.result.issues.size() > max_issues) {
-    out += "  ... " + std::to_string(o.result.issues.size() - max_issues) +
-           " more in " + (options.output_dir / kValidationFile).string() + "\n";
+    out += "  ... " + std::to_string(o.result.issues.size() - max_issues) + " more in " +
+           (options.output_dir / kValidationFile).string() + "\n";
   }
-  for (const std::string& w : output::describe_warnings(o.load.stats)) out += "  warning: " + w + "\n";
+  for (const std::string& w : output::describe_warnings(o.load.stats))
+    out += "  warning: " + w + "\n";
   out += "  outputs: " + options.output_dir.string() + "\n";
   return out;
 }

@@ -1,10 +1,10 @@
 #include "kvonce/util/atomic_file.hpp"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <random>
+
+#include <unistd.h>
 
 #include "kvonce/util/error.hpp"
 
@@ -13,7 +13,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
 
 fs::path temp_name_for(const fs::path& target) {
   std::random_device rd;
@@ -67,7 +69,8 @@ void AtomicFile::commit() {
     std::fclose(f);
     fail(ErrorKind::output, target_.string() + ": write failed: " + errno_text());
   }
-  if (std::fclose(f) != 0) fail(ErrorKind::output, target_.string() + ": close failed: " + errno_text());
+  if (std::fclose(f) != 0)
+    fail(ErrorKind::output, target_.string() + ": close failed: " + errno_text());
   if (std::rename(temp_.c_str(), target_.c_str()) != 0) {
     fail(ErrorKind::output, target_.string() + ": cannot move into place: " + errno_text());
   }

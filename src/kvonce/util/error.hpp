@@ -12,17 +12,17 @@ namespace kvonce {
 
 // Process exit codes. Documented in README.md and in `kvonce-trace --help`; scripts rely on them.
 enum class ExitCode : int {
-  ok = 0,           // conformant / step succeeded
-  violations = 1,   // the trace violates the rules (verify), or a report shows an invalid mode
-  no_events = 2,    // the payload holds no KvOnce events
-  usage = 3,        // bad command line
-  input = 4,        // unreadable, malformed or corrupt input
-  limit = 5,        // a size limit was exceeded (decompressed bytes, download size, string size)
-  output = 6,       // an output file could not be written
-  fetch = 7,        // a network/HTTP/service failure while fetching or posting
-  auth = 8,         // credentials missing, rejected or expired
-  integrity = 9,    // the payload's SHA-256 differs from --expect-sha256
-  internal = 10,    // a bug: please report it
+  ok = 0,          // conformant / step succeeded
+  violations = 1,  // the trace violates the rules (verify), or a report shows an invalid mode
+  no_events = 2,   // the payload holds no KvOnce events
+  usage = 3,       // bad command line
+  input = 4,       // unreadable, malformed or corrupt input
+  limit = 5,       // a size limit was exceeded (decompressed bytes, download size, string size)
+  output = 6,      // an output file could not be written
+  fetch = 7,       // a network/HTTP/service failure while fetching or posting
+  auth = 8,        // credentials missing, rejected or expired
+  integrity = 9,   // the payload's SHA-256 differs from --expect-sha256
+  internal = 10,   // a bug: please report it
 };
 
 enum class ErrorKind { usage, input, no_events, limit, output, fetch, auth, integrity, internal };

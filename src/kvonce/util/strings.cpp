@@ -1,9 +1,9 @@
 #include "kvonce/util/strings.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <cmath>
 
 namespace kvonce {
 
@@ -36,8 +36,8 @@ std::size_t unescaped_prefix(std::string_view s) {
     std::memcpy(&v, s.data() + i, 8);
     const std::uint64_t quote = v ^ (kOnes * '"');
     const std::uint64_t slash = v ^ (kOnes * '\\');
-    const std::uint64_t special = ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) |
-                                  ((v - kOnes * 0x20) & ~v);
+    const std::uint64_t special =
+        ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) | ((v - kOnes * 0x20) & ~v);
     if (special & kHighs) break;
   }
   return i;

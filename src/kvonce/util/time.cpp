@@ -46,7 +46,9 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) {
   return true;
 }
 
-bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(std::int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 unsigned days_in_month(std::int64_t y, unsigned m) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -127,8 +129,8 @@ std::optional<std::uint64_t> parse_iso_nanos(std::string_view s) {
     return std::nullopt;  // an instant without a zone is ambiguous
   }
   if (pos != s.size()) return std::nullopt;
-  const std::int64_t secs = days_from_civil(year, month, day) * 86400 + hour * 3600 +
-                            minute * 60 + second - offset_secs;
+  const std::int64_t secs =
+      days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_secs;
   constexpr std::int64_t kMaxSecs = 18446744073;  // floor(2^64 / 1e9)
   if (secs < 0 || secs > kMaxSecs) return std::nullopt;
   const auto whole = static_cast<std::uint64_t>(secs) * 1'000'000'000ULL;
