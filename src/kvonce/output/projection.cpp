@@ -39,8 +39,10 @@ void append_state(std::string& out, const KeyState& s) {
   out += s.written ? "true" : "false";
   out += ",\"value\":";
   append_optional(out, s.value);
-  out += ",\"retries\":" + std::to_string(s.retries);
-  out += ",\"failures\":" + std::to_string(s.failures);
+  out += ",\"retries\":";
+  append_uint(out, s.retries);
+  out += ",\"failures\":";
+  append_uint(out, s.failures);
   out += ",\"lastFailureReason\":";
   append_optional(out, s.last_failure_reason);
   out += ",\"lastSuccessAt\":";
@@ -122,7 +124,9 @@ class Projector {
 
   void append_sequence_entry(std::string& out, std::uint32_t i, const EventView& e,
                              const KeyEntry& k) {
-    out += "{\"index\":" + std::to_string(i) + ",\"timestamp\":\"";
+    out += "{\"index\":";
+    append_uint(out, i);
+    out += ",\"timestamp\":\"";
     append_iso_millis(out, e.time_ns);
     out += "\",\"type\":";
     append_json_string(out, e.type);
@@ -135,10 +139,15 @@ class Projector {
     append_json_string(out, e.key);
     out += ':';
     append_state(out, k.state);
-    out += "},\"totals\":{\"success\":" + std::to_string(stats_.success) +
-           ",\"retry\":" + std::to_string(stats_.retry) +
-           ",\"failure\":" + std::to_string(stats_.failure) +
-           ",\"unknown\":" + std::to_string(stats_.unknown) + "}}";
+    out += "},\"totals\":{\"success\":";
+    append_uint(out, stats_.success);
+    out += ",\"retry\":";
+    append_uint(out, stats_.retry);
+    out += ",\"failure\":";
+    append_uint(out, stats_.failure);
+    out += ",\"unknown\":";
+    append_uint(out, stats_.unknown);
+    out += "}}";
   }
 
   void append_key_entry(std::string& out, const KeyEntry& k) const;
@@ -181,8 +190,10 @@ void Projector::append_key_entry(std::string& out, const KeyEntry& k) const {
     if (e.type == "failure" && e.reason && *e.reason != "null") last_reason = e.reason;
   }
   append_json_string(out, k.key);
-  out += ":{\"successCount\":" + std::to_string(k.successes);
-  out += ",\"retries\":" + std::to_string(k.retries);
+  out += ":{\"successCount\":";
+  append_uint(out, k.successes);
+  out += ",\"retries\":";
+  append_uint(out, k.retries);
   out += ",\"failureReasons\":";
   append_list(out, events_, next_, k.first, "failure", reason);
   out += ",\"retryContexts\":";
@@ -193,8 +204,10 @@ void Projector::append_key_entry(std::string& out, const KeyEntry& k) const {
   append_list(out, events_, next_, k.first, "failure", context);
   out += ",\"value\":";
   append_optional(out, value);
-  out += ",\"firstTimestamp\":\"" + format_iso_millis(events_[k.first].time_ns);
-  out += "\",\"lastTimestamp\":\"" + format_iso_millis(events_[k.last].time_ns);
+  out += ",\"firstTimestamp\":\"";
+  append_iso_millis(out, events_[k.first].time_ns);
+  out += "\",\"lastTimestamp\":\"";
+  append_iso_millis(out, events_[k.last].time_ns);
   out += "\",\"lastType\":";
   append_json_string(out, events_[k.last].type);
   out += ",\"lastFailureReason\":";

@@ -90,6 +90,12 @@ void append_utf8(std::string& out, std::uint32_t cp) {
   }
 }
 
+void append_uint(std::string& out, std::uint64_t n) {
+  char buf[20];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, end);
+}
+
 std::string json_quote(std::string_view s) {
   std::string out;
   append_json_string(out, s);

@@ -16,6 +16,9 @@ std::string to_lower_ascii(std::string_view s);
 // Appends the UTF-8 encoding of a Unicode code point (cp <= 0x10FFFF, not a surrogate).
 void append_utf8(std::string& out, std::uint32_t cp);
 
+// Appends the decimal text of n without a temporary string (the writers' per-event paths).
+void append_uint(std::string& out, std::uint64_t n);
+
 // Appends s as a JSON string literal (with quotes); s must be valid UTF-8.
 void append_json_string(std::string& out, std::string_view s);
 std::string json_quote(std::string_view s);
