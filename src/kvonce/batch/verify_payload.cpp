@@ -2,18 +2,18 @@
 
 #include <chrono>
 #include <new>
-#include <unordered_set>
 
 #include "kvonce/batch/hashing_source.hpp"
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/steps/verify.hpp"
 #include "kvonce/util/error.hpp"
+#include "kvonce/util/key_index.hpp"
 
 namespace kvonce::batch {
 namespace {
 
 std::uint64_t count_keys(const EventStore& store) {
-  std::unordered_set<std::string_view> keys;
+  KeyIndex keys;
   for (std::size_t i = 0; i < store.size(); ++i) keys.insert(store[i].key);
   return keys.size();
 }

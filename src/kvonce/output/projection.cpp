@@ -1,9 +1,9 @@
 #include "kvonce/output/projection.hpp"
 
 #include <cmath>
-#include <unordered_map>
 
 #include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/key_index.hpp"
 #include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
 
@@ -85,12 +85,12 @@ class Projector {
 
  private:
   KeyEntry& entry_for(std::string_view key, std::uint32_t i) {
-    auto [it, fresh] = index_.try_emplace(key, keys_.size());
+    const auto [slot, fresh] = index_.insert(key);
     if (fresh) {
       keys_.emplace_back();
       keys_.back().key = key;
     }
-    KeyEntry& k = keys_[it->second];
+    KeyEntry& k = keys_[slot];
     if (k.first == kEnd)
       k.first = i;
     else
@@ -155,7 +155,7 @@ class Projector {
   const EventStore& events_;
   std::vector<std::uint32_t> next_;
   std::vector<KeyEntry> keys_;
-  std::unordered_map<std::string_view, std::size_t> index_;
+  KeyIndex index_;
   ProjectionStats stats_;
 };
 

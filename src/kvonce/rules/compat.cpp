@@ -12,10 +12,10 @@
 //   - keys are reported in JavaScript object order: integer-like keys first, ascending.
 // Messages are the validator's own. Each issue is located at its first offending event.
 #include <algorithm>
-#include <unordered_map>
 
 #include "kvonce/rules/attempt.hpp"
 #include "kvonce/rules/verify.hpp"
+#include "kvonce/util/key_index.hpp"
 #include "kvonce/util/strings.hpp"
 
 namespace kvonce::rules {
@@ -118,15 +118,15 @@ void judge(IssueList& issues, const EventStore& events, const KeyTotals& t,
 
 VerifyResult verify_compat(const EventStore& events, std::int64_t max_retries) {
   std::vector<KeyTotals> totals;
-  std::unordered_map<std::string_view, std::size_t> slot_of;
+  KeyIndex slot_of;
   for (std::size_t i = 0; i < events.size(); ++i) {
     const EventView e = events[i];
-    auto [it, fresh] = slot_of.try_emplace(e.key, totals.size());
+    const auto [slot, fresh] = slot_of.insert(e.key);
     if (fresh) {
       totals.emplace_back();
       totals.back().key = e.key;
     }
-    accumulate(totals[it->second], i, e, max_retries);
+    accumulate(totals[slot], i, e, max_retries);
   }
   // JavaScript property order: array-index keys ascending, then insertion order.
   std::stable_sort(totals.begin(), totals.end(), [](const KeyTotals& a, const KeyTotals& b) {

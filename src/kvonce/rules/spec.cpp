@@ -12,11 +12,12 @@
 //   type is exactly success, retry or failure                -> unknown-event-type
 //
 // One pass, O(1) work per event, memory per key only.
-#include <unordered_map>
+#include <vector>
 
 #include "kvonce/json/reader.hpp"
 #include "kvonce/rules/attempt.hpp"
 #include "kvonce/rules/verify.hpp"
+#include "kvonce/util/key_index.hpp"
 #include "kvonce/util/strings.hpp"
 
 namespace kvonce::rules {
@@ -45,7 +46,9 @@ class SpecChecker {
   void check(std::uint64_t index, const EventView& e) {
     index_ = index;
     event_ = &e;
-    KeyState& state = keys_[e.key];
+    const auto [key, fresh] = keys_.insert(e.key);
+    if (fresh) states_.emplace_back();
+    KeyState& state = states_[key];
     if (e.type == "success") {
       success(state);
     } else if (e.type == "retry") {
@@ -120,7 +123,8 @@ class SpecChecker {
   }
 
   std::int64_t max_retries_;
-  std::unordered_map<std::string_view, KeyState> keys_;  // views into the event store
+  KeyIndex keys_;                 // views into the event store
+  std::vector<KeyState> states_;  // by key index
   IssueList issues_;
   std::uint64_t index_ = 0;
   const EventView* event_ = nullptr;
