@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 mode=(--dry-run --Werror)
 [ "${1:-}" = --fix ] && mode=(-i)
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  files=$(git ls-files '*.cpp' '*.hpp')
+  files=$(git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp')  # new files too
 else  # an unpacked source archive
   files=$(find src tests bench -name '*.cpp' -o -name '*.hpp' | grep -v node_modules)
 fi

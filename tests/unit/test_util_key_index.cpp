@@ -1,7 +1,8 @@
-#include <catch2/catch.hpp>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "kvonce/util/key_index.hpp"
 
@@ -36,7 +37,8 @@ TEST_CASE("KeyIndex agrees with std::unordered_map through many growths") {
   std::unordered_map<std::string, std::uint32_t> expected;
   for (const std::string& k : keys) {
     const auto [slot, fresh] = index.insert(k);
-    const auto [it, inserted] = expected.try_emplace(k, static_cast<std::uint32_t>(expected.size()));
+    const auto [it, inserted] =
+        expected.try_emplace(k, static_cast<std::uint32_t>(expected.size()));
     REQUIRE(fresh == inserted);
     REQUIRE(slot == it->second);
   }
