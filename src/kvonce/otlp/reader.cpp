@@ -1,32 +1,12 @@
 #include "kvonce/otlp/reader.hpp"
 
-#include <unordered_set>
-
 #include "kvonce/json/reader.hpp"
 #include "kvonce/otlp/ids.hpp"
 #include "kvonce/otlp/span_fields.hpp"
+#include "kvonce/otlp/span_identity.hpp"
 
 namespace kvonce::otlp {
 namespace {
-
-// Span identity for de-duplication: two independent 64-bit hashes of traceId/spanId, so the set
-// costs 16 bytes per span instead of the ids' text.
-struct SpanIdentity {
-  std::uint64_t a, b;
-  bool operator==(const SpanIdentity&) const = default;
-};
-struct SpanIdentityHash {
-  std::size_t operator()(const SpanIdentity& id) const {
-    return id.a ^ (id.b * 0x9E3779B97F4A7C15ULL);
-  }
-};
-
-SpanIdentity identity_of(const std::string& trace_id, const std::string& span_id) {
-  std::string joined = trace_id + '/' + span_id;
-  std::uint64_t fnv = 1469598103934665603ULL;
-  for (const char c : joined) fnv = (fnv ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  return {std::hash<std::string>{}(joined), fnv};
-}
 
 bool is_scope_spans_member(std::string_view m) {
   return m == "scopeSpans" || m == "scope_spans" || m == "instrumentationLibrarySpans" ||
@@ -38,7 +18,7 @@ bool is_scope_spans_member(std::string_view m) {
 struct Converter::State {
   EventSink& sink;
   ReadStats& stats;
-  std::unordered_set<SpanIdentity, SpanIdentityHash> seen;
+  SpanIdentitySet seen;
   std::uint64_t next_resource = 0;
 
   // Per resourceSpans object.
@@ -201,7 +181,7 @@ void Converter::State::finish_span(json::Reader& r) {
     case SkipReason::none: break;
   }
   if (!span.trace_id.empty() && !span.span_id.empty() &&
-      !seen.insert(identity_of(span.trace_id, span.span_id)).second) {
+      !seen.insert(span.trace_id, span.span_id)) {
     ++stats.duplicates;
     return;
   }
