@@ -13,7 +13,8 @@ constexpr std::size_t kBlockSize = 1 << 20;
 char* EventStore::allocate(std::size_t bytes) {
   if (blocks_.empty() || block_used_ + bytes > block_size_) {
     block_size_ = std::max(kBlockSize, bytes);
-    blocks_.push_back(std::make_unique<char[]>(block_size_));
+    // Not zeroed: every byte is written before it is read, and pages never written stay unmapped.
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(block_size_));
     block_used_ = 0;
   }
   char* p = blocks_.back().get() + block_used_;
