@@ -220,6 +220,38 @@ TEST_CASE("resolve_aws_credentials") {
       CHECK(std::string(e.what()).find("prod") != std::string::npos);
     }
   }
+  SECTION("a profile only in the config file: the error says such profiles are not read") {
+    std::filesystem::create_directories(dir / ".aws");
+    test::write_file(dir / ".aws" / "config",
+                     "[default]\nregion = eu-west-3\n\n[profile ci]\nrole_arn = "
+                     "arn:aws:iam::1:role/r\nsource_profile = default\n");
+    for (const bool with_credentials_file : {false, true}) {
+      if (with_credentials_file) {
+        test::write_file(dir / ".aws" / "credentials",
+                         "[default]\naws_access_key_id=A\naws_secret_access_key=s\n");
+      }
+      try {
+        resolve_aws_credentials(
+            environment_from({{"HOME", dir.path().string()}, {"AWS_PROFILE", "ci"}}), context, "r");
+        FAIL("accepted");
+      } catch (const Error& e) {
+        const std::string message = e.what();
+        CHECK(e.kind() == ErrorKind::auth);
+        CHECK_THAT(message, Catch::Contains("AWS_PROFILE=ci"));
+        CHECK_THAT(message, Catch::Contains("config-file profiles"));
+        CHECK_THAT(message, Catch::Contains((dir / ".aws" / "config").string()));
+      }
+    }
+    // A profile that is in neither file gets no such hint.
+    try {
+      resolve_aws_credentials(
+          environment_from({{"HOME", dir.path().string()}, {"AWS_PROFILE", "other"}}), context,
+          "r");
+      FAIL("accepted");
+    } catch (const Error& e) {
+      CHECK_THAT(std::string(e.what()), !Catch::Contains("config-file profiles"));
+    }
+  }
   SECTION("a token file without a role is not web identity, and the message says why") {
     test::write_file(dir / "token", "t");
     try {

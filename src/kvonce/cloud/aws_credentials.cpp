@@ -108,6 +108,32 @@ AwsCredentials assume_role_with_web_identity(const Environment& env, const ApiCo
   return credentials;
 }
 
+// When AWS_PROFILE names a profile of the config file (~/.aws/config), says that such profiles
+// (role_arn with source_profile, sso_*, credential_process) are not read: otherwise "no such
+// profile" looks wrong to someone who can see the profile in that file.
+std::string config_profile_hint(const Environment& env, const std::string& profile) {
+  const auto file = env("AWS_CONFIG_FILE");
+  const auto home = env("HOME");
+  if (!file && !home) return "";
+  const std::string path = file ? *file : *home + "/.aws/config";
+  const auto text = read_small_file(path, "AWS config file");
+  if (!text) return "";
+  const std::string section = profile == "default" ? "[default]" : "[profile " + profile + "]";
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const std::size_t end = rest.find('\n');
+    if (trim(rest.substr(0, end)) == section) {
+      // The path from AWS_CONFIG_FILE is not quoted, as for the credentials file.
+      return "; the profile is in " + (file ? std::string("AWS_CONFIG_FILE") : path) +
+             ", and config-file profiles (role_arn, sso_*, credential_process) are not "
+             "supported: put its keys in the credentials file, or use web identity "
+             "(AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE, or GitHub OIDC)";
+    }
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+  }
+  return "";
+}
+
 std::optional<AwsCredentials> shared_file_credentials(const Environment& env) {
   std::string path;
   const auto file = env("AWS_SHARED_CREDENTIALS_FILE");
@@ -124,13 +150,15 @@ std::optional<AwsCredentials> shared_file_credentials(const Environment& env) {
     if (env("AWS_PROFILE")) {
       // A path from the variable is not quoted: one that names no file may hold the file's text.
       fail(ErrorKind::auth, "AWS_PROFILE=" + profile + ": no credentials file " +
-                                (file ? "at AWS_SHARED_CREDENTIALS_FILE" : path));
+                                (file ? "at AWS_SHARED_CREDENTIALS_FILE" : path) +
+                                config_profile_hint(env, profile));
     }
     return std::nullopt;
   }
   auto credentials = parse_shared_credentials(*text, profile);
   if (!credentials && env("AWS_PROFILE")) {
-    fail(ErrorKind::auth, "AWS_PROFILE=" + profile + ": no such profile in " + path);
+    fail(ErrorKind::auth, "AWS_PROFILE=" + profile + ": no such profile in " + path +
+                              config_profile_hint(env, profile));
   }
   if (credentials) credentials->source = "profile " + profile + " in " + path;
   return credentials;
