@@ -243,3 +243,33 @@ TEST_CASE("fetch_s3_prefix") {
     CHECK_THROWS_AS(fetch_s3_prefix(options, kKeys, s3, dir / "out", test::quick_policy()), Error);
   }
 }
+
+TEST_CASE("list_s3_objects: the scope decides what is kept and counted") {
+  S3Options options;
+  options.uri = "s3://bkt/p/";
+  FakeTransport s3([](const net::HttpRequest& r) {
+    if (r.url.find("continuation-token") == std::string::npos) {
+      return respond(200, list_page({"p/", "p/a.json", "p/notes.txt", "p/b.json"}, "t2"));
+    }
+    return respond(200, list_page({"p/c.json", "p/d.txt"}, ""));
+  });
+  ListingScope scope;
+  scope.keep = [](std::string_view name) { return name.ends_with(".json"); };
+  SECTION("kept names only, folder markers never, every page followed") {
+    CHECK(list_s3_objects(options, kKeys, s3, test::quick_policy(), scope) ==
+          std::vector<std::string>{"p/a.json", "p/b.json", "p/c.json"});
+    CHECK(s3.requests.size() == 2);
+  }
+  SECTION("more kept names than the scope's max: a limit error in its words") {
+    scope.max = 2;
+    scope.too_many = "payloads; narrow it";
+    try {
+      list_s3_objects(options, kKeys, s3, test::quick_policy(), scope);
+      FAIL("accepted");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::limit);
+      CHECK_THAT(std::string(e.what()), Catch::Contains("more than 2 payloads; narrow it"));
+    }
+    CHECK(s3.requests.size() == 2);  // the first page held 2 kept names: not over yet
+  }
+}

@@ -7,6 +7,7 @@
 #include "kvonce/cloud/api_call.hpp"
 #include "kvonce/cloud/google_credentials.hpp"
 #include "kvonce/cloud/listed_objects.hpp"
+#include "kvonce/cloud/listing.hpp"
 #include "kvonce/cloud/object_uri.hpp"
 #include "kvonce/cloud/sigv4.hpp"  // uri_encode
 #include "kvonce/fetch/retry.hpp"
@@ -65,7 +66,9 @@ ObjectFetch get_object(const GcsSession& session, const ObjectUri& uri,
   return out;
 }
 
-std::vector<std::string> list_names(const GcsSession& session, const ObjectUri& uri) {
+// Every kept object name under uri.key, following page tokens.
+std::vector<std::string> list_names(const GcsSession& session, const ObjectUri& uri,
+                                    const ListingScope& scope) {
   std::vector<std::string> names;
   std::string page_token;
   const std::string label = "GCS objects.list " + uri.str();
@@ -84,13 +87,10 @@ std::vector<std::string> list_names(const GcsSession& session, const ObjectUri& 
       for (const auto& item : *items) {
         if (!item.is_object() || !item.contains("name") || !item["name"].is_string()) continue;
         std::string name = item["name"].get<std::string>();
-        if (!name.empty() && name.back() != '/') names.push_back(std::move(name));
+        if (is_listed(name, scope)) names.push_back(std::move(name));
       }
     }
-    if (names.size() > kMaxListedObjects) {
-      fail(ErrorKind::limit, label + ": more than " + std::to_string(kMaxListedObjects) +
-                                 " objects; narrow the prefix (for example with --date)");
-    }
+    check_listing_size(names.size(), scope, label);
     const auto next = doc.find("nextPageToken");
     if (next == doc.end() || !next->is_string() || next->get<std::string>().empty()) break;
     if (next->get<std::string>() == page_token) {
@@ -115,6 +115,15 @@ ObjectFetch fetch_gcs_object(const GcsOptions& options, const Environment& env,
   return get_object(session, uri, target);
 }
 
+std::vector<std::string> list_gcs_objects(const GcsOptions& options, const Environment& env,
+                                          net::HttpTransport& transport,
+                                          const fetch::DownloadPolicy& policy,
+                                          const ListingScope& scope) {
+  const ObjectUri uri = parse_object_uri(options.uri, "gs");
+  if (!uri.is_prefix()) fail(ErrorKind::usage, uri.str() + " is not a prefix (it must end in '/')");
+  return list_names(open_session(options, env, transport, policy), uri, scope);
+}
+
 std::vector<ObjectFetch> fetch_gcs_prefix(const GcsOptions& options, const Environment& env,
                                           net::HttpTransport& transport,
                                           const std::filesystem::path& target_dir,
@@ -122,7 +131,7 @@ std::vector<ObjectFetch> fetch_gcs_prefix(const GcsOptions& options, const Envir
   const ObjectUri uri = parse_object_uri(options.uri, "gs");
   if (!uri.is_prefix()) fail(ErrorKind::usage, uri.str() + " is not a prefix (it must end in '/')");
   const GcsSession session = open_session(options, env, transport, policy);
-  const auto names = list_names(session, uri);
+  const auto names = list_names(session, uri, ListingScope{});
   return fetch_listed_objects(names, uri.key, target_dir, uri.str(),
                               [&](const std::string& name, const std::filesystem::path& file) {
                                 ObjectUri object = uri;

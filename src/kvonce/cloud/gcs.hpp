@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "kvonce/cloud/listing.hpp"
 #include "kvonce/cloud/s3.hpp"  // ObjectFetch
 #include "kvonce/fetch/download.hpp"
 #include "kvonce/net/http.hpp"
@@ -31,6 +32,13 @@ struct GcsOptions {
 ObjectFetch fetch_gcs_object(const GcsOptions& options, const Environment& env,
                              net::HttpTransport& transport, const std::filesystem::path& target,
                              const fetch::DownloadPolicy& policy);
+
+// The names of the objects under gs://bucket/prefix/ (objects.list with pageToken) that `scope`
+// keeps. Errors as fetch_gcs_object.
+std::vector<std::string> list_gcs_objects(const GcsOptions& options, const Environment& env,
+                                          net::HttpTransport& transport,
+                                          const fetch::DownloadPolicy& policy,
+                                          const ListingScope& scope);
 
 // Lists every object under gs://bucket/prefix/ (objects.list with pageToken) and downloads each to
 // target_dir/<name relative to the prefix>. Same rules as fetch_s3_prefix.

@@ -11,10 +11,6 @@
 
 namespace kvonce::cloud {
 
-// At most this many objects are fetched for one prefix (a guard against a mistyped prefix
-// pointing at a whole bucket).
-inline constexpr std::size_t kMaxListedObjects = 10'000;
-
 // Calls fetch_one(key, local file) for every key, the file being local_path_for(dir, prefix, key).
 // Every local path is checked before the first download. When one fetch fails, the files already
 // fetched by this call are removed and the error passes on. `what` names the listing (redacted)

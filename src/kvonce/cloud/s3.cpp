@@ -4,6 +4,7 @@
 #include "kvonce/cloud/api_call.hpp"
 #include "kvonce/cloud/aws_credentials.hpp"
 #include "kvonce/cloud/listed_objects.hpp"
+#include "kvonce/cloud/listing.hpp"
 #include "kvonce/cloud/object_uri.hpp"
 #include "kvonce/cloud/s3_address.hpp"
 #include "kvonce/cloud/sigv4.hpp"
@@ -62,8 +63,9 @@ ObjectFetch get_object(const S3Session& session, const ObjectUri& uri,
   return out;
 }
 
-// Every key under uri.key, following continuation tokens; folder markers ("dir/") skipped.
-std::vector<std::string> list_keys(const S3Session& session, const ObjectUri& uri) {
+// Every kept key under uri.key, following continuation tokens.
+std::vector<std::string> list_keys(const S3Session& session, const ObjectUri& uri,
+                                   const ListingScope& scope) {
   std::vector<std::string> keys;
   std::string token;
   const std::string label = "S3 ListObjectsV2 " + uri.str();
@@ -79,12 +81,9 @@ std::vector<std::string> list_keys(const S3Session& session, const ObjectUri& ur
     }
     for (const auto contents : xml::elements(response.body, "Contents")) {
       std::string key = xml::text(contents, "Key").value_or("");
-      if (!key.empty() && key.back() != '/') keys.push_back(std::move(key));
+      if (is_listed(key, scope)) keys.push_back(std::move(key));
     }
-    if (keys.size() > kMaxListedObjects) {
-      fail(ErrorKind::limit, label + ": more than " + std::to_string(kMaxListedObjects) +
-                                 " objects; narrow the prefix (for example with --date)");
-    }
+    check_listing_size(keys.size(), scope, label);
     if (xml::text(response.body, "IsTruncated").value_or("false") != "true") break;
     std::string next = xml::text(response.body, "NextContinuationToken").value_or("");
     if (next.empty() || next == token) {
@@ -109,6 +108,15 @@ ObjectFetch fetch_s3_object(const S3Options& options, const Environment& env,
   return get_object(session, uri, target);
 }
 
+std::vector<std::string> list_s3_objects(const S3Options& options, const Environment& env,
+                                         net::HttpTransport& transport,
+                                         const fetch::DownloadPolicy& policy,
+                                         const ListingScope& scope) {
+  const ObjectUri uri = parse_object_uri(options.uri, "s3");
+  if (!uri.is_prefix()) fail(ErrorKind::usage, uri.str() + " is not a prefix (it must end in '/')");
+  return list_keys(open_session(options, env, transport, policy, uri), uri, scope);
+}
+
 std::vector<ObjectFetch> fetch_s3_prefix(const S3Options& options, const Environment& env,
                                          net::HttpTransport& transport,
                                          const std::filesystem::path& target_dir,
@@ -116,7 +124,7 @@ std::vector<ObjectFetch> fetch_s3_prefix(const S3Options& options, const Environ
   const ObjectUri uri = parse_object_uri(options.uri, "s3");
   if (!uri.is_prefix()) fail(ErrorKind::usage, uri.str() + " is not a prefix (it must end in '/')");
   const S3Session session = open_session(options, env, transport, policy, uri);
-  const auto keys = list_keys(session, uri);
+  const auto keys = list_keys(session, uri, ListingScope{});
   return fetch_listed_objects(keys, uri.key, target_dir, uri.str(),
                               [&](const std::string& key, const std::filesystem::path& file) {
                                 ObjectUri object = uri;

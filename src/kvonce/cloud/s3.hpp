@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "kvonce/cloud/listing.hpp"
 #include "kvonce/cloud/object_uri.hpp"  // date_prefix, with_date_prefix (--date)
 #include "kvonce/fetch/download.hpp"
 #include "kvonce/net/http.hpp"
@@ -44,6 +45,13 @@ struct ObjectFetch {
 ObjectFetch fetch_s3_object(const S3Options& options, const Environment& env,
                             net::HttpTransport& transport, const std::filesystem::path& target,
                             const fetch::DownloadPolicy& policy);
+
+// The keys (relative to the bucket) of the objects under options.uri (s3://bucket/prefix/,
+// ListObjectsV2 with continuation) that `scope` keeps. Errors as fetch_s3_object.
+std::vector<std::string> list_s3_objects(const S3Options& options, const Environment& env,
+                                         net::HttpTransport& transport,
+                                         const fetch::DownloadPolicy& policy,
+                                         const ListingScope& scope);
 
 // Lists every object under options.uri (s3://bucket/prefix/, ListObjectsV2 with continuation) and
 // downloads each to target_dir/<key relative to the prefix>, creating subdirectories. Keys that
