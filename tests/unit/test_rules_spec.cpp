@@ -61,6 +61,7 @@ TEST_CASE("spec: a conformant trace is valid") {
   t.ev("failure", "a", "", "\"reason\":\"duplicate\"")
       .ev("failure", "c", "", "\"reason\":\"timeout\"");
   CHECK(check(t).empty());
+  CHECK(verify_spec(test::load_ndjson(t.text), 3).keys == 3);  // a, b, c
 }
 
 TEST_CASE("spec: unknown-event-type is case-sensitive") {

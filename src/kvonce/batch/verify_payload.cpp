@@ -7,16 +7,9 @@
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/steps/verify.hpp"
 #include "kvonce/util/error.hpp"
-#include "kvonce/util/key_index.hpp"
 
 namespace kvonce::batch {
 namespace {
-
-std::uint64_t count_keys(const EventStore& store) {
-  KeyIndex keys;
-  for (std::size_t i = 0; i < store.size(); ++i) keys.insert(store[i].key);
-  return keys.size();
-}
 
 // Reads, orders and checks; fills everything of `r` but the hash and the timing.
 void check_payload(HashedInput& input, const PayloadOptions& options, PayloadResult& r) {
@@ -43,7 +36,7 @@ void check_payload(HashedInput& input, const PayloadOptions& options, PayloadRes
     r.error = PayloadError{"no_events", steps::no_events_message(load.stats)};
   } else {
     verdict = rules::verify(store, options.rules);
-    r.keys = count_keys(store);
+    r.keys = verdict.keys;
   }
   for (const rules::Issue& issue : verdict.issues) ++r.issue_counts[rules::to_string(issue.type)];
   r.valid = !r.error && verdict.valid();

@@ -138,7 +138,7 @@ VerifyResult verify_compat(const EventStore& events, std::int64_t max_retries) {
   IssueList issues;
   for (const KeyTotals& t : totals) judge(issues, events, t, max_retries);
   // The validator's messages already carry their counts.
-  return VerifyResult{std::move(issues.issues())};
+  return VerifyResult{std::move(issues.issues()), totals.size()};
 }
 
 }  // namespace kvonce::rules

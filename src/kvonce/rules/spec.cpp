@@ -62,7 +62,7 @@ class SpecChecker {
     }
   }
 
-  VerifyResult finish() { return VerifyResult{issues_.finish()}; }
+  VerifyResult finish() { return VerifyResult{issues_.finish(), keys_.size()}; }
 
  private:
   void success(KeyState& s) {

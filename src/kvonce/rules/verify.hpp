@@ -19,6 +19,7 @@ struct VerifyOptions {
 
 struct VerifyResult {
   std::vector<Issue> issues;  // spec: by first offending event; compat: the validator's order
+  std::uint64_t keys = 0;     // distinct keys among the events
   bool valid() const { return issues.empty(); }
 };
 
