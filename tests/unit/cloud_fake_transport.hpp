@@ -3,11 +3,13 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "kvonce/fetch/download.hpp"
 #include "kvonce/net/http.hpp"
+#include "kvonce/net/url.hpp"
 
 namespace kvonce::test {
 
@@ -57,6 +59,22 @@ inline fetch::DownloadPolicy quick_policy() {
   policy.retries = 2;
   policy.sleep = [](std::chrono::milliseconds) {};
   return policy;
+}
+
+// Fields of an application/x-www-form-urlencoded body (a token request), names and values decoded.
+inline std::map<std::string, std::string> form_fields(const std::string& body) {
+  std::map<std::string, std::string> out;
+  std::size_t start = 0;
+  while (start < body.size()) {
+    std::size_t end = body.find('&', start);
+    if (end == std::string::npos) end = body.size();
+    const std::string_view pair = std::string_view(body).substr(start, end - start);
+    const std::size_t eq = pair.find('=');
+    out[net::percent_decode(pair.substr(0, eq))] =
+        eq == std::string_view::npos ? "" : net::percent_decode(pair.substr(eq + 1));
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace kvonce::test

@@ -10,6 +10,7 @@
 using namespace kvonce;
 using namespace kvonce::cloud;
 using kvonce::test::FakeTransport;
+using kvonce::test::form_fields;
 using kvonce::test::respond;
 
 namespace {
@@ -25,33 +26,6 @@ const std::string kStsAnswer = R"(<AssumeRoleWithWebIdentityResponse
     </Credentials>
   </AssumeRoleWithWebIdentityResult>
 </AssumeRoleWithWebIdentityResponse>)";
-
-// Form fields of an x-www-form-urlencoded body, decoded.
-std::map<std::string, std::string> form_fields(const std::string& body) {
-  std::map<std::string, std::string> out;
-  std::size_t start = 0;
-  while (start < body.size()) {
-    std::size_t end = body.find('&', start);
-    if (end == std::string::npos) end = body.size();
-    const std::string pair = body.substr(start, end - start);
-    const std::size_t eq = pair.find('=');
-    auto decode = [](const std::string& s) {
-      std::string o;
-      for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size()) {
-          o.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
-          i += 2;
-        } else {
-          o.push_back(s[i]);
-        }
-      }
-      return o;
-    };
-    out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
-    start = end + 1;
-  }
-  return out;
-}
 
 net::HttpResponse unexpected(const net::HttpRequest& r) {
   FAIL("unexpected request to " << r.url);

@@ -14,6 +14,7 @@
 using namespace kvonce;
 using namespace kvonce::cloud;
 using kvonce::test::FakeTransport;
+using kvonce::test::form_fields;
 using kvonce::test::respond;
 using nlohmann::json;
 
@@ -39,29 +40,6 @@ std::vector<std::string> split_jwt(const std::string& jwt) {
   }
   parts.push_back(jwt.substr(start));
   return parts;
-}
-
-std::map<std::string, std::string> form_fields(const std::string& body) {
-  std::map<std::string, std::string> out;
-  std::size_t start = 0;
-  while (start < body.size()) {
-    std::size_t end = body.find('&', start);
-    if (end == std::string::npos) end = body.size();
-    const std::string pair = body.substr(start, end - start);
-    const std::size_t eq = pair.find('=');
-    std::string value;
-    for (std::size_t i = eq + 1; i < pair.size(); ++i) {
-      if (pair[i] == '%') {
-        value.push_back(static_cast<char>(std::stoi(pair.substr(i + 1, 2), nullptr, 16)));
-        i += 2;
-      } else {
-        value.push_back(pair[i]);
-      }
-    }
-    out[pair.substr(0, eq)] = value;
-    start = end + 1;
-  }
-  return out;
 }
 
 std::string service_account_file(const std::string& token_uri) {
