@@ -30,7 +30,12 @@ int usage_exit(const CLI::App& app, const CLI::ParseError& e, std::ostream& out,
 
 }  // namespace
 
-int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+Host process_host() {
+  return Host{process_environment(),
+              [](const net::OutboundPolicy& policy) { return net::make_curl_transport(policy); }};
+}
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, const Host& host) {
   CLI::App app{
       "kvonce-trace: prove from its OpenTelemetry traces that a KvOnce service behaves "
       "as its specification says.\nWithout a subcommand, `run` verifies the embedded "
@@ -39,7 +44,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   app.footer(kExitCodes);
   app.set_version_flag("--version", std::string("kvonce-trace ") + KVONCE_VERSION);
   app.require_subcommand(0, 1);
-  Console console{out, err};
+  Console console{out, err, host};
   add_prepare_command(app, console);
   add_verify_command(app, console);
   add_fetch_command(app, console);
@@ -54,7 +59,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     if (app.get_subcommands().empty()) {
       const char* const run_argv[] = {argv[0], "run"};
-      return run(2, run_argv, out, err);
+      return run(2, run_argv, out, err, host);
     }
     return console.exit_code;
   } catch (const Error& e) {

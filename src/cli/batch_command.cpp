@@ -63,11 +63,9 @@ std::unique_ptr<batch::Progress> progress_for(Console& console) {
 
 void run_batch_command(BatchCli& cli, Console& console) {
   if (cli.shard) cli.options.shard = batch::parse_shard(*cli.shard);
-  const Environment env = process_environment();
   const auto progress = progress_for(console);
-  batch::BatchContext context{
-      env, [env] { return net::make_curl_transport(net::outbound_policy_from(env, false)); },
-      progress.get(), fetch::DownloadPolicy{}};
+  batch::BatchContext context{console.host.env, [&console] { return console.transport(false); },
+                              progress.get(), fetch::DownloadPolicy{}};
   const batch::BatchRun run = batch::run_batch(cli.options, context);
 
   batch::SummaryInput summary{

@@ -2,16 +2,26 @@
 // and sets the exit code when the subcommand runs.
 #pragma once
 
+#include <memory>
 #include <ostream>
 
 #include <CLI/CLI.hpp>
+
+#include "kvonce/net/url.hpp"
+
+#include "cli/app.hpp"
 
 namespace kvonce::cli {
 
 struct Console {
   std::ostream& out;
   std::ostream& err;
+  const Host& host;
   int exit_code = 0;
+
+  std::unique_ptr<net::HttpTransport> transport(bool allow_plain_http) const {
+    return host.transport(net::outbound_policy_from(host.env, allow_plain_http));
+  }
 };
 
 void add_prepare_command(CLI::App& app, Console& console);

@@ -49,7 +49,8 @@ void add_fetch_command(CLI::App& app, Console& console) {
   add_cloud_options(*cmd, *opts);
   cmd->callback([opts, &console] {
     opts->log = [&console](const std::string& line) { console.err << line << "\n" << std::flush; };
-    const fetch::FetchResult result = fetch::fetch(*opts, process_environment());
+    const auto transport = console.transport(opts->allow_http);
+    const fetch::FetchResult result = fetch::fetch(*opts, console.host.env, *transport);
     console.out << fetch::fetch_summary_text(result);
     console.exit_code = 0;
   });

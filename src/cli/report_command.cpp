@@ -53,10 +53,11 @@ void add_report_command(CLI::App& app, Console& console) {
       options.metadata_for =
           report::MetadataRequest{args->metadata_file, args->source_type, args->source_detail};
     }
-    const auto transport = net::make_curl_transport();
+    // The same outbound policy as every other command: KVONCE_ALLOWED_HOSTS holds here too.
+    const auto transport = console.transport(false);
     const auto log = [&](const std::string& line) { console.out << line << "\n" << std::flush; };
     const report::ReportOutcome outcome =
-        report::run_report(options, process_environment(), *transport, log);
+        report::run_report(options, console.host.env, *transport, log);
     console.out << report::console_text(outcome.report);
     const bool failed = outcome.verdict == report::Overall::invalid;
     console.exit_code =

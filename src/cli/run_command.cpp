@@ -47,9 +47,9 @@ void add_run_command(CLI::App& app, Console& console) {
   add_cloud_options(*cmd, opts->fetch);
   add_report_options(*cmd, *opts->report);
   cmd->callback([opts, &console] {
-    const Environment env = process_environment();
-    const auto transport =
-        net::make_curl_transport(net::outbound_policy_from(env, opts->fetch.allow_http));
+    const Environment& env = console.host.env;
+    opts->mask.environment = env;
+    const auto transport = console.transport(opts->fetch.allow_http);
     if (!opts->report->pr_comment) {
       opts->report->pr_comment = (opts->trace_dir / "kvonce-pr-comment.md").string();
     }

@@ -30,6 +30,7 @@ void add_verify_command(CLI::App& app, Console& console) {
   add_read_limits(*cmd, opts->limits);
   add_masking(*cmd, opts->mask);
   cmd->callback([opts, &console] {
+    opts->mask.environment = console.host.env;
     const steps::VerifyOutcome outcome = steps::verify(*opts);
     console.out << steps::verify_summary_text(outcome, *opts);
     console.exit_code = verdict_exit_code(outcome);

@@ -96,12 +96,14 @@ std::string kv_span(unsigned long long start_ns, const std::string& type, const 
   return span_json(start_ns, attrs);
 }
 
-CliResult run_cli(std::vector<std::string> args) {
+CliResult run_cli(std::vector<std::string> args, std::map<std::string, std::string> env) {
   args.insert(args.begin(), "kvonce-trace");
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
-  const int code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err);
+  cli::Host host = cli::process_host();
+  host.env = environment_from(std::move(env));
+  const int code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err, host);
   return {code, out.str(), err.str()};
 }
 

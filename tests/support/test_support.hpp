@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,12 +47,14 @@ std::string otlp_doc(const std::vector<std::string>& spans,
 std::string kv_span(unsigned long long start_ns, const std::string& type, const std::string& key,
                     const std::string& extra_attrs_json = "");
 
-// Runs the CLI in-process.
+// Runs the CLI in-process with only `env` as its environment (never the process's own, so a
+// developer's KVONCE_* variables or a real $GITHUB_STEP_SUMMARY cannot reach a test) and the
+// real libcurl transport.
 struct CliResult {
   int exit_code;
   std::string out, err;
 };
-CliResult run_cli(std::vector<std::string> args);
+CliResult run_cli(std::vector<std::string> args, std::map<std::string, std::string> env = {});
 
 // Loads OTLP text into a store (no ordering).
 EventStore load_otlp(const std::string& json);

@@ -230,7 +230,7 @@ TEST_CASE("run_batch: its own results and outputs inside an INPUT directory are 
   CHECK(run_batch(options, local_context()).results.size() == 30);
 }
 
-TEST_CASE("run_batch: progress sees every payload; fatal errors stop the batch") {
+TEST_CASE("run_batch: progress sees every payload, and fatal errors stop the batch") {
   test::TempDir dir;
   const std::string root = make_tree(dir);
   SECTION("progress") {

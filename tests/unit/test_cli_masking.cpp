@@ -1,6 +1,7 @@
 // --mask-values, --mask-attr and --mask-key-env through prepare, verify and run (in-process CLI):
 // no raw value in any output, verdicts unchanged, masks comparable within a run only, or stable
 // under a key from the environment that itself never appears anywhere.
+#include <map>
 #include <regex>
 
 #include <catch2/catch.hpp>
@@ -82,14 +83,8 @@ bool is_mask(const nlohmann::json& v) {
   return v.is_string() && std::regex_match(v.get<std::string>(), kMask);
 }
 
-// Sets an environment variable for one test.
-struct ScopedEnv {
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() { ::unsetenv(name_); }
-  const char* name_;
-};
+// The environment the CLI sees in a test that takes the key from a variable.
+const std::map<std::string, std::string> kKeyEnv{{kKeyVar, kKey}};
 
 }  // namespace
 
@@ -170,7 +165,6 @@ TEST_CASE("masking: --mask-key-env: stable masks, and the key never appears") {
   TempDir dir;
   write_file(dir / "payload.json", payload());
   const std::string in = (dir / "payload.json").string();
-  ScopedEnv env(kKeyVar, kKey);
   const std::vector<std::string> mask{"--mask-values", "--mask-attr", "user", "--mask-key-env",
                                       kKeyVar};
   std::string console;
@@ -178,13 +172,13 @@ TEST_CASE("masking: --mask-key-env: stable masks, and the key never appears") {
     std::vector<std::string> a{"prepare", "-i", in, "-o",
                                (dir / (std::string(n) + ".ndjson")).string()};
     a.insert(a.end(), mask.begin(), mask.end());
-    const auto r = run_cli(a);
+    const auto r = run_cli(a, kKeyEnv);
     REQUIRE(r.exit_code == 0);
     console += r.out + r.err;
   }
   std::vector<std::string> a{"run", "-i", in, "--trace-dir", (dir / "r").string()};
   a.insert(a.end(), mask.begin(), mask.end());
-  const auto r = run_cli(a);
+  const auto r = run_cli(a, kKeyEnv);
   CHECK(r.exit_code == 1);
   console += r.out + r.err;
 
@@ -205,7 +199,6 @@ TEST_CASE("masking: --mask-key-env: a missing key is a usage error naming the va
   TempDir dir;
   write_file(dir / "payload.json", payload());
   const std::string in = (dir / "payload.json").string();
-  ::unsetenv("KVONCE_TEST_MASK_KEY_UNSET");
   for (const std::string cmd : {"prepare", "verify", "run"}) {
     CAPTURE(cmd);
     std::vector<std::string> a{cmd, "-i", in};
@@ -219,9 +212,9 @@ TEST_CASE("masking: --mask-key-env: a missing key is a usage error naming the va
     CHECK(dir.files() == std::vector<std::string>{"payload.json"});
   }
   SECTION("a short key is refused without echoing it") {
-    ScopedEnv env(kKeyVar, "tiny-secret");
     const auto r = run_cli({"prepare", "-i", in, "-o", (dir / "out.ndjson").string(),
-                            "--mask-values", "--mask-key-env", kKeyVar});
+                            "--mask-values", "--mask-key-env", kKeyVar},
+                           {{kKeyVar, "tiny-secret"}});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains(kKeyVar) && !Catch::Contains("tiny-secret"));
   }
@@ -233,9 +226,9 @@ TEST_CASE("masking: --mask-key-env: a missing key is a usage error naming the va
                           !Catch::Contains(kKey) && !Catch::Contains("canary"));
   }
   SECTION("a key with nothing to mask is a usage error") {
-    ScopedEnv env(kKeyVar, kKey);
     const auto r = run_cli(
-        {"prepare", "-i", in, "-o", (dir / "out.ndjson").string(), "--mask-key-env", kKeyVar});
+        {"prepare", "-i", in, "-o", (dir / "out.ndjson").string(), "--mask-key-env", kKeyVar},
+        kKeyEnv);
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains("nothing to mask"));
   }

@@ -29,7 +29,7 @@ TEST_CASE("prepare converts the reference OTLP sample to four NDJSON events") {
   CHECK(dir.files() == std::vector<std::string>{"events.ndjson", "stats.json"});
 }
 
-TEST_CASE("prepare merges inputs: gzip, JSON Lines, stdin-free; ordered by time") {
+TEST_CASE("prepare merges inputs (gzip, JSON Lines, stdin-free), ordered by time") {
   TempDir dir;
   write_file(dir / "a.json.gz", io::gzip_compress(otlp_doc({kv_span(T0 + 2, "success", "late")})) +
                                     io::gzip_compress(otlp_doc({kv_span(T0 + 1, "retry", "mid")})));
@@ -113,7 +113,7 @@ TEST_CASE("prepare: errors have distinct exit codes and leave no output file") {
   }
 }
 
-TEST_CASE("usage errors are exit 3; --help is exit 0 and documents exit codes") {
+TEST_CASE("usage errors are exit 3, and --help is exit 0 and documents exit codes") {
   CHECK(run_cli({"prepare"}).exit_code == 3);
   CHECK(run_cli({"prepare", "-i", "x", "--order", "sideways"}).exit_code == 3);
   CHECK(run_cli({"frobnicate"}).exit_code == 3);

@@ -41,7 +41,7 @@ TEST_CASE("ndjson: CRLF, blank and whitespace-only lines are fine") {
   CHECK(l.store.size() == 2);
 }
 
-TEST_CASE("ndjson: fields keep their JSON; unknown fields are ignored") {
+TEST_CASE("ndjson: fields keep their JSON, unknown fields are ignored") {
   const Loaded l = load(
       R"({"traceId":" t1 ","timestamp":"2025-10-04T06:00:00.123456Z","actor":"me","event":"x","type":"success","key":7,"value":{"b":[1,2]},"reason":null,"context":{"attempts":1},"extra":[1]})");
   REQUIRE(l.store.size() == 1);

@@ -64,7 +64,7 @@ TEST_CASE("otlp: spans without type or key are skipped and counted") {
   CHECK(l.stats.missing_key == 1);
 }
 
-TEST_CASE("otlp: type, key, traceId and actor are trimmed; numbers and booleans become text") {
+TEST_CASE("otlp: type, key, traceId and actor are trimmed, numbers and booleans become text") {
   const Loaded l = load(otlp_doc(
       {span_json(T0, {str_attr("kvonce.event.type", " retry\\t"), int_attr("kvonce.event.key", 42),
                       raw_attr("kvonce.event.actor", R"({"boolValue":true})"),

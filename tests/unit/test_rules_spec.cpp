@@ -165,7 +165,7 @@ TEST_CASE("spec: the reference samples are rejected") {
   }
 }
 
-TEST_CASE("spec: time order is stable for ties; input order is kept as given") {
+TEST_CASE("spec: time order is stable for ties, input order is kept as given") {
   // Same timestamps: ties must keep input order (retry 1 before retry 2).
   std::string text;
   for (const char* attempts : {"1", "2"}) {
@@ -185,7 +185,7 @@ TEST_CASE("spec: time order is stable for ties; input order is kept as given") {
   CHECK(store[1].context == std::optional<std::string_view>(R"({"attempts":1})"));
 }
 
-TEST_CASE("spec property: random conformant traces are valid; one injected violation is found") {
+TEST_CASE("spec property: random conformant traces are valid, one injected violation is found") {
   std::mt19937 rng(20251009);
   const std::vector<std::string> kinds{
       "multiple-success",        "success-without-value",    "duplicate-before-success",
