@@ -24,7 +24,7 @@ constexpr const char* kBatchFooter =
 and *.jsonl.gz), or an s3://bucket/prefix/ or gs://bucket/prefix/ listing (endpoints and
 credentials from the environment, as for fetch). With --from/--to, a directory or prefix is the
 root of the kvonce-trace/YYYY/MM/DD/ layout and only the selected days are read.
---shard I/N keeps the payloads whose source name hashes to I (0-based: 0/N ... N-1/N); give every
+--shard I/N keeps the payloads whose source name hashes to shard I (I from 1: 1/N ... N/N); give every
 shard the same INPUTs, then combine the shards with `kvonce-trace batch merge RESULTS...`.
 Exit codes: 0 every payload valid; 1 any payload invalid, failed or without events; 2 no payload
 had any KvOnce event; 3 usage; 4 an INPUT or the --resume file cannot be read; 6 the results
@@ -125,7 +125,7 @@ void add_batch_command(CLI::App& app, Console& console) {
       ->type_name("FILE");
   cmd->add_option("--summary", cli->summary, "Write the Markdown summary here, not to stdout")
       ->type_name("FILE");
-  cmd->add_option("--shard", cli->shard, "Only this shard's share of the payloads (0-based I)")
+  cmd->add_option("--shard", cli->shard, "Only this shard's share of the payloads: I from 1 to N")
       ->type_name("I/N");
   cmd->add_option("--from", o.from, "First day of the kvonce-trace/YYYY/MM/DD/ layout")
       ->type_name("YYYY-MM-DD");

@@ -44,10 +44,10 @@ test('the GitHub Actions workflow passes action-validator', async (t) => {
   assert.equal(r.code, 0, r.output);
 });
 
-test('the workflow: a matrix of SHARDS 0-based shards, a merge job that always runs', () => {
+test('the workflow: a matrix of shards 1 to SHARDS, a merge job that always runs', () => {
   const wf = YAML.parse(workflowBlock().body);
   const shards = Number(wf.env.SHARDS);
-  assert.deepEqual(wf.jobs.verify.strategy.matrix.shard, [...Array(shards).keys()]);
+  assert.deepEqual(wf.jobs.verify.strategy.matrix.shard, [...Array(shards).keys()].map((i) => i + 1));
   assert.equal(wf.jobs.verify.strategy['fail-fast'], false);
   assert.deepEqual(wf.permissions, { contents: 'read', 'id-token': 'write' });
   assert.equal(wf.jobs.merge.if, 'always()');
@@ -70,7 +70,7 @@ test('the Kubernetes manifests: an Indexed Job of N shards and a merge Job', () 
   assert.equal(indexed.kind, 'Job');
   assert.equal(indexed.spec.completionMode, 'Indexed');
   const script = indexed.spec.template.spec.containers[0].args.join('\n');
-  const m = /--shard "\$JOB_COMPLETION_INDEX\/(\d+)"/.exec(script);
+  const m = /--shard "\$\(\(JOB_COMPLETION_INDEX \+ 1\)\)\/(\d+)"/.exec(script);
   assert.ok(m, script);
   assert.equal(Number(m[1]), indexed.spec.completions);
   assert.equal(indexed.spec.template.spec.restartPolicy, 'Never');

@@ -135,7 +135,7 @@ describe('batch gs://bucket/ --from --to', () => {
     for (let i = 0; i < 2; i++) {
       const results = path.join(dir, `r${i}.jsonl`);
       const mark = gcs.requests.length;
-      const r = await run(['batch', `gs://${BUCKET}/kvonce-trace/2025/10/`, '--shard', `${i}/2`, '--results', results], env, dir);
+      const r = await run(['batch', `gs://${BUCKET}/kvonce-trace/2025/10/`, '--shard', `${i + 1}/2`, '--results', results], env, dir);
       assert.ok(r.code === 0 || r.code === 1, r.stderr);
       assertNoSecrets(r, [STATIC_TOKEN]);
       files.push(results);

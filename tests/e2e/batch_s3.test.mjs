@@ -104,7 +104,7 @@ describe('batch s3://bucket/ --from --to', () => {
     for (let i = 0; i < 3; i++) {
       const results = path.join(dir, `r${i}.jsonl`);
       const mark = s3.requests.length;
-      const r = await run(['batch', `s3://${BUCKET}/kvonce-trace/`, '--shard', `${i}/3`, '--results', results], env(), dir);
+      const r = await run(['batch', `s3://${BUCKET}/kvonce-trace/`, '--shard', `${i + 1}/3`, '--results', results], env(), dir);
       assert.ok(r.code === 0 || r.code === 1, r.stderr);
       files.push(results);
       downloaded.push(...s3.requests.slice(mark).filter((q) => q.key !== '').map((q) => q.key));

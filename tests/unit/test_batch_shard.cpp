@@ -13,24 +13,25 @@ using namespace kvonce;
 using namespace kvonce::batch;
 
 TEST_CASE("parse_shard") {
-  SECTION("0-based I of N") {
-    const Shard a = parse_shard("0/1");
+  SECTION("I of N counts from 1, as test runners' --shard does") {
+    const Shard a = parse_shard("1/1");
     CHECK((a.index == 0 && a.count == 1));
-    const Shard b = parse_shard("3/4");
+    const Shard b = parse_shard("4/4");
     CHECK((b.index == 3 && b.count == 4));
-    CHECK(b.str() == "3/4");
+    CHECK(b.str() == "4/4");
   }
-  SECTION("I = N is refused with the 0-based hint") {
+  SECTION("0/N is refused, saying that shards count from 1") {
     try {
-      parse_shard("4/4");
-      FAIL("accepted 4/4");
+      parse_shard("0/4");
+      FAIL("accepted 0/4");
     } catch (const Error& e) {
       CHECK(e.kind() == ErrorKind::usage);
-      CHECK_THAT(e.what(), Catch::Contains("0-based") && Catch::Contains("3/4"));
+      CHECK_THAT(e.what(), Catch::Contains("count from 1") && Catch::Contains("1/4") &&
+                               Catch::Contains("4/4"));
     }
   }
   SECTION("malformed shards are usage errors") {
-    for (const char* bad : {"", "1", "1/", "/4", "a/4", "1/b", "-1/4", "1/0", "0/0", "1/4/2",
+    for (const char* bad : {"", "1", "1/", "/4", "a/4", "1/b", "-1/4", "1/0", "0/0", "5/4", "1/4/2",
                             " 1/4", "1/4 ", "0/100001", "99999999999/4"}) {
       CHECK_THROWS_AS(parse_shard(bad), Error);
     }

@@ -72,7 +72,8 @@ TEST_CASE("cli batch: usage and input errors") {
     CHECK_THAT(r.err, Catch::Contains(text));
   };
   expect({"batch"}, 3, "at least one INPUT");
-  expect({"batch", in, "--shard", "4/4"}, 3, "0-based");
+  expect({"batch", in, "--shard", "0/4"}, 3, "count from 1");
+  expect({"batch", in, "--shard", "5/4"}, 3, "I from 1 to N");
   expect({"batch", in, "--shard", "x"}, 3, "--shard 'x'");
   expect({"batch", in, "--jobs", "0"}, 3, "--jobs");
   expect({"batch", in, "--from", "2025-10-01"}, 3, "--from and --to go together");
@@ -102,9 +103,9 @@ TEST_CASE("cli batch: shards, then merge") {
   for (int i = 0; i < 3; ++i) {
     const std::string results = (dir / ("r" + std::to_string(i) + ".jsonl")).string();
     const auto r =
-        run_cli({"batch", in, "--shard", std::to_string(i) + "/3", "--results", results});
+        run_cli({"batch", in, "--shard", std::to_string(i + 1) + "/3", "--results", results});
     CHECK((r.exit_code == 0 || r.exit_code == 1));
-    CHECK_THAT(r.out, Catch::Contains("Shard " + std::to_string(i) + "/3:") &&
+    CHECK_THAT(r.out, Catch::Contains("Shard " + std::to_string(i + 1) + "/3:") &&
                           Catch::Contains("of 6 listed payloads"));
     files.push_back(results);
     lines += read_lines(results).size();

@@ -18,20 +18,20 @@ bool parse_u32(std::string_view text, std::uint32_t& out) {
 
 Shard parse_shard(std::string_view text) {
   const auto slash = text.find('/');
-  Shard shard;
-  const bool parsed = slash != std::string_view::npos &&
-                      parse_u32(text.substr(0, slash), shard.index) &&
-                      parse_u32(text.substr(slash + 1), shard.count);
-  if (!parsed || shard.count == 0 || shard.count > kMaxShards || shard.index >= shard.count) {
-    std::string hint = "expected I/N with N from 1 to " + std::to_string(kMaxShards) +
-                       " and a 0-based I from 0 to N-1";
-    if (parsed && shard.count > 0 && shard.index == shard.count) {
-      hint += " (I is 0-based: the last shard of " + std::to_string(shard.count) + " is " +
-              std::to_string(shard.count - 1) + "/" + std::to_string(shard.count) + ")";
+  std::uint32_t number = 0, count = 0;
+  const bool parsed = slash != std::string_view::npos && parse_u32(text.substr(0, slash), number) &&
+                      parse_u32(text.substr(slash + 1), count);
+  if (!parsed || count == 0 || count > kMaxShards || number == 0 || number > count) {
+    std::string hint =
+        "expected I/N with N from 1 to " + std::to_string(kMaxShards) + " and I from 1 to N";
+    if (parsed && number == 0 && count > 0 && count <= kMaxShards) {
+      hint += " (shards count from 1: the first of " + std::to_string(count) + " is 1/" +
+              std::to_string(count) + ", the last " + std::to_string(count) + "/" +
+              std::to_string(count) + ")";
     }
     fail(ErrorKind::usage, "--shard '" + std::string(text) + "': " + hint);
   }
-  return shard;
+  return Shard{number - 1, count};
 }
 
 std::uint64_t source_hash(std::string_view source) {
