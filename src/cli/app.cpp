@@ -51,6 +51,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   add_run_command(app, console);
   add_report_command(app, console);
   add_batch_command(app, console);
+  add_completion_command(app, console);
   try {
     try {
       app.parse(argc, argv);

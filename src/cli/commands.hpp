@@ -30,6 +30,7 @@ void add_run_command(CLI::App& app, Console& console);
 void add_fetch_command(CLI::App& app, Console& console);
 void add_report_command(CLI::App& app, Console& console);
 void add_batch_command(CLI::App& app, Console& console);
+void add_completion_command(CLI::App& app, Console& console);
 
 }  // namespace kvonce::cli
 

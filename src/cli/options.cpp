@@ -19,7 +19,8 @@ void add_order(CLI::App& cmd, steps::Order& order) {
                                                   {"input", steps::Order::input}};
   cmd.add_option("--order", order,
                  "time: sort events by start time (stable for ties); input: keep payload order")
-      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
+      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case).description(""))
+      ->type_name("time|input")
       ->default_str("time");
 }
 
@@ -28,7 +29,8 @@ void add_format(CLI::App& cmd, payload::Format& format) {
                                                      {"ndjson", payload::Format::ndjson},
                                                      {"auto", payload::Format::autodetect}};
   cmd.add_option("--format", format, "Input format: otlp, ndjson or auto (sniffed from content)")
-      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
+      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case).description(""))
+      ->type_name("otlp|ndjson|auto")
       ->default_str("auto");
 }
 
@@ -38,7 +40,8 @@ void add_rules(CLI::App& cmd, rules::VerifyOptions& rules) {
   cmd.add_option("--profile", rules.profile,
                  "spec: the KvOnce specification (default); compat: the verdicts of the "
                  "JavaScript validator this tool replaces")
-      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
+      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case).description(""))
+      ->type_name("spec|compat")
       ->default_str("spec");
   cmd.add_option("--max-retries", rules.max_retries, "MAX_RETRIES of the specification")
       ->check(CLI::Range(0, 1000000))
