@@ -16,7 +16,25 @@ using kvonce::test::respond;
 namespace {
 const Environment kToken = environment_from(
     {{"GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.test"}, {"KVONCE_GCS_API_URL", "http://127.0.0.1:7000/"}});
+
+// The store's calls as these tests use them: a URI and the settings in one struct.
+struct GcsOptions : StoreSettings {
+  std::string uri;
+};
+
+ObjectFetch fetch_gcs_object(const GcsOptions& o, const Environment& env, net::HttpTransport& t,
+                             const std::filesystem::path& target,
+                             const fetch::DownloadPolicy& policy) {
+  return fetch_store_object(*open_gcs_store(env, o, policy), parse_store_uri(o.uri), t, target);
 }
+
+std::vector<ObjectFetch> fetch_gcs_prefix(const GcsOptions& o, const Environment& env,
+                                          net::HttpTransport& t, const std::filesystem::path& dir,
+                                          const fetch::DownloadPolicy& policy) {
+  return fetch_store_prefix(*open_gcs_store(env, o, policy), parse_store_uri(o.uri), t, dir);
+}
+
+}  // namespace
 
 TEST_CASE("fetch_gcs_object") {
   test::TempDir dir;

@@ -1,4 +1,4 @@
-// S3 GetObject and ListObjectsV2 requests, with a fake transport standing in for S3.
+// The S3 backend: GetObject and ListObjectsV2 requests, with a fake transport standing in for S3.
 #include <catch2/catch.hpp>
 
 #include "kvonce/cloud/s3.hpp"
@@ -48,6 +48,29 @@ std::string list_page(const std::vector<std::string>& keys, const std::string& n
                       : "<IsTruncated>true</IsTruncated><NextContinuationToken>" + next +
                             "</NextContinuationToken>";
   return xml + "</ListBucketResult>";
+}
+
+// The store's calls as these tests use them: a URI and the settings in one struct.
+struct S3Options : StoreSettings {
+  std::string uri;
+};
+
+ObjectFetch fetch_s3_object(const S3Options& o, const Environment& env, net::HttpTransport& t,
+                            const std::filesystem::path& target,
+                            const fetch::DownloadPolicy& policy) {
+  return fetch_store_object(*open_s3_store(env, o, policy), parse_store_uri(o.uri), t, target);
+}
+
+std::vector<ObjectFetch> fetch_s3_prefix(const S3Options& o, const Environment& env,
+                                         net::HttpTransport& t, const std::filesystem::path& dir,
+                                         const fetch::DownloadPolicy& policy) {
+  return fetch_store_prefix(*open_s3_store(env, o, policy), parse_store_uri(o.uri), t, dir);
+}
+
+std::vector<std::string> list_s3_objects(const S3Options& o, const Environment& env,
+                                         net::HttpTransport& t, const fetch::DownloadPolicy& policy,
+                                         const ListingScope& scope) {
+  return open_s3_store(env, o, policy)->list(parse_store_uri(o.uri), t, scope);
 }
 
 }  // namespace

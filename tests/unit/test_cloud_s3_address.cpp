@@ -8,7 +8,7 @@ using namespace kvonce;
 using namespace kvonce::cloud;
 
 TEST_CASE("resolve_s3_address") {
-  S3Options options;
+  StoreSettings options;
   SECTION("AWS default: virtual-hosted, regional endpoint, us-east-1") {
     const auto a = resolve_s3_address(options, environment_from({}), "my-bucket");
     CHECK(a.scheme == "https");

@@ -19,7 +19,7 @@ std::vector<PayloadRef> expand_inputs(const std::vector<std::string>& inputs,
       expand_local_input(input, days, refs);
       continue;
     }
-    const Location where = input.rfind("s3://", 0) == 0 ? Location::s3 : Location::gcs;
+    const Location where = Location::remote;
     const bool prefix = input.back() == '/' || input.find('/', 5) == std::string::npos;
     if (!prefix && days.empty()) {
       refs.push_back({input, where});

@@ -7,7 +7,7 @@
 
 namespace kvonce::batch {
 
-enum class Location { local, s3, gcs };
+enum class Location { local, remote };  // remote: in an object store
 
 struct PayloadRef {
   // The payload's name in results, logs and the shard hash: a local path as the expansion built

@@ -1,26 +1,21 @@
-// Payloads in S3 and GCS for a batch: listing a prefix, and downloading one object at a time.
+// Payloads in object stores for a batch: listing a prefix, and downloading one object at a time.
 //
-// Listings use ListObjectsV2 (S3, continuation tokens) and objects.list (GCS, page tokens); only
-// payload names are kept (payload_ref.hpp), at most kMaxListing per prefix. Endpoints, regions
-// and credentials come from the environment exactly as for `fetch --s3/--gcs` (cloud/s3.hpp,
-// cloud/gcs.hpp). Downloads go through cloud::fetch_s3_object / fetch_gcs_object: bounded, hashed,
-// retried, atomic.
-//
-// Credentials are resolved once, by the first listing or download, and handed to every later
-// download as plain credentials (AWS_ACCESS_KEY_ID/... or GOOGLE_OAUTH_ACCESS_TOKEN), so a web
-// identity or service-account exchange happens once and not once per object. They are resolved
-// afresh after kCredentialLifetime, well within the hour such credentials last.
+// Only payload names are kept (payload_ref.hpp), at most kMaxListing per prefix. Endpoints,
+// regions and credentials come from the environment exactly as for `fetch --s3/--gcs`; each
+// store backend (cloud/object_store.hpp) resolves its credentials once and keeps them, so a web
+// identity or service-account exchange happens once per batch, not once per object. Downloads
+// are bounded, hashed, retried and atomic.
 #pragma once
 
-#include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "kvonce/cloud/object_store.hpp"
 #include "kvonce/fetch/download.hpp"
 #include "kvonce/net/http.hpp"
 #include "kvonce/util/environment.hpp"
@@ -28,11 +23,10 @@
 namespace kvonce::batch {
 
 inline constexpr std::size_t kMaxListing = 100'000;
-inline constexpr std::chrono::minutes kCredentialLifetime{30};
 
 using TransportFactory = std::function<std::unique_ptr<net::HttpTransport>()>;
 
-// True for "s3://..." and "gs://...".
+// True for a URI of an object store ("s3://...", "gs://...").
 bool is_remote_input(std::string_view input);
 
 class RemoteStore {
@@ -49,17 +43,13 @@ class RemoteStore {
                                  net::HttpTransport& transport);
 
  private:
-  struct Cached {
-    Environment env;  // the base environment with the resolved credentials on top
-    std::chrono::steady_clock::time_point at;
-  };
-  Environment credentials_env(const std::string& scheme, const std::string& bucket,
-                              net::HttpTransport& transport);
+  // The store of `uri`'s scheme, opened on first use and kept (with its credentials).
+  cloud::ObjectStore& store_for(const cloud::ObjectUri& uri);
 
   Environment env_;
   fetch::DownloadPolicy policy_;
   std::mutex mutex_;
-  std::optional<Cached> s3_, gcs_;
+  std::map<std::string, std::unique_ptr<cloud::ObjectStore>> stores_;  // by scheme
 };
 
 }  // namespace kvonce::batch

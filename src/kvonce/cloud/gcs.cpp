@@ -2,11 +2,12 @@
 // pageToken, a bearer token from google_credentials.
 #include "kvonce/cloud/gcs.hpp"
 
+#include <mutex>
+
 #include <nlohmann/json.hpp>
 
 #include "kvonce/cloud/api_call.hpp"
 #include "kvonce/cloud/google_credentials.hpp"
-#include "kvonce/cloud/listed_objects.hpp"
 #include "kvonce/cloud/listing.hpp"
 #include "kvonce/cloud/object_uri.hpp"
 #include "kvonce/cloud/sigv4.hpp"  // uri_encode
@@ -31,20 +32,6 @@ struct GcsSession {
     return api + "/storage/v1/b/" + uri_encode(bucket) + "/o";
   }
 };
-
-GcsSession open_session(const GcsOptions& options, const Environment& env,
-                        net::HttpTransport& transport, const fetch::DownloadPolicy& policy) {
-  GcsSession session{ApiContext{transport, policy, options.resolve},
-                     options.api_url.value_or(
-                         env("KVONCE_GCS_API_URL").value_or("https://storage.googleapis.com")),
-                     {}};
-  while (!session.api.empty() && session.api.back() == '/') session.api.pop_back();
-  if (!net::parse_url(session.api)) {
-    fail(ErrorKind::usage, "GCS API URL '" + net::redact_url(session.api) + "' is not a URL");
-  }
-  session.token = resolve_google_token(env, session.context, options.token_url);
-  return session;
-}
 
 ObjectFetch get_object(const GcsSession& session, const ObjectUri& uri,
                        const std::filesystem::path& target) {
@@ -101,43 +88,60 @@ std::vector<std::string> list_names(const GcsSession& session, const ObjectUri& 
   return names;
 }
 
+// The GCS backend: the API URL checked once, the token resolved once per store and kept for
+// kCredentialLifetime, shared by the threads of a batch.
+class GcsStore final : public ObjectStore {
+ public:
+  GcsStore(Environment env, StoreSettings settings, fetch::DownloadPolicy policy)
+      : env_(std::move(env)), settings_(std::move(settings)), policy_(std::move(policy)) {
+    api_ = settings_.api_url.value_or(
+        env_("KVONCE_GCS_API_URL").value_or("https://storage.googleapis.com"));
+    while (!api_.empty() && api_.back() == '/') api_.pop_back();
+    if (!net::parse_url(api_)) {
+      fail(ErrorKind::usage, "GCS API URL '" + net::redact_url(api_) + "' is not a URL");
+    }
+  }
+
+  std::vector<std::string> list(const ObjectUri& prefix, net::HttpTransport& transport,
+                                const ListingScope& scope) override {
+    if (!prefix.is_prefix()) {
+      fail(ErrorKind::usage, prefix.str() + " is not a prefix (it must end in '/')");
+    }
+    return list_names(session(transport), prefix, scope);
+  }
+
+  ObjectFetch get(const ObjectUri& object, net::HttpTransport& transport,
+                  const std::filesystem::path& target) override {
+    return get_object(session(transport), object, target);
+  }
+
+ private:
+  GcsSession session(net::HttpTransport& transport) {
+    GcsSession s{ApiContext{transport, policy_, settings_.resolve}, api_, {}};
+    const std::lock_guard<std::mutex> lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (!token_ || now - resolved_at_ >= kCredentialLifetime) {
+      token_ = resolve_google_token(env_, s.context, settings_.token_url);
+      resolved_at_ = now;
+    }
+    s.token = *token_;
+    return s;
+  }
+
+  Environment env_;
+  StoreSettings settings_;
+  fetch::DownloadPolicy policy_;
+  std::string api_;  // without trailing '/'
+  std::mutex mutex_;
+  std::optional<GoogleToken> token_;
+  std::chrono::steady_clock::time_point resolved_at_;
+};
+
 }  // namespace
 
-ObjectFetch fetch_gcs_object(const GcsOptions& options, const Environment& env,
-                             net::HttpTransport& transport, const std::filesystem::path& target,
-                             const fetch::DownloadPolicy& policy) {
-  const ObjectUri uri = parse_object_uri(options.uri, "gs");
-  if (uri.is_prefix()) {
-    fail(ErrorKind::usage,
-         uri.str() + " names a prefix, not an object (fetch it into a directory)");
-  }
-  const GcsSession session = open_session(options, env, transport, policy);
-  return get_object(session, uri, target);
-}
-
-std::vector<std::string> list_gcs_objects(const GcsOptions& options, const Environment& env,
-                                          net::HttpTransport& transport,
-                                          const fetch::DownloadPolicy& policy,
-                                          const ListingScope& scope) {
-  const ObjectUri uri = parse_object_uri(options.uri, "gs");
-  if (!uri.is_prefix()) fail(ErrorKind::usage, uri.str() + " is not a prefix (it must end in '/')");
-  return list_names(open_session(options, env, transport, policy), uri, scope);
-}
-
-std::vector<ObjectFetch> fetch_gcs_prefix(const GcsOptions& options, const Environment& env,
-                                          net::HttpTransport& transport,
-                                          const std::filesystem::path& target_dir,
-                                          const fetch::DownloadPolicy& policy) {
-  const ObjectUri uri = parse_object_uri(options.uri, "gs");
-  if (!uri.is_prefix()) fail(ErrorKind::usage, uri.str() + " is not a prefix (it must end in '/')");
-  const GcsSession session = open_session(options, env, transport, policy);
-  const auto names = list_names(session, uri, ListingScope{});
-  return fetch_listed_objects(names, uri.key, target_dir, uri.str(),
-                              [&](const std::string& name, const std::filesystem::path& file) {
-                                ObjectUri object = uri;
-                                object.key = name;
-                                return get_object(session, object, file);
-                              });
+std::unique_ptr<ObjectStore> open_gcs_store(const Environment& env, const StoreSettings& settings,
+                                            const fetch::DownloadPolicy& policy) {
+  return std::make_unique<GcsStore>(env, settings, policy);
 }
 
 }  // namespace kvonce::cloud

@@ -4,7 +4,7 @@
 //     - "service_account": an RS256 JWT (iss = client_email, scope devstorage.read_only,
 //       aud = token_uri, one hour) signed with its private_key and exchanged at its token_uri
 //       (default https://oauth2.googleapis.com/token; `token_url_override`, from
-//       GcsOptions::token_url or KVONCE_GCS_TOKEN_URL, wins) with grant type
+//       StoreSettings::token_url or KVONCE_GCS_TOKEN_URL, wins) with grant type
 //       urn:ietf:params:oauth:grant-type:jwt-bearer;
 //     - "external_account" (workload identity federation, as google-github-actions/auth writes
 //       it): see google_external_account.hpp.

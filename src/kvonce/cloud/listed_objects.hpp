@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kvonce/cloud/s3.hpp"  // ObjectFetch
+#include "kvonce/cloud/object_store.hpp"  // ObjectFetch
 
 namespace kvonce::cloud {
 

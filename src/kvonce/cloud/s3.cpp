@@ -1,9 +1,10 @@
 // S3 GetObject and ListObjectsV2 over the HTTP seam, each attempt signed afresh with SigV4.
 #include "kvonce/cloud/s3.hpp"
 
+#include <mutex>
+
 #include "kvonce/cloud/api_call.hpp"
 #include "kvonce/cloud/aws_credentials.hpp"
-#include "kvonce/cloud/listed_objects.hpp"
 #include "kvonce/cloud/listing.hpp"
 #include "kvonce/cloud/object_uri.hpp"
 #include "kvonce/cloud/s3_address.hpp"
@@ -34,16 +35,6 @@ struct S3Session {
     return request;
   }
 };
-
-S3Session open_session(const S3Options& options, const Environment& env,
-                       net::HttpTransport& transport, const fetch::DownloadPolicy& policy,
-                       const ObjectUri& uri) {
-  S3Session session{ApiContext{transport, policy, options.resolve},
-                    resolve_s3_address(options, env, uri.bucket),
-                    {}};
-  session.credentials = resolve_aws_credentials(env, session.context, session.address.region);
-  return session;
-}
 
 ObjectFetch get_object(const S3Session& session, const ObjectUri& uri,
                        const std::filesystem::path& target) {
@@ -94,43 +85,58 @@ std::vector<std::string> list_keys(const S3Session& session, const ObjectUri& ur
   return keys;
 }
 
+// The S3 backend: credentials resolved once per store and kept for kCredentialLifetime, shared
+// by the threads of a batch.
+class S3Store final : public ObjectStore {
+ public:
+  S3Store(Environment env, StoreSettings settings, fetch::DownloadPolicy policy)
+      : env_(std::move(env)), settings_(std::move(settings)), policy_(std::move(policy)) {}
+
+  std::vector<std::string> list(const ObjectUri& prefix, net::HttpTransport& transport,
+                                const ListingScope& scope) override {
+    if (!prefix.is_prefix()) {
+      fail(ErrorKind::usage, prefix.str() + " is not a prefix (it must end in '/')");
+    }
+    return list_keys(session(prefix, transport), prefix, scope);
+  }
+
+  ObjectFetch get(const ObjectUri& object, net::HttpTransport& transport,
+                  const std::filesystem::path& target) override {
+    return get_object(session(object, transport), object, target);
+  }
+
+ private:
+  S3Session session(const ObjectUri& uri, net::HttpTransport& transport) {
+    S3Session s{ApiContext{transport, policy_, settings_.resolve},
+                resolve_s3_address(settings_, env_, uri.bucket),
+                {}};
+    s.credentials = credentials(s.context, s.address.region);
+    return s;
+  }
+
+  AwsCredentials credentials(const ApiContext& context, const std::string& region) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (!credentials_ || now - resolved_at_ >= kCredentialLifetime) {
+      credentials_ = resolve_aws_credentials(env_, context, region);
+      resolved_at_ = now;
+    }
+    return *credentials_;
+  }
+
+  Environment env_;
+  StoreSettings settings_;
+  fetch::DownloadPolicy policy_;
+  std::mutex mutex_;
+  std::optional<AwsCredentials> credentials_;
+  std::chrono::steady_clock::time_point resolved_at_;
+};
+
 }  // namespace
 
-ObjectFetch fetch_s3_object(const S3Options& options, const Environment& env,
-                            net::HttpTransport& transport, const std::filesystem::path& target,
-                            const fetch::DownloadPolicy& policy) {
-  const ObjectUri uri = parse_object_uri(options.uri, "s3");
-  if (uri.is_prefix()) {
-    fail(ErrorKind::usage,
-         uri.str() + " names a prefix, not an object (fetch it into a directory)");
-  }
-  const S3Session session = open_session(options, env, transport, policy, uri);
-  return get_object(session, uri, target);
-}
-
-std::vector<std::string> list_s3_objects(const S3Options& options, const Environment& env,
-                                         net::HttpTransport& transport,
-                                         const fetch::DownloadPolicy& policy,
-                                         const ListingScope& scope) {
-  const ObjectUri uri = parse_object_uri(options.uri, "s3");
-  if (!uri.is_prefix()) fail(ErrorKind::usage, uri.str() + " is not a prefix (it must end in '/')");
-  return list_keys(open_session(options, env, transport, policy, uri), uri, scope);
-}
-
-std::vector<ObjectFetch> fetch_s3_prefix(const S3Options& options, const Environment& env,
-                                         net::HttpTransport& transport,
-                                         const std::filesystem::path& target_dir,
-                                         const fetch::DownloadPolicy& policy) {
-  const ObjectUri uri = parse_object_uri(options.uri, "s3");
-  if (!uri.is_prefix()) fail(ErrorKind::usage, uri.str() + " is not a prefix (it must end in '/')");
-  const S3Session session = open_session(options, env, transport, policy, uri);
-  const auto keys = list_keys(session, uri, ListingScope{});
-  return fetch_listed_objects(keys, uri.key, target_dir, uri.str(),
-                              [&](const std::string& key, const std::filesystem::path& file) {
-                                ObjectUri object = uri;
-                                object.key = key;
-                                return get_object(session, object, file);
-                              });
+std::unique_ptr<ObjectStore> open_s3_store(const Environment& env, const StoreSettings& settings,
+                                           const fetch::DownloadPolicy& policy) {
+  return std::make_unique<S3Store>(env, settings, policy);
 }
 
 }  // namespace kvonce::cloud

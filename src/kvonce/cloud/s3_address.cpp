@@ -53,7 +53,7 @@ std::string S3Address::url(std::string_view encoded_path, std::string_view query
   return out;
 }
 
-S3Address resolve_s3_address(const S3Options& options, const Environment& env,
+S3Address resolve_s3_address(const StoreSettings& options, const Environment& env,
                              const std::string& bucket) {
   S3Address out;
   out.region = options.region.value_or(

@@ -1,6 +1,6 @@
 // Where an S3 bucket's requests go: scheme, Host, path prefix and signing region.
 //
-// Settings, first found wins (see s3.hpp): region from options, KVONCE_OTLP_S3_REGION,
+// Settings, first found wins (see s3.hpp): region from the store settings, KVONCE_OTLP_S3_REGION,
 // AWS_REGION, AWS_DEFAULT_REGION, else us-east-1; endpoint from options, KVONCE_OTLP_S3_ENDPOINT,
 // AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else https://s3.<region>.amazonaws.com.
 // Virtual-hosted addressing ("bucket.<endpoint host>") unless path-style is forced, the endpoint
@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "kvonce/cloud/s3.hpp"
+#include "kvonce/cloud/object_store.hpp"
 #include "kvonce/util/environment.hpp"
 
 namespace kvonce::cloud {
@@ -27,7 +27,7 @@ struct S3Address {
 };
 
 // Error(usage) for an unusable endpoint or a malformed boolean setting.
-S3Address resolve_s3_address(const S3Options& options, const Environment& env,
+S3Address resolve_s3_address(const StoreSettings& options, const Environment& env,
                              const std::string& bucket);
 
 // "true"/"1"/"yes"/"on" and "false"/"0"/"no"/"off", any case; Error(usage) naming `what` otherwise.

@@ -3,9 +3,7 @@
 
 #include <array>
 
-#include "kvonce/cloud/gcs.hpp"
-#include "kvonce/cloud/object_uri.hpp"
-#include "kvonce/cloud/s3.hpp"
+#include "kvonce/cloud/object_store.hpp"
 #include "kvonce/fetch/github_artifact.hpp"
 #include "kvonce/fetch/local_file.hpp"
 #include "kvonce/fetch/verified_file.hpp"
@@ -18,19 +16,17 @@ namespace kvonce::fetch {
 namespace fs = std::filesystem;
 namespace {
 
-enum class Kind { file, env_file, artifact_dir, artifact, url, s3, gcs, sample };
+enum class Kind { file, env_file, artifact_dir, artifact, url, store, sample };
 
 struct Source {
   Kind kind;
   std::string value;
+  std::string_view scheme = {};  // a store flag's scheme (--s3: "s3"); empty: any store's
 };
 
-// s3:// and gs:// URLs are object-store sources, whatever flag or variable carried them.
+// Object-store URLs (s3://, gs://, ...) are store sources, whatever flag or variable carried them.
 Source by_scheme(Kind http_kind, const std::string& value) {
-  const std::string lower = to_lower_ascii(value.substr(0, 5));
-  if (lower.starts_with("s3://")) return {Kind::s3, value};
-  if (lower.starts_with("gs://")) return {Kind::gcs, value};
-  return {http_kind, value};
+  return {cloud::backend_for_uri(value) ? Kind::store : http_kind, value};
 }
 
 Source choose_source(const FetchOptions& o, const Environment& env) {
@@ -52,12 +48,12 @@ Source choose_source(const FetchOptions& o, const Environment& env) {
   if (o.artifact_dir) return {Kind::artifact_dir, *o.artifact_dir};
   if (o.artifact) return {Kind::artifact, *o.artifact};
   if (o.url) return by_scheme(Kind::url, *o.url);
-  if (o.s3) return {Kind::s3, *o.s3};
-  if (o.gcs) return {Kind::gcs, *o.gcs};
+  if (o.s3) return {Kind::store, *o.s3, "s3"};
+  if (o.gcs) return {Kind::store, *o.gcs, "gs"};
   if (auto v = env("KVONCE_OTLP_PAYLOAD")) return {Kind::env_file, *v};
   if (auto v = env("KVONCE_PAYLOAD_ARTIFACT")) return {Kind::artifact, *v};
   if (auto v = env("KVONCE_OTLP_PAYLOAD_URL")) return by_scheme(Kind::url, *v);
-  if (auto v = env("KVONCE_OTLP_S3_URI")) return {Kind::s3, *v};
+  if (auto v = env("KVONCE_OTLP_S3_URI")) return {Kind::store, *v, "s3"};
   return {Kind::sample, std::string(payload::kEmbeddedSampleName)};
 }
 
@@ -82,10 +78,10 @@ std::string encoding_of(const DownloadResult& d, const fs::path& file) {
   return sniff_content_encoding(file);
 }
 
-PayloadMetadata single(const char* type, std::string detail, const DownloadResult& d,
+PayloadMetadata single(std::string type, std::string detail, const DownloadResult& d,
                        const fs::path& file) {
   PayloadMetadata m;
-  m.source_type = type;
+  m.source_type = std::move(type);
   m.source_detail = std::move(detail);
   m.sha256 = d.sha256;
   m.size_bytes = d.size_bytes;
@@ -104,14 +100,12 @@ PayloadMetadata write_sample(const fs::path& target, const DownloadPolicy& polic
   return single(kSourceSample, payload::kEmbeddedSampleName, d, target);
 }
 
-PayloadMetadata from_objects(const char* type, const std::string& uri,
+PayloadMetadata from_objects(std::string_view type, const cloud::ObjectUri& prefix,
                              const std::vector<cloud::ObjectFetch>& objects, const fs::path& dir) {
   PayloadMetadata m;
   m.source_type = type;
-  m.source_detail = uri;
+  m.source_detail = prefix.str();
   m.attempts = 0;
-  const cloud::ObjectUri prefix =
-      cloud::parse_object_uri(uri, std::string_view(type) == kSourceS3 ? "s3" : "gs");
   for (const auto& o : objects) {
     ObjectMetadata entry;
     entry.source_detail = o.source_detail;
@@ -149,37 +143,29 @@ PayloadMetadata fetch_url(const std::string& url, const Environment& env, bool a
 PayloadMetadata fetch_object(const Source& source, const FetchOptions& o, const Environment& env,
                              net::HttpTransport& transport, const fs::path& target,
                              const DownloadPolicy& policy) {
-  const bool s3 = source.kind == Kind::s3;
-  const std::string uri = o.date ? cloud::with_date_prefix(source.value, *o.date) : source.value;
-  const bool prefix = cloud::parse_object_uri(uri, s3 ? "s3" : "gs").is_prefix();
-  if (prefix && o.expect_sha256) {
+  const std::string text = o.date ? cloud::with_date_prefix(source.value, *o.date) : source.value;
+  // A store flag insists on its scheme (--s3 gs://... is refused); a URL picks the store.
+  const cloud::ObjectUri uri = source.scheme.empty() ? cloud::parse_store_uri(text)
+                                                     : cloud::parse_object_uri(text, source.scheme);
+  if (uri.is_prefix() && o.expect_sha256) {
     fail(ErrorKind::usage, "--expect-sha256 names one object; it cannot apply to a prefix");
   }
-  if (s3) {
-    cloud::S3Options s3o{uri, o.region, o.endpoint, o.path_style, std::nullopt, o.resolve};
-    if (prefix) {
-      return from_objects(kSourceS3, uri,
-                          cloud::fetch_s3_prefix(s3o, env, transport, target, policy), target);
-    }
-    const auto r = cloud::fetch_s3_object(s3o, env, transport, target, policy);
-    return single(kSourceS3, r.source_detail, r.download, target);
+  const cloud::StoreBackend& backend = *cloud::backend_for_uri(uri.str());
+  const cloud::StoreSettings settings{o.region,      o.endpoint,   o.path_style, std::nullopt,
+                                      o.gcs_api_url, std::nullopt, o.resolve};
+  const auto store = backend.open(env, settings, policy);
+  if (uri.is_prefix()) {
+    return from_objects(backend.source_type, uri,
+                        cloud::fetch_store_prefix(*store, uri, transport, target), target);
   }
-  cloud::GcsOptions gcso;
-  gcso.uri = uri;
-  gcso.api_url = o.gcs_api_url;
-  gcso.resolve = o.resolve;
-  if (prefix) {
-    return from_objects(kSourceGcs, uri,
-                        cloud::fetch_gcs_prefix(gcso, env, transport, target, policy), target);
-  }
-  const auto r = cloud::fetch_gcs_object(gcso, env, transport, target, policy);
-  return single(kSourceGcs, r.source_detail, r.download, target);
+  const auto r = cloud::fetch_store_object(*store, uri, transport, target);
+  return single(std::string(backend.source_type), r.source_detail, r.download, target);
 }
 
 PayloadMetadata fetch_source(const Source& source, const FetchOptions& o, const Environment& env,
                              net::HttpTransport& transport, const fs::path& target,
                              const DownloadPolicy& policy) {
-  if (o.date && source.kind != Kind::s3 && source.kind != Kind::gcs) {
+  if (o.date && source.kind != Kind::store) {
     fail(ErrorKind::usage, "--date applies to s3:// and gs:// sources only");
   }
   if (o.run_id && source.kind != Kind::artifact) {
@@ -202,8 +188,7 @@ PayloadMetadata fetch_source(const Source& source, const FetchOptions& o, const 
       return single(kSourceArtifact, r.source_detail, r.download, target);
     }
     case Kind::url: return fetch_url(source.value, env, o.allow_http, transport, target, policy);
-    case Kind::s3:
-    case Kind::gcs: return fetch_object(source, o, env, transport, target, policy);
+    case Kind::store: return fetch_object(source, o, env, transport, target, policy);
     case Kind::sample: return write_sample(target, policy);
   }
   fail(ErrorKind::internal, "unknown payload source");

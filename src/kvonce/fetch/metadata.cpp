@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kvonce/cloud/object_store.hpp"
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/net/url.hpp"
 #include "kvonce/util/atomic_file.hpp"
@@ -14,6 +15,23 @@
 #include "kvonce/util/time.hpp"
 
 namespace kvonce::fetch {
+
+std::vector<std::string> source_types() {
+  std::vector<std::string> types{kSourceExplicit, kSourceEnvFile, kSourceArtifact, kSourceUrl};
+  for (const cloud::StoreBackend& b : cloud::store_backends()) {
+    types.emplace_back(b.source_type);
+  }
+  types.emplace_back(kSourceSample);
+  return types;
+}
+
+bool is_source_type(std::string_view type) {
+  for (const std::string& t : source_types()) {
+    if (t == type) return true;
+  }
+  return false;
+}
+
 namespace {
 
 using Json = nlohmann::ordered_json;

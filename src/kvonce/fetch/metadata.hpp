@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kvonce::fetch {
@@ -20,9 +21,11 @@ inline constexpr const char* kSourceExplicit = "explicit";
 inline constexpr const char* kSourceEnvFile = "env-file";
 inline constexpr const char* kSourceArtifact = "artifact";
 inline constexpr const char* kSourceUrl = "url";
-inline constexpr const char* kSourceS3 = "s3";
-inline constexpr const char* kSourceGcs = "gcs";
 inline constexpr const char* kSourceSample = "sample";
+
+// Every source type: the ones above, then each object store's (cloud/object_store.hpp).
+std::vector<std::string> source_types();
+bool is_source_type(std::string_view type);
 
 inline constexpr const char* kMetadataFileName = "kvonce-payload-metadata.json";
 

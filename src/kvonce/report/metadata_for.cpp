@@ -1,7 +1,6 @@
 // Payload metadata for `report --metadata-for`, through the writer `fetch` uses.
 #include "kvonce/report/metadata_for.hpp"
 
-#include <array>
 #include <string_view>
 #include <vector>
 
@@ -14,10 +13,6 @@
 
 namespace kvonce::report {
 namespace {
-
-constexpr std::array<std::string_view, 7> kSourceTypes{
-    fetch::kSourceExplicit, fetch::kSourceEnvFile, fetch::kSourceArtifact, fetch::kSourceUrl,
-    fetch::kSourceS3,       fetch::kSourceGcs,     fetch::kSourceSample};
 
 // The inflated size of a gzip payload, streamed (nothing is kept).
 std::uint64_t decompressed_size(const std::string& file) {
@@ -32,11 +27,13 @@ std::uint64_t decompressed_size(const std::string& file) {
 }  // namespace
 
 void write_metadata_for(const MetadataRequest& request, const std::filesystem::path& trace_dir) {
-  bool known = false;
-  for (const std::string_view type : kSourceTypes) known = known || request.source_type == type;
-  if (!known) {
-    fail(ErrorKind::usage, "--source-type \"" + request.source_type +
-                               "\": expected explicit, env-file, artifact, url, s3, gcs or sample");
+  if (!fetch::is_source_type(request.source_type)) {
+    std::string expected;
+    for (const std::string& type : fetch::source_types()) {
+      expected += (expected.empty() ? "" : ", ") + type;
+    }
+    fail(ErrorKind::usage,
+         "--source-type \"" + request.source_type + "\": expected one of " + expected);
   }
   std::string detail = request.source_detail.empty() ? request.file : request.source_detail;
   // The writer redacts URLs too; doing it here as well keeps a secret out even of this process's
