@@ -2,8 +2,6 @@
 // pageToken, a bearer token from google_credentials.
 #include "kvonce/cloud/gcs.hpp"
 
-#include <mutex>
-
 #include <nlohmann/json.hpp>
 
 #include "kvonce/cloud/api_call.hpp"
@@ -118,13 +116,8 @@ class GcsStore final : public ObjectStore {
  private:
   GcsSession session(net::HttpTransport& transport) {
     GcsSession s{ApiContext{transport, policy_, settings_.resolve}, api_, {}};
-    const std::lock_guard<std::mutex> lock(mutex_);
-    const auto now = std::chrono::steady_clock::now();
-    if (!token_ || now - resolved_at_ >= kCredentialLifetime) {
-      token_ = resolve_google_token(env_, s.context, settings_.token_url);
-      resolved_at_ = now;
-    }
-    s.token = *token_;
+    s.token =
+        token_.get([&] { return resolve_google_token(env_, s.context, settings_.token_url); });
     return s;
   }
 
@@ -132,9 +125,7 @@ class GcsStore final : public ObjectStore {
   StoreSettings settings_;
   fetch::DownloadPolicy policy_;
   std::string api_;  // without trailing '/'
-  std::mutex mutex_;
-  std::optional<GoogleToken> token_;
-  std::chrono::steady_clock::time_point resolved_at_;
+  CredentialCache<GoogleToken> token_;
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -35,6 +36,28 @@ struct StoreSettings {
 
 // Resolved credentials are used at most this long, well within the hour they last.
 inline constexpr std::chrono::minutes kCredentialLifetime{30};
+
+// A backend's resolved credential, shared by the threads of a batch and resolved again after
+// kCredentialLifetime.
+template <typename Credential>
+class CredentialCache {
+ public:
+  template <typename Resolve>
+  Credential get(Resolve resolve) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (!value_ || now - resolved_at_ >= kCredentialLifetime) {
+      value_ = resolve();
+      resolved_at_ = now;
+    }
+    return *value_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::optional<Credential> value_;
+  std::chrono::steady_clock::time_point resolved_at_;
+};
 
 // One fetched object. `source_detail` names it without any credential (s3://bucket/key).
 struct ObjectFetch {

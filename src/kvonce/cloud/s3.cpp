@@ -1,8 +1,6 @@
 // S3 GetObject and ListObjectsV2 over the HTTP seam, each attempt signed afresh with SigV4.
 #include "kvonce/cloud/s3.hpp"
 
-#include <mutex>
-
 #include "kvonce/cloud/api_call.hpp"
 #include "kvonce/cloud/aws_credentials.hpp"
 #include "kvonce/cloud/listing.hpp"
@@ -110,26 +108,15 @@ class S3Store final : public ObjectStore {
     S3Session s{ApiContext{transport, policy_, settings_.resolve},
                 resolve_s3_address(settings_, env_, uri.bucket),
                 {}};
-    s.credentials = credentials(s.context, s.address.region);
+    s.credentials = credentials_.get(
+        [&] { return resolve_aws_credentials(env_, s.context, s.address.region); });
     return s;
-  }
-
-  AwsCredentials credentials(const ApiContext& context, const std::string& region) {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    const auto now = std::chrono::steady_clock::now();
-    if (!credentials_ || now - resolved_at_ >= kCredentialLifetime) {
-      credentials_ = resolve_aws_credentials(env_, context, region);
-      resolved_at_ = now;
-    }
-    return *credentials_;
   }
 
   Environment env_;
   StoreSettings settings_;
   fetch::DownloadPolicy policy_;
-  std::mutex mutex_;
-  std::optional<AwsCredentials> credentials_;
-  std::chrono::steady_clock::time_point resolved_at_;
+  CredentialCache<AwsCredentials> credentials_;
 };
 
 }  // namespace
