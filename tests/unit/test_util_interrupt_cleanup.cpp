@@ -68,6 +68,21 @@ TEST_CASE("an interrupt leaves files this process did not register") {
   CHECK(dir.files() == std::vector<std::string>{".a.json.tmp-1-1", "released"});
 }
 
+TEST_CASE("an interrupt removes a registered directory once its registered files are gone") {
+  TempDir dir;
+  const auto scratch = dir / "scratch";
+  const int status = in_child([&] {
+    install_interrupt_cleanup();
+    std::filesystem::create_directories(scratch);
+    RemoveOnInterrupt directory(scratch, RemoveOnInterrupt::Kind::directory);
+    RemoveOnInterrupt download(scratch / "payload-0");  // registered after its directory
+    write_file(scratch / "payload-0", "downloaded");
+    ::raise(SIGINT);
+  });
+  CHECK(status == 130);
+  CHECK_FALSE(std::filesystem::exists(scratch));
+}
+
 TEST_CASE("held_by_this_process follows registration") {
   TempDir dir;
   CHECK_FALSE(held_by_this_process(dir / "x"));

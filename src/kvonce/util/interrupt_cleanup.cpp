@@ -20,6 +20,7 @@ enum SlotState : int { kFree, kFilling, kArmed, kFiring };
 struct Slot {
   std::atomic<int> state{kFree};
   std::atomic<char*> path{nullptr};
+  std::atomic<bool> directory{false};
 };
 
 // Enough for every worker of the largest --jobs writing two files at once.
@@ -36,20 +37,27 @@ std::set<std::string>& held_paths() {
 }
 
 extern "C" void remove_and_exit(int signo) {
+  for (Slot& slot : g_slots) {  // files first, so that their directories are empty after
+    int armed = kArmed;
+    if (!slot.directory.load() && slot.state.compare_exchange_strong(armed, kFiring)) {
+      ::unlink(slot.path.load());
+    }
+  }
   for (Slot& slot : g_slots) {
     int armed = kArmed;
-    if (slot.state.compare_exchange_strong(armed, kFiring)) ::unlink(slot.path.load());
+    if (slot.state.compare_exchange_strong(armed, kFiring)) ::rmdir(slot.path.load());
   }
   ::_exit(128 + signo);
 }
 
-int arm(const std::string& path) {
+int arm(const std::string& path, bool directory) {
   for (int i = 0; i < kSlots; ++i) {
     int free = kFree;
     if (!g_slots[i].state.compare_exchange_strong(free, kFilling)) continue;
     char* copy = new char[path.size() + 1];
     std::memcpy(copy, path.c_str(), path.size() + 1);
     g_slots[i].path.store(copy);
+    g_slots[i].directory.store(directory);
     g_slots[i].state.store(kArmed);
     return i;
   }
@@ -81,13 +89,13 @@ void install_interrupt_cleanup() {
   install_for(SIGTERM);
 }
 
-RemoveOnInterrupt::RemoveOnInterrupt(const std::filesystem::path& path) : path_(path) {
+RemoveOnInterrupt::RemoveOnInterrupt(const std::filesystem::path& path, Kind kind) : path_(path) {
   {
     std::lock_guard<std::mutex> lock(g_held_mutex);
     held_paths().insert(path_.string());
   }
   held_ = true;
-  slot_ = arm(path_.string());
+  slot_ = arm(path_.string(), kind == Kind::directory);
 }
 
 void RemoveOnInterrupt::release() {

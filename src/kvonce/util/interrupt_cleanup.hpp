@@ -19,9 +19,11 @@ void install_interrupt_cleanup();
 
 // While alive, `path` is removed if the process is interrupted, and counts as held by this
 // process (held_by_this_process). Release it once the file is renamed into place or removed.
+// A directory is removed after every file, and only once empty (its files registered too).
 class RemoveOnInterrupt {
  public:
-  explicit RemoveOnInterrupt(const std::filesystem::path& path);
+  enum class Kind { file, directory };
+  explicit RemoveOnInterrupt(const std::filesystem::path& path, Kind kind = Kind::file);
   ~RemoveOnInterrupt() { release(); }
   RemoveOnInterrupt(const RemoveOnInterrupt&) = delete;
   RemoveOnInterrupt& operator=(const RemoveOnInterrupt&) = delete;
