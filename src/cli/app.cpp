@@ -1,5 +1,8 @@
 #include "cli/app.hpp"
 
+#include <cerrno>
+#include <cstring>
+
 #include <CLI/CLI.hpp>
 
 #include "kvonce/util/error.hpp"
@@ -16,7 +19,7 @@ constexpr const char* kExitCodes = R"(Exit codes:
   3  usage error
   4  unreadable, malformed or corrupt input
   5  a size limit was exceeded
-  6  an output file could not be written
+  6  an output file (or standard output) could not be written
   7  fetch or API failure (network, HTTP status)
   8  credentials missing, rejected or expired
   9  the payload's SHA-256 differs from the expected one
@@ -26,6 +29,18 @@ int usage_exit(const CLI::App& app, const CLI::ParseError& e, std::ostream& out,
                std::ostream& err) {
   const int code = app.exit(e, out, err);
   return code == static_cast<int>(CLI::ExitCodes::Success) ? 0 : static_cast<int>(ExitCode::usage);
+}
+
+// What a command printed must have reached stdout: `verify > /dev/full` loses the summary, and
+// a CI step that reads it must fail rather than see nothing. Throws Error(output) otherwise.
+void check_stdout(std::ostream& out) {
+  errno = 0;
+  out.flush();
+  if (out) return;
+  const int saved = errno;
+  out.clear();  // an in-process caller's stream stays usable
+  fail(ErrorKind::output, std::string("standard output: write failed") +
+                              (saved ? std::string(": ") + std::strerror(saved) : ""));
 }
 
 }  // namespace
@@ -62,6 +77,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       const char* const run_argv[] = {argv[0], "run"};
       return run(2, run_argv, out, err, host);
     }
+    check_stdout(out);
     return console.exit_code;
   } catch (const Error& e) {
     err << "kvonce-trace: " << to_string(e.kind()) << ": " << e.what() << "\n";

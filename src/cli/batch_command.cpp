@@ -12,6 +12,7 @@
 #include "kvonce/net/http.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/error.hpp"
+#include "kvonce/util/file_roles.hpp"
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -28,7 +29,7 @@ root of the kvonce-trace/YYYY/MM/DD/ layout and only the selected days are read.
 shard the same INPUTs, then combine the shards with `kvonce-trace batch merge RESULTS...`.
 Exit codes: 0 every payload valid; 1 any payload invalid, failed or without events; 2 no payload
 had any KvOnce event; 3 usage; 4 an INPUT or the --resume file cannot be read; 6 the results
-file cannot be written; 7/8 a listing failed. See docs/batch.md.)";
+file cannot be written (or another batch kept it locked); 7/8 a listing failed. See docs/batch.md.)";
 
 constexpr const char* kMergeFooter =
     R"(Within one file the last line of a source counts; a source in two files means the shards
@@ -42,7 +43,25 @@ struct BatchCli {
   std::optional<std::filesystem::path> summary;
   std::vector<std::filesystem::path> merge_files;
   std::optional<std::filesystem::path> merge_summary;
+  double results_lock_wait = static_cast<double>(batch::kResultsLockWait.count());
 };
+
+// The summary may be neither the results file, nor the resume file, nor a payload named as INPUT.
+void check_file_roles(const BatchCli& cli) {
+  const batch::BatchOptions& o = cli.options;
+  FileRoles roles;
+  for (const std::string& input : o.inputs) {
+    if (!batch::is_remote_input(input)) roles.input(input, "INPUT");
+  }
+  if (o.results) roles.output(*o.results, "--results");
+  // Without --results the resume file is the results file; with another one, an input.
+  if (o.resume && !o.results) roles.output(*o.resume, "--resume");
+  if (o.resume && o.results && !FileRoles::same_file(*o.resume, *o.results)) {
+    roles.input(*o.resume, "--resume");
+  }
+  if (cli.summary) roles.output(*cli.summary, "--summary");
+  roles.check();
+}
 
 // The Markdown goes to --summary FILE (atomically; the console gets one line), else to stdout.
 void emit_summary(Console& console, const std::optional<std::filesystem::path>& file,
@@ -63,6 +82,12 @@ std::unique_ptr<batch::Progress> progress_for(Console& console) {
 
 void run_batch_command(BatchCli& cli, Console& console) {
   if (cli.shard) cli.options.shard = batch::parse_shard(*cli.shard);
+  check_file_roles(cli);
+  if (!(cli.results_lock_wait >= 0 && cli.results_lock_wait <= 86400)) {  // NaN included
+    fail(ErrorKind::usage, "--results-lock-wait takes 0 to 86400 seconds");
+  }
+  cli.options.results_lock_wait =
+      std::chrono::milliseconds(static_cast<long long>(cli.results_lock_wait * 1000));
   const auto progress = progress_for(console);
   batch::BatchContext context{console.host.env, [&console] { return console.transport(false); },
                               progress.get(), fetch::DownloadPolicy{}};
@@ -77,6 +102,10 @@ void run_batch_command(BatchCli& cli, Console& console) {
 }
 
 void run_merge_command(BatchCli& cli, Console& console) {
+  FileRoles roles;
+  for (const auto& file : cli.merge_files) roles.input(file, "RESULTS");
+  if (cli.merge_summary) roles.output(*cli.merge_summary, "--summary");
+  roles.check();
   const batch::MergeResult merged = batch::merge_results(cli.merge_files);
   batch::SummaryInput summary{"kvonce-trace batch merge", &merged.results, 0, merged.notes,
                               merged.duplicates};
@@ -123,6 +152,11 @@ void add_batch_command(CLI::App& app, Console& console) {
                   "Skip payloads this results file already verified with the same sha256 (a "
                   "missing file is an empty one)")
       ->type_name("FILE");
+  cmd->add_option("--results-lock-wait", cli->results_lock_wait,
+                  "Seconds to wait while another batch writes the results file, then give up")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   cmd->add_option("--summary", cli->summary, "Write the Markdown summary here, not to stdout")
       ->type_name("FILE");
   cmd->add_option("--shard", cli->shard, "Only this shard's share of the payloads: I from 1 to N")

@@ -3,6 +3,7 @@
 
 #include "kvonce/fetch/fetch.hpp"
 #include "kvonce/util/environment.hpp"
+#include "kvonce/util/file_roles.hpp"
 
 #include "cli/commands.hpp"
 #include "cli/fetch_options.hpp"
@@ -48,6 +49,11 @@ void add_fetch_command(CLI::App& app, Console& console) {
   cmd->add_flag("--allow-http", opts->allow_http, "Allow plain http:// beyond loopback hosts");
   add_cloud_options(*cmd, *opts);
   cmd->callback([opts, &console] {
+    FileRoles roles;  // --metadata TARGET would replace the payload just fetched
+    if (opts->file) roles.input(*opts->file, "--file");
+    roles.output(opts->target, "--target");
+    if (opts->metadata) roles.output(*opts->metadata, "--metadata");
+    roles.check();
     opts->log = [&console](const std::string& line) { console.err << line << "\n" << std::flush; };
     const auto transport = console.transport(opts->allow_http);
     const fetch::FetchResult result = fetch::fetch(*opts, console.host.env, *transport);

@@ -2,10 +2,13 @@
 // directory written by `run` (or by `verify` once per mode).
 #include <memory>
 
+#include "kvonce/fetch/metadata.hpp"
 #include "kvonce/net/http.hpp"
 #include "kvonce/report/run_report.hpp"
+#include "kvonce/steps/verify.hpp"
 #include "kvonce/util/environment.hpp"
 #include "kvonce/util/error.hpp"
+#include "kvonce/util/file_roles.hpp"
 
 #include "cli/commands.hpp"
 #include "cli/report_options.hpp"
@@ -35,6 +38,28 @@ void add_metadata_options(CLI::App& cmd, ReportArgs& args) {
   file->needs(type);
 }
 
+// No document report writes may be a file of the trace directory it reads, or the payload.
+void check_file_roles(const ReportArgs& args) {
+  const report::ReportOptions& o = args.options;
+  FileRoles roles;
+  for (const char* mode : {"otlp", "ndjson"}) {
+    for (const char* name : {steps::kEventsFile, steps::kProjectionFile, steps::kStateSequenceFile,
+                             steps::kValidationFile}) {
+      roles.input(o.trace_dir / mode / name, "--trace-dir");
+    }
+  }
+  const auto metadata = o.trace_dir / fetch::kMetadataFileName;
+  if (args.metadata_file.empty()) {
+    roles.input(metadata, "--trace-dir");
+  } else {
+    roles.input(args.metadata_file, "--metadata-for").output(metadata, "--trace-dir");
+  }
+  if (o.pr_comment) roles.output(*o.pr_comment, "--pr-comment");
+  if (o.step_summary) roles.output(*o.step_summary, "--step-summary");
+  if (o.github_output) roles.output(*o.github_output, "--github-output");
+  roles.check();
+}
+
 }  // namespace
 
 void add_report_command(CLI::App& app, Console& console) {
@@ -48,6 +73,7 @@ void add_report_command(CLI::App& app, Console& console) {
   cmd->add_flag("--no-fail", args->no_fail, "Exit 0 even when a mode is invalid");
   add_metadata_options(*cmd, *args);
   cmd->callback([args, &console] {
+    check_file_roles(*args);
     report::ReportOptions options = args->options;
     if (!args->metadata_file.empty()) {
       options.metadata_for =

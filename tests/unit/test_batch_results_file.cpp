@@ -1,4 +1,5 @@
 // The results file: appended line by line, read back with a torn last line ignored.
+#include <chrono>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -29,27 +30,28 @@ TEST_CASE("ResultsWriter") {
   const auto path = dir / "results.jsonl";
 
   SECTION("each line is on disk as soon as it is appended") {
-    ResultsWriter writer(path, std::nullopt);
+    ResultsWriter writer(path);
     writer.append(result("a"));
     CHECK(test::read_lines(path).size() == 1);  // before close: flushed
     writer.append(result("b"));
     CHECK(test::read_lines(path).size() == 2);
     writer.close();
   }
-  SECTION("without append_at an existing file is started afresh") {
+  SECTION("an existing file is appended to and never truncated") {
     test::write_file(path, to_json_line(result("old")));
-    ResultsWriter writer(path, std::nullopt);
+    ResultsWriter writer(path);
     writer.append(result("new"));
     writer.close();
     const auto read = read_results(path);
-    REQUIRE(read.results.size() == 1);
-    CHECK(read.results[0].source == "new");
+    REQUIRE(read.results.size() == 2);
+    CHECK(read.results[0].source == "old");
+    CHECK(read.results[1].source == "new");
   }
-  SECTION("with append_at a torn tail is cut off before appending") {
+  SECTION("a torn tail is cut off before appending") {
     test::write_file(path, to_json_line(result("kept")) + "{\"source\":\"tor");
     const auto before = read_results(path);
     CHECK(before.torn_tail);
-    ResultsWriter writer(path, before.complete_bytes);
+    ResultsWriter writer(path);
     writer.append(result("next"));
     writer.close();
     const auto after = read_results(path);
@@ -59,7 +61,7 @@ TEST_CASE("ResultsWriter") {
     CHECK(after.results[1].source == "next");
   }
   SECTION("lines from several threads never interleave") {
-    ResultsWriter writer(path, std::nullopt);
+    ResultsWriter writer(path);
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&writer, t] {
@@ -73,12 +75,47 @@ TEST_CASE("ResultsWriter") {
   }
   SECTION("a directory that does not exist is an output error naming the file") {
     try {
-      ResultsWriter writer(dir / "no/such/dir/r.jsonl", std::nullopt);
+      ResultsWriter writer(dir / "no/such/dir/r.jsonl");
       FAIL("opened");
     } catch (const Error& e) {
       CHECK(e.kind() == ErrorKind::output);
       CHECK_THAT(e.what(), Catch::Contains("r.jsonl"));
     }
+  }
+}
+
+TEST_CASE("ResultsWriter: one writer at a time") {
+  test::TempDir dir;
+  const auto path = dir / "results.jsonl";
+  ResultsWriter first(path);
+  first.append(result("first"));
+  SECTION("a second writer waits up to its bound and is then refused naming the file") {
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      ResultsWriter second(path, std::chrono::milliseconds(300));
+      FAIL("a second writer opened a locked results file");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::output);
+      CHECK_THAT(e.what(),
+                 Catch::Contains("results.jsonl") && Catch::Contains("another kvonce-trace batch"));
+    }
+    CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(300));
+    first.append(result("still first"));
+    first.close();
+    CHECK(read_results(path).results.size() == 2);
+  }
+  SECTION("a second writer gets the file once the first has closed it") {
+    std::thread closer([&first] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      first.close();
+    });
+    ResultsWriter second(path, std::chrono::seconds(10));
+    closer.join();
+    second.append(result("second"));
+    second.close();
+    const auto read = read_results(path);
+    REQUIRE(read.results.size() == 2);
+    CHECK(read.results[1].source == "second");
   }
 }
 

@@ -1,6 +1,9 @@
 // `kvonce-trace batch` and `batch merge` end to end (in-process).
 #include <catch2/catch.hpp>
+#include <fcntl.h>
 #include <nlohmann/json.hpp>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "kvonce/batch/results_file.hpp"
 
@@ -163,4 +166,76 @@ TEST_CASE("cli batch: --resume continues an interrupted batch") {
   CHECK_THAT(r.err, Catch::Contains("RESUMED"));
   CHECK(read_lines(results).size() == 6);
   CHECK_THAT(r.out, Catch::Contains("| 6 | 4 | 1 | 0 | 1 | 2 |"));
+}
+
+TEST_CASE("cli batch: --results appends to an existing file and never truncates it") {
+  TempDir dir;
+  write_payload(dir / "in/a.json", valid_payload(2));
+  const std::string results = (dir / "r.jsonl").string();
+  REQUIRE(run_cli({"batch", (dir / "in").string(), "--results", results}).exit_code == 0);
+  const auto first = read_lines(results);
+  REQUIRE(first.size() == 1);
+  SECTION("a second run adds its lines after the first run's") {
+    REQUIRE(run_cli({"batch", (dir / "in").string(), "--results", results}).exit_code == 0);
+    const auto both = read_lines(results);
+    REQUIRE(both.size() == 2);
+    CHECK(both[0] == first[0]);
+  }
+  SECTION("a torn last line left by a killed run is cut off, the complete ones kept") {
+    write_file(results, first[0] + "\n{\"source\":\"torn");
+    REQUIRE(run_cli({"batch", (dir / "in").string(), "--results", results}).exit_code == 0);
+    const auto read = batch::read_results(results);
+    CHECK_FALSE(read.torn_tail);
+    CHECK(read.results.size() == 2);
+  }
+}
+
+TEST_CASE("cli batch: a results file another batch is writing is refused after the wait") {
+  TempDir dir;
+  write_payload(dir / "in/a.json", valid_payload(2));
+  const auto results = dir / "r.jsonl";
+  write_file(results, "");
+  const int holder = ::open(results.c_str(), O_RDWR | O_CLOEXEC);
+  REQUIRE(holder >= 0);
+  REQUIRE(::flock(holder, LOCK_EX | LOCK_NB) == 0);  // as a running batch holds it
+  const auto r = run_cli({"batch", (dir / "in").string(), "--results", results.string(),
+                          "--results-lock-wait", "0.2"});
+  ::close(holder);
+  CHECK(r.exit_code == 6);
+  CHECK_THAT(r.err, Catch::Contains("r.jsonl") && Catch::Contains("another") &&
+                        Catch::Contains("--results"));
+  CHECK(read_file(results).empty());
+}
+
+TEST_CASE("cli batch: --summary may not be the results file or a payload") {
+  TempDir dir;
+  write_payload(dir / "in/a.json", valid_payload(2));
+  const std::string results = (dir / "r.jsonl").string();
+  SECTION("--summary = --results") {
+    const auto r =
+        run_cli({"batch", (dir / "in").string(), "--results", results, "--summary", results});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("--summary") && Catch::Contains("--results"));
+    CHECK_FALSE(std::filesystem::exists(results));
+  }
+  SECTION("--summary = --resume") {
+    REQUIRE(run_cli({"batch", (dir / "in").string(), "--results", results}).exit_code == 0);
+    const std::string before = read_file(results);
+    const auto r =
+        run_cli({"batch", (dir / "in").string(), "--resume", results, "--summary", results});
+    CHECK(r.exit_code == 3);
+    CHECK(read_file(results) == before);
+  }
+  SECTION("--summary = a payload named as INPUT") {
+    const std::string payload = (dir / "in/a.json").string();
+    const std::string before = read_file(payload);
+    CHECK(run_cli({"batch", payload, "--summary", payload}).exit_code == 3);
+    CHECK(read_file(payload) == before);
+  }
+  SECTION("batch merge --summary = one of its RESULTS") {
+    REQUIRE(run_cli({"batch", (dir / "in").string(), "--results", results}).exit_code == 0);
+    const std::string before = read_file(results);
+    CHECK(run_cli({"batch", "merge", results, "--summary", results}).exit_code == 3);
+    CHECK(read_file(results) == before);
+  }
 }

@@ -121,3 +121,36 @@ TEST_CASE("usage errors are exit 3, and --help is exit 0 and documents exit code
   CHECK(help.exit_code == 0);
   CHECK_THAT(help.out, Catch::Contains("Exit codes") && Catch::Contains("no KvOnce events"));
 }
+
+TEST_CASE("prepare refuses an output that is one of its inputs or its other output") {
+  TempDir dir;
+  const std::string payload = otlp_doc({kv_span(T0, "success", "k")});
+  write_file(dir / "p.json", payload);
+  const auto p = (dir / "p.json").string();
+  SECTION("-i P -o P: the payload is kept") {
+    const auto r = run_cli({"prepare", "-i", p, "-o", p});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("p.json") && Catch::Contains("input"));
+    CHECK(read_file(dir / "p.json") == payload);
+  }
+  SECTION("the same file under another name: a symbolic or a hard link") {
+    std::filesystem::create_symlink("p.json", dir / "sym.json");
+    std::filesystem::create_hard_link(dir / "p.json", dir / "hard.json");
+    CHECK(run_cli({"prepare", "-i", p, "-o", (dir / "sym.json").string()}).exit_code == 3);
+    CHECK(run_cli({"prepare", "-i", p, "-o", (dir / "hard.json").string()}).exit_code == 3);
+    CHECK(read_file(dir / "p.json") == payload);
+  }
+  SECTION("--stats X -o X (also when X does not exist yet)") {
+    const auto x = (dir / "x.out").string();
+    const auto r =
+        run_cli({"prepare", "-i", p, "-o", x, "--stats", (dir / "." / "x.out").string()});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("--stats") && Catch::Contains("--output"));
+    CHECK_FALSE(std::filesystem::exists(x));
+  }
+  SECTION("devices are written through and may be named twice") {
+    const auto r = run_cli({"prepare", "-i", p, "-o", "/dev/null", "--stats", "/dev/null"});
+    CHECK(r.exit_code == 0);
+    CHECK(std::filesystem::is_character_file(std::filesystem::symlink_status("/dev/null")));
+  }
+}

@@ -82,3 +82,28 @@ TEST_CASE("report: usage") {
     CHECK(dir.files().empty());
   }
 }
+
+TEST_CASE("report refuses to write over the trace directory it reads or the payload") {
+  TempDir dir;
+  const fs::path trace = dir / "trace";
+  REQUIRE(run_cli({"run", "--trace-dir", trace.string()}).exit_code == 0);
+  const fs::path validation = trace / "otlp/kvonce-validation.json";
+  const std::string before = read_file(validation);
+  SECTION("--pr-comment = a validation file") {
+    const auto r = run_cli({"report", "--trace-dir", trace.string(), "--pr-comment",
+                            validation.string(), "--step-summary", (dir / "s.md").string(),
+                            "--github-output", (dir / "o.txt").string()});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("--pr-comment"));
+    CHECK(read_file(validation) == before);
+  }
+  SECTION("--metadata-for the metadata file it would write") {
+    const fs::path metadata = trace / "kvonce-payload-metadata.json";
+    const std::string meta_before = read_file(metadata);
+    const auto r = run_cli({"report", "--trace-dir", trace.string(), "--metadata-for",
+                            metadata.string(), "--source-type", "explicit", "--step-summary",
+                            (dir / "s.md").string(), "--github-output", (dir / "o.txt").string()});
+    CHECK(r.exit_code == 3);
+    CHECK(read_file(metadata) == meta_before);
+  }
+}

@@ -168,3 +168,18 @@ TEST_CASE("run: the embedded sample is fetched as sourceType sample") {
   CHECK(meta["sourceType"] == "sample");
   CHECK(meta["eventCount"] == 6);
 }
+
+TEST_CASE("verify refuses an output directory whose files are its inputs") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "out");
+  const std::string events =
+      "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\",\"key\":\"k\",\"value\":"
+      "\"raw secret\",\"context\":{\"attempts\":1}}\n";
+  write_file(dir / "out/kvonce-events.ndjson", events);
+  const auto r = run_cli({"verify", "-i", (dir / "out/kvonce-events.ndjson").string(), "-d",
+                          (dir / "out").string(), "--mask-values"});
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.err, Catch::Contains("kvonce-events.ndjson") && Catch::Contains("input"));
+  CHECK(read_file(dir / "out/kvonce-events.ndjson") == events);
+  CHECK_FALSE(std::filesystem::exists(dir / "out/kvonce-validation.json"));
+}

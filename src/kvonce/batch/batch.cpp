@@ -113,16 +113,15 @@ BatchRun run_batch(const BatchOptions& options, const BatchContext& context) {
   BatchRun run;
   const std::vector<PayloadRef> refs = select_payloads(options, context, remote, results_path, run);
 
-  ResultsFile previous;  // a missing --resume file is an empty one
-  if (options.resume && fs::exists(*options.resume)) previous = read_results(*options.resume);
-  const ResumeIndex resume = index_resume(previous.results);
   const bool into_resume_file =
       results_path && options.resume && same_file(*results_path, *options.resume);
   std::optional<ResultsWriter> writer;
-  if (results_path) {
-    writer.emplace(*results_path,
-                   into_resume_file ? std::optional(previous.complete_bytes) : std::nullopt);
-  }
+  // Resuming into the same file: lock it before reading it, so no other batch appends between.
+  if (into_resume_file) writer.emplace(*results_path, options.results_lock_wait);
+  ResultsFile previous;  // a missing --resume file is an empty one
+  if (options.resume && fs::exists(*options.resume)) previous = read_results(*options.resume);
+  const ResumeIndex resume = index_resume(previous.results);
+  if (results_path && !writer) writer.emplace(*results_path, options.results_lock_wait);
   std::optional<ScratchDir> scratch;
   if (std::any_of(refs.begin(), refs.end(),
                   [](const PayloadRef& r) { return r.location != Location::local; })) {

@@ -20,6 +20,7 @@
 // after use.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -29,6 +30,7 @@
 #include "kvonce/batch/progress.hpp"
 #include "kvonce/batch/remote.hpp"
 #include "kvonce/batch/result.hpp"
+#include "kvonce/batch/results_file.hpp"
 #include "kvonce/batch/shard.hpp"
 #include "kvonce/batch/verify_payload.hpp"
 #include "kvonce/util/environment.hpp"
@@ -40,6 +42,7 @@ struct BatchOptions {
   unsigned jobs = 0;                // 0 = std::thread::hardware_concurrency()
   std::optional<std::filesystem::path> results;  // default: the --resume file, if any
   std::optional<std::filesystem::path> resume;
+  std::chrono::milliseconds results_lock_wait = kResultsLockWait;  // see results_file.hpp
   std::optional<Shard> shard;
   std::optional<std::string> from, to;  // YYYY-MM-DD, both or neither
   PayloadOptions payload;

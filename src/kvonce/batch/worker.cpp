@@ -42,6 +42,7 @@ ScratchDir::ScratchDir() {
          "cannot create a temporary directory in " + fs::temp_directory_path().string());
   }
   path_ = templ;
+  cleanup_.emplace(path_, RemoveOnInterrupt::Kind::directory);
 }
 
 ScratchDir::~ScratchDir() {
@@ -55,7 +56,9 @@ Worker::Worker(const PayloadOptions& options, const TransportFactory& make_trans
       make_transport_(make_transport),
       remote_(remote),
       resume_(resume),
-      download_(std::move(download)) {}
+      download_(std::move(download)) {
+  if (!download_.empty()) download_cleanup_.emplace(download_);
+}
 
 bool Worker::has_record(const std::string& source) const {
   const auto it = resume_.lower_bound({source, ""});

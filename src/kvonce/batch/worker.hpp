@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "kvonce/batch/remote.hpp"
 #include "kvonce/batch/result.hpp"
 #include "kvonce/batch/verify_payload.hpp"
+#include "kvonce/util/interrupt_cleanup.hpp"
 
 namespace kvonce::batch {
 
@@ -32,6 +34,7 @@ class ScratchDir {
 
  private:
   std::filesystem::path path_;
+  std::optional<RemoveOnInterrupt> cleanup_;  // an interrupted batch leaves no directory behind
 };
 
 class Worker {
@@ -54,7 +57,8 @@ class Worker {
   RemoteStore& remote_;
   const ResumeIndex& resume_;
   std::filesystem::path download_;
-  std::unique_ptr<net::HttpTransport> transport_;  // made on the first remote payload
+  std::optional<RemoveOnInterrupt> download_cleanup_;  // the downloaded object, if interrupted
+  std::unique_ptr<net::HttpTransport> transport_;      // made on the first remote payload
 };
 
 }  // namespace kvonce::batch

@@ -6,6 +6,7 @@
 #include "kvonce/output/validation.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/error.hpp"
+#include "kvonce/util/file_roles.hpp"
 #include "kvonce/util/strings.hpp"
 
 namespace kvonce::steps {
@@ -32,6 +33,11 @@ std::string no_events_message(const ReadStats& stats) {
 
 PrepareResult prepare(const PrepareOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  FileRoles roles;
+  for (const std::string& input : options.inputs) roles.input(input, "--input");
+  roles.output(options.output, "--output");
+  if (options.stats_path) roles.output(*options.stats_path, "--stats");
+  roles.check();
   PrepareResult result;
   EventStore store;
   result.load = load_ordered(options.inputs, options.format, options.order, options.limits, store,

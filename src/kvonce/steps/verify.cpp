@@ -5,6 +5,7 @@
 #include "kvonce/ndjson/writer.hpp"
 #include "kvonce/output/validation.hpp"
 #include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/file_roles.hpp"
 #include "kvonce/util/time.hpp"
 
 namespace kvonce::steps {
@@ -28,6 +29,16 @@ void write_events(const EventStore& store, const std::filesystem::path& path) {
   for (std::size_t i = 0; i < store.size(); ++i) writer.on_event(store[i]);
   writer.finish();
   file.commit();
+}
+
+// No output of the directory may be one of the inputs (`-i out/kvonce-events.ndjson -d out`).
+void check_file_roles(const VerifyOptions& options) {
+  FileRoles roles;
+  for (const std::string& input : options.inputs) roles.input(input, "--input");
+  for (const char* name : {kEventsFile, kProjectionFile, kStateSequenceFile, kValidationFile}) {
+    roles.output(options.output_dir / name, "--output-dir");
+  }
+  roles.check();
 }
 
 }  // namespace
@@ -57,6 +68,7 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
 
 VerifyOutcome verify(const VerifyOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  check_file_roles(options);
   EventStore store;
   payload::LoadResult load = load_ordered(options.inputs, options.format, options.order,
                                           options.limits, store, options.mask);

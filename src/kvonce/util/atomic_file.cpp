@@ -4,6 +4,9 @@
 #include <cstring>
 #include <random>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kvonce/util/error.hpp"
@@ -17,6 +20,10 @@ std::string errno_text() {
   return std::strerror(errno);
 }
 
+bool same_inode(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 fs::path temp_name_for(const fs::path& target) {
   std::random_device rd;
   auto name = "." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
@@ -24,30 +31,146 @@ fs::path temp_name_for(const fs::path& target) {
   return target.parent_path() / name;
 }
 
+bool all_digits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// `.NAME.tmp-PID-N` for this target's NAME, and nothing longer: `.a.tmp-x.tmp-1-2` belongs to
+// the target `a.tmp-x`, not to `a`.
+bool is_temporary_of(std::string_view name, std::string_view prefix) {
+  if (name.substr(0, prefix.size()) != prefix) return false;
+  const std::string_view rest = name.substr(prefix.size());
+  const std::size_t dash = rest.find('-');
+  return dash != std::string_view::npos && all_digits(rest.substr(0, dash)) &&
+         all_digits(rest.substr(dash + 1));
+}
+
+// Removes `path` when no writer holds its lock. Checked on the open file, then the name is
+// checked to still be that file, so a temporary created meanwhile under the name is kept.
+void remove_if_abandoned(const fs::path& path) {
+  if (held_by_this_process(path)) return;  // fcntl-style locks (NFS) do not exclude ourselves
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return;
+  struct stat by_fd {
+  }, by_name{};
+  if (::fstat(fd, &by_fd) == 0 && S_ISREG(by_fd.st_mode) && ::flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+      ::lstat(path.c_str(), &by_name) == 0 && same_inode(by_fd, by_name)) {
+    ::unlink(path.c_str());
+  }
+  ::close(fd);
+}
+
+void remove_stale_temporaries(const fs::path& target) {
+  const std::string prefix = "." + target.filename().string() + ".tmp-";
+  const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (is_temporary_of(it->path().filename().string(), prefix)) remove_if_abandoned(it->path());
+  }
+}
+
+// Takes the writer's lock on a fresh temporary file. False when a cleanup of another run removed
+// the file between its creation and the lock (then the caller takes another name). On a
+// filesystem without locks the file stays unlocked, and no cleanup can ever prove it stale.
+bool lock_fresh_temporary(int fd, const fs::path& path) {
+  if (::flock(fd, LOCK_EX) != 0) return true;
+  struct stat by_fd {
+  }, by_name{};
+  return ::fstat(fd, &by_fd) == 0 && ::stat(path.c_str(), &by_name) == 0 &&
+         same_inode(by_fd, by_name);
+}
+
 }  // namespace
+
+fs::path follow_links(const fs::path& path) {
+  fs::path p = path;
+  for (int hops = 0; hops <= 40; ++hops) {
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(p, ec)) || ec) return p;
+    const fs::path next = fs::read_symlink(p, ec);
+    if (ec) fail(ErrorKind::output, path.string() + ": cannot read the link: " + ec.message());
+    p = next.is_absolute() ? next : p.parent_path() / next;
+  }
+  fail(ErrorKind::output, path.string() + ": too many levels of symbolic links");
+}
 
 AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)) {
   if (target_ == "-") {
-    to_stdout_ = true;
+    mode_ = Mode::stdout_stream;
     file_ = stdout;
     return;
   }
-  std::error_code ec;
-  if (fs::is_directory(target_, ec)) {
-    fail(ErrorKind::output, target_.string() + ": is a directory, expected a file path");
+  struct stat st {};
+  const bool exists = ::stat(target_.c_str(), &st) == 0;
+  if (exists) {
+    if (S_ISDIR(st.st_mode)) {
+      fail(ErrorKind::output, target_.string() + ": is a directory, expected a file path");
+    }
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+      open_through();
+      return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      fail(ErrorKind::output, target_.string() + ": is a " +
+                                  (S_ISSOCK(st.st_mode) ? "socket" : "block device") +
+                                  "; outputs are regular files, character devices, FIFOs or - "
+                                  "(standard output)");
+    }
   }
-  temp_ = temp_name_for(target_);
-  file_ = std::fopen(temp_.c_str(), "wbx");
-  if (!file_) fail(ErrorKind::output, target_.string() + ": cannot create file: " + errno_text());
-  // A large buffer keeps the write path cheap for multi-megabyte outputs.
-  std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+  final_ = follow_links(target_);
+  struct stat at_final {};
+  // A link that leads elsewhere than stat() went (a /proc/PID/fd link to a deleted file): the
+  // file is only reachable through the link, so write through it.
+  if (exists && (::stat(final_.c_str(), &at_final) != 0 || !same_inode(st, at_final))) {
+    open_through();
+    return;
+  }
+  remove_stale_temporaries(final_);
+  open_temporary();
+}
+
+void AtomicFile::open_through() {
+  mode_ = Mode::through;
+  final_ = target_;
+  const int fd = ::open(target_.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0 || !(file_ = ::fdopen(fd, "wb"))) {
+    if (fd >= 0) ::close(fd);
+    fail(ErrorKind::output, target_.string() + ": cannot open for writing: " + errno_text());
+  }
+}
+
+void AtomicFile::open_temporary() {
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    temp_ = temp_name_for(final_);
+    const int fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == EEXIST) continue;
+    if (fd < 0) fail(ErrorKind::output, target_.string() + ": cannot create file: " + errno_text());
+    cleanup_.emplace(temp_);
+    if (lock_fresh_temporary(fd, temp_)) {
+      file_ = ::fdopen(fd, "wb");
+      if (!file_) {
+        ::close(fd);
+        ::unlink(temp_.c_str());
+        cleanup_.reset();
+        fail(ErrorKind::output, target_.string() + ": cannot create file: " + errno_text());
+      }
+      // A large buffer keeps the write path cheap for multi-megabyte outputs.
+      std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+      return;
+    }
+    ::close(fd);
+    cleanup_.reset();
+  }
+  fail(ErrorKind::output, target_.string() + ": cannot create a temporary file beside it");
 }
 
 AtomicFile::~AtomicFile() {
-  if (to_stdout_ || committed_) return;
+  if (mode_ == Mode::stdout_stream || committed_) return;
   if (file_) std::fclose(file_);
-  std::error_code ec;
-  fs::remove(temp_, ec);
+  if (mode_ == Mode::replace) {
+    ::unlink(temp_.c_str());
+    cleanup_.reset();
+  }
 }
 
 void AtomicFile::write(std::string_view bytes) {
@@ -58,22 +181,51 @@ void AtomicFile::write(std::string_view bytes) {
 }
 
 void AtomicFile::commit() {
-  if (to_stdout_) {
+  if (mode_ == Mode::stdout_stream) {
     if (std::fflush(stdout) != 0) fail(ErrorKind::output, "stdout: write failed: " + errno_text());
     committed_ = true;
     return;
   }
+  if (mode_ == Mode::through) return commit_through();
+  commit_replace();
+}
+
+void AtomicFile::commit_through() {
   std::FILE* f = file_;
   file_ = nullptr;
-  if (std::fflush(f) != 0 || std::ferror(f)) {
-    std::fclose(f);
+  committed_ = true;
+  const bool flushed = std::fflush(f) == 0 && !std::ferror(f);
+  const int saved = errno;
+  if (std::fclose(f) != 0 || !flushed) {
+    if (!flushed) errno = saved;
     fail(ErrorKind::output, target_.string() + ": write failed: " + errno_text());
   }
-  if (std::fclose(f) != 0)
-    fail(ErrorKind::output, target_.string() + ": close failed: " + errno_text());
-  if (std::rename(temp_.c_str(), target_.c_str()) != 0) {
-    fail(ErrorKind::output, target_.string() + ": cannot move into place: " + errno_text());
+}
+
+void AtomicFile::commit_replace() {
+  std::FILE* f = file_;
+  file_ = nullptr;
+  // The lock lives on in `held` until the rename, so no cleanup takes the finished file; the
+  // fclose() reports the write errors some filesystems (NFS) only give at close.
+  const int held = ::dup(::fileno(f));
+  const auto fail_removing = [&](const std::string& what) {
+    const std::string reason = errno_text();
+    if (held >= 0) ::close(held);
+    ::unlink(temp_.c_str());
+    cleanup_.reset();
+    committed_ = true;  // nothing left for the destructor
+    fail(ErrorKind::output, target_.string() + ": " + what + ": " + reason);
+  };
+  if (std::fflush(f) != 0 || std::ferror(f)) {
+    const int saved = errno;
+    std::fclose(f);
+    errno = saved;
+    fail_removing("write failed");
   }
+  if (std::fclose(f) != 0) fail_removing("close failed");
+  if (std::rename(temp_.c_str(), final_.c_str()) != 0) fail_removing("cannot move into place");
+  if (held >= 0) ::close(held);
+  cleanup_.reset();
   committed_ = true;
 }
 

@@ -1,15 +1,31 @@
-// Output files that appear whole or not at all.
+// Output files that appear whole or not at all, and never destroy what is not a regular file.
 //
-// AtomicFile writes to a temporary file in the target's directory and renames it over the target
-// on commit(); destroying it uncommitted removes the temporary file. A reader of the target thus
-// never sees a half-written file, and a failed run leaves the previous file (or none) in place.
-// The path "-" means standard output, written through directly.
+// What the target path names decides how it is written:
+// - a regular file, or nothing yet: written to a temporary file beside it and renamed over it on
+//   commit(); destroying the AtomicFile uncommitted removes the temporary file. A reader of the
+//   target never sees a half-written file, and a failed run leaves the previous file (or none).
+// - a symbolic link: followed (every link of a chain; a dangling one too) to the file it names,
+//   which is replaced as above. The link itself stays a link.
+// - "-" (standard output), a character device (/dev/null, a terminal) or a FIFO: written through,
+//   as a shell redirection would. Renaming a file over them would destroy them: as root, a
+//   regular file would take the place of /dev/null.
+// - a directory, a block device or a socket: Error(output).
+//
+// Temporary files are named `.NAME.tmp-PID-N`. Their writer holds an exclusive flock() on them
+// until the rename, and they are removed when the process is interrupted (interrupt_cleanup.hpp).
+// Before a target is written, its stale temporaries are removed: those left by a killed run,
+// recognised by their lock being free (a PID is no proof: pods sharing a volume reuse PIDs, and
+// the lock also works across hosts on NFS). Temporaries of other targets are left alone, and so
+// is any whose lock cannot be tested.
 #pragma once
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "kvonce/util/interrupt_cleanup.hpp"
 
 namespace kvonce {
 
@@ -21,16 +37,25 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   void write(std::string_view bytes);
-  void commit();  // flush, fsync-free close, rename into place; throws Error(output) on failure
+  // Flush and close (no fsync), then rename into place; throws Error(output) on failure. A file
+  // written through is flushed and closed, and its write errors are reported here.
+  void commit();
   const std::filesystem::path& target() const { return target_; }
-  bool is_stdout() const { return to_stdout_; }
 
  private:
-  std::filesystem::path target_;
+  enum class Mode { stdout_stream, through, replace };
+  void open_through();
+  void open_temporary();
+  void commit_through();
+  void commit_replace();
+
+  std::filesystem::path target_;  // as given, for messages
+  std::filesystem::path final_;   // what rename() replaces: the target with its links followed
   std::filesystem::path temp_;
   std::FILE* file_ = nullptr;
-  bool to_stdout_ = false;
+  Mode mode_ = Mode::replace;
   bool committed_ = false;
+  std::optional<RemoveOnInterrupt> cleanup_;  // the temporary file, while it exists
 };
 
 // Writes a whole small file atomically.
@@ -38,5 +63,9 @@ void write_file_atomically(const std::filesystem::path& target, std::string_view
 
 // Creates a directory (and its parents); throws Error(output) naming it when that fails.
 void ensure_directory(const std::filesystem::path& dir);
+
+// Where a write to `path` lands: every symbolic link of its last component followed (a relative
+// link against the link's directory), up to 40 of them; Error(output) beyond (a loop).
+std::filesystem::path follow_links(const std::filesystem::path& path);
 
 }  // namespace kvonce

@@ -1,0 +1,41 @@
+// Temporary files removed when the process is interrupted.
+//
+// SIGINT (Ctrl-C) and SIGTERM (a CI job cancelled, a pod evicted) would otherwise end the process
+// with its temporary files left beside their targets, hundreds of megabytes for a large payload.
+// Files registered here are removed by the signal handler, which then ends the process with
+// exit status 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM.
+//
+// The handler only reads lock-free atomics and calls unlink() and _exit(), so it is safe in a
+// signal handler and while other threads register and release files.
+#pragma once
+
+#include <filesystem>
+
+namespace kvonce {
+
+// Installs the handler for SIGINT and SIGTERM (main() does; idempotent). A signal that was
+// ignored when the process started (`nohup`, a background job) stays ignored.
+void install_interrupt_cleanup();
+
+// While alive, `path` is removed if the process is interrupted, and counts as held by this
+// process (held_by_this_process). Release it once the file is renamed into place or removed.
+// A directory is removed after every file, and only once empty (its files registered too).
+class RemoveOnInterrupt {
+ public:
+  enum class Kind { file, directory };
+  explicit RemoveOnInterrupt(const std::filesystem::path& path, Kind kind = Kind::file);
+  ~RemoveOnInterrupt() { release(); }
+  RemoveOnInterrupt(const RemoveOnInterrupt&) = delete;
+  RemoveOnInterrupt& operator=(const RemoveOnInterrupt&) = delete;
+  void release();
+
+ private:
+  std::filesystem::path path_;
+  int slot_ = -1;  // -1: every slot was taken; the file is then only cleaned by a later run
+  bool held_ = false;
+};
+
+// Whether a live RemoveOnInterrupt of this process names `path`.
+bool held_by_this_process(const std::filesystem::path& path);
+
+}  // namespace kvonce
