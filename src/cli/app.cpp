@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 
 #include "cli/commands.hpp"
@@ -24,6 +25,13 @@ constexpr const char* kExitCodes = R"(Exit codes:
   8  credentials missing, rejected or expired
   9  the payload's SHA-256 differs from the expected one
   10 internal error (a bug))";
+
+// CLI11's messages quote the arguments given, which may come from a workflow's inputs; its own
+// text after the message (the pointer to --help) stays as it is.
+std::string escaped_failure(const CLI::App* app, const CLI::Error& e) {
+  const std::string message = e.what();
+  return console_escape(message) + CLI::FailureMessage::simple(app, e).substr(message.size());
+}
 
 int usage_exit(const CLI::App& app, const CLI::ParseError& e, std::ostream& out,
                std::ostream& err) {
@@ -59,6 +67,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   app.footer(kExitCodes);
   app.set_version_flag("--version", std::string("kvonce-trace ") + KVONCE_VERSION);
   app.require_subcommand(0, 1);
+  app.failure_message(escaped_failure);
   Console console{out, err, host};
   add_prepare_command(app, console);
   add_verify_command(app, console);
@@ -80,13 +89,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
     check_stdout(out);
     return console.exit_code;
   } catch (const Error& e) {
-    err << "kvonce-trace: " << to_string(e.kind()) << ": " << e.what() << "\n";
+    err << "kvonce-trace: " << to_string(e.kind()) << ": " << console_escape(e.what()) << "\n";
     return static_cast<int>(exit_code_for(e.kind()));
   } catch (const std::bad_alloc&) {
     err << "kvonce-trace: out of memory\n";
     return static_cast<int>(ExitCode::limit);
   } catch (const std::exception& e) {
-    err << "kvonce-trace: internal error: " << e.what() << "\n";
+    err << "kvonce-trace: internal error: " << console_escape(e.what()) << "\n";
     return static_cast<int>(ExitCode::internal);
   }
 }

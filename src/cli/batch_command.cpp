@@ -11,6 +11,7 @@
 #include "kvonce/batch/summary.hpp"
 #include "kvonce/net/http.hpp"
 #include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/file_roles.hpp"
 
@@ -71,7 +72,7 @@ void emit_summary(Console& console, const std::optional<std::filesystem::path>& 
     return;
   }
   write_file_atomically(*file, markdown);
-  console.out << line << "; summary in " << file->string() << "\n";
+  console.out << line << "; summary in " << console_escape(file->string()) << "\n";
 }
 
 std::unique_ptr<batch::Progress> progress_for(Console& console) {

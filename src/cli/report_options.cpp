@@ -7,12 +7,13 @@ void add_report_options(CLI::App& cmd, report::ReportOptions& o) {
                  "Append the summary to this file (default: $GITHUB_STEP_SUMMARY when set)");
   cmd.add_option("--pr-comment", o.pr_comment, "Write the PR comment body (Markdown) here");
   cmd.add_flag("--post-comment", o.post_comment,
-               "Create or update the PR comment through the GitHub API (GITHUB_TOKEN, "
-               "GITHUB_REPOSITORY, GITHUB_API_URL)");
+               "Create the PR comment through the GitHub API, or update the one this token wrote "
+               "(GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)");
   cmd.add_option("--pr", o.pr, "Pull request number (default: from GITHUB_EVENT_PATH)")
       ->check(CLI::PositiveNumber);
   cmd.add_flag("--check-run", o.check_run,
-               "Create or update the Check Run \"KvOnce Trace Validation\" on the head commit");
+               "Create the Check Run \"KvOnce Trace Validation\" on the head commit, or update the "
+               "one this token's app created");
   cmd.add_option("--github-output", o.github_output,
                  "Append the step outputs to this file (default: $GITHUB_OUTPUT when set)");
   cmd.add_option("--max-issues", o.max_issues, "Issues listed per mode in the Step Summary")

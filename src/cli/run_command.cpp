@@ -3,6 +3,7 @@
 
 #include "kvonce/net/http.hpp"
 #include "kvonce/steps/run.hpp"
+#include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 
 #include "cli/commands.hpp"
@@ -63,7 +64,7 @@ void add_run_command(CLI::App& app, Console& console) {
     shown.rules = opts->rules;
     console.out << steps::verify_summary_text(outcome.otlp, shown);
     if (outcome.mismatch) {
-      console.err << "kvonce-trace: mode-mismatch: " << *outcome.mismatch << "\n";
+      console.err << "kvonce-trace: mode-mismatch: " << console_escape(*outcome.mismatch) << "\n";
       console.exit_code = static_cast<int>(ExitCode::violations);
       return;
     }

@@ -1,7 +1,8 @@
 // `kvonce-trace report --post-comment --check-run` against a loopback stand-in of the GitHub API
 // that checks the bearer token and API version header and paginates comments: create, update in
 // place (the marked comment on page 2), check-run create and update, 5xx then success, a 403 rate
-// limit with Retry-After, 401, and 10,000 issues within GitHub's size limits.
+// limit with Retry-After, 401, and 10,000 issues within GitHub's size limits; a marked comment or a
+// check run someone else wrote is never taken over; server messages reach the console escaped.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -107,6 +108,7 @@ describe('report --post-comment', () => {
     assert.deepEqual(github.requests.map((q) => `${q.method} ${q.path}`), [
       `GET /repos/${REPO}/issues/${PR}/comments?per_page=100`,
       `GET /repos/${REPO}/issues/${PR}/comments?per_page=100&page=2`,
+      'GET /user',
       `PATCH /repos/${REPO}/issues/comments/${ours.id}`,
     ]);
     assertEveryRequestAuthenticated();
@@ -234,5 +236,75 @@ describe('size limits', () => {
     const output = github.checkRuns[0].output;
     assert.ok(output.summary.length <= 65535 && output.text.length <= 65535);
     assert.ok(fs.statSync(summary).size < 1024 * 1024 / 4, `step summary of ${fs.statSync(summary).size} bytes`);
+  });
+});
+
+describe('report: only what the token wrote is updated', () => {
+  const planted = `${MARKER}\n### KvOnce Trace Validation\n✅ all valid, merge away`;
+
+  test('GITHUB_TOKEN: a marked comment by someone else stays, a new one is posted', async () => {
+    const mallory = github.addComment(PR, planted, { login: 'mallory', id: 666, type: 'User' });
+    const r = await report('invalid', ['--post-comment']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /PR comment created #\d+/);
+    const comments = github.comments(PR);
+    assert.equal(comments.length, 2);
+    assert.equal(comments[0].id, mallory.id);
+    assert.equal(comments[0].body, planted);
+    assert.equal(comments[1].user.login, 'github-actions[bot]');
+    assert.match(comments[1].body, /❌ \*\*otlp\*\*: invalid/);
+    // GET /user is refused to an installation token: the identity is GitHub Actions' bot.
+    assert.deepEqual(github.requests.map((q) => `${q.method} ${q.path}`), [
+      `GET /repos/${REPO}/issues/${PR}/comments?per_page=100`,
+      'GET /user',
+      `POST /repos/${REPO}/issues/${PR}/comments`,
+    ]);
+  });
+
+  test('GITHUB_TOKEN: the bot\'s own marked comment is updated even after a planted one', async () => {
+    github.addComment(PR, planted, { login: 'mallory', id: 666, type: 'User' });
+    const ours = github.addComment(PR, `${MARKER}\nold`);
+    const r = await report('valid', ['--post-comment']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`PR comment updated #${ours.id}`));
+    assert.equal(github.comments(PR)[0].body, planted);
+    assert.equal(github.comments(PR).length, 2);
+  });
+
+  test('a user token: GET /user names the author whose comment is updated', async () => {
+    github.setIdentity({ user: 'octocat' });
+    const bot = github.addComment(PR, planted, { login: 'github-actions[bot]', id: 41898282, type: 'Bot' });
+    const ours = github.addComment(PR, `${MARKER}\nold`);
+    const r = await report('valid', ['--post-comment']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`PR comment updated #${ours.id}`));
+    assert.equal(github.comments(PR).find((c) => c.id === bot.id).body, planted);
+  });
+
+  test('a check run of the same name by another app stays; ours is created beside it', async () => {
+    const other = github.addCheckRun(HEAD_SHA, 'KvOnce Trace Validation', 'mallory-ci');
+    const r = await report('invalid', ['--check-run']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /check run created #\d+ \(failure\)/);
+    assert.equal(github.checkRuns.length, 2);
+    assert.equal(github.checkRuns[0].id, other.id);
+    assert.equal(github.checkRuns[0].conclusion, 'success');
+    assert.equal(github.checkRuns[1].app.slug, 'github-actions');
+
+    const again = await report('valid', ['--check-run']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, new RegExp(`check run updated #${github.checkRuns[1].id} \\(success\\)`));
+    assert.equal(github.checkRuns.length, 2);
+  });
+
+  test('a hostile server message reaches the console escaped', async () => {
+    github.failNext('GET', /\/comments$/, 404, { body: { message: 'gone\n::warning::pwned\n::add-mask::x\u001b[2J\u001b]8;;http://e/\u0007' } });
+    const r = await report('valid', ['--post-comment']);
+    assert.equal(r.code, 7, r.stderr);
+    assert.match(r.stderr, /gone\\n::warning::pwned\\n::add-mask::x\\x1b\[2J\\x1b\]8;;http:\/\/e\/\\x07/);
+    for (const text of [r.stdout, r.stderr]) {
+      assert.ok(!/[\x00-\x09\x0b-\x1f\x7f]/.test(text), `a control character in ${JSON.stringify(text)}`);
+      for (const line of text.split('\n')) assert.ok(!line.trimStart().startsWith('::'), line);
+    }
   });
 });

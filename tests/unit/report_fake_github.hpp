@@ -1,10 +1,13 @@
 // An in-memory GitHub for the report's unit tests: pull request comments (paginated, page size
 // configurable) and check runs, behind an HttpTransport. It answers 401 without the expected
-// bearer token or API version header, and can be told to fail the next requests first.
+// bearer token or API version header, and can be told to fail the next requests first. Like
+// GitHub it records who wrote what: `user.login` on comments, `app.slug` on check runs; the token
+// is an installation token (GITHUB_TOKEN, refused by GET /user) unless `user_login` is set.
 #pragma once
 
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,12 +25,19 @@ class FakeGitHub : public net::HttpTransport {
   struct Comment {
     std::uint64_t id;
     std::string body;
+    std::string login = "github-actions[bot]";
   };
   struct CheckRun {
     std::uint64_t id;
     std::string head_sha;
     nlohmann::json doc;
+    std::string app_slug = "github-actions";
   };
+
+  std::optional<std::string> user_login;    // set: a user's token, which GET /user names
+  std::string app_slug = "github-actions";  // the app of an installation token
+
+  std::string token_login() const { return user_login ? *user_login : app_slug + "[bot]"; }
 
   std::size_t page_size = 100;
   std::vector<Comment> comments;
@@ -77,11 +87,15 @@ class FakeGitHub : public net::HttpTransport {
     }
     const std::string path = r.url.substr(std::string(kBase).size());
     const std::string repo = "/repos/octo/repo";
+    if (r.method == "GET" && path == "/user") {
+      if (!user_login) return reply(403, {{"message", "Resource not accessible by integration"}});
+      return reply(200, {{"login", *user_login}, {"type", "User"}});
+    }
     if (r.method == "GET" && path.rfind(repo + "/issues/7/comments?per_page=100", 0) == 0) {
       return comment_page(path);
     }
     if (r.method == "POST" && path == repo + "/issues/7/comments") {
-      comments.push_back({next_id_++, nlohmann::json::parse(r.body).at("body")});
+      comments.push_back({next_id_++, nlohmann::json::parse(r.body).at("body"), token_login()});
       return reply(201, {{"id", comments.back().id}, {"html_url", "https://github.test/c"}});
     }
     if (r.method == "PATCH" && path.rfind(repo + "/issues/comments/", 0) == 0) {
@@ -97,7 +111,8 @@ class FakeGitHub : public net::HttpTransport {
     if (r.method == "GET" && path.rfind(repo + "/commits/", 0) == 0) return check_run_list(path);
     if (r.method == "POST" && path == repo + "/check-runs") {
       const auto doc = nlohmann::json::parse(r.body);
-      check_runs.push_back({next_id_++, doc.at("head_sha"), doc});
+      if (user_login) return reply(403, {{"message", "You must authenticate via a GitHub App."}});
+      check_runs.push_back({next_id_++, doc.at("head_sha"), doc, app_slug});
       return reply(201, {{"id", check_runs.back().id}});
     }
     if (r.method == "PATCH" && path.rfind(repo + "/check-runs/", 0) == 0) {
@@ -117,7 +132,9 @@ class FakeGitHub : public net::HttpTransport {
     const std::size_t page = at == std::string::npos ? 1 : std::stoul(path.substr(at + 6));
     nlohmann::json items = nlohmann::json::array();
     for (std::size_t i = (page - 1) * page_size; i < comments.size() && i < page * page_size; ++i) {
-      items.push_back({{"id", comments[i].id}, {"body", comments[i].body}});
+      const nlohmann::json user{{"login", comments[i].login},
+                                {"type", comments[i].login.ends_with("[bot]") ? "Bot" : "User"}};
+      items.push_back({{"id", comments[i].id}, {"body", comments[i].body}, {"user", user}});
     }
     net::Headers headers;
     if (page * page_size < comments.size()) {
@@ -133,7 +150,9 @@ class FakeGitHub : public net::HttpTransport {
     const std::string sha = path.substr(path.find("/commits/") + 9, 40);
     nlohmann::json runs = nlohmann::json::array();
     for (const CheckRun& c : check_runs) {
-      if (c.head_sha == sha) runs.push_back({{"id", c.id}, {"name", c.doc.at("name")}});
+      if (c.head_sha == sha) {
+        runs.push_back({{"id", c.id}, {"name", c.doc.at("name")}, {"app", {{"slug", c.app_slug}}}});
+      }
     }
     return reply(200, {{"total_count", runs.size()}, {"check_runs", runs}});
   }

@@ -1,7 +1,9 @@
-// Publishing: the PR comment found by its marker on any page, the Check Run found by its name.
+// Publishing: the PR comment found by its marker and author on any page, the Check Run found by
+// its name and app.
 #include <catch2/catch.hpp>
 
 #include "kvonce/report/publish.hpp"
+#include "kvonce/util/error.hpp"
 
 #include "report_fake_github.hpp"
 
@@ -48,14 +50,75 @@ TEST_CASE("upsert_pr_comment") {
     CHECK(p.id == 5);
     CHECK(github.comments.size() == 7);
     CHECK(github.comments[4].body == body);
-    // Two pages listed (the third was not needed), then one PATCH.
-    REQUIRE(github.requests.size() == 3);
-    CHECK(github.requests[2].method == "PATCH");
-    CHECK_THAT(github.requests[2].url, Catch::EndsWith("/repos/octo/repo/issues/comments/5"));
+    // Two pages listed (the third was not needed), the token's identity once a marked comment
+    // was found, then one PATCH.
+    REQUIRE(github.requests.size() == 4);
+    CHECK_THAT(github.requests[2].url, Catch::EndsWith("/user"));
+    CHECK(github.requests[3].method == "PATCH");
+    CHECK_THAT(github.requests[3].url, Catch::EndsWith("/repos/octo/repo/issues/comments/5"));
   }
   SECTION("a comment that only quotes the marker later is not ours") {
     github.comments.push_back({1, std::string("see ") + kCommentMarker});
     CHECK(upsert_pr_comment(client, 7, body).created);
+  }
+}
+
+TEST_CASE("upsert_pr_comment: only a comment the token's identity wrote is updated") {
+  FakeGitHub github;
+  GitHubClient client = client_for(github);
+  const std::string body = std::string(kCommentMarker) + "\nnew";
+  const std::string planted = std::string(kCommentMarker) + "\nall green, merge away";
+
+  SECTION("GITHUB_TOKEN: a marked comment by a user is left alone, a new one is created") {
+    github.comments.push_back({1, planted, "mallory"});
+    github.comments.push_back({2, planted, "github-actions"});  // a user, not the bot
+    const Published p = upsert_pr_comment(client, 7, body);
+    CHECK(p.created);
+    REQUIRE(github.comments.size() == 3);
+    CHECK(github.comments[0].body == planted);
+    CHECK(github.comments[1].body == planted);
+    CHECK(github.comments[2].login == "github-actions[bot]");
+  }
+  SECTION("GITHUB_TOKEN: the bot's own marked comment is updated, after another app's") {
+    github.comments.push_back({1, planted, "other-app[bot]"});
+    github.comments.push_back({2, planted, "GitHub-Actions[bot]"});  // logins ignore case
+    const Published p = upsert_pr_comment(client, 7, body);
+    CHECK_FALSE(p.created);
+    CHECK(p.id == 2);
+    CHECK(github.comments[0].body == planted);
+  }
+  SECTION("a user's token: GET /user names the author to look for") {
+    github.user_login = "octocat";
+    github.comments.push_back({1, planted});  // the bot's, not this token's
+    github.comments.push_back({2, planted, "octocat"});
+    const Published p = upsert_pr_comment(client, 7, body);
+    CHECK_FALSE(p.created);
+    CHECK(p.id == 2);
+    CHECK(github.comments[0].body == planted);
+  }
+  SECTION("the identity is looked up once per client") {
+    upsert_pr_comment(client, 7, body);
+    upsert_pr_comment(client, 7, body);
+    std::size_t lookups = 0;
+    for (const auto& r : github.requests) lookups += r.url.ends_with("/user") ? 1 : 0;
+    CHECK(lookups == 1);
+    CHECK(github.comments.size() == 1);
+  }
+  SECTION("no marked comment: no lookup") {
+    github.comments.push_back({1, "LGTM", "mallory"});
+    CHECK(upsert_pr_comment(client, 7, body).created);
+    for (const auto& r : github.requests) CHECK_FALSE(r.url.ends_with("/user"));
+  }
+  SECTION("GET /user failing otherwise is an error, not a guess") {
+    github.comments.push_back({1, planted});
+    github.failures.push_back(
+        FakeGitHub::reply(200, nlohmann::json::array({{{"id", 1}, {"body", planted}}})));
+    github.failures.push_back(FakeGitHub::reply(500, {{"message", "boom"}}));
+    github.failures.push_back(FakeGitHub::reply(500, {{"message", "boom"}}));
+    github.failures.push_back(FakeGitHub::reply(500, {{"message", "boom"}}));
+    CHECK_THROWS_AS(upsert_pr_comment(client, 7, body), Error);
+    CHECK(github.comments.size() == 1);
+    CHECK(github.comments[0].body == planted);
   }
 }
 
@@ -87,5 +150,15 @@ TEST_CASE("upsert_check_run") {
     upsert_check_run(client, kSha, content("success"));
     upsert_check_run(client, std::string(40, 'f'), content("success"));
     CHECK(github.check_runs.size() == 2);
+  }
+  SECTION("a run of the same name by another app is not taken over") {
+    github.app_slug = "mallory-ci";
+    upsert_check_run(client, kSha, content("success"));
+    github.app_slug = "github-actions";
+    const Published p = upsert_check_run(client, kSha, content("failure"));
+    CHECK(p.created);
+    REQUIRE(github.check_runs.size() == 2);
+    CHECK(github.check_runs[0].doc["conclusion"] == "success");
+    CHECK(github.check_runs[1].app_slug == "github-actions");
   }
 }

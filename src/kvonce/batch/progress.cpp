@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include "kvonce/util/console_text.hpp"
+
 namespace kvonce::batch {
 namespace {
 
@@ -109,10 +111,14 @@ class BarProgress final : public Progress {
 }  // namespace
 
 std::string describe_result(const PayloadResult& r, bool resumed) {
-  if (resumed) return "RESUMED   " + r.source + " (recorded with the same sha256)";
-  if (r.failed()) return "ERROR     " + r.source + ": " + r.error->kind + ": " + r.error->message;
-  if (r.no_events()) return "NO EVENTS " + r.source + ": " + r.error->message;
-  std::string out = (r.valid ? "VALID     " : "INVALID   ") + r.source + " (" +
+  const std::string source = console_escape(r.source);
+  if (resumed) return "RESUMED   " + source + " (recorded with the same sha256)";
+  if (r.failed()) {
+    return "ERROR     " + source + ": " + console_escape(r.error->kind) + ": " +
+           console_escape(r.error->message);
+  }
+  if (r.no_events()) return "NO EVENTS " + source + ": " + console_escape(r.error->message);
+  std::string out = (r.valid ? "VALID     " : "INVALID   ") + source + " (" +
                     std::to_string(r.events) + " events, " + std::to_string(r.keys) + " keys, ";
   if (!r.valid) out += std::to_string(r.issues()) + (r.issues() == 1 ? " issue, " : " issues, ");
   return out + seconds_text(r.seconds) + ")";

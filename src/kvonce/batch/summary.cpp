@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 
@@ -24,7 +25,8 @@ std::string megabytes(std::uint64_t bytes) {
   return buf;
 }
 
-// Table cell text: one line, pipes escaped, long messages cut.
+// Table cell text: one line, pipes escaped, long messages cut. The summary goes to stdout too, so
+// what came from payloads and results files is escaped as on the console.
 std::string cell(std::string text, std::size_t max = 300) {
   if (text.size() > max) text = text.substr(0, max) + "…";
   std::string out;
@@ -36,13 +38,13 @@ std::string cell(std::string text, std::size_t max = 300) {
     else
       out += c;
   }
-  return out;
+  return console_escape(out);
 }
 
 std::string issues_text(const PayloadResult& r) {
   std::string out;
   for (const auto& [type, count] : r.issue_counts) {
-    out += (out.empty() ? "" : ", ") + type + " " + std::to_string(count);
+    out += (out.empty() ? "" : ", ") + console_escape(type) + " " + std::to_string(count);
   }
   return out;
 }
@@ -108,12 +110,12 @@ std::string summary_markdown(const SummaryInput& in) {
          " | " + grouped(t.no_events) + " | " + grouped(t.failed) + " | " + grouped(in.resumed) +
          " | " + grouped(t.events) + " | " + grouped(t.keys) + " | " + megabytes(t.bytes) + " |\n";
   if (!in.notes.empty()) out += "\n";
-  for (const std::string& note : in.notes) out += note + "\n";
+  for (const std::string& note : in.notes) out += console_escape(note) + "\n";
 
   if (!t.issue_counts.empty()) {
     out += "\n### Issues by type\n\n| Type | Issues |\n|---|---:|\n";
     for (const auto& [type, count] : t.issue_counts)
-      out += "| " + type + " | " + grouped(count) + " |\n";
+      out += "| " + cell(type) + " | " + grouped(count) + " |\n";
   }
   std::vector<const PayloadResult*> invalid, errors;
   for (const PayloadResult& r : results) {

@@ -9,6 +9,7 @@
 #include "kvonce/fetch/verified_file.hpp"
 #include "kvonce/net/url.hpp"
 #include "kvonce/payload/sample.hpp"
+#include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 
@@ -226,13 +227,14 @@ FetchResult fetch(const FetchOptions& options, const Environment& env) {
 
 std::string fetch_summary_text(const FetchResult& r) {
   const PayloadMetadata& m = r.metadata;
-  std::string text = "fetched " + m.source_type + " " + m.source_detail + " -> " +
-                     r.target.string() + " (" + std::to_string(m.size_bytes) + " bytes";
+  std::string text = "fetched " + console_escape(m.source_type) + " " +
+                     console_escape(m.source_detail) + " -> " + console_escape(r.target.string()) +
+                     " (" + std::to_string(m.size_bytes) + " bytes";
   if (!m.objects.empty()) text += " in " + std::to_string(m.objects.size()) + " objects";
-  if (!m.sha256.empty()) text += ", sha256 " + m.sha256;
+  if (!m.sha256.empty()) text += ", sha256 " + console_escape(m.sha256);
   if (m.content_encoding == "gzip") text += ", gzip";
   text += ", " + std::to_string(m.attempts) + (m.attempts == 1 ? " attempt" : " attempts") + ")\n";
-  text += "metadata: " + r.metadata_path.string() + "\n";
+  text += "metadata: " + console_escape(r.metadata_path.string()) + "\n";
   return text;
 }
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "kvonce/fetch/service_error.hpp"
+#include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
@@ -85,8 +86,8 @@ net::HttpResponse perform_with_retries(net::HttpTransport& transport,
       const milliseconds delay =
           std::max(backoff(policy, attempt), asked.value_or(milliseconds(0)));
       if (policy.log) {
-        policy.log(label + ": HTTP " + std::to_string(response.status) + ", retrying in " +
-                   seconds_text(delay) + progress);
+        policy.log(console_escape(label) + ": HTTP " + std::to_string(response.status) +
+                   ", retrying in " + seconds_text(delay) + progress);
       }
       wait(policy, delay);
     } catch (const net::TransportError& e) {
@@ -98,7 +99,8 @@ net::HttpResponse perform_with_retries(net::HttpTransport& transport,
       }
       const milliseconds delay = backoff(policy, attempt);
       if (policy.log)
-        policy.log(label + ": " + e.what() + ", retrying in " + seconds_text(delay) + progress);
+        policy.log(console_escape(label + ": " + e.what()) + ", retrying in " +
+                   seconds_text(delay) + progress);
       wait(policy, delay);
     }
   }

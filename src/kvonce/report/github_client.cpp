@@ -43,6 +43,15 @@ bool has_rel_next(std::string_view params) {
 
 }  // namespace
 
+TokenIdentity identity_of_login(const std::string& login) {
+  constexpr std::string_view kBotSuffix = "[bot]";
+  TokenIdentity id{login, std::nullopt};
+  if (login.size() > kBotSuffix.size() && login.ends_with(kBotSuffix)) {
+    id.app_slug = login.substr(0, login.size() - kBotSuffix.size());
+  }
+  return id;
+}
+
 std::optional<std::string> next_link(std::string_view header) {
   std::size_t pos = 0;
   while ((pos = header.find('<', pos)) != std::string_view::npos) {
@@ -78,11 +87,13 @@ std::string GitHubClient::absolute_url(const std::string& target) const {
   return target;
 }
 
-GitHubReply GitHubClient::call(std::string_view method, const std::string& target,
-                               const std::string& body, const std::string& hint) {
-  const std::string url = absolute_url(target);
-  const std::string label = "GitHub API " + std::string(method) + " " + net::redact_url(url);
-  std::string received;
+std::string GitHubClient::label(std::string_view method, const std::string& url) const {
+  return "GitHub API " + std::string(method) + " " + net::redact_url(url);
+}
+
+net::HttpResponse GitHubClient::exchange(std::string_view method, const std::string& url,
+                                         const std::string& body, std::string& received) {
+  const std::string what = label(method, url);
   const auto make_request = [&] {
     received.clear();  // each attempt starts the body afresh
     net::HttpRequest request;
@@ -99,21 +110,29 @@ GitHubReply GitHubClient::call(std::string_view method, const std::string& targe
   };
   const net::BodySink sink = [&](std::string_view chunk) {
     if (received.size() + chunk.size() > kMaxGitHubResponseBytes) {
-      fail(ErrorKind::limit, label + ": response larger than " +
+      fail(ErrorKind::limit, what + ": response larger than " +
                                  std::to_string(kMaxGitHubResponseBytes >> 20) + " MiB");
     }
     received.append(chunk);
     return true;
   };
-  net::HttpResponse response =
-      fetch::perform_with_retries(transport_, make_request, retry_, label, nullptr, sink);
-  if (response.status < 200 || response.status > 299) {
-    // The caller's hint is about permissions and names; a rate limit or outage has its own.
-    const long s = response.status;
-    const bool about_access =
-        (s == 401 || s == 403 || s == 404) && !fetch::is_rate_limited(response);
-    fetch::throw_http_error(response, label, about_access ? hint : std::string());
-  }
+  return fetch::perform_with_retries(transport_, make_request, retry_, what, nullptr, sink);
+}
+
+void GitHubClient::throw_status(const net::HttpResponse& response, const std::string& url,
+                                std::string_view method, const std::string& hint) const {
+  // The caller's hint is about permissions and names; a rate limit or outage has its own.
+  const long s = response.status;
+  const bool about_access = (s == 401 || s == 403 || s == 404) && !fetch::is_rate_limited(response);
+  fetch::throw_http_error(response, label(method, url), about_access ? hint : std::string());
+}
+
+GitHubReply GitHubClient::call(std::string_view method, const std::string& target,
+                               const std::string& body, const std::string& hint) {
+  const std::string url = absolute_url(target);
+  std::string received;
+  net::HttpResponse response = exchange(method, url, body, received);
+  if (response.status < 200 || response.status > 299) throw_status(response, url, method, hint);
 
   GitHubReply reply;
   reply.status = response.status;
@@ -121,11 +140,32 @@ GitHubReply GitHubClient::call(std::string_view method, const std::string& targe
   if (!trim(received).empty()) {
     reply.body = nlohmann::json::parse(received, nullptr, false);
     if (reply.body.is_discarded()) {
-      fail(ErrorKind::fetch,
-           label + ": HTTP " + std::to_string(response.status) + " with a body that is not JSON");
+      fail(ErrorKind::fetch, label(method, url) + ": HTTP " + std::to_string(response.status) +
+                                 " with a body that is not JSON");
     }
   }
   return reply;
+}
+
+const TokenIdentity& GitHubClient::identity() {
+  if (identity_) return *identity_;
+  const std::string url = absolute_url("/user");
+  std::string received;
+  const net::HttpResponse response = exchange("GET", url, {}, received);
+  const long s = response.status;
+  if ((s == 403 || s == 404) && !fetch::is_rate_limited(response)) {
+    // An installation token has no user; GITHUB_TOKEN writes as GitHub Actions' bot.
+    identity_ = identity_of_login(kActionsBotLogin);
+    return *identity_;
+  }
+  if (s < 200 || s > 299) throw_status(response, url, "GET", {});
+  const auto doc = nlohmann::json::parse(received, nullptr, false);
+  const auto login = doc.is_object() ? doc.find("login") : doc.end();
+  if (login == doc.end() || !login->is_string() || login->get_ref<const std::string&>().empty()) {
+    fail(ErrorKind::fetch, label("GET", url) + ": the reply names no login");
+  }
+  identity_ = identity_of_login(login->get<std::string>());
+  return *identity_;
 }
 
 void GitHubClient::each_page(const std::string& path,

@@ -1,6 +1,7 @@
 // GitHub step outputs and the console summary.
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/report/writers.hpp"
+#include "kvonce/util/console_text.hpp"
 
 namespace kvonce::report {
 namespace {
@@ -53,9 +54,9 @@ std::string github_outputs_text(const Report& report) {
 std::string console_text(const Report& report) {
   std::string out = std::string("report: ") + to_string(overall(report)) + "\n";
   for (const ModeResult& m : report.modes) {
-    out += "  " + m.mode + ": " + to_string(m.status);
+    out += "  " + console_escape(m.mode) + ": " + to_string(m.status);
     if (m.status == ModeStatus::error) {
-      out += ": " + m.error;
+      out += ": " + console_escape(m.error);
     } else if (m.present()) {
       out += ", " + std::to_string(m.issue_count) + " issue(s)";
     }

@@ -36,6 +36,28 @@ Published published(const GitHubReply& reply, bool created, const std::string& w
   return out;
 }
 
+// The string at item[outer][inner], or "" when absent.
+std::string member_text(const nlohmann::json& item, const char* outer, const char* inner) {
+  const auto o = item.find(outer);
+  if (o == item.end() || !o->is_object()) return {};
+  const auto i = o->find(inner);
+  return i != o->end() && i->is_string() ? i->get<std::string>() : std::string();
+}
+
+// GitHub logins and app slugs are case-insensitive.
+bool same_name(const std::string& a, const std::string& b) {
+  return !a.empty() && to_lower_ascii(a) == to_lower_ascii(b);
+}
+
+bool written_by(const nlohmann::json& comment, const TokenIdentity& identity) {
+  return same_name(member_text(comment, "user", "login"), identity.login);
+}
+
+// Only an app writes check runs: a run is ours when its app is the token's.
+bool run_of(const nlohmann::json& run, const TokenIdentity& identity) {
+  return identity.app_slug && same_name(member_text(run, "app", "slug"), *identity.app_slug);
+}
+
 bool starts_with_marker(const nlohmann::json& comment) {
   const auto body = comment.find("body");
   if (body == comment.end() || !body->is_string()) return false;
@@ -58,7 +80,9 @@ Published upsert_pr_comment(GitHubClient& github, std::uint64_t pr, const std::s
         if (!page.is_array())
           fail(ErrorKind::fetch, "GitHub API: the comment list is not an array");
         for (const nlohmann::json& comment : page) {
-          if (comment.is_object() && starts_with_marker(comment) && id_of(comment) != 0) {
+          // The identity is looked up only when a marked comment needs it.
+          if (comment.is_object() && starts_with_marker(comment) && id_of(comment) != 0 &&
+              written_by(comment, github.identity())) {
             existing = id_of(comment);
             return false;
           }
@@ -91,7 +115,8 @@ Published upsert_check_run(GitHubClient& github, const std::string& head_sha,
         }
         for (const nlohmann::json& run : *runs) {
           const auto name = run.is_object() ? run.find("name") : run.end();
-          if (name != run.end() && name->is_string() && *name == kTitle && id_of(run) != 0) {
+          if (name != run.end() && name->is_string() && *name == kTitle && id_of(run) != 0 &&
+              run_of(run, github.identity())) {
             existing = id_of(run);
             return false;
           }

@@ -8,6 +8,7 @@
 #include "kvonce/report/load.hpp"
 #include "kvonce/report/writers.hpp"
 #include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::report {
@@ -30,7 +31,7 @@ std::optional<Publishing> resolve_publishing(const ReportOptions& o, const Envir
 }
 
 std::string where(const Published& p) {
-  return "#" + std::to_string(p.id) + (p.url.empty() ? "" : " " + p.url);
+  return "#" + std::to_string(p.id) + (p.url.empty() ? "" : " " + console_escape(p.url));
 }
 
 }  // namespace
@@ -44,7 +45,7 @@ ReportOutcome run_report(const ReportOptions& o, const Environment& env,
   const std::optional<Publishing> publishing = resolve_publishing(o, env);
   if (o.metadata_for) {
     write_metadata_for(*o.metadata_for, o.trace_dir);
-    say("report: wrote " + (o.trace_dir / "kvonce-payload-metadata.json").string());
+    say("report: wrote " + console_escape((o.trace_dir / "kvonce-payload-metadata.json").string()));
   }
 
   ReportOutcome out;
@@ -55,15 +56,15 @@ ReportOutcome run_report(const ReportOptions& o, const Environment& env,
 
   if (const auto path = o.step_summary ? o.step_summary : env("GITHUB_STEP_SUMMARY")) {
     append_to_file(*path, step_summary_markdown(out.report, o.max_issues));
-    say("report: step summary appended to " + *path);
+    say("report: step summary appended to " + console_escape(*path));
   }
   if (o.pr_comment) {
     write_file_atomically(*o.pr_comment, pr_comment_markdown(out.report, o.max_issues));
-    say("report: PR comment written to " + *o.pr_comment);
+    say("report: PR comment written to " + console_escape(*o.pr_comment));
   }
   if (const auto path = o.github_output ? o.github_output : env("GITHUB_OUTPUT")) {
     append_to_file(*path, github_outputs_text(out.report));
-    say("report: outputs appended to " + *path);
+    say("report: outputs appended to " + console_escape(*path));
   }
   if (!publishing) return out;
 
@@ -80,7 +81,8 @@ ReportOutcome run_report(const ReportOptions& o, const Environment& env,
     const CheckRunContent content = check_run_content(out.report);
     out.check_run = upsert_check_run(github, publishing->sha, content);
     say(std::string("report: check run ") + (out.check_run->created ? "created " : "updated ") +
-        where(*out.check_run) + " (" + content.conclusion + ") on " + publishing->sha);
+        where(*out.check_run) + " (" + content.conclusion + ") on " +
+        console_escape(publishing->sha));
   }
   return out;
 }

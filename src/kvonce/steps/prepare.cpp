@@ -5,6 +5,7 @@
 #include "kvonce/ndjson/writer.hpp"
 #include "kvonce/output/validation.hpp"
 #include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/file_roles.hpp"
 #include "kvonce/util/strings.hpp"
@@ -70,7 +71,8 @@ std::string prepare_summary_text(const PrepareResult& r) {
          std::to_string(s.missing_type) + " without type, " + std::to_string(s.missing_key) +
          " without key, " + std::to_string(s.bad_timestamp) + " bad start time, " +
          std::to_string(s.duplicates) + " duplicate spans\n";
-  for (const std::string& w : output::describe_warnings(s)) out += "  warning: " + w + "\n";
+  for (const std::string& w : output::describe_warnings(s))
+    out += "  warning: " + console_escape(w) + "\n";
   return out;
 }
 

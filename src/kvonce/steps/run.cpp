@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/console_text.hpp"
 
 namespace kvonce::steps {
 namespace {
@@ -103,8 +104,8 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
     raw += in.info.raw_bytes;
     inflated += in.info.decompressed_bytes;
   }
-  log("prepare: " + payload.metadata.source_type + " " + payload.metadata.source_detail + ": " +
-      std::to_string(raw) + " bytes" +
+  log("prepare: " + console_escape(payload.metadata.source_type) + " " +
+      console_escape(payload.metadata.source_detail) + ": " + std::to_string(raw) + " bytes" +
       (inflated != raw ? " (" + std::to_string(inflated) + " inflated)" : "") + " -> " +
       std::to_string(load.stats.records) + " spans -> " + std::to_string(store.size()) +
       " events in " + ms(seconds_since(start)));
@@ -135,7 +136,7 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   log("verify ndjson: " + verdict(out.ndjson) + " in " + ms(seconds_since(start)));
 
   out.mismatch = compare_verdicts(out.otlp, out.ndjson);
-  log(out.mismatch ? "compare: mode-mismatch: " + *out.mismatch
+  log(out.mismatch ? "compare: mode-mismatch: " + console_escape(*out.mismatch)
                    : "compare: otlp and ndjson verdicts agree");
 
   payload.metadata.decompressed_bytes = inflated;

@@ -5,6 +5,7 @@
 #include "kvonce/ndjson/writer.hpp"
 #include "kvonce/output/validation.hpp"
 #include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/console_text.hpp"
 #include "kvonce/util/file_roles.hpp"
 #include "kvonce/util/time.hpp"
 
@@ -88,17 +89,18 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
          " keys, " + std::to_string(o.result.issues.size()) + " issues\n";
   for (std::size_t i = 0; i < o.result.issues.size() && i < max_issues; ++i) {
     const rules::Issue& issue = o.result.issues[i];
-    out += "  [" + std::string(rules::to_string(issue.type)) + "] " + issue.key + ": " +
-           issue.message + " — event #" + std::to_string(issue.event_index) + " at " +
-           format_iso_millis(issue.time_ns) + ", trace " + issue.trace_id + "\n";
+    out += "  [" + std::string(rules::to_string(issue.type)) + "] " + console_escape(issue.key) +
+           ": " + console_escape(issue.message) + " — event #" + std::to_string(issue.event_index) +
+           " at " + format_iso_millis(issue.time_ns) + ", trace " + console_escape(issue.trace_id) +
+           "\n";
   }
   if (o.result.issues.size() > max_issues) {
     out += "  ... " + std::to_string(o.result.issues.size() - max_issues) + " more in " +
-           (options.output_dir / kValidationFile).string() + "\n";
+           console_escape((options.output_dir / kValidationFile).string()) + "\n";
   }
   for (const std::string& w : output::describe_warnings(o.load.stats))
-    out += "  warning: " + w + "\n";
-  out += "  outputs: " + options.output_dir.string() + "\n";
+    out += "  warning: " + console_escape(w) + "\n";
+  out += "  outputs: " + console_escape(options.output_dir.string()) + "\n";
   return out;
 }
 

@@ -3,6 +3,10 @@
 // create, update). Like GitHub it refuses a request without the bearer token (401), without the
 // API version header or the JSON media type (400), and bodies over its size limits (422).
 // Tests queue failures (5xx, rate limits) with failNext() and read what happened in `requests`.
+// Like GitHub it records who wrote what: `user.login`/`user.type` on comments, `app.slug` on check
+// runs. The token is an installation token (GITHUB_TOKEN: it writes as github-actions[bot], and
+// GET /user answers 403 "Resource not accessible by integration") unless setIdentity({ user })
+// makes it a user's token (GET /user names the user; creating a check run needs an app: 403).
 import { listen } from './cloud_common.mjs';
 
 export const API_VERSION = '2022-11-28';
@@ -20,7 +24,15 @@ export async function startGitHubServer({ token, repository, pageSize = 100 }) {
     failures: [], // { method, pattern, status, headers, body }
     pageSize,
     nextId: 9000,
+    identity: { app: 'github-actions' }, // { app: slug } or { user: login }
   };
+
+  // The author GitHub records for what the token writes.
+  const tokenAuthor = () =>
+    state.identity.user
+      ? { login: state.identity.user, id: 1, type: 'User' }
+      : { login: `${state.identity.app}[bot]`, id: 41898282, type: 'Bot' };
+  const appOf = (slug) => ({ id: 15368, slug, name: slug });
 
   const send = (res, status, body, headers = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -66,16 +78,22 @@ export async function startGitHubServer({ token, repository, pageSize = 100 }) {
   const route = (method, url, body, res) => {
     const p = url.pathname;
     let m;
+    if (p === '/user' && method === 'GET') {
+      if (!state.identity.user) {
+        return send(res, 403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user', status: '403' });
+      }
+      return send(res, 200, tokenAuthor());
+    }
     if ((m = p.match(new RegExp(`^${repoPath}/issues/(\\d+)/comments$`)))) {
       const list = state.comments.get(Number(m[1])) ?? [];
       if (method === 'GET') return listComments(url, list, res);
       if (method === 'POST') {
         if (typeof body?.body !== 'string') return send(res, 422, { message: 'body is missing' });
         if (tooLong(body.body, COMMENT_MAX_CHARS)) return send(res, 422, { message: 'Body is too long (maximum is 65536 characters)' });
-        const comment = { id: state.nextId++, body: body.body };
+        const comment = { id: state.nextId++, body: body.body, user: tokenAuthor() };
         list.push(comment);
         state.comments.set(Number(m[1]), list);
-        return send(res, 201, { id: comment.id, body: comment.body, html_url: `https://github.test/${repository}/pull/${m[1]}#issuecomment-${comment.id}` });
+        return send(res, 201, { ...comment, html_url: `https://github.test/${repository}/pull/${m[1]}#issuecomment-${comment.id}` });
       }
     }
     if ((m = p.match(new RegExp(`^${repoPath}/issues/comments/(\\d+)$`))) && method === 'PATCH') {
@@ -83,8 +101,9 @@ export async function startGitHubServer({ token, repository, pageSize = 100 }) {
         const comment = list.find((c) => c.id === Number(m[1]));
         if (!comment) continue;
         if (tooLong(body?.body, COMMENT_MAX_CHARS)) return send(res, 422, { message: 'Body is too long' });
+        // A token with write access may edit anyone's comment: that is why kvonce-trace must not.
         comment.body = body.body;
-        return send(res, 200, { id: comment.id, body: comment.body });
+        return send(res, 200, comment);
       }
       return send(res, 404, { message: 'Not Found' });
     }
@@ -94,15 +113,17 @@ export async function startGitHubServer({ token, repository, pageSize = 100 }) {
       return send(res, 200, { total_count: runs.length, check_runs: runs });
     }
     if (p === `${repoPath}/check-runs` && method === 'POST') {
+      if (state.identity.user) return send(res, 403, { message: 'You must authenticate via a GitHub App.' });
       const invalid = checkRunProblem(body, true);
       if (invalid) return send(res, 422, { message: invalid });
-      const run = { id: state.nextId++, ...body };
+      const run = { id: state.nextId++, ...body, app: appOf(state.identity.app) };
       state.checkRuns.push(run);
       return send(res, 201, run);
     }
     if ((m = p.match(new RegExp(`^${repoPath}/check-runs/(\\d+)$`))) && method === 'PATCH') {
       const run = state.checkRuns.find((r) => r.id === Number(m[1]));
       if (!run) return send(res, 404, { message: 'Not Found' });
+      if (run.app.slug !== state.identity.app) return send(res, 403, { message: 'Invalid app_id `15368` - check run can only be modified by the GitHub App that created it.' });
       const invalid = checkRunProblem(body, false);
       if (invalid) return send(res, 422, { message: invalid });
       Object.assign(run, body);
@@ -155,12 +176,22 @@ export async function startGitHubServer({ token, repository, pageSize = 100 }) {
       return state.checkRuns;
     },
     comments: (pr) => state.comments.get(pr) ?? [],
-    addComment(pr, body) {
+    // A comment already on the pull request; by default written by the token's own identity.
+    addComment(pr, body, user = tokenAuthor()) {
       const list = state.comments.get(pr) ?? [];
-      const comment = { id: state.nextId++, body };
+      const comment = { id: state.nextId++, body, user };
       list.push(comment);
       state.comments.set(pr, list);
       return comment;
+    },
+    // A check run another app (or this one) created earlier.
+    addCheckRun(headSha, name, appSlug) {
+      const run = { id: state.nextId++, head_sha: headSha, name, status: 'completed', conclusion: 'success', app: appOf(appSlug) };
+      state.checkRuns.push(run);
+      return run;
+    },
+    setIdentity(identity) {
+      state.identity = identity;
     },
     setPageSize(n) {
       state.pageSize = n;
@@ -175,6 +206,7 @@ export async function startGitHubServer({ token, repository, pageSize = 100 }) {
       state.requests.length = 0;
       state.failures.length = 0;
       state.pageSize = pageSize;
+      state.identity = { app: 'github-actions' };
     },
   };
 }
