@@ -157,4 +157,18 @@ describe('batch gs://bucket/ --from --to', () => {
     assert.ok(!fs.existsSync(results));
     assertNoSecrets(r, [wrong]);
   });
+
+  test('a listing whose page tokens cycle A, B, A ends with exit 7 after three pages', async (t) => {
+    const dir = tempDir(t);
+    const bucket = 'kvonce-cycle';
+    gcs.putObject(bucket, 'p/a.json', payload(1));
+    gcs.cycleListingTokens(bucket, ['A', 'B']);
+    t.after(() => gcs.cycleListingTokens(bucket, null));
+    const mark = gcs.requests.length;
+    const r = await run(['batch', `gs://${bucket}/p/`],
+      { GOOGLE_OAUTH_ACCESS_TOKEN: STATIC_TOKEN, KVONCE_GCS_API_URL: gcs.url }, dir);
+    assert.equal(r.code, 7, r.stderr);
+    assert.match(r.stderr, /GCS objects\.list gs:\/\/kvonce-cycle\/p\/: page 3 repeats a continuation token/);
+    assert.deepEqual(gcs.requests.slice(mark).map((q) => q.params.pageToken), [undefined, 'A', 'B']);
+  });
 });

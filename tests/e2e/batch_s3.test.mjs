@@ -145,4 +145,18 @@ describe('batch s3://bucket/ --from --to', () => {
     assert.ok(!fs.existsSync(results));
     assertNoSecrets(r, ['wrong-secret']);
   });
+
+  test('a listing whose tokens cycle A, B, A ends with exit 7 after three pages', async (t) => {
+    const dir = tempDir(t);
+    const bucket = 'kvonce-cycle';
+    s3.putObject(bucket, 'p/a.json', payload(1));
+    s3.cycleListingTokens(bucket, ['A', 'B']);
+    t.after(() => s3.cycleListingTokens(bucket, null));
+    const mark = s3.requests.length;
+    const r = await run(['batch', `s3://${bucket}/p/`], env(), dir);
+    assert.equal(r.code, 7, r.stderr);
+    assert.match(r.stderr, /S3 ListObjectsV2 s3:\/\/kvonce-cycle\/p\/: page 3 repeats a continuation token/);
+    const tokens = s3.requests.slice(mark).map((q) => new URL(q.url, 'http://x').searchParams.get('continuation-token'));
+    assert.deepEqual(tokens, [null, 'A', 'B']);
+  });
 });

@@ -121,3 +121,23 @@ TEST_CASE("fetch_gcs_prefix") {
     }
   }
 }
+
+TEST_CASE("list_gcs_objects: page tokens that cycle A, B, A are a fetch error, not a loop") {
+  GcsOptions options;
+  options.uri = "gs://bkt/p/";
+  FakeTransport gcs([n = 0](const net::HttpRequest& r) mutable {
+    if (++n > 50) throw std::runtime_error("the listing did not stop");
+    const std::string next = r.url.find("pageToken=A") != std::string::npos ? "B" : "A";
+    return respond(200, R"({"items":[{"name":"p/)" + std::to_string(n) +
+                            R"(.json"}],"nextPageToken":")" + next + "\"}");
+  });
+  try {
+    list_gcs_objects(options, kToken, gcs, test::quick_policy(), ListingScope{});
+    FAIL("accepted");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::fetch);
+    CHECK_THAT(std::string(e.what()), Catch::Contains("GCS objects.list gs://bkt/p/"));
+    CHECK_THAT(std::string(e.what()), Catch::Contains("repeats a continuation token"));
+  }
+  CHECK(gcs.requests.size() == 3);
+}

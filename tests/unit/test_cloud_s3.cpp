@@ -296,3 +296,45 @@ TEST_CASE("list_s3_objects: the scope decides what is kept and counted") {
     CHECK(s3.requests.size() == 2);  // the first page held 2 kept names: not over yet
   }
 }
+
+TEST_CASE("list_s3_objects: tokens that cycle or never end are a fetch error, not a loop") {
+  S3Options options;
+  options.uri = "s3://bkt/p/";
+  // Answers with the token after the one asked for; a runaway listing trips the guard instead of
+  // hanging the test.
+  const auto paging = [](std::vector<std::string> cycle, bool endless) {
+    return [cycle, endless, n = std::size_t{0}](const net::HttpRequest& r) mutable {
+      if (++n > 50) throw std::runtime_error("the listing did not stop");
+      if (endless) return respond(200, list_page({}, "fresh-" + std::to_string(n)));
+      std::size_t at = 0;
+      for (std::size_t i = 0; i < cycle.size(); ++i) {
+        if (r.url.find("continuation-token=" + cycle[i] + "&") != std::string::npos) at = i + 1;
+      }
+      return respond(200,
+                     list_page({"p/" + std::to_string(n) + ".json"}, cycle[at % cycle.size()]));
+    };
+  };
+  const auto expect_fetch_error = [&](FakeTransport& s3, const ListingScope& scope,
+                                      const std::string& words) {
+    try {
+      list_s3_objects(options, kKeys, s3, test::quick_policy(), scope);
+      FAIL("accepted");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::fetch);
+      CHECK_THAT(std::string(e.what()), Catch::Contains("S3 ListObjectsV2 s3://bkt/p/"));
+      CHECK_THAT(std::string(e.what()), Catch::Contains(words));
+    }
+  };
+  SECTION("A, B, A: the third page repeats the first token") {
+    FakeTransport s3(paging({"A", "B"}, false));
+    expect_fetch_error(s3, ListingScope{}, "repeats a continuation token");
+    CHECK(s3.requests.size() == 3);
+  }
+  SECTION("a fresh token on every empty page: stopped at the page bound") {
+    FakeTransport s3(paging({}, true));
+    ListingScope scope;
+    scope.max_pages = 5;
+    expect_fetch_error(s3, scope, "more than 5 pages");
+    CHECK(s3.requests.size() == 5);
+  }
+}

@@ -6,6 +6,8 @@
 
 #include "kvonce/util/key_index.hpp"
 
+#include "support/colliding_keys.hpp"
+
 using kvonce::KeyIndex;
 
 TEST_CASE("KeyIndex numbers keys densely in order of first sight") {
@@ -44,4 +46,24 @@ TEST_CASE("KeyIndex agrees with std::unordered_map through many growths") {
   }
   CHECK(index.size() == expected.size());
   for (const std::string& k : keys) REQUIRE(index.insert(k) == std::pair{expected.at(k), false});
+}
+
+TEST_CASE("KeyIndex: keys chosen to collide in std::hash do not pile into one probe chain") {
+  // 1,024 keys whose std::hash values share their low 12 bits: an unkeyed table of 4,096 slots
+  // starts every one of them at the same slot, about n^2/2 = 524,288 probes in all.
+  const std::vector<std::string> keys = kvonce::test::keys_colliding_in_std_hash(1024, 12);
+  KeyIndex index;
+  for (const std::string& k : keys) REQUIRE(index.insert(k).second);
+  CHECK(index.size() == keys.size());
+  CHECK(index.probes() < 4 * keys.size());
+}
+
+TEST_CASE("KeyIndex: the hash is keyed, so another key spreads keys differently") {
+  // The same keys under two keys of the hash: the numbering agrees, the probe counts (where the
+  // keys landed) almost surely do not, and neither depends on std::hash.
+  std::vector<std::string> keys;
+  for (int i = 0; i < 5000; ++i) keys.push_back("k" + std::to_string(i));
+  KeyIndex a(kvonce::HashKey{1, 2}), b(kvonce::HashKey{3, 4});
+  for (const std::string& k : keys) REQUIRE(a.insert(k) == b.insert(k));
+  CHECK(a.probes() != b.probes());
 }

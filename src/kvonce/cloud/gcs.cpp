@@ -57,6 +57,7 @@ std::vector<std::string> list_names(const GcsSession& session, const ObjectUri& 
   std::vector<std::string> names;
   std::string page_token;
   const std::string label = "GCS objects.list " + uri.str();
+  PageTokens tokens(scope, label);
   for (;;) {
     std::string url = session.bucket_url(uri.bucket) + "?prefix=" + uri_encode(uri.key);
     if (!page_token.empty()) url += "&pageToken=" + uri_encode(page_token);
@@ -78,9 +79,7 @@ std::vector<std::string> list_names(const GcsSession& session, const ObjectUri& 
     check_listing_size(names.size(), scope, label);
     const auto next = doc.find("nextPageToken");
     if (next == doc.end() || !next->is_string() || next->get<std::string>().empty()) break;
-    if (next->get<std::string>() == page_token) {
-      fail(ErrorKind::fetch, label + ": the same page token twice");
-    }
+    tokens.next(next->get<std::string>());
     page_token = next->get<std::string>();
   }
   return names;

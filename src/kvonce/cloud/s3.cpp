@@ -58,6 +58,7 @@ std::vector<std::string> list_keys(const S3Session& session, const ObjectUri& ur
   std::vector<std::string> keys;
   std::string token;
   const std::string label = "S3 ListObjectsV2 " + uri.str();
+  PageTokens tokens(scope, label);
   for (;;) {
     QueryParams query{{"list-type", "2"}, {"prefix", uri.key}};
     if (!token.empty()) query.emplace_back("continuation-token", token);
@@ -75,9 +76,9 @@ std::vector<std::string> list_keys(const S3Session& session, const ObjectUri& ur
     check_listing_size(keys.size(), scope, label);
     if (xml::text(response.body, "IsTruncated").value_or("false") != "true") break;
     std::string next = xml::text(response.body, "NextContinuationToken").value_or("");
-    if (next.empty() || next == token) {
-      fail(ErrorKind::fetch, label + ": truncated listing without a new continuation token");
-    }
+    if (next.empty())
+      fail(ErrorKind::fetch, label + ": truncated listing without a continuation token");
+    tokens.next(next);
     token = std::move(next);
   }
   return keys;

@@ -1,7 +1,6 @@
 #include "kvonce/util/key_index.hpp"
 
 #include <cstring>
-#include <functional>
 
 #include "kvonce/util/error.hpp"
 
@@ -15,9 +14,10 @@ const char kEmptyKey = 0;
 
 std::pair<std::uint32_t, bool> KeyIndex::insert(std::string_view key) {
   if ((size_ + 1) * 2 > slots_.size()) grow();
-  const std::uint64_t hash = std::hash<std::string_view>{}(key);
+  const std::uint64_t hash = keyed_hash(key, key_);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    ++probes_;
     Slot& s = slots_[i];
     if (!s.data) {
       if (size_ >= UINT32_MAX) fail(ErrorKind::limit, "more than 4,294,967,295 distinct keys");

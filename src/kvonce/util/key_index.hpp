@@ -10,15 +10,22 @@
 #include <utility>
 #include <vector>
 
+#include "kvonce/util/keyed_hash.hpp"
+
 namespace kvonce {
 
 class KeyIndex {
  public:
+  explicit KeyIndex(const HashKey& key = process_hash_key()) : key_(key) {}
+
   // The key's index and whether it was new. The key's bytes must outlive the index (they are
   // views into an EventStore).
   std::pair<std::uint32_t, bool> insert(std::string_view key);
 
   std::size_t size() const { return size_; }
+  // Slots visited by every insert so far: about 1.5 per insert at half load with a good hash;
+  // the tests pin it on keys chosen to collide.
+  std::uint64_t probes() const { return probes_; }
 
  private:
   struct Slot {
@@ -32,6 +39,8 @@ class KeyIndex {
 
   std::vector<Slot> slots_;  // a power of two in size, at most half full
   std::size_t size_ = 0;
+  std::uint64_t probes_ = 0;
+  HashKey key_;
 };
 
 }  // namespace kvonce

@@ -22,6 +22,7 @@ export async function startGcsServer({ pageSize = 1000 } = {}) {
   const buckets = new Map();
   const faults = [];
   const requests = [];
+  const tokenCycles = new Map(); // bucket -> tokens a misbehaving listing hands out in a loop
 
   const http = await listen((req, res) => {
     const raw = req.url || '/';
@@ -59,7 +60,10 @@ export async function startGcsServer({ pageSize = 1000 } = {}) {
         kind: 'storage#objects',
         items: page.map((name) => ({ kind: 'storage#object', name, bucket, size: String(objects.get(name).body.length) })),
       };
-      if (names.length > page.length) {
+      const cycle = tokenCycles.get(bucket);
+      if (cycle) {
+        doc.nextPageToken = cycle[(cycle.indexOf(params.pageToken) + 1) % cycle.length];
+      } else if (names.length > page.length) {
         doc.nextPageToken = Buffer.from(page[page.length - 1]).toString('base64url');
       }
       return sendJson(res, 200, doc);
@@ -92,5 +96,11 @@ export async function startGcsServer({ pageSize = 1000 } = {}) {
     // { match(record) -> bool, times, status, reason, message }
     inject: (fault) => faults.push(fault),
     newToken: () => `ya29.${crypto.randomBytes(24).toString('base64url')}`,
+    // Every listing of `bucket` hands out the next of `tokens` in a loop (A, B, A, ... for
+    // ['A', 'B']); null restores normal paging.
+    cycleListingTokens(bucket, tokens) {
+      if (tokens) tokenCycles.set(bucket, tokens);
+      else tokenCycles.delete(bucket);
+    },
   };
 }

@@ -66,6 +66,7 @@ export async function startS3Server({
   const buckets = new Map(); // bucket -> Map(key -> { body, contentEncoding, etag, modified })
   const faults = [];
   const requests = [];
+  const tokenCycles = new Map(); // bucket -> tokens a misbehaving listing hands out in a loop
   let counter = 0;
 
   async function authenticate(req, rawPath, query) {
@@ -177,7 +178,8 @@ export async function startS3Server({
       .filter((k) => k.startsWith(prefix) && Buffer.compare(Buffer.from(k), Buffer.from(after)) > 0)
       .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     const page = keys.slice(0, maxKeys);
-    const truncated = keys.length > page.length;
+    const cycle = tokenCycles.get(bucket);
+    const truncated = cycle ? true : keys.length > page.length;
     const contents = page
       .map((k) => {
         const o = objects.get(k);
@@ -185,9 +187,10 @@ export async function startS3Server({
           `<ETag>&quot;${o.etag}&quot;</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
       })
       .join('');
-    const next = truncated
-      ? `<NextContinuationToken>${xmlEscape(Buffer.from(page[page.length - 1]).toString('base64'))}</NextContinuationToken>`
-      : '';
+    const nextToken = cycle
+      ? cycle[(cycle.indexOf(params['continuation-token']) + 1) % cycle.length]
+      : truncated && Buffer.from(page[page.length - 1]).toString('base64');
+    const next = truncated ? `<NextContinuationToken>${xmlEscape(nextToken)}</NextContinuationToken>` : '';
     const echo = params['continuation-token']
       ? `<ContinuationToken>${xmlEscape(params['continuation-token'])}</ContinuationToken>`
       : '';
@@ -283,6 +286,12 @@ export async function startS3Server({
     // { match(record) -> bool, times, status, code, message } or { kind: 'reset' }.
     inject(fault) {
       faults.push(fault);
+    },
+    // Every listing of `bucket` says "truncated" and hands out the next of `tokens` in a loop
+    // (A, B, A, ... for ['A', 'B']); null restores normal paging.
+    cycleListingTokens(bucket, tokens) {
+      if (tokens) tokenCycles.set(bucket, tokens);
+      else tokenCycles.delete(bucket);
     },
   };
 }

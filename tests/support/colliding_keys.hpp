@@ -1,0 +1,35 @@
+// Keys chosen to collide in an unkeyed hash table: every key's std::hash value has the same low
+// `bits` bits, so a linear-probing table with at most 2^bits slots starts every key at the same
+// slot. This is what a payload can do to a table indexed by std::hash (the hash-flooding attack);
+// a table keyed with a secret is not affected. Shared by the unit tests and the benchmark
+// payload generator. Deterministic: the same arguments give the same keys.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kvonce::test {
+
+inline std::vector<std::string> keys_colliding_in_std_hash(std::size_t count, int bits) {
+  const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+  std::vector<std::string> keys;
+  keys.reserve(count);
+  std::uint64_t target = 0;
+  bool have_target = false;
+  for (std::uint64_t i = 0; keys.size() < count; ++i) {
+    std::string key = "flood-" + std::to_string(i);
+    const std::uint64_t low = std::hash<std::string_view>{}(key)&mask;
+    if (!have_target) {
+      target = low;
+      have_target = true;
+    }
+    if (low == target) keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+}  // namespace kvonce::test
