@@ -34,6 +34,13 @@ std::vector<ObjectFetch> fetch_gcs_prefix(const GcsOptions& o, const Environment
   return fetch_store_prefix(*open_gcs_store(env, o, policy), parse_store_uri(o.uri), t, dir);
 }
 
+std::vector<std::string> list_gcs_objects(const GcsOptions& o, const Environment& env,
+                                          net::HttpTransport& t,
+                                          const fetch::DownloadPolicy& policy,
+                                          const ListingScope& scope) {
+  return open_gcs_store(env, o, policy)->list(parse_store_uri(o.uri), t, scope);
+}
+
 }  // namespace
 
 TEST_CASE("fetch_gcs_object") {
