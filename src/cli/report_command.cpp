@@ -2,10 +2,10 @@
 // directory written by `run` (or by `verify` once per mode).
 #include <memory>
 
+#include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/fetch/metadata.hpp"
 #include "kvonce/net/http.hpp"
 #include "kvonce/report/run_report.hpp"
-#include "kvonce/steps/verify.hpp"
 #include "kvonce/util/environment.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/file_roles.hpp"
@@ -43,12 +43,11 @@ void check_file_roles(const ReportArgs& args) {
   const report::ReportOptions& o = args.options;
   FileRoles roles;
   for (const char* mode : {"otlp", "ndjson"}) {
-    for (const char* name : {steps::kEventsFile, steps::kProjectionFile, steps::kStateSequenceFile,
-                             steps::kValidationFile}) {
+    for (const char* name : trace_dir::kModeFiles) {
       roles.input(o.trace_dir / mode / name, "--trace-dir");
     }
   }
-  const auto metadata = o.trace_dir / fetch::kMetadataFileName;
+  const auto metadata = o.trace_dir / trace_dir::kMetadataFile;
   if (args.metadata_file.empty()) {
     roles.input(metadata, "--trace-dir");
   } else {

@@ -1,6 +1,7 @@
 // `kvonce-trace run`: the whole CI job on one payload (the embedded sample by default).
 #include <memory>
 
+#include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/net/http.hpp"
 #include "kvonce/steps/run.hpp"
 #include "kvonce/util/console_text.hpp"
@@ -52,7 +53,7 @@ void add_run_command(CLI::App& app, Console& console) {
     opts->mask.environment = env;
     const auto transport = console.transport(opts->fetch.allow_http);
     if (!opts->report->pr_comment) {
-      opts->report->pr_comment = (opts->trace_dir / "kvonce-pr-comment.md").string();
+      opts->report->pr_comment = (opts->trace_dir / trace_dir::kPrCommentFile).string();
     }
     const auto log = [&](const std::string& line) {
       console.out << line << (line.empty() || line.back() != '\n' ? "\n" : "") << std::flush;

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/report/load.hpp"
 #include "kvonce/report/writers.hpp"
 
@@ -44,7 +45,7 @@ std::string check_run_document(const CheckRunContent& c) {
 
 Report many_issues(std::size_t n, const std::string& key_prefix) {
   Report r;
-  for (const char* mode : kModes) {
+  for (const char* mode : kvonce::trace_dir::kModes) {
     ModeResult m;
     m.mode = mode;
     m.status = ModeStatus::invalid;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <optional>
 
+#include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/fetch/metadata.hpp"
 #include "kvonce/fetch/verified_file.hpp"
 #include "kvonce/util/error.hpp"
@@ -24,7 +25,7 @@ std::string file_name(const std::string& relative) {
 
 bool looks_like_payload(const std::string& relative) {
   std::string name = to_lower_ascii(file_name(relative));
-  if (name == kMetadataFileName) return false;
+  if (name == trace_dir::kMetadataFile) return false;
   if (name.ends_with(".gz")) name.resize(name.size() - 3);
   return name.ends_with(".json") || name.ends_with(".ndjson") || name.ends_with(".jsonl");
 }

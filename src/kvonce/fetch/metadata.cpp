@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kvonce/cloud/object_store.hpp"
+#include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/net/url.hpp"
 #include "kvonce/util/atomic_file.hpp"
@@ -83,7 +84,7 @@ void write_metadata(const std::filesystem::path& path, const PayloadMetadata& me
 }
 
 std::filesystem::path default_metadata_path(const std::filesystem::path& target) {
-  return target.parent_path() / kMetadataFileName;
+  return target.parent_path() / trace_dir::kMetadataFile;
 }
 
 std::string sniff_content_encoding(const std::filesystem::path& file) {

@@ -27,8 +27,6 @@ inline constexpr const char* kSourceSample = "sample";
 std::vector<std::string> source_types();
 bool is_source_type(std::string_view type);
 
-inline constexpr const char* kMetadataFileName = "kvonce-payload-metadata.json";
-
 struct ObjectMetadata {  // one object of a prefix fetch
   std::string source_detail;
   std::string path;  // where it was saved

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/json/reader.hpp"
-#include "kvonce/steps/verify.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/time.hpp"
 
@@ -163,12 +163,12 @@ ModeResult load_mode(const fs::path& mode_dir, const std::string& mode,
   try {
     if (ec) fail(ErrorKind::input, mode_dir.string() + ": " + ec.message());
     if (!fs::is_directory(st)) fail(ErrorKind::input, mode_dir.string() + " is not a directory");
-    const fs::path validation = mode_dir / steps::kValidationFile;
+    const fs::path validation = mode_dir / trace_dir::kValidationFile;
     if (!is_file(validation)) {
       fail(ErrorKind::input, validation.string() + " does not exist (did verify fail?)");
     }
     read_validation(validation, m, options);
-    const fs::path projection = mode_dir / steps::kProjectionFile;
+    const fs::path projection = mode_dir / trace_dir::kProjectionFile;
     if ((!m.events || !m.keys) && is_file(projection))
       read_projection_counts(projection, m, options);
   } catch (const Error& e) {
@@ -215,8 +215,8 @@ PayloadSummary load_payload_metadata(const fs::path& file) {
 
 Report load_report(const fs::path& trace_dir, const LoadOptions& options) {
   Report report;
-  report.payload = load_payload_metadata(trace_dir / kMetadataFile);
-  for (const char* mode : kModes)
+  report.payload = load_payload_metadata(trace_dir / trace_dir::kMetadataFile);
+  for (const char* mode : trace_dir::kModes)
     report.modes.push_back(load_mode(trace_dir / mode, mode, options));
   return report;
 }

@@ -20,8 +20,6 @@
 
 namespace kvonce::report {
 
-inline constexpr const char* kMetadataFile = "kvonce-payload-metadata.json";
-
 struct LoadOptions {
   std::size_t keep_issues = 1000;  // per mode; enough to fill a Check Run's text
   std::size_t keep_warnings = 5;

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/fetch/metadata.hpp"
 #include "kvonce/io/byte_source.hpp"
 #include "kvonce/net/url.hpp"
@@ -46,7 +47,7 @@ void write_metadata_for(const MetadataRequest& request, const std::filesystem::p
   const ModeResult otlp = load_mode(trace_dir / "otlp", "otlp", LoadOptions{0, 0, {}});
   if (otlp.present() && otlp.status != ModeStatus::error) m.event_count = otlp.events;
   ensure_directory(trace_dir);
-  fetch::write_metadata(trace_dir / kMetadataFile, m);
+  fetch::write_metadata(trace_dir / trace_dir::kMetadataFile, m);
 }
 
 }  // namespace kvonce::report

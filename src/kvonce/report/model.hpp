@@ -61,6 +61,5 @@ Overall overall(const Report& report);
 const char* to_string(Overall overall);
 
 // The mode names, in the order the report shows them.
-inline constexpr const char* kModes[] = {"otlp", "ndjson"};
 
 }  // namespace kvonce::report

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/report/append_file.hpp"
 #include "kvonce/report/github_context.hpp"
 #include "kvonce/report/load.hpp"
@@ -45,7 +46,7 @@ ReportOutcome run_report(const ReportOptions& o, const Environment& env,
   const std::optional<Publishing> publishing = resolve_publishing(o, env);
   if (o.metadata_for) {
     write_metadata_for(*o.metadata_for, o.trace_dir);
-    say("report: wrote " + console_escape((o.trace_dir / "kvonce-payload-metadata.json").string()));
+    say("report: wrote " + console_escape((o.trace_dir / trace_dir::kMetadataFile).string()));
   }
 
   ReportOutcome out;

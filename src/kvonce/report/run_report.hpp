@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/fetch/retry.hpp"
 #include "kvonce/net/http.hpp"
 #include "kvonce/report/metadata_for.hpp"
@@ -23,7 +24,7 @@
 namespace kvonce::report {
 
 struct ReportOptions {
-  std::filesystem::path trace_dir = "artifacts/hermetic-reports/trace";
+  std::filesystem::path trace_dir = trace_dir::kDefault;
   std::optional<std::string> step_summary;   // appended to; default $GITHUB_STEP_SUMMARY
   std::optional<std::string> pr_comment;     // the comment body, written atomically
   std::optional<std::string> github_output;  // appended to; default $GITHUB_OUTPUT

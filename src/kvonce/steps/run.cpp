@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 
@@ -70,8 +71,8 @@ Payload obtain_payload(const RunOptions& options, const Environment& env,
     return p;
   }
   fetch::FetchOptions f = options.fetch;
-  f.target = options.trace_dir / "payload" / "kvonce-otlp-payload";
-  f.metadata = options.trace_dir / fetch::kMetadataFileName;
+  f.target = options.trace_dir / trace_dir::kPayloadDir / "kvonce-otlp-payload";
+  f.metadata = options.trace_dir / trace_dir::kMetadataFile;
   ensure_directory(f.target.parent_path());
   const fetch::FetchResult fetched = fetch::fetch(f, env, transport);
   log(fetch::fetch_summary_text(fetched));
@@ -122,7 +123,7 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   log("verify otlp: " + verdict(out.otlp) + " in " + ms(seconds_since(start)));
 
   start = std::chrono::steady_clock::now();
-  VerifyOptions nd{{(options.trace_dir / "otlp" / kEventsFile).string()},
+  VerifyOptions nd{{(options.trace_dir / "otlp" / trace_dir::kEventsFile).string()},
                    payload::Format::ndjson,
                    options.trace_dir / "ndjson",
                    options.order,
@@ -141,7 +142,7 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
 
   payload.metadata.decompressed_bytes = inflated;
   payload.metadata.event_count = out.otlp.events;
-  fetch::write_metadata(options.trace_dir / fetch::kMetadataFileName, payload.metadata);
+  fetch::write_metadata(options.trace_dir / trace_dir::kMetadataFile, payload.metadata);
   out.payload = payload.metadata;
 
   if (options.report) {

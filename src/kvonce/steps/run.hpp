@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/fetch/fetch.hpp"
 #include "kvonce/report/run_report.hpp"
 #include "kvonce/steps/verify.hpp"
@@ -25,7 +26,7 @@ struct RunOptions {
   // by run.
   std::optional<std::string> input;
   fetch::FetchOptions fetch;
-  std::filesystem::path trace_dir = "artifacts/hermetic-reports/trace";
+  std::filesystem::path trace_dir = trace_dir::kDefault;
   Order order = Order::time;
   rules::VerifyOptions rules;
   io::ReadLimits limits;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/ndjson/writer.hpp"
 #include "kvonce/output/validation.hpp"
 #include "kvonce/util/atomic_file.hpp"
@@ -36,7 +37,7 @@ void write_events(const EventStore& store, const std::filesystem::path& path) {
 void check_file_roles(const VerifyOptions& options) {
   FileRoles roles;
   for (const std::string& input : options.inputs) roles.input(input, "--input");
-  for (const char* name : {kEventsFile, kProjectionFile, kStateSequenceFile, kValidationFile}) {
+  for (const char* name : trace_dir::kModeFiles) {
     roles.output(options.output_dir / name, "--output-dir");
   }
   roles.check();
@@ -57,13 +58,13 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   if (store.empty()) warnings.insert(warnings.begin(), no_events_message(out.load.stats));
   out.result = rules::verify(store, options.rules);
   if (!store.empty()) {
-    write_events(store, dir / kEventsFile);
-    out.projection =
-        output::write_projection(store, dir / kProjectionFile, dir / kStateSequenceFile);
+    write_events(store, dir / trace_dir::kEventsFile);
+    out.projection = output::write_projection(store, dir / trace_dir::kProjectionFile,
+                                              dir / trace_dir::kStateSequenceFile);
   }
   const output::ValidationInfo info{options.rules, out.format, to_string(options.order), out.events,
                                     out.projection.keys};
-  output::write_validation(dir / kValidationFile, out.result, info, warnings);
+  output::write_validation(dir / trace_dir::kValidationFile, out.result, info, warnings);
   return out;
 }
 
@@ -96,7 +97,7 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
   }
   if (o.result.issues.size() > max_issues) {
     out += "  ... " + std::to_string(o.result.issues.size() - max_issues) + " more in " +
-           console_escape((options.output_dir / kValidationFile).string()) + "\n";
+           console_escape((options.output_dir / trace_dir::kValidationFile).string()) + "\n";
   }
   for (const std::string& w : output::describe_warnings(o.load.stats))
     out += "  warning: " + console_escape(w) + "\n";

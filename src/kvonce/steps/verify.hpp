@@ -34,12 +34,6 @@ struct VerifyOutcome {
   bool valid() const { return events > 0 && result.valid(); }
 };
 
-// Output file names inside the output directory (the contract of the replaced pipeline).
-inline constexpr const char* kEventsFile = "kvonce-events.ndjson";
-inline constexpr const char* kProjectionFile = "kvonce-projection.json";
-inline constexpr const char* kStateSequenceFile = "projected/kvonce-state-sequence.json";
-inline constexpr const char* kValidationFile = "kvonce-validation.json";
-
 // Writes every output atomically. Without events only kvonce-validation.json is written
 // (valid: false) and the outcome says no_events(); malformed input throws before any write.
 VerifyOutcome verify(const VerifyOptions& options);
