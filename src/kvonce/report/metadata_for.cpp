@@ -2,7 +2,9 @@
 #include "kvonce/report/metadata_for.hpp"
 
 #include <array>
+#include <filesystem>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "kvonce/fetch/metadata.hpp"
@@ -37,6 +39,15 @@ void write_metadata_for(const MetadataRequest& request, const std::filesystem::p
   if (!known) {
     fail(ErrorKind::usage, "--source-type \"" + request.source_type +
                                "\": expected explicit, env-file, artifact, url, s3, gcs or sample");
+  }
+  // A device or FIFO never ends (/dev/zero) or blocks on open: only a regular file is a payload,
+  // so what is read is bounded by its size.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(request.file, ec)) {
+    fail(ErrorKind::input, "--metadata-for " + request.file +
+                               (std::filesystem::exists(request.file, ec)
+                                    ? ": not a regular file (a payload file is hashed)"
+                                    : ": no such file"));
   }
   std::string detail = request.source_detail.empty() ? request.file : request.source_detail;
   // The writer redacts URLs too; doing it here as well keeps a secret out even of this process's
