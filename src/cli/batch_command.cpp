@@ -36,7 +36,7 @@ constexpr const char* kMergeFooter =
     R"(Within one file the last line of a source counts; a source in two files means the shards
 overlapped and fails the merge. Exit codes: 0 every payload valid; 1 any payload invalid, failed
 or without events, or reported by two shards; 2 no payload had any KvOnce event; 3 usage; 4 a
-results file is malformed.)";
+results file is missing, unreadable or malformed.)";
 
 struct BatchCli {
   batch::BatchOptions options;
@@ -124,9 +124,9 @@ void add_merge_subcommand(CLI::App& batch_cmd, const std::shared_ptr<BatchCli>& 
   CLI::App* cmd = batch_cmd.add_subcommand(
       "merge", "Combine the results files of batch shards into one summary and exit code");
   cmd->footer(kMergeFooter);
+  // A missing or unreadable file is an input error (exit 4) from the reader, as documented.
   cmd->add_option("RESULTS", cli->merge_files, "Results files written by `batch --results`")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required();
   cmd->add_option("--summary", cli->merge_summary,
                   "Write the Markdown summary here, not to stdout");
   cmd->callback([cli, &console] { run_merge_command(*cli, console); });
@@ -177,6 +177,10 @@ void add_batch_command(CLI::App& app, Console& console) {
     if (cmd->got_subcommand("merge")) return;
     if (cli->options.inputs.empty()) {
       fail(ErrorKind::usage, "batch needs at least one INPUT (or: batch merge RESULTS...)");
+    }
+    if (cli->options.resume && std::filesystem::is_directory(*cli->options.resume)) {
+      fail(ErrorKind::input,
+           cli->options.resume->string() + ": is a directory, not a --resume results file");
     }
     run_batch_command(*cli, console);
   });

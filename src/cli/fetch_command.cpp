@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/fetch_options.hpp"
+#include "cli/options.hpp"
 
 namespace kvonce::cli {
 namespace {
@@ -34,11 +35,12 @@ void add_fetch_command(CLI::App& app, Console& console) {
       ->required();
   add_source_options(*cmd, *opts);
   cmd->add_option("--max-bytes", opts->max_bytes, "Largest payload accepted (0 = no limit)")
+      ->check(whole_number())
       ->capture_default_str();
   cmd->add_option("--expect-sha256", opts->expect_sha256,
                   "Keep the payload only if its SHA-256 is this (hex)");
   cmd->add_option("--timeout", opts->timeout_seconds, "Seconds per attempt (0 = none)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(timeout_seconds())
       ->capture_default_str();
   cmd->add_option("--retries", opts->retries,
                   "Extra attempts on connection errors, 5xx, 429 and throttling")

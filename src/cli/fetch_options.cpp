@@ -1,5 +1,7 @@
 #include "cli/fetch_options.hpp"
 
+#include "cli/options.hpp"
+
 namespace kvonce::cli {
 
 void add_source_options(CLI::App& cmd, fetch::FetchOptions& o, bool with_file) {
@@ -33,6 +35,7 @@ void add_cloud_options(CLI::App& cmd, fetch::FetchOptions& o) {
                  "GCS JSON API endpoint (default: https://storage.googleapis.com)")
       ->group("Cloud");
   cmd.add_option("--resolve", o.resolve, "host:port:address, as curl's --resolve (repeatable)")
+      ->check(resolve_entry())
       ->group("Cloud");
 }
 

@@ -1,16 +1,89 @@
 #include "cli/options.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <map>
 
+#include <arpa/inet.h>
+
 namespace kvonce::cli {
+namespace {
+
+constexpr double kMaxTimeoutSeconds = 86400;
+
+bool is_ip_literal(const std::string& address) {
+  unsigned char buf[16];
+  if (address.size() > 2 && address.front() == '[' && address.back() == ']') {
+    return inet_pton(AF_INET6, address.substr(1, address.size() - 2).c_str(), buf) == 1;
+  }
+  return inet_pton(AF_INET, address.c_str(), buf) == 1;
+}
+
+bool is_port(const std::string& text) {
+  if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  const int port = std::atoi(text.c_str());
+  return port >= 1 && port <= 65535;
+}
+
+}  // namespace
+
+const CLI::Validator& whole_number() {
+  static const CLI::Validator v(
+      [](std::string& text) -> std::string {
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+          return "must be a whole number, 0 or more (digits only)";
+        return {};
+      },
+      "N");
+  return v;
+}
+
+const CLI::Validator& timeout_seconds() {
+  static const CLI::Validator v(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double s = std::strtod(text.c_str(), &end);
+        const bool number = !text.empty() && end == text.c_str() + text.size() && std::isfinite(s);
+        if (number && (s == 0 || (s >= 0.001 && s <= kMaxTimeoutSeconds))) return {};
+        return "must be 0 (no timeout) or from 0.001 to 86400 seconds";
+      },
+      "SECONDS");
+  return v;
+}
+
+const CLI::Validator& resolve_entry() {
+  static const CLI::Validator v(
+      [](std::string& text) -> std::string {
+        const std::string expected = "expected host:port:address (an IPv4 or [IPv6] address)";
+        const auto first = text.find(':');
+        const auto second = first == std::string::npos ? first : text.find(':', first + 1);
+        if (first == 0 || second == std::string::npos) return expected;
+        if (!is_port(text.substr(first + 1, second - first - 1))) return expected;
+        std::string rest = text.substr(second + 1);
+        if (rest.empty()) return expected;
+        for (std::size_t pos = 0; pos <= rest.size();) {
+          const auto comma = rest.find(',', pos);
+          const std::string address = rest.substr(pos, comma - pos);
+          if (!is_ip_literal(address)) return expected;
+          if (comma == std::string::npos) break;
+          pos = comma + 1;
+        }
+        return {};
+      },
+      "HOST:PORT:ADDRESS");
+  return v;
+}
 
 void add_read_limits(CLI::App& cmd, io::ReadLimits& limits) {
   cmd.add_option("--max-decompressed-bytes", limits.max_decompressed_bytes,
                  "Stop with exit code 5 when a gzip payload inflates beyond this many bytes "
                  "(0 = no limit)")
+      ->check(whole_number())
       ->capture_default_str();
   cmd.add_option("--max-string-bytes", limits.max_string_bytes,
                  "Largest JSON string or number accepted, in bytes")
+      ->check(whole_number())
       ->capture_default_str();
 }
 

@@ -11,6 +11,17 @@
 
 namespace kvonce::cli {
 
+// A count or size in digits only: CLI11 would read "-1" into an unsigned option as its largest
+// value, which for a limit silently means none.
+const CLI::Validator& whole_number();
+
+// --timeout: 0 (none) or 0.001 to 86400 seconds; NaN, infinities and negatives are refused.
+const CLI::Validator& timeout_seconds();
+
+// --resolve: "host:port:address[,address...]" as curl takes it, each address an IPv4 or
+// [IPv6] literal.
+const CLI::Validator& resolve_entry();
+
 void add_read_limits(CLI::App& cmd, io::ReadLimits& limits);
 void add_order(CLI::App& cmd, steps::Order& order);
 void add_format(CLI::App& cmd, payload::Format& format);

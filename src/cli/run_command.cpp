@@ -41,6 +41,7 @@ void add_run_command(CLI::App& app, Console& console) {
   add_read_limits(*cmd, opts->limits);
   add_masking(*cmd, opts->mask);
   cmd->add_option("--max-bytes", opts->fetch.max_bytes, "Largest payload downloaded (0 = no limit)")
+      ->check(whole_number())
       ->capture_default_str();
   cmd->add_option("--expect-sha256", opts->fetch.expect_sha256,
                   "Keep a downloaded payload only if its SHA-256 is this (hex)");

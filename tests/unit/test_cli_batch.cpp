@@ -142,8 +142,8 @@ TEST_CASE("cli batch: shards, then merge") {
     REQUIRE(run_cli({"batch", (clean / "in").string(), "--results", results}).exit_code == 0);
     CHECK(run_cli({"batch", "merge", results}).exit_code == 0);
   }
-  SECTION("merge errors: a missing file (usage) and a malformed one (input)") {
-    CHECK(run_cli({"batch", "merge", (dir / "missing.jsonl").string()}).exit_code == 3);
+  SECTION("merge errors: a missing file and a malformed one (input, as docs/batch.md says)") {
+    CHECK(run_cli({"batch", "merge", (dir / "missing.jsonl").string()}).exit_code == 4);
     write_file(dir / "bad.jsonl", "nope\n");
     const auto r = run_cli({"batch", "merge", (dir / "bad.jsonl").string()});
     CHECK(r.exit_code == 4);

@@ -36,6 +36,27 @@ void put(const std::filesystem::path& path, const std::string& bytes) {
 
 }  // namespace
 
+TEST_CASE("choose_payload: the message says how to pick one in a directory and an artifact") {
+  using fetch::choose_payload;
+  using fetch::PayloadContainer;
+  const std::string in_dir = message_of([] {
+    choose_payload({"a.json", "b.ndjson"}, "dl", PayloadContainer::directory);
+  });
+  CHECK_THAT(in_dir, Catch::EndsWith("; pass the one to use as --file dl/<name>"));
+  const std::string in_zip = message_of([] {
+    choose_payload({"a.json", "b.ndjson"}, "artifact x", PayloadContainer::archive);
+  });
+  CHECK_THAT(in_zip, Catch::Contains("upload one payload per artifact, or name the one to use "
+                                     "kvonce-otlp-payload.json[.gz]") &&
+                         !Catch::Contains("--file"));
+  const std::string named_twice = message_of([] {
+    choose_payload({"a/kvonce-otlp.json", "b/kvonce-otlp.json"}, "z", PayloadContainer::archive);
+  });
+  CHECK_THAT(named_twice, Catch::Contains("upload one payload per artifact"));
+  CHECK_THAT(message_of([] { choose_payload({}, "d", PayloadContainer::directory); }),
+             Catch::Contains("d: no payload file within 4 directory levels"));
+}
+
 TEST_CASE("choose_payload") {
   using fetch::choose_payload;
   SECTION("kvonce-otlp-payload.json first, at any depth") {

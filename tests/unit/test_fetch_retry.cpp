@@ -132,6 +132,15 @@ TEST_CASE("throw_http_error") {
   }
 }
 
+TEST_CASE("throw_http_error: a rate limit with Retry-After names the wait, not more retries") {
+  CHECK(std::string(error_of(response(429, "", {{"retry-after", "3600"}})).what()) ==
+        "src: HTTP 429; rate limited: the service asks to wait 3600 s (Retry-After); try again "
+        "after that");
+  CHECK_THAT(error_of(response(403, "", {{"retry-after", "120"}})).what(),
+             Catch::Contains("asks to wait 120 s") && !Catch::Contains("--retries"));
+  CHECK_THAT(error_of(response(429)).what(), Catch::Contains("raise --retries"));
+}
+
 TEST_CASE("perform_with_retries") {
   fetch::RetryPolicy policy;
   std::vector<milliseconds> sleeps;

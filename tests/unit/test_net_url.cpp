@@ -130,6 +130,15 @@ TEST_CASE("redact_url") {
   }
 }
 
+TEST_CASE("redact_url: a semicolon separates query parameters as an ampersand does") {
+  CHECK(redact_url("https://h/p?a=1;X-Amz-Signature=abc") == "https://h/p?a=1");
+  CHECK(redact_url("https://h/p?X-Amz-Credential=k;b=2&sig=s;c=3") == "https://h/p?b=2;c=3");
+  CHECK(redact_url("https://h/p?a=1;b=2&c=3") == "https://h/p?a=1;b=2&c=3");
+  CHECK(redact_url("https://h/p?;;token=t;;") == "https://h/p");
+  CHECK(redact_source("s3://b/k?x=1;X-Amz-Security-Token=t") == "s3://b/k?x=1");
+  CHECK(redact_source("local/file?;token=kept.json") == "local/file?;token=kept.json");
+}
+
 TEST_CASE("is_secret_query_parameter") {
   CHECK(is_secret_query_parameter("X-Amz-Signature"));
   CHECK(is_secret_query_parameter("x-amz-credential"));

@@ -142,6 +142,15 @@ TEST_CASE("load_payload_metadata") {
   SECTION("absent") {
     CHECK_FALSE(load_payload_metadata(dir / "none.json").present);
   }
+  SECTION("a URL in sourceDetail is redacted as read, whoever wrote the file") {
+    write_file(dir / "m.json",
+               R"({"sourceType":"url","sourceDetail":"https://u:pw@h/p?a=1;X-Amz-Signature=s3cr3t&)"
+               R"(sig=x#token=y"})");
+    const PayloadSummary p = load_payload_metadata(dir / "m.json");
+    CHECK(p.source_detail == "https://h/p?a=1");
+    write_file(dir / "m.json", R"({"sourceType":"explicit","sourceDetail":"dir/p?.json"})");
+    CHECK(load_payload_metadata(dir / "m.json").source_detail == "dir/p?.json");
+  }
   SECTION("fields of the wrong type are left empty") {
     write_file(dir / "m.json", "{\"sourceType\":1,\"sha256\":\"ab\",\"sizeBytes\":-3}");
     const PayloadSummary p = load_payload_metadata(dir / "m.json");

@@ -42,6 +42,16 @@ TEST_CASE("md_text") {
   }
 }
 
+TEST_CASE("md_text: a URL is shown as code, never as a live link") {
+  CHECK(md_text("see https://evil.example/x?a=1 now") == "see `https://evil.example/x?a=1` now");
+  CHECK(md_text("HTTP://E.example/A_b") == "`HTTP://E.example/A_b`");
+  CHECK(md_text("go to www.evil.example|x") == "go to `www.evil.example`\\|x");
+  CHECK(md_text("[l](http://e.com) and ftp://f/") == "\\[l\\](`http://e.com)` and `ftp://f/`");
+  CHECK(md_text("a <https://e/>") == "a &lt;`https://e/`&gt;");
+  CHECK(md_text("x://y `z`") == "`x://y` \\`z\\`");
+  CHECK(md_text("no link: a:b, 10://") == "no link: a:b, `10://`");
+}
+
 TEST_CASE("md_code") {
   SECTION("plain text in single backticks") {
     CHECK(md_code("alpha") == "`alpha`");

@@ -37,16 +37,24 @@ std::string listing(const std::vector<std::string>& names) {
 }
 
 // The entries whose file name is one of `wanted`; an error when more than one is.
+// What the user can do when several files fit: a directory's file can be named with --file; an
+// artifact's entries cannot be, so the artifact must change.
+std::string how_to_pick(const std::string& where, PayloadContainer container) {
+  return container == PayloadContainer::directory
+             ? "pass the one to use as --file " + where + "/<name>"
+             : "upload one payload per artifact, or name the one to use "
+               "kvonce-otlp-payload.json[.gz]";
+}
+
 std::optional<std::string> pick_named(const std::vector<std::string>& names,
                                       std::initializer_list<std::string_view> wanted,
-                                      const std::string& where) {
+                                      const std::string& where, const std::string& pick) {
   std::vector<std::string> hits;
   for (const auto& n : names) {
     if (std::find(wanted.begin(), wanted.end(), file_name(n)) != wanted.end()) hits.push_back(n);
   }
   if (hits.size() > 1) {
-    fail(ErrorKind::input, where + ": several payload files: " + listing(hits) +
-                               "; keep one, or name it with --file");
+    fail(ErrorKind::input, where + ": several payload files: " + listing(hits) + "; " + pick);
   }
   if (hits.empty()) return std::nullopt;
   return hits.front();
@@ -96,22 +104,29 @@ DownloadResult copy_local_file(const fs::path& source, const fs::path& target,
   return result;
 }
 
-std::string choose_payload(const std::vector<std::string>& names, const std::string& where) {
-  if (auto hit =
-          pick_named(names, {"kvonce-otlp-payload.json", "kvonce-otlp-payload.json.gz"}, where)) {
+std::string choose_payload(const std::vector<std::string>& names, const std::string& where,
+                           PayloadContainer container) {
+  const bool directory = container == PayloadContainer::directory;
+  const std::string pick = how_to_pick(where, container);
+  if (auto hit = pick_named(names, {"kvonce-otlp-payload.json", "kvonce-otlp-payload.json.gz"},
+                            where, pick)) {
     return *hit;
   }
-  if (auto hit = pick_named(names, {"kvonce-otlp.json", "kvonce-otlp.json.gz"}, where)) return *hit;
+  if (auto hit = pick_named(names, {"kvonce-otlp.json", "kvonce-otlp.json.gz"}, where, pick)) {
+    return *hit;
+  }
   std::vector<std::string> candidates;
   std::copy_if(names.begin(), names.end(), std::back_inserter(candidates), looks_like_payload);
   if (candidates.size() == 1) return candidates.front();
   if (candidates.empty()) {
-    fail(ErrorKind::input, where +
-                               ": no payload file (expected kvonce-otlp-payload.json[.gz], "
-                               "kvonce-otlp.json[.gz] or a single .json/.ndjson file)");
+    fail(ErrorKind::input,
+         where + ": no payload file" +
+             (directory ? " within " + std::to_string(kMaxDepth) + " directory levels" : "") +
+             " (expected kvonce-otlp-payload.json[.gz], kvonce-otlp.json[.gz] or a single "
+             ".json/.ndjson file)");
   }
-  fail(ErrorKind::input, where + ": several candidate payload files: " + listing(candidates) +
-                             "; name one with --file");
+  fail(ErrorKind::input,
+       where + ": several candidate payload files: " + listing(candidates) + "; " + pick);
 }
 
 fs::path find_payload_in_directory(const fs::path& dir) {
@@ -127,7 +142,7 @@ fs::path find_payload_in_directory(const fs::path& dir) {
     names.push_back(fs::relative(it->path(), dir, ec).generic_string());
   }
   std::sort(names.begin(), names.end());
-  return dir / choose_payload(names, dir.string());
+  return dir / choose_payload(names, dir.string(), PayloadContainer::directory);
 }
 
 }  // namespace kvonce::fetch

@@ -20,11 +20,15 @@ DownloadResult copy_local_file(const std::filesystem::path& source,
 // or .json.gz, else kvonce-otlp.json or .json.gz (matched on the file name at any depth), else
 // the only file that looks like a payload (.json, .ndjson, .jsonl, optionally .gz; the metadata
 // file is not one). Error(input) listing the candidates when more than one fits, or when none
-// does; `where` names the directory or archive in the message.
-std::string choose_payload(const std::vector<std::string>& names, const std::string& where);
+// does; `where` names the directory or archive in the message, and the message says how to pick
+// one in that kind of container.
+enum class PayloadContainer { directory, archive };
+std::string choose_payload(const std::vector<std::string>& names, const std::string& where,
+                           PayloadContainer container = PayloadContainer::directory);
 
 // The payload file in a downloaded artifact directory (regular files only, symlinks ignored,
-// searched four levels deep). Error(input) when the directory is missing or choose_payload fails.
+// searched four levels deep, a limit the message names). Error(input) when the directory is
+// missing or choose_payload fails.
 std::filesystem::path find_payload_in_directory(const std::filesystem::path& dir);
 
 }  // namespace kvonce::fetch

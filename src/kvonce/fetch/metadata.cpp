@@ -40,7 +40,7 @@ using Json = nlohmann::ordered_json;
 // Source details are built redacted; URLs are redacted once more here so that no caller can
 // write a signature by mistake.
 std::string safe_detail(const std::string& detail) {
-  return detail.find("://") != std::string::npos ? net::redact_url(detail) : detail;
+  return net::redact_source(detail);
 }
 
 Json object_json(const ObjectMetadata& o) {

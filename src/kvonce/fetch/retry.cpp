@@ -112,7 +112,14 @@ net::HttpResponse perform_with_retries(net::HttpTransport& transport,
   std::string message = label + ": HTTP " + std::to_string(response.status);
   if (!service.code.empty()) message += " " + service.code;
   if (!service.message.empty()) message += " (" + service.message + ")";
-  const std::string advice = hint.empty() ? hint_for(response, service) : hint;
+  std::string advice = hint;
+  if (advice.empty()) {
+    // A wait the service asked for and the retries did not make: more retries would not help.
+    const auto asked = is_rate_limited(response) ? retry_after(response) : std::nullopt;
+    advice = asked ? "rate limited: the service asks to wait " + seconds_text(*asked) +
+                         " (Retry-After); try again after that"
+                   : hint_for(response, service);
+  }
   if (!advice.empty()) message += "; " + advice;
   fail(error_kind_for(response, service.code), message);
 }

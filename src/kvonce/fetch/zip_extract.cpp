@@ -99,7 +99,7 @@ ZipExtraction extract_payload(const fs::path& zip, const fs::path& target,
   const auto archive = open_archive(zip, label);
   const std::vector<std::string> names = checked_file_entries(archive.get(), label);
   ZipExtraction out;
-  out.entry = choose_payload(names, label);
+  out.entry = choose_payload(names, label, PayloadContainer::archive);
   const zip_int64_t index = zip_name_locate(archive.get(), out.entry.c_str(), ZIP_FL_ENC_GUESS);
   zip_stat_t stat;
   zip_stat_init(&stat);

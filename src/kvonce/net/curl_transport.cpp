@@ -55,7 +55,12 @@ struct Exchange {
   bool to_sink = false;
   bool sink_refused = false;
   std::exception_ptr sink_error;
+  std::size_t header_bytes = 0;  // of the current response, bounded by kMaxHeaderBytes
+  bool headers_too_large = false;
 };
+
+// No service kvonce-trace talks to sends more; a larger header block is refused, not buffered.
+constexpr std::size_t kMaxHeaderBytes = 256u << 10;
 
 bool is_redirect_status(long status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -67,8 +72,14 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   const std::string_view line = trim(std::string_view(data, total));
   if (line.starts_with("HTTP/")) {
     ex.response.headers.clear();  // a new response begins (after 1xx): keep the final one only
-    return total;
+    ex.header_bytes = 0;
   }
+  ex.header_bytes += total;
+  if (ex.header_bytes > kMaxHeaderBytes) {
+    ex.headers_too_large = true;
+    return 0;  // curl ends the transfer
+  }
+  if (line.starts_with("HTTP/")) return total;
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return total;
   ex.response.headers.emplace_back(to_lower_ascii(trim(line.substr(0, colon))),
@@ -237,6 +248,14 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &ex);
     const CURLcode code = curl_easy_perform(curl_);
     if (ex.sink_error) std::rethrow_exception(ex.sink_error);
+    // curl refuses a single header line over its own limit (100 KiB) as "out of memory", before
+    // any body byte arrived.
+    if (ex.headers_too_large || (code == CURLE_OUT_OF_MEMORY && !ex.routed)) {
+      throw TransportError(TransportFailure::other, false,
+                           (redirected ? "after a redirect to " + redact_url(hop.url) + ": " : "") +
+                               "the response headers exceed " +
+                               std::to_string(kMaxHeaderBytes >> 10) + " KiB");
+    }
     if (ex.sink_refused) {
       fail(ErrorKind::fetch, redact_url(hop.url) + ": the transfer was aborted by the receiver");
     }
@@ -258,7 +277,9 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl_, CURLOPT_USERAGENT, "kvonce-trace/" KVONCE_VERSION);
     // The policy check above allowed this URL's scheme; curl may use nothing else.
-    curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, hop.url.starts_with("http:") ? "http" : "https");
+    // Schemes are case-insensitive: "HTTP://" is plain http too.
+    const bool plain = to_lower_ascii(std::string_view(hop.url).substr(0, 5)) == "http:";
+    curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, plain ? "http" : "https");
     curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(curl_, CURLOPT_HTTP_CONTENT_DECODING, 0L);
     curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, std::max(1L, hop.connect_timeout_ms));

@@ -243,20 +243,28 @@ std::string redact_url(std::string_view text) {
   std::string out = url->scheme + "://" + url->host_for_url();
   if (url->port) out += ":" + std::to_string(*url->port);
   out += url->path;
+  // Servers split parameters on ';' as well as '&' (HTML 4, many frameworks): both separate.
   std::string kept;
   std::string_view rest = url->query;
+  char separator = '&';  // the one before the current parameter
   while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const auto param = rest.substr(0, amp);
+    const auto end = rest.find_first_of("&;");
+    const auto param = rest.substr(0, end);
     const auto name = param.substr(0, param.find('='));
     if (!param.empty() && !is_secret_query_parameter(name)) {
-      if (!kept.empty()) kept += '&';
+      if (!kept.empty()) kept += separator;
       kept += param;
     }
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (end == std::string_view::npos) break;
+    separator = rest[end];
+    rest = rest.substr(end + 1);
   }
   if (!kept.empty()) out += "?" + kept;
   return out;
+}
+
+std::string redact_source(std::string_view detail) {
+  return detail.find("://") != std::string_view::npos ? redact_url(detail) : std::string(detail);
 }
 
 std::string percent_encode(std::string_view text, std::string_view keep) {

@@ -63,10 +63,14 @@ void check_outbound(std::string_view url, const OutboundPolicy& policy);
 // "secret", "signature", "password" or "credential".
 bool is_secret_query_parameter(std::string_view name);
 
-// The URL without userinfo, fragment and secret query parameters; scheme, host, port, path and
-// the remaining parameters are kept. Text that does not parse as a URL loses everything after
-// the first '?' or '#' and before an '@'.
+// The URL without userinfo, fragment and secret query parameters (separated by '&' or ';');
+// scheme, host, port, path and the remaining parameters are kept. Text that does not parse as a URL
+// loses everything after the first '?' or '#' and before an '@'.
 std::string redact_url(std::string_view url);
+
+// A payload's origin as it may be shown or stored: redact_url() when it holds a URL ("://"),
+// else the text (a file name) as it is. Applied on write and again on read.
+std::string redact_source(std::string_view detail);
 
 // RFC 3986 percent-encoding of everything but unreserved characters and those in `keep`.
 std::string percent_encode(std::string_view text, std::string_view keep = {});

@@ -10,6 +10,7 @@
 
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/json/reader.hpp"
+#include "kvonce/net/url.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/time.hpp"
 
@@ -205,7 +206,8 @@ PayloadSummary load_payload_metadata(const fs::path& file) {
     return p;
   }
   p.source_type = string_member(doc, "sourceType");
-  p.source_detail = string_member(doc, "sourceDetail");
+  // The file may come from an older tool or a hand: what it says is redacted again.
+  p.source_detail = net::redact_source(string_member(doc, "sourceDetail"));
   p.sha256 = string_member(doc, "sha256");
   if (const auto it = doc.find("sizeBytes"); it != doc.end() && it->is_number_unsigned()) {
     p.size_bytes = it->get<std::uint64_t>();

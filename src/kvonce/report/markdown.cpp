@@ -2,6 +2,9 @@
 #include "kvonce/report/markdown.hpp"
 
 #include <algorithm>
+#include <cctype>
+
+#include "kvonce/util/strings.hpp"
 
 namespace kvonce::report {
 namespace {
@@ -25,11 +28,40 @@ std::string truncate_utf8(std::string_view s, std::size_t max_bytes) {
   return std::string(s.substr(0, cut)) + std::string(kEllipsis);
 }
 
-std::string md_text(std::string_view s, std::size_t max_bytes) {
-  const std::string cut = truncate_utf8(s, max_bytes);
-  std::string out;
-  out.reserve(cut.size() + 16);
-  for (const char ch : cut) {
+namespace {
+
+// Where a URL that GitHub would turn into a link by itself starts at or after `from`: a
+// "scheme://" (the scheme's letters before it) or "www.", matched case-insensitively.
+std::size_t autolink_start(std::string_view s, std::size_t from) {
+  const std::string lower = to_lower_ascii(s.substr(from));
+  std::size_t best = std::string_view::npos;
+  if (const std::size_t www = lower.find("www."); www != std::string::npos) best = from + www;
+  for (std::size_t sep = lower.find("://"); sep != std::string::npos;
+       sep = lower.find("://", sep + 1)) {
+    std::size_t start = sep;
+    while (start > 0 &&
+           (std::isalnum(static_cast<unsigned char>(lower[start - 1])) || lower[start - 1] == '+' ||
+            lower[start - 1] == '-' || lower[start - 1] == '.')) {
+      --start;
+    }
+    if (start < sep) return std::min(best, from + start);
+  }
+  return best;
+}
+
+// The end of a URL starting at `start`: the first blank, control character or character that
+// cannot be in a code span of a table cell.
+std::size_t autolink_end(std::string_view s, std::size_t start) {
+  std::size_t end = start;
+  while (end < s.size() && !is_control(static_cast<unsigned char>(s[end])) &&
+         std::string_view(" |`<>\"'").find(s[end]) == std::string_view::npos) {
+    ++end;
+  }
+  return end;
+}
+
+void append_inert_text(std::string& out, std::string_view text) {
+  for (const char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     if (is_control(c)) {
       out += ' ';
@@ -48,6 +80,24 @@ std::string md_text(std::string_view s, std::size_t max_bytes) {
       out += ch;
     }
   }
+}
+
+}  // namespace
+
+std::string md_text(std::string_view s, std::size_t max_bytes) {
+  const std::string cut = truncate_utf8(s, max_bytes);
+  std::string out;
+  out.reserve(cut.size() + 16);
+  // A URL would become a live link even with its punctuation escaped: it is shown as code.
+  std::size_t pos = 0;
+  for (std::size_t url = autolink_start(cut, 0); url != std::string::npos;
+       url = autolink_start(cut, pos)) {
+    const std::size_t end = autolink_end(cut, url);
+    append_inert_text(out, std::string_view(cut).substr(pos, url - pos));
+    out += md_code(std::string_view(cut).substr(url, end - url), end - url);
+    pos = end;
+  }
+  append_inert_text(out, std::string_view(cut).substr(pos));
   return out;
 }
 

@@ -1,7 +1,9 @@
 // Payload metadata for `report --metadata-for`, through the writer `fetch` uses.
 #include "kvonce/report/metadata_for.hpp"
 
+#include <filesystem>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "kvonce/contract/trace_dir.hpp"
@@ -35,6 +37,15 @@ void write_metadata_for(const MetadataRequest& request, const std::filesystem::p
     }
     fail(ErrorKind::usage,
          "--source-type \"" + request.source_type + "\": expected one of " + expected);
+  }
+  // A device or FIFO never ends (/dev/zero) or blocks on open: only a regular file is a payload,
+  // so what is read is bounded by its size.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(request.file, ec)) {
+    fail(ErrorKind::input, "--metadata-for " + request.file +
+                               (std::filesystem::exists(request.file, ec)
+                                    ? ": not a regular file (a payload file is hashed)"
+                                    : ": no such file"));
   }
   std::string detail = request.source_detail.empty() ? request.file : request.source_detail;
   // The writer redacts URLs too; doing it here as well keeps a secret out even of this process's

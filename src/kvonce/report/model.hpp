@@ -43,7 +43,7 @@ struct ModeResult {
 struct PayloadSummary {
   bool present = false;  // the file exists
   std::string source_type;
-  std::string source_detail;  // already redacted by whoever wrote it
+  std::string source_detail;  // redacted as read (net::redact_source)
   std::string sha256;
   std::optional<std::uint64_t> size_bytes;
   std::string error;  // the file exists but cannot be read
