@@ -27,6 +27,11 @@ void check_payload(io::HashedInput& input, const PayloadOptions& options, Payloa
     vo.output_dir = *options.output_root / safe_name(r.source);
     vo.order = options.order;
     vo.rules = options.rules;
+    vo.max_output_bytes = options.max_output_bytes;
+    // The set records the payload it came from: hash what the reader left first.
+    input.drain();
+    r.sha256 = input.finish_hex();
+    vo.origin = output::SetOrigin{r.sha256, {r.sha256}, std::nullopt, std::nullopt};
     const steps::VerifyOutcome outcome = steps::verify_store(store, std::move(load), vo);
     verdict = outcome.result;
     r.keys = outcome.projection.keys;

@@ -29,13 +29,15 @@ std::size_t HashedInput::read(char* buf, std::size_t size) {
 }
 
 void HashedInput::drain() {
+  if (!digest_.empty()) return;
   std::vector<char> buf(1 << 16);
   while (read(buf.data(), buf.size()) != 0) {
   }
 }
 
 std::string HashedInput::finish_hex() {
-  return sha_.finish_hex();
+  if (digest_.empty()) digest_ = sha_.finish_hex();
+  return digest_;
 }
 
 std::unique_ptr<ByteSource> HashedInput::reader() {

@@ -20,7 +20,7 @@ class HashedInput {
   std::size_t read(char* buf, std::size_t size);
   const std::string& name() const { return name_; }
   void drain();              // reads and hashes the rest; throws as the raw source does
-  std::string finish_hex();  // after drain(); once
+  std::string finish_hex();  // after drain(); later calls (and drains) give the same digest
   std::uint64_t bytes() const { return bytes_; }
   std::unique_ptr<ByteSource> reader();  // the source to hand to the payload reader
 
@@ -29,6 +29,7 @@ class HashedInput {
   std::string name_;
   crypto::Sha256 sha_;
   std::uint64_t bytes_ = 0;
+  std::string digest_;  // once finished
 };
 
 // SHA-256 (hex) and size of a whole file. Throws Error(input) when it cannot be read.
