@@ -172,6 +172,7 @@ void add_batch_command(CLI::App& app, Console& console) {
   add_order(*cmd, o.payload.order);
   add_rules(*cmd, o.payload.rules);
   add_read_limits(*cmd, o.payload.limits);
+  add_max_output_bytes(*cmd, o.payload.max_output_bytes);
   add_merge_subcommand(*cmd, cli, console);
   cmd->callback([cli, cmd, &console] {
     if (cmd->got_subcommand("merge")) return;

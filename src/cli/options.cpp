@@ -87,6 +87,14 @@ void add_read_limits(CLI::App& cmd, io::ReadLimits& limits) {
       ->capture_default_str();
 }
 
+void add_max_output_bytes(CLI::App& cmd, std::optional<std::uint64_t>& max) {
+  cmd.add_option("--max-output-bytes", max,
+                 "Stop with exit code 5, replacing no output, when the output files would exceed "
+                 "this many bytes in all (default: 64 times the decompressed input, at least "
+                 "256 MiB)")
+      ->check(CLI::PositiveNumber);
+}
+
 void add_order(CLI::App& cmd, steps::Order& order) {
   const std::map<std::string, steps::Order> names{{"time", steps::Order::time},
                                                   {"input", steps::Order::input}};

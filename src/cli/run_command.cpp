@@ -39,6 +39,7 @@ void add_run_command(CLI::App& app, Console& console) {
   add_order(*cmd, opts->order);
   add_rules(*cmd, opts->rules);
   add_read_limits(*cmd, opts->limits);
+  add_max_output_bytes(*cmd, opts->max_output_bytes);
   add_masking(*cmd, opts->mask);
   cmd->add_option("--max-bytes", opts->fetch.max_bytes, "Largest payload downloaded (0 = no limit)")
       ->check(whole_number())

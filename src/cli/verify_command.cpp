@@ -28,9 +28,12 @@ void add_verify_command(CLI::App& app, Console& console) {
   add_order(*cmd, opts->order);
   add_rules(*cmd, opts->rules);
   add_read_limits(*cmd, opts->limits);
+  add_max_output_bytes(*cmd, opts->max_output_bytes);
   add_masking(*cmd, opts->mask);
   cmd->callback([opts, &console] {
     opts->mask.environment = console.host.env;
+    opts->github_run_id = console.host.env("GITHUB_RUN_ID");
+    opts->github_run_attempt = console.host.env("GITHUB_RUN_ATTEMPT");
     const steps::VerifyOutcome outcome = steps::verify(*opts);
     console.out << steps::verify_summary_text(outcome, *opts);
     console.exit_code = verdict_exit_code(outcome);

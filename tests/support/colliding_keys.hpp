@@ -18,16 +18,19 @@ inline std::vector<std::string> keys_colliding_in_std_hash(std::size_t count, in
   const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
   std::vector<std::string> keys;
   keys.reserve(count);
-  std::uint64_t target = 0;
-  bool have_target = false;
-  for (std::uint64_t i = 0; keys.size() < count; ++i) {
-    std::string key = "flood-" + std::to_string(i);
-    const std::uint64_t low = std::hash<std::string_view>{}(key)&mask;
-    if (!have_target) {
-      target = low;
-      have_target = true;
-    }
-    if (low == target) keys.push_back(std::move(key));
+  // "flood-" and a decimal counter, incremented in place: about 2^bits candidates per key.
+  std::string key = "flood-0";
+  const auto next = [&key] {
+    std::size_t i = key.size();
+    while (key[--i] == '9') key[i] = '0';
+    if (key[i] == '-')
+      key.insert(i + 1, 1, '1');
+    else
+      ++key[i];
+  };
+  const std::uint64_t target = std::hash<std::string_view>{}(key)&mask;
+  for (; keys.size() < count; next()) {
+    if ((std::hash<std::string_view>{}(key)&mask) == target) keys.push_back(key);
   }
   return keys;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "kvonce/batch/results_file.hpp"
+#include "kvonce/crypto/crypto.hpp"
 
 #include "batch_test_payloads.hpp"
 
@@ -96,6 +97,29 @@ TEST_CASE("cli batch: --output-dir writes verify's outputs per payload") {
   for (const auto& f : dir.files())
     validations += f.find("kvonce-validation.json") != std::string::npos;
   CHECK(validations == 1);
+}
+
+TEST_CASE("cli batch: --output-dir sets record their payload, and --max-output-bytes bounds each") {
+  TempDir dir;
+  write_payload(dir / "in/a.json", valid_payload(2));
+  const std::string payload_sha = kvonce::crypto::sha256_hex(read_file(dir / "in/a.json"));
+  SECTION("the validation records the payload's SHA-256, as the results line does") {
+    const auto r = run_cli({"batch", (dir / "in").string(), "--output-dir", (dir / "out").string(),
+                            "--results", (dir / "r.jsonl").string()});
+    CHECK(r.exit_code == 0);
+    for (const auto& f : dir.files()) {
+      if (f.find("kvonce-validation.json") == std::string::npos) continue;
+      CHECK(nlohmann::json::parse(read_file(dir / f))["outputSet"]["payloadSha256"] == payload_sha);
+    }
+    CHECK_THAT(read_file(dir / "r.jsonl"), Catch::Contains(payload_sha));
+  }
+  SECTION("a payload whose outputs exceed the bound fails alone, with a limit error") {
+    const auto r = run_cli({"batch", (dir / "in").string(), "--output-dir", (dir / "out").string(),
+                            "--results", (dir / "r.jsonl").string(), "--max-output-bytes", "100"});
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(read_file(dir / "r.jsonl"), Catch::Contains("--max-output-bytes"));
+    for (const auto& f : dir.files()) CHECK(f.find("kvonce-validation.json") == std::string::npos);
+  }
 }
 
 TEST_CASE("cli batch: shards, then merge") {

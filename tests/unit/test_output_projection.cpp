@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "kvonce/crypto/crypto.hpp"
 #include "kvonce/output/projection.hpp"
 
 #include "support/test_support.hpp"
@@ -64,4 +65,33 @@ TEST_CASE("write_projection: per-key aggregates and stats as the old projector")
   CHECK(seq[4]["store"]["a"]["value"].is_null());  // the store takes the null value
   CHECK(seq[3]["store"].size() == 1);              // only the key the event changed
   CHECK(seq[5]["totals"] == json::parse(R"({"success":2,"retry":1,"failure":2,"unknown":1})"));
+}
+
+TEST_CASE("state sequence: a value over 1 KiB is written once, then as a sha256 stand-in") {
+  test::TempDir dir;
+  const std::string big(1500, 'x'), edge(1022, 'y');  // JSON texts of 1,502 and 1,024 bytes
+  const std::string big_json = "\"" + big + "\"", edge_json = "\"" + edge + "\"";
+  std::string lines;
+  const auto line = [&](int second, const std::string& rest) {
+    lines +=
+        R"({"timestamp":"2025-10-04T06:00:0)" + std::to_string(second) + R"(Z",)" + rest + "}\n";
+  };
+  line(0, R"("type":"success","key":"big","value":)" + big_json + R"(,"context":{"attempts":1})");
+  line(1, R"("type":"retry","key":"big","context":{"attempts":1})");
+  line(2, R"("type":"failure","key":"big","reason":)" + big_json);
+  line(3, R"("type":"retry","key":"big","context":{"attempts":2})");
+  line(4, R"("type":"success","key":"edge","value":)" + edge_json);
+  line(5, R"("type":"retry","key":"edge","context":{"attempts":1})");
+  const EventStore store = test::load_ndjson(lines);
+  output::write_projection(store, dir / "p.json", dir / "projected/s.json");
+  const json s = json::parse(test::read_file(dir / "projected/s.json"));
+  const json stand_in = {{"sha256", crypto::sha256_hex(big_json)}, {"bytes", big_json.size()}};
+  CHECK(s[0]["store"]["big"]["value"] == big);  // the event that set it: in full
+  CHECK(s[1]["store"]["big"]["value"] == stand_in);
+  CHECK(s[2]["store"]["big"]["value"] == stand_in);
+  CHECK(s[2]["store"]["big"]["lastFailureReason"] == big);  // the same rule for reasons
+  CHECK(s[3]["store"]["big"]["lastFailureReason"] == stand_in);
+  CHECK(s[3]["store"]["big"]["value"] == stand_in);
+  CHECK(s[5]["store"]["edge"]["value"] == edge);  // 1 KiB of JSON text stays a string
+  CHECK(s[2]["event"]["reason"] == big);          // each event itself is kept whole
 }

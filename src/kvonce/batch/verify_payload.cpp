@@ -3,8 +3,8 @@
 #include <chrono>
 #include <new>
 
-#include "kvonce/batch/hashing_source.hpp"
 #include "kvonce/crypto/crypto.hpp"
+#include "kvonce/io/hashed_input.hpp"
 #include "kvonce/steps/verify.hpp"
 #include "kvonce/util/error.hpp"
 
@@ -12,7 +12,7 @@ namespace kvonce::batch {
 namespace {
 
 // Reads, orders and checks; fills everything of `r` but the hash and the timing.
-void check_payload(HashedInput& input, const PayloadOptions& options, PayloadResult& r) {
+void check_payload(io::HashedInput& input, const PayloadOptions& options, PayloadResult& r) {
   EventStore store;
   std::vector<std::unique_ptr<io::ByteSource>> readers;
   readers.push_back(input.reader());
@@ -27,6 +27,11 @@ void check_payload(HashedInput& input, const PayloadOptions& options, PayloadRes
     vo.output_dir = *options.output_root / safe_name(r.source);
     vo.order = options.order;
     vo.rules = options.rules;
+    vo.max_output_bytes = options.max_output_bytes;
+    // The set records the payload it came from: hash what the reader left first.
+    input.drain();
+    r.sha256 = input.finish_hex();
+    vo.origin = output::SetOrigin{r.sha256, {r.sha256}, std::nullopt, std::nullopt};
     const steps::VerifyOutcome outcome = steps::verify_store(store, std::move(load), vo);
     verdict = outcome.result;
     r.keys = outcome.projection.keys;
@@ -61,7 +66,7 @@ PayloadResult verify_file(const std::string& source, const std::filesystem::path
   PayloadResult r;
   r.source = source;
   try {
-    HashedInput input(io::open_file(file.string()), source);
+    io::HashedInput input(io::open_file(file.string()), source);
     try {
       check_payload(input, options, r);
     } catch (const Error& e) {

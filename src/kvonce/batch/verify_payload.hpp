@@ -23,6 +23,8 @@ struct PayloadOptions {
   io::ReadLimits limits;
   // When set, verify's four outputs go to output_root/safe_name(source)/; else nothing is written.
   std::optional<std::filesystem::path> output_root;
+  // The bound on each payload's outputs under output_root (none: verify's default).
+  std::optional<std::uint64_t> max_output_bytes;
 };
 
 // Verifies the file at `file`, naming it `source` in messages and in the result. The payload's

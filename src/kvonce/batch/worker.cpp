@@ -5,7 +5,7 @@
 
 #include <stdlib.h>  // mkdtemp
 
-#include "kvonce/batch/hashing_source.hpp"
+#include "kvonce/io/hashed_input.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::batch {
@@ -76,7 +76,7 @@ PayloadResult Worker::process(const PayloadRef& ref, bool& resumed) {
   if (has_record(ref.source)) {  // hash first: only then can the payload be skipped
     try {
       std::uint64_t bytes = 0;
-      if (const PayloadResult* r = recorded(ref.source, sha256_of_file(ref.source, bytes))) {
+      if (const PayloadResult* r = recorded(ref.source, io::sha256_of_file(ref.source, bytes))) {
         resumed = true;
         return *r;
       }

@@ -30,7 +30,9 @@ inline constexpr const char* kEventsFile = "kvonce-events.ndjson";
 inline constexpr const char* kProjectionFile = "kvonce-projection.json";
 inline constexpr const char* kStateSequenceFile = "projected/kvonce-state-sequence.json";
 inline constexpr const char* kValidationFile = "kvonce-validation.json";
-inline constexpr std::array<const char*, 4> kModeFiles{kEventsFile, kProjectionFile,
-                                                       kStateSequenceFile, kValidationFile};
+// The files of a mode directory, in the order one run commits them as a set (the validation,
+// which records the others' digests, last).
+inline constexpr std::array<const char*, 4> kModeFiles{kEventsFile, kStateSequenceFile,
+                                                       kProjectionFile, kValidationFile};
 
 }  // namespace kvonce::trace_dir

@@ -9,6 +9,7 @@
 #include "kvonce/fetch/verified_file.hpp"
 #include "kvonce/net/url.hpp"
 #include "kvonce/payload/sample.hpp"
+#include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
@@ -212,10 +213,22 @@ FetchResult fetch(const FetchOptions& options, const Environment& env,
   result.target = checked_target(options.target);
   const DownloadPolicy policy = policy_from(options);
   const Source source = choose_source(options, env);
-  result.metadata = fetch_source(source, options, env, transport, result.target, policy);
   result.metadata_path =
       options.metadata ? *options.metadata : default_metadata_path(result.target);
-  write_metadata(result.metadata_path, result.metadata);
+  // The metadata file is opened before the payload is replaced, so a metadata path that cannot
+  // be written fails the fetch with both files as they were; should writing it fail after all,
+  // the previous metadata (which describes the replaced payload) is removed.
+  ensure_directory(result.metadata_path.parent_path());
+  AtomicFile metadata(result.metadata_path);
+  result.metadata = fetch_source(source, options, env, transport, result.target, policy);
+  try {
+    metadata.write(metadata_json(result.metadata));
+    metadata.commit();
+  } catch (const Error&) {
+    std::error_code ec;
+    fs::remove(result.metadata_path, ec);
+    throw;
+  }
   return result;
 }
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "kvonce/util/atomic_file.hpp"
+#include "kvonce/crypto/crypto.hpp"
 #include "kvonce/util/key_index.hpp"
 #include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
@@ -12,12 +12,45 @@ namespace {
 
 constexpr std::uint32_t kEnd = UINT32_MAX;
 
+// JSON text of a stored value (or reason) that a state-sequence entry holds, once set: the text
+// itself up to kMaxInlineStateBytes, else the text in the entry of the event that set it and a
+// stand-in {"sha256": .., "bytes": N} in every later entry. Without this an entry would repeat
+// the key's value, and a payload of one 512 KiB value and 2,000 retries of its key would write
+// 1 GB.
+class StoredText {
+ public:
+  void set(std::string_view json, std::uint32_t event) {
+    text_ = json;
+    set_at_ = event;
+    sha256_.clear();
+  }
+  explicit operator bool() const { return text_.has_value(); }
+
+  void append(std::string& out, std::uint32_t event) {
+    if (!text_) {
+      out += "null";
+    } else if (text_->size() <= kMaxInlineStateBytes || event == set_at_) {
+      out += *text_;
+    } else {
+      if (sha256_.empty()) sha256_ = crypto::sha256_hex(*text_);
+      out += "{\"sha256\":\"" + sha256_ + "\",\"bytes\":";
+      append_uint(out, text_->size());
+      out += '}';
+    }
+  }
+
+ private:
+  std::optional<std::string_view> text_;  // JSON text; absent prints as null
+  std::uint32_t set_at_ = 0;
+  std::string sha256_;  // of *text_, once a stand-in needed it
+};
+
 // The projector's per-key store state at one point of the replay.
 struct KeyState {
   bool written = false;
-  std::optional<std::string_view> value;  // JSON text; absent prints as null
+  StoredText value;
   std::uint64_t retries = 0, failures = 0;
-  std::optional<std::string_view> last_failure_reason;
+  StoredText last_failure_reason;
   std::optional<std::uint64_t> last_success_at;
 };
 
@@ -34,17 +67,18 @@ void append_optional(std::string& out, const std::optional<std::string_view>& js
   out += json ? *json : std::string_view("null");
 }
 
-void append_state(std::string& out, const KeyState& s) {
+// The state after event `event`.
+void append_state(std::string& out, KeyState& s, std::uint32_t event) {
   out += "{\"written\":";
   out += s.written ? "true" : "false";
   out += ",\"value\":";
-  append_optional(out, s.value);
+  s.value.append(out, event);
   out += ",\"retries\":";
   append_uint(out, s.retries);
   out += ",\"failures\":";
   append_uint(out, s.failures);
   out += ",\"lastFailureReason\":";
-  append_optional(out, s.last_failure_reason);
+  s.last_failure_reason.append(out, event);
   out += ",\"lastSuccessAt\":";
   if (s.last_success_at) {
     out += '"';
@@ -64,12 +98,12 @@ class Projector {
  public:
   explicit Projector(const EventStore& events) : events_(events), next_(events.size(), kEnd) {}
 
-  void replay(AtomicFile& sequence) {
+  void replay(SetFile& sequence) {
     std::string buf = "[\n";
     for (std::uint32_t i = 0; i < events_.size(); ++i) {
       const EventView e = events_[i];
       KeyEntry& k = entry_for(e.key, i);
-      apply(k, e);
+      apply(k, e, i);
       buf += i ? ",\n" : "";
       append_sequence_entry(buf, i, e, k);
       if (buf.size() > (1u << 20)) {
@@ -81,7 +115,7 @@ class Projector {
     sequence.write(buf);
   }
 
-  ProjectionStats write(AtomicFile& file, const std::string& sequence_rel) const;
+  ProjectionStats write(SetFile& file, const OutputSet& set, const std::string& sequence_rel) const;
 
  private:
   KeyEntry& entry_for(std::string_view key, std::uint32_t i) {
@@ -99,13 +133,13 @@ class Projector {
     return k;
   }
 
-  void apply(KeyEntry& k, const EventView& e) {
+  void apply(KeyEntry& k, const EventView& e, std::uint32_t i) {
     KeyState& s = k.state;
     if (e.type == "success") {
       ++k.successes;
       ++stats_.success;
       s.written = true;
-      if (e.value) s.value = e.value;
+      if (e.value) s.value.set(*e.value, i);
       s.last_success_at = e.time_ns;
     } else if (e.type == "retry") {
       ++k.retries;
@@ -116,14 +150,13 @@ class Projector {
       ++stats_.failure;
       ++s.failures;
       k.duplicate_failure = k.duplicate_failure || is_duplicate(e.reason);
-      if (e.reason && *e.reason != "null") s.last_failure_reason = e.reason;
+      if (e.reason && *e.reason != "null") s.last_failure_reason.set(*e.reason, i);
     } else {
       ++stats_.unknown;
     }
   }
 
-  void append_sequence_entry(std::string& out, std::uint32_t i, const EventView& e,
-                             const KeyEntry& k) {
+  void append_sequence_entry(std::string& out, std::uint32_t i, const EventView& e, KeyEntry& k) {
     out += "{\"index\":";
     append_uint(out, i);
     out += ",\"timestamp\":\"";
@@ -138,7 +171,7 @@ class Projector {
     out += ",\"store\":{";
     append_json_string(out, e.key);
     out += ':';
-    append_state(out, k.state);
+    append_state(out, k.state, i);
     out += "},\"totals\":{\"success\":";
     append_uint(out, stats_.success);
     out += ",\"retry\":";
@@ -215,7 +248,8 @@ void Projector::append_key_entry(std::string& out, const KeyEntry& k) const {
   out += '}';
 }
 
-ProjectionStats Projector::write(AtomicFile& file, const std::string& sequence_rel) const {
+ProjectionStats Projector::write(SetFile& file, const OutputSet& set,
+                                 const std::string& sequence_rel) const {
   ProjectionStats stats = stats_;
   stats.events = events_.size();
   stats.keys = keys_.size();
@@ -251,26 +285,42 @@ ProjectionStats Projector::write(AtomicFile& file, const std::string& sequence_r
          ",\"duplicateFailureKeys\":" + std::to_string(duplicate_keys) +
          ",\"successRate\":" + format_number(rate) +
          ",\"stateSequenceLength\":" + std::to_string(stats.events) +
-         "},\"outputs\":{\"stateSequence\":" + json_quote(sequence_rel) + "}}\n";
+         "},\"outputs\":{\"stateSequence\":" + json_quote(sequence_rel) + "}";
+  set.append_record(out);
+  out += "}\n";
   file.write(out);
   return stats;
 }
 
 }  // namespace
 
+ProjectionStats write_projection(const EventStore& events, OutputSet& set,
+                                 const std::string& projection_name,
+                                 const std::string& state_sequence_name) {
+  Projector projector(events);
+  SetFile& sequence = set.open(state_sequence_name);
+  projector.replay(sequence);
+  sequence.finish();
+  SetFile& projection = set.open(projection_name);
+  const std::string rel =
+      std::filesystem::path(state_sequence_name)
+          .lexically_relative(std::filesystem::path(projection_name).parent_path())
+          .generic_string();
+  const ProjectionStats stats = projector.write(projection, set, rel);
+  projection.finish();
+  return stats;
+}
+
 ProjectionStats write_projection(const EventStore& events,
                                  const std::filesystem::path& projection_path,
                                  const std::filesystem::path& state_sequence_path) {
-  ensure_directory(state_sequence_path.parent_path());
-  Projector projector(events);
-  AtomicFile sequence(state_sequence_path);
-  projector.replay(sequence);
-  AtomicFile projection(projection_path);
-  const std::string rel =
-      state_sequence_path.lexically_relative(projection_path.parent_path()).generic_string();
-  const ProjectionStats stats = projector.write(projection, rel);
-  sequence.commit();
-  projection.commit();
+  const std::filesystem::path dir = projection_path.parent_path();
+  OutputBudget unbounded(UINT64_MAX);
+  OutputSet set(dir, {}, SetOrigin{}, unbounded);
+  const ProjectionStats stats =
+      write_projection(events, set, projection_path.filename().string(),
+                       state_sequence_path.lexically_relative(dir).generic_string());
+  set.commit();
   return stats;
 }
 

@@ -8,14 +8,27 @@
 #include <filesystem>
 
 #include "kvonce/event/event_store.hpp"
+#include "kvonce/output/output_set.hpp"
 
 namespace kvonce::output {
+
+// A state-sequence entry holds a key's stored value (and last failure reason) as written up to
+// this many bytes of JSON text; a longer one is written in full in the entry of the event that
+// set it, and as {"sha256": <hex of the text>, "bytes": <its length>} in later entries.
+inline constexpr std::size_t kMaxInlineStateBytes = 1024;
 
 struct ProjectionStats {
   std::uint64_t events = 0, keys = 0, success = 0, retry = 0, failure = 0, unknown = 0;
 };
 
-// Writes both files atomically; `state_sequence_path` is recorded relative to the projection.
+// Writes both files into `set` (uncommitted, both finished), the state sequence first so that
+// the projection records its digest; names are relative to the set's directory.
+ProjectionStats write_projection(const EventStore& events, OutputSet& set,
+                                 const std::string& projection_name,
+                                 const std::string& state_sequence_name);
+
+// The same as a set of its own, committed; `state_sequence_path` is recorded relative to the
+// projection.
 ProjectionStats write_projection(const EventStore& events,
                                  const std::filesystem::path& projection_path,
                                  const std::filesystem::path& state_sequence_path);

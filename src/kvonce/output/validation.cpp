@@ -2,7 +2,6 @@
 
 #include <array>
 
-#include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
 
@@ -26,7 +25,8 @@ std::vector<std::string> describe_warnings(const ReadStats& s) {
 }
 
 void append_validation_json(std::string& out, const rules::VerifyResult& result,
-                            const ValidationInfo& info, const std::vector<std::string>& warnings) {
+                            const ValidationInfo& info, const std::vector<std::string>& warnings,
+                            const OutputSet* set) {
   std::array<std::uint64_t, rules::kIssueTypes> by_type{};
   for (const auto& issue : result.issues) ++by_type[static_cast<std::size_t>(issue.type)];
   out += "{\"generatedAt\":\"" + now_iso() + "\",\"valid\":";
@@ -66,14 +66,18 @@ void append_validation_json(std::string& out, const rules::VerifyResult& result,
     out += i ? "," : "";
     out += json_quote(warnings[i]);
   }
-  out += "]}\n";
+  out += "]";
+  if (set) set->append_record(out);
+  out += "}\n";
 }
 
-void write_validation(const std::filesystem::path& path, const rules::VerifyResult& result,
+void write_validation(OutputSet& set, const std::string& name, const rules::VerifyResult& result,
                       const ValidationInfo& info, const std::vector<std::string>& warnings) {
   std::string out;
-  append_validation_json(out, result, info, warnings);
-  write_file_atomically(path, out);
+  append_validation_json(out, result, info, warnings, &set);
+  SetFile& file = set.open(name);
+  file.write(out);
+  file.finish();
 }
 
 }  // namespace kvonce::output

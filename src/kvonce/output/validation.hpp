@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kvonce/event/read_stats.hpp"
+#include "kvonce/output/output_set.hpp"
 #include "kvonce/rules/verify.hpp"
 
 namespace kvonce::output {
@@ -21,11 +22,13 @@ struct ValidationInfo {
 // Readable warnings: skipped records by reason, then the reader's first located warnings.
 std::vector<std::string> describe_warnings(const ReadStats& stats);
 
-// Appends the validation document as JSON text.
+// Appends the validation document as JSON text; with `set`, its record of the files finished.
 void append_validation_json(std::string& out, const rules::VerifyResult& result,
-                            const ValidationInfo& info, const std::vector<std::string>& warnings);
+                            const ValidationInfo& info, const std::vector<std::string>& warnings,
+                            const OutputSet* set = nullptr);
 
-void write_validation(const std::filesystem::path& path, const rules::VerifyResult& result,
+// Writes it as `name` of the set (finished, not committed).
+void write_validation(OutputSet& set, const std::string& name, const rules::VerifyResult& result,
                       const ValidationInfo& info, const std::vector<std::string>& warnings);
 
 }  // namespace kvonce::output

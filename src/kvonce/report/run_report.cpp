@@ -7,6 +7,7 @@
 #include "kvonce/report/append_file.hpp"
 #include "kvonce/report/github_context.hpp"
 #include "kvonce/report/load.hpp"
+#include "kvonce/report/output_set_check.hpp"
 #include "kvonce/report/writers.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
@@ -53,6 +54,7 @@ ReportOutcome run_report(const ReportOptions& o, const Environment& env,
   LoadOptions load;
   load.keep_issues = std::clamp<std::size_t>(o.max_issues, load.keep_issues, 5000);
   out.report = load_report(o.trace_dir, load);
+  check_output_sets(o.trace_dir, out.report.payload);
   out.verdict = overall(out.report);
 
   if (const auto path = o.step_summary ? o.step_summary : env("GITHUB_STEP_SUMMARY")) {

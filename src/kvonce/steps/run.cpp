@@ -7,6 +7,7 @@
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
+#include "kvonce/util/output_budget.hpp"
 
 namespace kvonce::steps {
 namespace {
@@ -85,6 +86,20 @@ Payload obtain_payload(const RunOptions& options, const Environment& env,
   return p;
 }
 
+// What both modes' output sets record: the payload as the metadata describes it.
+output::SetOrigin origin_of(const fetch::PayloadMetadata& metadata, const Environment& env) {
+  output::SetOrigin origin;
+  origin.payload_sha256 = metadata.sha256;
+  if (metadata.objects.empty()) {
+    origin.input_sha256s.push_back(metadata.sha256);
+  } else {
+    for (const auto& object : metadata.objects) origin.input_sha256s.push_back(object.sha256);
+  }
+  origin.github_run_id = env("GITHUB_RUN_ID");
+  origin.github_run_attempt = env("GITHUB_RUN_ATTEMPT");
+  return origin;
+}
+
 }  // namespace
 
 RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTransport& transport,
@@ -112,24 +127,26 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
       " events in " + ms(seconds_since(start)));
 
   start = std::chrono::steady_clock::now();
-  VerifyOptions otlp{{},
-                     payload::Format::otlp,
-                     options.trace_dir / "otlp",
-                     options.order,
-                     options.rules,
-                     options.limits,
-                     mask};
+  const auto budget = std::make_shared<OutputBudget>(
+      options.max_output_bytes.value_or(default_max_output_bytes(inflated)));
+  const output::SetOrigin origin = origin_of(payload.metadata, env);
+  VerifyOptions otlp;
+  otlp.format = payload::Format::otlp;
+  otlp.output_dir = options.trace_dir / "otlp";
+  otlp.order = options.order;
+  otlp.rules = options.rules;
+  otlp.limits = options.limits;
+  otlp.mask = mask;
+  otlp.budget = budget;
+  otlp.origin = origin;
   out.otlp = verify_store(store, std::move(load), otlp);
   log("verify otlp: " + verdict(out.otlp) + " in " + ms(seconds_since(start)));
 
   start = std::chrono::steady_clock::now();
-  VerifyOptions nd{{(options.trace_dir / "otlp" / trace_dir::kEventsFile).string()},
-                   payload::Format::ndjson,
-                   options.trace_dir / "ndjson",
-                   options.order,
-                   options.rules,
-                   options.limits,
-                   mask};
+  VerifyOptions nd = otlp;  // the same rules, mask, budget and origin
+  nd.inputs = {(options.trace_dir / "otlp" / trace_dir::kEventsFile).string()};
+  nd.format = payload::Format::ndjson;
+  nd.output_dir = options.trace_dir / "ndjson";
   if (out.otlp.no_events()) {
     nd.inputs.clear();  // nothing was prepared: ndjson mode sees no events either
   }
@@ -142,6 +159,7 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
 
   payload.metadata.decompressed_bytes = inflated;
   payload.metadata.event_count = out.otlp.events;
+  budget->charge(fetch::metadata_json(payload.metadata).size());
   fetch::write_metadata(options.trace_dir / trace_dir::kMetadataFile, payload.metadata);
   out.payload = payload.metadata;
 

@@ -31,6 +31,9 @@ struct RunOptions {
   rules::VerifyOptions rules;
   io::ReadLimits limits;
   privacy::MaskOptions mask;  // one key masks both modes, so their verdicts and outputs agree
+  // The bound on everything run writes under trace_dir, both modes and the metadata together
+  // (none: 64 times the decompressed payload, at least 256 MiB).
+  std::optional<std::uint64_t> max_output_bytes;
   // The report step; its trace_dir is set by run. None: no report (the library's callers).
   std::optional<report::ReportOptions> report;
 };

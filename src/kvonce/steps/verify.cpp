@@ -3,8 +3,10 @@
 #include <chrono>
 
 #include "kvonce/contract/trace_dir.hpp"
+#include "kvonce/io/hashed_input.hpp"
 #include "kvonce/ndjson/writer.hpp"
 #include "kvonce/output/validation.hpp"
+#include "kvonce/privacy/masking.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/file_roles.hpp"
@@ -25,12 +27,47 @@ std::string format_of(const payload::LoadResult& load) {
   return format;
 }
 
-void write_events(const EventStore& store, const std::filesystem::path& path) {
-  AtomicFile file(path);
-  ndjson::Writer writer(file);
-  for (std::size_t i = 0; i < store.size(); ++i) writer.on_event(store[i]);
-  writer.finish();
-  file.commit();
+void write_events(const EventStore& store, output::SetFile& file) {
+  std::string buf;
+  for (std::size_t i = 0; i < store.size(); ++i) {
+    append_event_line(buf, store[i]);
+    if (buf.size() >= (1u << 20)) {
+      file.write(buf);
+      buf.clear();
+    }
+  }
+  file.write(buf);
+  file.finish();
+}
+
+std::uint64_t decompressed_bytes(const payload::LoadResult& load) {
+  std::uint64_t n = 0;
+  for (const auto& in : load.inputs) n += in.info.decompressed_bytes;
+  return n;
+}
+
+// Loads, masks and orders the inputs, hashing each as it is read: the set records the payload.
+payload::LoadResult load_hashed(const VerifyOptions& options, EventStore& store,
+                                output::SetOrigin& origin) {
+  std::vector<std::unique_ptr<io::HashedInput>> hashed;
+  std::vector<std::unique_ptr<io::ByteSource>> readers;
+  for (const std::string& path : options.inputs) {
+    std::unique_ptr<io::ByteSource> raw = io::open_file(path);
+    std::string name = raw->name();
+    hashed.push_back(std::make_unique<io::HashedInput>(std::move(raw), std::move(name)));
+    readers.push_back(hashed.back()->reader());
+  }
+  const privacy::MaskOptions mask = privacy::resolve_key(options.mask);
+  privacy::MaskingSink sink(store, mask);
+  payload::LoadResult load =
+      payload::load_events(std::move(readers), options.format, options.limits, sink);
+  if (options.order == Order::time) store.sort_by_time();
+  for (const auto& input : hashed) {
+    input->drain();  // a reader may stop before the end (trailing bytes it does not need)
+    origin.input_sha256s.push_back(input->finish_hex());
+  }
+  if (origin.input_sha256s.size() == 1) origin.payload_sha256 = origin.input_sha256s.front();
+  return load;
 }
 
 // No output of the directory may be one of the inputs (`-i out/kvonce-events.ndjson -d out`).
@@ -57,14 +94,26 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   std::vector<std::string> warnings = output::describe_warnings(out.load.stats);
   if (store.empty()) warnings.insert(warnings.begin(), no_events_message(out.load.stats));
   out.result = rules::verify(store, options.rules);
+
+  std::shared_ptr<OutputBudget> budget = options.budget;
+  if (!budget) {
+    budget = std::make_shared<OutputBudget>(
+        options.max_output_bytes.value_or(default_max_output_bytes(decompressed_bytes(out.load))));
+  }
+  output::SetOrigin origin = options.origin.value_or(output::SetOrigin{});
+  origin.github_run_id = options.github_run_id;
+  origin.github_run_attempt = options.github_run_attempt;
+  output::OutputSet set(dir, {trace_dir::kModeFiles.begin(), trace_dir::kModeFiles.end()},
+                        std::move(origin), *budget);
   if (!store.empty()) {
-    write_events(store, dir / trace_dir::kEventsFile);
-    out.projection = output::write_projection(store, dir / trace_dir::kProjectionFile,
-                                              dir / trace_dir::kStateSequenceFile);
+    write_events(store, set.open(trace_dir::kEventsFile));
+    out.projection = output::write_projection(store, set, trace_dir::kProjectionFile,
+                                              trace_dir::kStateSequenceFile);
   }
   const output::ValidationInfo info{options.rules, out.format, to_string(options.order), out.events,
                                     out.projection.keys};
-  output::write_validation(dir / trace_dir::kValidationFile, out.result, info, warnings);
+  output::write_validation(set, trace_dir::kValidationFile, out.result, info, warnings);
+  set.commit();
   return out;
 }
 
@@ -72,9 +121,11 @@ VerifyOutcome verify(const VerifyOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   check_file_roles(options);
   EventStore store;
-  payload::LoadResult load = load_ordered(options.inputs, options.format, options.order,
-                                          options.limits, store, options.mask);
-  VerifyOutcome out = verify_store(store, std::move(load), options);
+  output::SetOrigin origin;
+  payload::LoadResult load = load_hashed(options, store, origin);
+  VerifyOptions with_origin = options;
+  if (!with_origin.origin) with_origin.origin = std::move(origin);
+  VerifyOutcome out = verify_store(store, std::move(load), with_origin);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

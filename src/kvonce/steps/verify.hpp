@@ -2,9 +2,13 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "kvonce/contract/trace_dir.hpp"
+#include "kvonce/output/output_set.hpp"
 #include "kvonce/output/projection.hpp"
 #include "kvonce/payload/load.hpp"
 #include "kvonce/rules/verify.hpp"
@@ -20,6 +24,15 @@ struct VerifyOptions {
   rules::VerifyOptions rules;
   io::ReadLimits limits;
   privacy::MaskOptions mask;  // masking applied as events are read
+  // The bound on the bytes of the output set (--max-output-bytes); none: the default, 64 times
+  // the decompressed input and at least 256 MiB. `budget`, when set, is charged instead (run
+  // shares one between its modes).
+  std::optional<std::uint64_t> max_output_bytes;
+  std::shared_ptr<OutputBudget> budget;
+  // What the set records as its payload. None: the inputs' own SHA-256, taken as they are read
+  // (run passes the payload's, since its ndjson mode reads the otlp mode's events).
+  std::optional<output::SetOrigin> origin;
+  std::optional<std::string> github_run_id, github_run_attempt;  // recorded when set
 };
 
 struct VerifyOutcome {
@@ -34,8 +47,10 @@ struct VerifyOutcome {
   bool valid() const { return events > 0 && result.valid(); }
 };
 
-// Writes every output atomically. Without events only kvonce-validation.json is written
-// (valid: false) and the outcome says no_events(); malformed input throws before any write.
+// Writes every output as one set: nothing is replaced until all are complete. Without events
+// only kvonce-validation.json is written (valid: false; the previous run's other files are
+// removed) and the outcome says no_events(); malformed input throws before any write, and so
+// does an output set over its bound (Error(limit)).
 VerifyOutcome verify(const VerifyOptions& options);
 
 // Verifies events already loaded and ordered (run uses it to share one read of the payload).

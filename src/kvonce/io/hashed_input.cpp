@@ -1,12 +1,12 @@
-#include "kvonce/batch/hashing_source.hpp"
+#include "kvonce/io/hashed_input.hpp"
 
 #include <string_view>
 #include <vector>
 
-namespace kvonce::batch {
+namespace kvonce::io {
 namespace {
 
-class HashingSource final : public io::ByteSource {
+class HashingSource final : public ByteSource {
  public:
   explicit HashingSource(HashedInput& input) : input_(input) {}
   std::size_t read(char* buf, std::size_t size) override { return input_.read(buf, size); }
@@ -18,7 +18,7 @@ class HashingSource final : public io::ByteSource {
 
 }  // namespace
 
-HashedInput::HashedInput(std::unique_ptr<io::ByteSource> raw, std::string name)
+HashedInput::HashedInput(std::unique_ptr<ByteSource> raw, std::string name)
     : raw_(std::move(raw)), name_(std::move(name)) {}
 
 std::size_t HashedInput::read(char* buf, std::size_t size) {
@@ -29,24 +29,26 @@ std::size_t HashedInput::read(char* buf, std::size_t size) {
 }
 
 void HashedInput::drain() {
+  if (!digest_.empty()) return;
   std::vector<char> buf(1 << 16);
   while (read(buf.data(), buf.size()) != 0) {
   }
 }
 
 std::string HashedInput::finish_hex() {
-  return sha_.finish_hex();
+  if (digest_.empty()) digest_ = sha_.finish_hex();
+  return digest_;
 }
 
-std::unique_ptr<io::ByteSource> HashedInput::reader() {
+std::unique_ptr<ByteSource> HashedInput::reader() {
   return std::make_unique<HashingSource>(*this);
 }
 
 std::string sha256_of_file(const std::string& path, std::uint64_t& bytes) {
-  HashedInput input(io::open_file(path), path);
+  HashedInput input(open_file(path), path);
   input.drain();
   bytes = input.bytes();
   return input.finish_hex();
 }
 
-}  // namespace kvonce::batch
+}  // namespace kvonce::io

@@ -1,0 +1,76 @@
+#include "kvonce/output/output_set.hpp"
+
+#include <algorithm>
+#include <system_error>
+
+#include "kvonce/util/error.hpp"
+#include "kvonce/util/strings.hpp"
+
+namespace kvonce::output {
+
+SetFile::SetFile(const std::filesystem::path& path, std::string name, OutputBudget& budget)
+    : file_(path), name_(std::move(name)), budget_(budget) {}
+
+void SetFile::write(std::string_view bytes) {
+  budget_.charge(bytes.size());
+  sha_.update(bytes);
+  file_.write(bytes);
+}
+
+void SetFile::finish() {
+  if (sha256_.empty()) sha256_ = sha_.finish_hex();
+}
+
+OutputSet::OutputSet(std::filesystem::path dir, std::vector<std::string> members, SetOrigin origin,
+                     OutputBudget& budget)
+    : dir_(std::move(dir)),
+      members_(std::move(members)),
+      origin_(std::move(origin)),
+      budget_(budget) {}
+
+SetFile& OutputSet::open(const std::string& name) {
+  const std::filesystem::path path = dir_ / name;
+  ensure_directory(path.parent_path());
+  files_.push_back(std::make_unique<SetFile>(path, name, budget_));
+  return *files_.back();
+}
+
+void OutputSet::append_record(std::string& out) const {
+  out += ",\"outputSet\":{\"payloadSha256\":" + json_quote(origin_.payload_sha256);
+  out += ",\"inputSha256\":[";
+  for (std::size_t i = 0; i < origin_.input_sha256s.size(); ++i)
+    out += (i ? "," : "") + json_quote(origin_.input_sha256s[i]);
+  out += "],\"files\":{";
+  bool first = true;
+  for (const auto& f : files_) {
+    if (f->sha256().empty()) continue;  // still being written: the record is part of it
+    out += first ? "" : ",";
+    first = false;
+    out += json_quote(f->name()) + ":" + json_quote(f->sha256());
+  }
+  out += '}';
+  if (origin_.github_run_id) out += ",\"githubRunId\":" + json_quote(*origin_.github_run_id);
+  if (origin_.github_run_attempt)
+    out += ",\"githubRunAttempt\":" + json_quote(*origin_.github_run_attempt);
+  out += '}';
+}
+
+void OutputSet::commit() {
+  for (const auto& f : files_) f->finish();
+  // The previous run's members that this run does not replace go first: a set interrupted
+  // between here and the last rename is caught by report (its record names what is missing).
+  for (const std::string& member : members_) {
+    const bool written = std::any_of(files_.begin(), files_.end(),
+                                     [&](const auto& f) { return f->name() == member; });
+    if (written) continue;
+    std::error_code ec;
+    const std::filesystem::path stale = dir_ / member;
+    std::filesystem::remove(stale, ec);
+    if (ec)
+      fail(ErrorKind::output,
+           stale.string() + ": cannot remove the previous run's file: " + ec.message());
+  }
+  for (const auto& f : files_) f->file().commit();
+}
+
+}  // namespace kvonce::output

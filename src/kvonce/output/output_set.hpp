@@ -1,0 +1,71 @@
+// The files of one verify run form one set, defined by content: kvonce-validation.json and
+// kvonce-projection.json record the payload's SHA-256 and the SHA-256 of the files written with
+// them, so `report` (which may run later, in another process) can tell a consistent set from a
+// mix of two runs. Every file of the set is written to a temporary file first, each byte charged
+// to the run's OutputBudget and hashed on the way; nothing replaces the previous set until every
+// file is complete. Then the previous run's files that this run does not write are removed, and
+// the new files are renamed into place in the order they were opened, the validation last.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kvonce/crypto/crypto.hpp"
+#include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/output_budget.hpp"
+
+namespace kvonce::output {
+
+// What a set records besides its files' digests.
+struct SetOrigin {
+  std::string payload_sha256;              // "" when the payload was several files
+  std::vector<std::string> input_sha256s;  // one per input file, in reading order
+  std::optional<std::string> github_run_id, github_run_attempt;
+};
+
+class SetFile {
+ public:
+  SetFile(const std::filesystem::path& path, std::string name, OutputBudget& budget);
+  void write(std::string_view bytes);  // charged, hashed, written
+  void finish();                       // no more bytes: the digest is known
+  const std::string& name() const { return name_; }
+  const std::string& sha256() const { return sha256_; }  // after finish()
+  AtomicFile& file() { return file_; }
+
+ private:
+  AtomicFile file_;
+  std::string name_;
+  OutputBudget& budget_;
+  crypto::Sha256 sha_;
+  std::string sha256_;
+};
+
+class OutputSet {
+ public:
+  // `members` names every file a set of this kind may hold (relative to `dir`, '/'-separated).
+  OutputSet(std::filesystem::path dir, std::vector<std::string> members, SetOrigin origin,
+            OutputBudget& budget);
+
+  // A new file of the set (its directory created); written until finish().
+  SetFile& open(const std::string& name);
+
+  // ,"outputSet":{"payloadSha256":..,"inputSha256":[..],"files":{name: sha256, ...}[,
+  // "githubRunId":..,"githubRunAttempt":..]} for the files finished so far.
+  void append_record(std::string& out) const;
+
+  // Removes the members this run did not write, then renames the new files into place.
+  void commit();
+
+ private:
+  std::filesystem::path dir_;
+  std::vector<std::string> members_;
+  SetOrigin origin_;
+  OutputBudget& budget_;
+  std::vector<std::unique_ptr<SetFile>> files_;
+};
+
+}  // namespace kvonce::output
