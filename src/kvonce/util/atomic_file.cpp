@@ -51,8 +51,8 @@ void remove_if_abandoned(const fs::path& path) {
   if (held_by_this_process(path)) return;  // fcntl-style locks (NFS) do not exclude ourselves
   const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return;
-  struct stat by_fd {
-  }, by_name{};
+  struct stat by_fd = {};
+  struct stat by_name = {};
   if (::fstat(fd, &by_fd) == 0 && S_ISREG(by_fd.st_mode) && ::flock(fd, LOCK_EX | LOCK_NB) == 0 &&
       ::lstat(path.c_str(), &by_name) == 0 && same_inode(by_fd, by_name)) {
     ::unlink(path.c_str());
@@ -74,15 +74,16 @@ void remove_stale_temporaries(const fs::path& target) {
 // filesystem without locks the file stays unlocked, and no cleanup can ever prove it stale.
 bool lock_fresh_temporary(int fd, const fs::path& path) {
   if (::flock(fd, LOCK_EX) != 0) return true;
-  struct stat by_fd {
-  }, by_name{};
+  struct stat by_fd = {};
+  struct stat by_name = {};
   return ::fstat(fd, &by_fd) == 0 && ::stat(path.c_str(), &by_name) == 0 &&
          same_inode(by_fd, by_name);
 }
 
-// Whether `path` or a link it leads through is a descriptor of an open file (/dev/stdout and
-// /dev/fd/N lead to /proc/self/fd/N). Such a file belongs to whoever opened it (a shell's
-// `>> log`): replacing it would lose what it held, so it is written through, appending.
+}  // namespace
+
+// Such a file belongs to whoever opened it (a shell's `>> log`): replacing it would lose what it
+// held, so it is written through, appending.
 bool names_open_descriptor(const fs::path& path) {
   fs::path p = path;
   for (int hops = 0; hops <= 40; ++hops) {
@@ -95,8 +96,6 @@ bool names_open_descriptor(const fs::path& path) {
   }
   return false;
 }
-
-}  // namespace
 
 fs::path follow_links(const fs::path& path) {
   fs::path p = path;

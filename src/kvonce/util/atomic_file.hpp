@@ -70,4 +70,8 @@ void ensure_directory(const std::filesystem::path& dir);
 // link against the link's directory), up to 40 of them; Error(output) beyond (a loop).
 std::filesystem::path follow_links(const std::filesystem::path& path);
 
+// Whether `path` is, or leads through links to, a descriptor of an open file: /dev/stdout and
+// /dev/fd/N lead to /proc/self/fd/N.
+bool names_open_descriptor(const std::filesystem::path& path);
+
 }  // namespace kvonce
