@@ -6,6 +6,7 @@
 #include "kvonce/steps/run.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
+#include "kvonce/util/file_roles.hpp"
 
 #include "cli/commands.hpp"
 #include "cli/fetch_options.hpp"
@@ -24,6 +25,25 @@ constexpr const char* kPayload = R"(Payload (the first that applies):
 Outputs in <trace-dir>: otlp/ and ndjson/ (events, projection, state sequence, validation),
 kvonce-payload-metadata.json, kvonce-pr-comment.md; in GitHub Actions also the Step Summary and
 the step outputs valid, valid_otlp, valid_ndjson, issues_otlp, issues_ndjson.)";
+
+// The payload read in place may be none of the files run writes.
+void check_file_roles(const steps::RunOptions& o, const Environment& env) {
+  FileRoles roles;
+  if (const auto input = o.input ? o.input : env("KVONCE_OTLP_PAYLOAD")) {
+    roles.input(*input, "--input");
+  }
+  for (const char* mode : {"otlp", "ndjson"}) {
+    for (const char* name : {steps::kEventsFile, steps::kProjectionFile, steps::kStateSequenceFile,
+                             steps::kValidationFile}) {
+      roles.output(o.trace_dir / mode / name, "--trace-dir");
+    }
+  }
+  roles.output(o.trace_dir / fetch::kMetadataFileName, "--trace-dir");
+  if (o.report->pr_comment) roles.output(*o.report->pr_comment, "--pr-comment");
+  if (o.report->step_summary) roles.output(*o.report->step_summary, "--step-summary");
+  if (o.report->github_output) roles.output(*o.report->github_output, "--github-output");
+  roles.check();
+}
 
 }  // namespace
 
@@ -57,6 +77,7 @@ void add_run_command(CLI::App& app, Console& console) {
     if (!opts->report->pr_comment) {
       opts->report->pr_comment = (opts->trace_dir / trace_dir::kPrCommentFile).string();
     }
+    check_file_roles(*opts, env);
     const auto log = [&](const std::string& line) {
       console.out << line << (line.empty() || line.back() != '\n' ? "\n" : "") << std::flush;
     };

@@ -82,6 +82,19 @@ describe('device nodes, FIFOs and links to them are written through', () => {
     assertDevicesIntact();
   });
 
+  test('prepare -o /dev/stdout >> FILE: appended to what the file held, as the shell asked', async (t) => {
+    const dir = tempDir(t);
+    const file = path.join(dir, 'log.ndjson');
+    fs.writeFileSync(file, 'first line\n');
+    execFileSync('bash', ['-c', '"$0" prepare -i "$1" -o /dev/stdout >> "$2"', BIN, PAYLOAD_FILE, file], { stdio: 'ignore' });
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'first line');
+    assert.equal(lines.length, 5);
+    execFileSync('bash', ['-c', '"$0" prepare -i "$1" -o /dev/fd/1 > "$2"', BIN, PAYLOAD_FILE, file], { stdio: 'ignore' });
+    assert.equal(fs.readFileSync(file, 'utf8').trim().split('\n').length, 4);
+    assert.deepEqual(listFiles(dir), ['log.ndjson']);
+  });
+
   test('prepare -o FIFO: a reader receives the events and the FIFO stays a FIFO', async (t) => {
     const dir = tempDir(t);
     const fifo = path.join(dir, 'events.fifo');

@@ -183,3 +183,14 @@ TEST_CASE("verify refuses an output directory whose files are its inputs") {
   CHECK(read_file(dir / "out/kvonce-events.ndjson") == events);
   CHECK_FALSE(std::filesystem::exists(dir / "out/kvonce-validation.json"));
 }
+
+TEST_CASE("run refuses a report file that is the payload it reads") {
+  TempDir dir;
+  const std::string payload = read_file(test_data("kvonce-otlp.json"));
+  write_file(dir / "p.json", payload);
+  const auto r = run_cli({"run", "-i", (dir / "p.json").string(), "--trace-dir",
+                          (dir / "t").string(), "--pr-comment", (dir / "p.json").string()});
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.err, Catch::Contains("--pr-comment") && Catch::Contains("--input"));
+  CHECK(read_file(dir / "p.json") == payload);
+}

@@ -63,6 +63,8 @@ TEST_CASE("FileRoles accepts distinct files and repeated devices or stdout") {
       .output("-", "--output")
       .output("-", "--stats")
       .output("/dev/null", "--summary")
-      .output("/dev/null", "--results");
+      .output("/dev/null", "--results")
+      .output("/dev/stdout", "--pr-comment")  // appended to, whatever stdout is
+      .output("/dev/fd/1", "--step-summary");
   CHECK(refusal(roles).empty());
 }

@@ -51,8 +51,8 @@ void remove_if_abandoned(const fs::path& path) {
   if (held_by_this_process(path)) return;  // fcntl-style locks (NFS) do not exclude ourselves
   const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return;
-  struct stat by_fd {
-  }, by_name{};
+  struct stat by_fd = {};
+  struct stat by_name = {};
   if (::fstat(fd, &by_fd) == 0 && S_ISREG(by_fd.st_mode) && ::flock(fd, LOCK_EX | LOCK_NB) == 0 &&
       ::lstat(path.c_str(), &by_name) == 0 && same_inode(by_fd, by_name)) {
     ::unlink(path.c_str());
@@ -74,13 +74,28 @@ void remove_stale_temporaries(const fs::path& target) {
 // filesystem without locks the file stays unlocked, and no cleanup can ever prove it stale.
 bool lock_fresh_temporary(int fd, const fs::path& path) {
   if (::flock(fd, LOCK_EX) != 0) return true;
-  struct stat by_fd {
-  }, by_name{};
+  struct stat by_fd = {};
+  struct stat by_name = {};
   return ::fstat(fd, &by_fd) == 0 && ::stat(path.c_str(), &by_name) == 0 &&
          same_inode(by_fd, by_name);
 }
 
 }  // namespace
+
+// Such a file belongs to whoever opened it (a shell's `>> log`): replacing it would lose what it
+// held, so it is written through, appending.
+bool names_open_descriptor(const fs::path& path) {
+  fs::path p = path;
+  for (int hops = 0; hops <= 40; ++hops) {
+    if (p.string().rfind("/proc/", 0) == 0 && p.parent_path().filename() == "fd") return true;
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(p, ec)) || ec) return false;
+    const fs::path next = fs::read_symlink(p, ec);
+    if (ec) return false;
+    p = next.is_absolute() ? next : p.parent_path() / next;
+  }
+  return false;
+}
 
 fs::path follow_links(const fs::path& path) {
   fs::path p = path;
@@ -107,7 +122,7 @@ AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)) {
       fail(ErrorKind::output, target_.string() + ": is a directory, expected a file path");
     }
     if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
-      open_through();
+      open_through(false);
       return;
     }
     if (!S_ISREG(st.st_mode)) {
@@ -117,22 +132,26 @@ AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)) {
                                   "(standard output)");
     }
   }
+  if (exists && names_open_descriptor(target_)) {
+    open_through(true);
+    return;
+  }
   final_ = follow_links(target_);
   struct stat at_final {};
   // A link that leads elsewhere than stat() went (a /proc/PID/fd link to a deleted file): the
   // file is only reachable through the link, so write through it.
   if (exists && (::stat(final_.c_str(), &at_final) != 0 || !same_inode(st, at_final))) {
-    open_through();
+    open_through(true);
     return;
   }
   remove_stale_temporaries(final_);
   open_temporary();
 }
 
-void AtomicFile::open_through() {
+void AtomicFile::open_through(bool append) {
   mode_ = Mode::through;
   final_ = target_;
-  const int fd = ::open(target_.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  const int fd = ::open(target_.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | (append ? O_APPEND : 0));
   if (fd < 0 || !(file_ = ::fdopen(fd, "wb"))) {
     if (fd >= 0) ::close(fd);
     fail(ErrorKind::output, target_.string() + ": cannot open for writing: " + errno_text());

@@ -8,7 +8,9 @@
 //   which is replaced as above. The link itself stays a link.
 // - "-" (standard output), a character device (/dev/null, a terminal) or a FIFO: written through,
 //   as a shell redirection would. Renaming a file over them would destroy them: as root, a
-//   regular file would take the place of /dev/null.
+//   regular file would take the place of /dev/null. A regular file named through an open
+//   descriptor (/dev/stdout, /dev/fd/N, /proc/self/fd/N) is appended to: it is whatever the
+//   caller opened, `> new` or `>> log`, and replacing it would lose what `>>` meant to keep.
 // - a directory, a block device or a socket: Error(output).
 //
 // Temporary files are named `.NAME.tmp-PID-N`. Their writer holds an exclusive flock() on them
@@ -44,7 +46,7 @@ class AtomicFile {
 
  private:
   enum class Mode { stdout_stream, through, replace };
-  void open_through();
+  void open_through(bool append);
   void open_temporary();
   void commit_through();
   void commit_replace();
@@ -67,5 +69,9 @@ void ensure_directory(const std::filesystem::path& dir);
 // Where a write to `path` lands: every symbolic link of its last component followed (a relative
 // link against the link's directory), up to 40 of them; Error(output) beyond (a loop).
 std::filesystem::path follow_links(const std::filesystem::path& path);
+
+// Whether `path` is, or leads through links to, a descriptor of an open file: /dev/stdout and
+// /dev/fd/N lead to /proc/self/fd/N.
+bool names_open_descriptor(const std::filesystem::path& path);
 
 }  // namespace kvonce

@@ -57,6 +57,7 @@ bool FileRoles::same_file(const fs::path& a, const fs::path& b) {
 void FileRoles::check() const {
   for (std::size_t i = 0; i < outputs_.size(); ++i) {
     const Entry& out = outputs_[i];
+    if (names_open_descriptor(out.path)) continue;  // appended to, never replaced
     for (const Entry& in : inputs_) {
       if (same_file(out.path, in.path)) {
         fail(ErrorKind::usage, out.option + " " + out.path.string() + " is the input " + in.option +
@@ -65,7 +66,7 @@ void FileRoles::check() const {
       }
     }
     for (std::size_t j = 0; j < i; ++j) {
-      if (same_file(out.path, outputs_[j].path)) {
+      if (!names_open_descriptor(outputs_[j].path) && same_file(out.path, outputs_[j].path)) {
         fail(ErrorKind::usage, out.option + " " + out.path.string() + " and " + outputs_[j].option +
                                    " " + outputs_[j].path.string() +
                                    " are the same file: one output would replace the other; "
