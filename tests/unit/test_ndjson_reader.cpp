@@ -73,8 +73,7 @@ TEST_CASE("ndjson: a line that is not one JSON object is an input error naming t
   }
 }
 
-TEST_CASE(
-    "ndjson: records without type, key or a valid timestamp are kept; without both, skipped") {
+TEST_CASE("ndjson: records without type, key or a valid timestamp are kept, without both skipped") {
   const Loaded l = load(
       "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"key\":\"a\"}\n"
       "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\",\"key\":null}\n"
