@@ -5,6 +5,7 @@
 #include <map>
 
 #include <arpa/inet.h>
+#include "kvonce/steps/verify.hpp"
 
 namespace kvonce::cli {
 namespace {
@@ -103,6 +104,20 @@ void add_order(CLI::App& cmd, steps::Order& order) {
       ->transform(CLI::CheckedTransformer(names, CLI::ignore_case).description(""))
       ->type_name("time|input")
       ->default_str("time");
+}
+
+void add_judging_order(CLI::App& cmd, steps::Order& order, const rules::VerifyOptions& rules) {
+  const std::map<std::string, steps::Order> names{{"time", steps::Order::time},
+                                                  {"input", steps::Order::input}};
+  CLI::Option* option =
+      cmd.add_option("--order", order,
+                     "time: sort events by start time (stable for ties; events without one "
+                     "last); input: keep payload order. Default: time for --profile spec, input "
+                     "for --profile compat")
+          ->transform(CLI::CheckedTransformer(names, CLI::ignore_case));
+  cmd.parse_complete_callback([option, &order, &rules] {
+    if (option->count() == 0) order = steps::default_order(rules.profile);
+  });
 }
 
 void add_format(CLI::App& cmd, payload::Format& format) {

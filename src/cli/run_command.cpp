@@ -56,8 +56,8 @@ void add_run_command(CLI::App& app, Console& console) {
   cmd->add_option("-i,--input", opts->input, "Local payload file (default: $KVONCE_OTLP_PAYLOAD)");
   add_source_options(*cmd, opts->fetch, /*with_file=*/false);
   cmd->add_option("--trace-dir", opts->trace_dir, "Output tree")->capture_default_str();
-  add_order(*cmd, opts->order);
   add_rules(*cmd, opts->rules);
+  add_judging_order(*cmd, opts->order, opts->rules);
   add_read_limits(*cmd, opts->limits);
   add_max_output_bytes(*cmd, opts->max_output_bytes);
   add_masking(*cmd, opts->mask);

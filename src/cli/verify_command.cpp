@@ -25,8 +25,8 @@ void add_verify_command(CLI::App& app, Console& console) {
                   "projected/kvonce-state-sequence.json and kvonce-validation.json")
       ->required();
   add_format(*cmd, opts->format);
-  add_order(*cmd, opts->order);
   add_rules(*cmd, opts->rules);
+  add_judging_order(*cmd, opts->order, opts->rules);
   add_read_limits(*cmd, opts->limits);
   add_max_output_bytes(*cmd, opts->max_output_bytes);
   add_masking(*cmd, opts->mask);

@@ -86,6 +86,7 @@ inline void check_ndjson_round_trip(const RecordingSink& first) {
     FUZZ_CHECK(b.time_ns == a.time_ns / 1'000'000 * 1'000'000);
     FUZZ_CHECK(a.trace_id == b.trace_id && a.actor == b.actor);
     FUZZ_CHECK(a.type == b.type && a.key == b.key);
+    FUZZ_CHECK(a.timed == b.timed && a.type_form == b.type_form && a.key_form == b.key_form);
     FUZZ_CHECK(a.value == b.value && a.reason == b.reason && a.context == b.context);
   }
 }

@@ -115,6 +115,67 @@ TEST_CASE("verify: --max-retries and --order reach the rules") {
         std::vector<std::string>{"success-attempt-mismatch:k"});
 }
 
+TEST_CASE("verify: compat keeps the payload's order unless told otherwise, spec sorts by time") {
+  // The reference never sorted, and compat checks retry attempts in sequence too.
+  TempDir dir;
+  write_file(
+      dir / "t.ndjson",
+      R"({"timestamp":"2025-10-09T08:00:01.000Z","type":"retry","key":"k","context":{"attempt":2}})"
+      "\n"
+      R"({"timestamp":"2025-10-09T08:00:00.000Z","type":"retry","key":"k","context":{"attempt":1}})"
+      "\n");
+  const auto in = (dir / "t.ndjson").string();
+  const CliResult compat =
+      run_cli({"verify", "-i", in, "-d", (dir / "a").string(), "--profile", "compat"});
+  CHECK(compat.exit_code == 1);
+  CHECK_THAT(compat.out, Catch::Contains("profile compat, max retries 3, order input"));
+  const json a = validation(dir / "a");
+  CHECK(a["order"] == "input");
+  REQUIRE(a["issues"].size() == 1);
+  CHECK(a["issues"][0]["message"] == "retry attempt 2 expected 1");
+  CHECK_THAT(
+      read_file(dir / "a" / "kvonce-events.ndjson"),
+      Catch::StartsWith(
+          R"({"traceId":"ndjson-missing-traceid-l1","timestamp":"2025-10-09T08:00:01.000Z")"));
+
+  CHECK(run_cli({"verify", "-i", in, "-d", (dir / "b").string(), "--profile", "compat", "--order",
+                 "time"})
+            .exit_code == 0);
+  CHECK(validation(dir / "b")["order"] == "time");
+  run_cli({"verify", "-i", in, "-d", (dir / "c").string()});
+  CHECK(validation(dir / "c")["order"] == "time");
+}
+
+TEST_CASE("verify: an event without a time is kept, written with a null timestamp, sorted last") {
+  TempDir dir;
+  write_file(dir / "t.ndjson",
+             R"({"type":"failure","key":"k","reason":"duplicate"})"
+             "\n"
+             R"({"timestamp":"2025-10-09T08:00:00.000Z","type":"retry","key":"j"})"
+             "\n");
+  const auto in = (dir / "t.ndjson").string();
+  const CliResult r = run_cli(
+      {"verify", "-i", in, "-d", (dir / "a").string(), "--profile", "compat", "--order", "time"});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Catch::Contains("at no time"));
+  const auto lines = read_lines(dir / "a" / "kvonce-events.ndjson");
+  REQUIRE(lines.size() == 2);
+  CHECK_THAT(lines[0], Catch::Contains(R"("key":"j")"));
+  CHECK_THAT(lines[1], Catch::Contains(R"("timestamp":null)") && Catch::Contains(R"("key":"k")"));
+  const json v = validation(dir / "a");
+  REQUIRE(v["issues"].size() == 1);
+  CHECK(v["issues"][0]["type"] == "duplicate-without-success");
+  CHECK(v["issues"][0]["timestamp"].is_null());
+  CHECK(v["issues"][0]["eventIndex"] == 1);
+  const json projection = json::parse(read_file(dir / "a" / "kvonce-projection.json"));
+  CHECK(projection["perKey"]["k"]["firstTimestamp"].is_null());
+
+  CHECK(run_cli({"verify", "-i", in, "-d", (dir / "b").string()}).exit_code == 1);
+  CHECK(issue_keys(validation(dir / "b")) ==
+        std::vector<std::string>{"retry-context-missing:j", "timestamp-missing:k",
+                                 "duplicate-before-success:k"});
+}
+
 TEST_CASE("run: the embedded sample is valid in both modes") {
   TempDir dir;
   const auto r = run_cli({"run", "--trace-dir", dir.path().string()});

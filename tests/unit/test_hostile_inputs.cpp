@@ -233,17 +233,17 @@ TEST_CASE("hostile input: NaN, Infinity and numbers beyond int64") {
   auto value_span = [](const std::string& any_value) {
     return otlp_doc({kv_span(T0, "success", "k", raw_attr("kvonce.event.value", any_value))});
   };
-  SECTION("an intValue beyond int64 drops the attribute with a warning") {
-    for (const char* v :
-         {R"({"intValue":"9223372036854775808"})", R"({"intValue":"-9223372036854775809"})",
-          R"({"intValue":1e19})", R"({"intValue":"99999999999999999999999999"})"}) {
+  SECTION("an intValue beyond int64 is kept, as the JavaScript converter kept it") {
+    for (const auto& [v, json] : std::vector<std::pair<std::string, std::string>>{
+             {R"({"intValue":"9223372036854775808"})", "9223372036854775808"},
+             {R"({"intValue":"-9223372036854775809"})", "-9223372036854775809"},
+             {R"({"intValue":1e19})", "10000000000000000000"},
+             {R"({"intValue":"99999999999999999999999999"})", "99999999999999999999999999"}}) {
       CAPTURE(v);
       const Loaded l = load(value_span(v), payload::Format::otlp);
       REQUIRE(l.store.size() == 1);
-      CHECK_FALSE(l.store[0].value);
-      REQUIRE(l.stats.warnings.size() == 1);
-      CHECK_THAT(l.stats.warnings[0], Catch::Contains("kvonce.event.value") &&
-                                          Catch::Contains("is not a 64-bit integer"));
+      CHECK(l.store[0].value == json);
+      CHECK(l.stats.warnings.empty());
     }
   }
   SECTION("int64's own bounds are kept exactly") {
@@ -276,8 +276,8 @@ TEST_CASE("hostile input: NaN, Infinity and numbers beyond int64") {
   }
 }
 
-TEST_CASE("hostile input: timestamps out of range are skipped, counted and warned") {
-  SECTION("NDJSON: before 1970, past year 9999 and past 2^64 ns") {
+TEST_CASE("hostile input: timestamps out of range leave NDJSON events untimed, skip spans") {
+  SECTION("NDJSON: before 1970, past year 9999 and past 2^64 ns are no time") {
     std::string text;
     for (const char* ts :
          {"1969-12-31T23:59:59.999Z", "1970-01-01T00:30:00+01:00", "0000-01-01T00:00:00Z",
@@ -286,15 +286,17 @@ TEST_CASE("hostile input: timestamps out of range are skipped, counted and warne
     }
     text += nd_line("1970-01-01T00:00:00Z", "retry", "first");
     text += nd_line("2554-07-21T23:34:33.709551615Z", "retry", "last");
-    const Loaded l = load(text, payload::Format::ndjson);
-    REQUIRE(l.store.size() == 2);
-    CHECK(l.store[0].time_ns == 0);
-    CHECK(l.store[1].time_ns == UINT64_MAX);
-    CHECK(l.stats.bad_timestamp == 6);
-    REQUIRE(l.stats.warnings.size() == 6);
-    CHECK_THAT(l.stats.warnings[3],
-               Catch::Contains("line 4") &&
-                   Catch::Contains("\"10000-01-01T00:00:00Z\" is not ISO 8601 UTC"));
+    Loaded l = load(text, payload::Format::ndjson);
+    REQUIRE(l.store.size() == 8);
+    for (std::size_t i = 0; i < 6; ++i) CHECK_FALSE(l.store[i].timed);
+    CHECK(l.store[6].timed);
+    CHECK(l.store[6].time_ns == 0);
+    CHECK(l.store[7].time_ns == UINT64_MAX);
+    CHECK(l.stats.bad_timestamp == 0);
+    l.store.sort_by_time();
+    CHECK(l.store[0].key == "first");
+    CHECK(l.store[1].key == "last");
+    CHECK_FALSE(l.store[2].timed);
   }
   SECTION("OTLP: startTimeUnixNano -1 and 2^64") {
     std::string doc = otlp_doc({kv_span(T0, "retry", "a"), kv_span(T0, "retry", "b")});
@@ -310,7 +312,7 @@ TEST_CASE("hostile input: timestamps out of range are skipped, counted and warne
   }
 }
 
-TEST_CASE("hostile input: attempts of 2^63 count as missing") {
+TEST_CASE("hostile input: attempts of 2^63 are integers, never the expected one") {
   TempDir dir;
   write_file(dir / "a.ndjson",
              nd_line("2025-01-01T00:00:01Z", "retry", "k",
@@ -323,15 +325,16 @@ TEST_CASE("hostile input: attempts of 2^63 count as missing") {
       run_cli({"verify", "-i", (dir / "a.ndjson").string(), "-d", (dir / "out").string()});
   CHECK(r.exit_code == 1);
   CHECK(issue_types(validation(dir / "out")) ==
-        std::vector<std::string>{"retry-context-missing", "success-context-missing",
+        std::vector<std::string>{"retry-attempt-out-of-sequence", "success-attempt-mismatch",
                                  "success-attempt-mismatch"});
+  CHECK_THAT(r.out, Catch::Contains("retry 1 carries attempts 9223372036854775808, expected 1"));
   CHECK_THAT(r.out, Catch::Contains("carries attempts -9223372036854775808, expected 1"));
   const auto compat = run_cli({"verify", "-i", (dir / "a.ndjson").string(), "-d",
                                (dir / "compat").string(), "--profile", "compat"});
   CHECK((compat.exit_code == 0 || compat.exit_code == 1));
   CHECK(fs::exists(dir / "compat/kvonce-validation.json"));
 
-  SECTION("as an OTLP intValue inside a kvlist context it is dropped, leaving no attempts") {
+  SECTION("as an OTLP intValue inside a kvlist context it is an integer beyond int64") {
     const std::string ctx =
         R"({"kvlistValue":{"values":[{"key":"attempts","value":{"intValue":"9223372036854775808"}}]}})";
     write_file(dir / "a.json", otlp_doc({kv_span(T0, "success", "k",
@@ -340,8 +343,10 @@ TEST_CASE("hostile input: attempts of 2^63 count as missing") {
     const auto o = run_cli({"verify", "-i", (dir / "a.json").string(), "-d", (dir / "o").string()});
     CHECK(o.exit_code == 1);
     const auto v = validation(dir / "o");
-    CHECK(issue_types(v) == std::vector<std::string>{"success-context-missing"});
-    CHECK(read_file(dir / "o/kvonce-events.ndjson").find("\"context\":{}") != std::string::npos);
+    CHECK(issue_types(v) == std::vector<std::string>{"success-attempt-mismatch"});
+    CHECK_THAT(o.out, Catch::Contains("success carries attempts 9223372036854775808, expected 1"));
+    CHECK(read_file(dir / "o/kvonce-events.ndjson")
+              .find(R"("context":{"attempts":9223372036854775808})") != std::string::npos);
   }
 }
 

@@ -49,6 +49,7 @@ TEST_CASE("ndjson: fields keep their JSON, unknown fields are ignored") {
   CHECK(e.trace_id == "t1");
   CHECK(e.time_ns == 1759557600123456000ULL);
   CHECK(e.key == "7");
+  CHECK(e.key_form == FieldForm::json);
   CHECK(e.value == std::optional<std::string_view>(R"({"b":[1,2]})"));
   CHECK(e.reason == std::optional<std::string_view>("null"));
   CHECK(e.context == std::optional<std::string_view>(R"({"attempts":1})"));
@@ -72,19 +73,64 @@ TEST_CASE("ndjson: a line that is not one JSON object is an input error naming t
   }
 }
 
-TEST_CASE("ndjson: records without type, key or a valid timestamp are skipped and counted") {
+TEST_CASE("ndjson: records without type, key or a valid timestamp are kept, without both skipped") {
   const Loaded l = load(
       "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"key\":\"a\"}\n"
-      "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\"}\n"
+      "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\",\"key\":null}\n"
       "{\"timestamp\":\"yesterday\",\"type\":\"success\",\"key\":\"a\"}\n"
       "{\"timestamp\":\"1969-12-31T23:59:59Z\",\"type\":\"success\",\"key\":\"a\"}\n"
       "{\"type\":\"success\",\"key\":\"a\"}\n"
-      "{\"other\":1}\n");
-  CHECK(l.store.empty());
-  CHECK(l.stats.missing_type == 1);
-  CHECK(l.stats.missing_key == 1);
-  CHECK(l.stats.bad_timestamp == 3);
-  CHECK(l.stats.not_kvonce == 1);
-  REQUIRE(l.stats.warnings.size() == 3);
-  CHECK_THAT(l.stats.warnings[0], Catch::Contains("line 3") && Catch::Contains("yesterday"));
+      "{\"timestamp\":null,\"type\":\"\",\"key\":\"\"}\n"
+      "{\"other\":1}\n"
+      "{\"type\":null,\"key\":null}\n");
+  REQUIRE(l.store.size() == 6);
+  CHECK(l.store[0].type_form == FieldForm::missing);
+  CHECK(l.store[0].key == "a");
+  CHECK(l.store[1].key_form == FieldForm::missing);
+  CHECK(l.store[1].timed);
+  for (std::size_t i = 2; i < 6; ++i) {
+    CHECK_FALSE(l.store[i].timed);
+    CHECK(l.store[i].time_ns == 0);
+  }
+  CHECK(l.store[5].type_form == FieldForm::text);
+  CHECK(l.store[5].type.empty());
+  CHECK(l.store[5].key.empty());
+  CHECK(l.stats.not_kvonce == 2);
+  CHECK(l.stats.skipped() == 2);
+  CHECK(l.stats.warnings.empty());  // nothing is skipped for its time
+}
+
+TEST_CASE("ndjson: a type and a key are exactly what the line holds") {
+  const Loaded l =
+      load(R"({"timestamp":"2025-10-04T06:00:00Z","type":"success ","key":" k\u00a0"})"
+           "\n"
+           R"({"timestamp":"2025-10-04T06:00:00Z","type":5,"key":10})"
+           "\n"
+           R"({"timestamp":"2025-10-04T06:00:00Z","type":"retry","key":1e1})"
+           "\n"
+           R"({"timestamp":"2025-10-04T06:00:00Z","type":"retry","key":[1, {"a" : true}]})"
+           "\n");
+  REQUIRE(l.store.size() == 4);
+  CHECK(l.store[0].type == "success ");
+  CHECK(l.store[0].key == " k\u00a0");
+  CHECK(l.store[1].type_form == FieldForm::json);
+  CHECK(l.store[1].type == "5");
+  CHECK(l.store[1].key_form == FieldForm::json);
+  CHECK(l.store[1].key == "10");
+  CHECK(l.store[2].key == "1e1");
+  CHECK(l.store[3].key == R"([1,{"a":true}])");
+}
+
+TEST_CASE("ndjson: events are written back in the form they were read") {
+  const std::string text =
+      R"({"traceId":"t","timestamp":null,"actor":"a","event":5,"type":5,"key":10})"
+      "\n"
+      R"({"traceId":"t","timestamp":"2025-10-04T06:00:00.000Z","actor":"a","event":null,"type":null,"key":"k "})"
+      "\n"
+      R"({"traceId":"t","timestamp":"2025-10-04T06:00:00.000Z","actor":"a","event":"retry","type":"retry","key":null})"
+      "\n";
+  const Loaded l = load(text);
+  std::string out;
+  for (std::size_t i = 0; i < l.store.size(); ++i) append_event_line(out, l.store[i]);
+  CHECK(out == text);
 }

@@ -210,13 +210,20 @@ TEST_CASE("otlp: attribute values follow the OTLP/JSON encoding") {
   SECTION("an empty AnyValue is absent") {
     CHECK(value_of("{}") == "<absent>");
   }
-  SECTION("an intValue beyond int64 is dropped with a warning") {
-    const Loaded l = load(otlp_doc(
-        {kv_span(T0, "success", "k",
-                 raw_attr("kvonce.event.value", R"({"intValue":"9223372036854775808"})"))}));
-    CHECK_FALSE(l.store[0].value);
-    REQUIRE(l.stats.warnings.size() == 1);
-    CHECK_THAT(l.stats.warnings[0], Catch::Contains("not a 64-bit integer"));
+  SECTION("an intValue is read as Number(intValue): integers exactly, anything else as a number") {
+    CHECK(value_of(R"({"intValue":"9223372036854775808"})") == "9223372036854775808");
+    CHECK(value_of(R"({"intValue":"-0012"})") == "-12");
+    CHECK(value_of(R"({"intValue":"-0"})") == "0");
+    CHECK(value_of(R"({"intValue":" 7\u00a0"})") == "7");
+    CHECK(value_of(R"({"intValue":"0x1F"})") == "31");
+    CHECK(value_of(R"({"intValue":"1.5"})") == "1.5");
+    CHECK(value_of(R"({"intValue":"1e3"})") == "1000");
+    CHECK(value_of(R"({"intValue":""})") == "0");
+    CHECK(value_of(R"({"intValue":true})") == "1");
+    CHECK(value_of(R"({"intValue":"abc"})") == "null");
+    CHECK(value_of(R"({"intValue":"1e400"})") == "null");
+    CHECK(value_of(R"({"intValue":{}})") == "null");
+    CHECK(value_of(R"({"intValue":1e19})") == "10000000000000000000");
   }
   SECTION("a value given before its key") {
     const Loaded l = load(

@@ -142,7 +142,9 @@ TEST_CASE("spec: the attempt number of a context") {
   CHECK_FALSE(spec_attempt(std::string_view("true")));
   CHECK_FALSE(spec_attempt(std::string_view("null")));
   CHECK_FALSE(spec_attempt(std::nullopt));
-  CHECK_FALSE(spec_attempt(std::string_view("9223372036854775808")));
+  CHECK(spec_attempt(std::string_view("9223372036854775807")) == INT64_MAX);
+  CHECK(spec_attempt(std::string_view("9223372036854775808"))->text == "9223372036854775808");
+  CHECK_FALSE(spec_attempt(std::string_view("9223372036854775808"))->value);
   CHECK(spec_attempt(std::string_view(R"({"attempts":2,"attempt":5})")) == 2);
   CHECK(spec_attempt(std::string_view(R"({"attempt":5})")) == 5);
   CHECK(spec_attempt(std::string_view(R"({"attempts":"x","attempt":5})")) == 5);
@@ -239,4 +241,115 @@ TEST_CASE("spec property: random conformant traces are valid, one injected viola
     CHECK(std::find(found.begin(), found.end(), want) != found.end());
     for (const auto& f : found) CHECK_THAT(f, Catch::EndsWith(":key" + std::to_string(victim)));
   }
+}
+
+// The minimal traces of the differential run: what the rules of docs/rules.md say about them.
+namespace {
+
+const std::string kT = R"("timestamp":"2025-10-09T08:00:00.000Z",)";
+
+std::vector<std::string> spec_messages(const std::string& ndjson) {
+  std::vector<std::string> out;
+  for (const auto& i : verify_spec(test::load_ndjson(ndjson), 3).issues) {
+    out.push_back(std::string(to_string(i.type)) + ":" + i.key + ":" + i.message);
+  }
+  return out;
+}
+
+std::string nd(const std::string& members) {
+  return "{" + kT + members + "}\n";
+}
+
+const std::string kOk = R"("value":"v","context":{"attempts":1})";
+
+}  // namespace
+
+TEST_CASE("spec: an NDJSON key is exactly its JSON string") {
+  CHECK(spec_messages(nd(R"("type":"success","key":"k",)" + kOk) +
+                      nd(R"("type":"success","key":"k ",)" + kOk))
+            .empty());
+}
+
+TEST_CASE("spec: an NDJSON type that is not exactly success is unknown-event-type") {
+  CHECK(
+      spec_messages(nd(R"("type":"success ","key":"k",)" + kOk)) ==
+      V{R"(unknown-event-type:k:event type "success " is not success, retry or failure (1 occurrence))"});
+  CHECK(
+      spec_messages(nd(R"("type":"","key":"k")") + nd(R"("key":"k")") +
+                    nd(R"("type":null,"key":"k")") + nd(R"("type":1,"key":"k")")) ==
+      V{R"(unknown-event-type:k:event type "" is not success, retry or failure (4 occurrences))"});
+  CHECK(spec_messages(nd(R"("key":"k")")) ==
+        V{"unknown-event-type:k:event type null is not success, retry or failure (1 occurrence)"});
+}
+
+TEST_CASE("spec: a missing key, a non-string key and a missing time are issues, not skips") {
+  CHECK(spec_messages(nd(R"("type":"failure","reason":"duplicate")") +
+                      nd(R"("type":"failure","key":null,"reason":"duplicate")")) ==
+        V{"key-missing:null:event carries no key (2 occurrences)"});
+  CHECK(spec_messages(R"({"type":"failure","key":"k","reason":"duplicate"})"
+                      "\n") ==
+        V{"timestamp-missing:k:event carries no valid timestamp (1 occurrence)",
+          "duplicate-before-success:k:failure with reason duplicate on a key not yet written (1 "
+          "occurrence)"});
+  SECTION("a number key is never merged with the string key of the same digits") {
+    CHECK(spec_messages(nd(R"("type":"success","key":10,)" + kOk) +
+                        nd(R"("type":"success","key":"10",)" + kOk) +
+                        nd(R"("type":"success","key":1e1,)" + kOk)) ==
+          V{"key-not-string:10:key 10 is not a JSON string (1 occurrence)",
+            "key-not-string:1e1:key 1e1 is not a JSON string (1 occurrence)"});
+  }
+  SECTION("an event without a string key changes no key's state") {
+    CHECK(spec_messages(nd(R"("type":"success","key":{"k":1},)" + kOk) +
+                        nd(R"("type":"failure","key":"k","reason":"duplicate")")) ==
+          V{R"(key-not-string:{"k":1}:key {"k":1} is not a JSON string (1 occurrence))",
+            "duplicate-before-success:k:failure with reason duplicate on a key not yet written (1 "
+            "occurrence)"});
+  }
+  SECTION("an untimed event is still replayed: last under time order") {
+    const std::string untimed =
+        R"({"type":"success","key":"k","value":"v","context":{"attempts":2}})"
+        "\n";
+    EventStore store =
+        test::load_ndjson(untimed + nd(R"("type":"retry","key":"k","context":{"attempts":1})"));
+    CHECK(verify_spec(store, 3).issues.size() == 2);  // untimed, and attempts 2 before retry 1
+    store.sort_by_time();
+    const auto issues = verify_spec(store, 3).issues;
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].type == IssueType::timestamp_missing);
+    CHECK(issues[0].event_index == 1);
+    CHECK_FALSE(issues[0].timed);
+  }
+}
+
+TEST_CASE("spec: attempts are exact integers of any size") {
+  CHECK(spec_messages(
+            nd(R"("type":"retry","key":"k","context":{"attempts":1000000000000000000000})")) ==
+        V{"retry-attempt-out-of-sequence:k:retry 1 carries attempts 1000000000000000000000, "
+          "expected 1 (1 occurrence)"});
+  CHECK(spec_messages(nd(R"("type":"retry","key":"k","context":{"attempts":1e400})")) ==
+        V{"retry-attempt-out-of-sequence:k:retry 1 carries attempts 1e400, expected 1 (1 "
+          "occurrence)"});
+  CHECK(spec_messages(nd(R"("type":"retry","key":"k","context":{"attempts":1e-400})")) ==
+        V{"retry-context-missing:k:retry 1 carries no integer attempts in its context (1 "
+          "occurrence)"});
+  CHECK(spec_messages(nd(R"("type":"retry","key":"k","context":{"attempts":10e-1})") +
+                      nd(R"("type":"retry","key":"k","context":{"attempts":0.2e1})"))
+            .empty());
+  CHECK(spec_attempt(std::string_view("-0")) == 0);
+  CHECK(spec_attempt(std::string_view("9007199254740993")) == 9007199254740993LL);
+  CHECK(spec_attempt(std::string_view("-9223372036854775808")) == INT64_MIN);
+  CHECK_FALSE(spec_attempt(std::string_view("1.0000000000000000000001")));
+  CHECK_FALSE(spec_attempt(std::string_view("5e-324")));
+}
+
+TEST_CASE("spec: OTLP keys are trimmed as JavaScript trims them") {
+  const EventStore store = test::load_otlp(test::otlp_doc(
+      {test::kv_span(1, "success", "\\u00a0k",
+                     test::raw_attr("kvonce.event.value", R"({"stringValue":"v"})") + "," +
+                         test::raw_attr("kvonce.event.context", R"({"intValue":"1"})")),
+       test::kv_span(2, "success\\u3000", "k\\ufeff",
+                     test::raw_attr("kvonce.event.value", R"({"stringValue":"v"})") + "," +
+                         test::raw_attr("kvonce.event.context", R"({"intValue":"1"})"))}));
+  REQUIRE(store.size() == 2);
+  CHECK(types(verify_spec(store, 3).issues) == V{"multiple-success:k"});
 }

@@ -5,19 +5,37 @@
 
 namespace kvonce {
 
+void append_timestamp_json(std::string& out, const EventView& e) {
+  if (!e.timed) {
+    out += "null";
+    return;
+  }
+  out += '"';
+  append_iso_millis(out, e.time_ns);
+  out += '"';
+}
+
+void append_field_json(std::string& out, FieldForm form, std::string_view text) {
+  switch (form) {
+    case FieldForm::text: append_json_string(out, text); return;
+    case FieldForm::json: out += text; return;
+    case FieldForm::missing: out += "null"; return;
+  }
+}
+
 void append_event_line(std::string& out, const EventView& e) {
   out += "{\"traceId\":";
   append_json_string(out, e.trace_id);
-  out += ",\"timestamp\":\"";
-  append_iso_millis(out, e.time_ns);
-  out += "\",\"actor\":";
+  out += ",\"timestamp\":";
+  append_timestamp_json(out, e);
+  out += ",\"actor\":";
   append_json_string(out, e.actor);
   out += ",\"event\":";
-  append_json_string(out, e.type);
+  append_field_json(out, e.type_form, e.type);
   out += ",\"type\":";
-  append_json_string(out, e.type);
+  append_field_json(out, e.type_form, e.type);
   out += ",\"key\":";
-  append_json_string(out, e.key);
+  append_field_json(out, e.key_form, e.key);
   if (e.value) (out += ",\"value\":") += *e.value;
   if (e.reason) (out += ",\"reason\":") += *e.reason;
   if (e.context) (out += ",\"context\":") += *e.context;

@@ -8,10 +8,19 @@
 
 namespace kvonce {
 
-// A borrowed view of one event. trace_id, actor, type and key are plain text; value, reason and
-// context are JSON text (compact), absent when the span or line did not carry them.
+// How an event gave its type or its key. OTLP events always give text; an NDJSON line may give
+// another JSON value (kept as its compact JSON text, so the number 10 stays apart from the
+// string "10") or nothing at all (the member absent or null).
+enum class FieldForm : std::uint8_t { text, json, missing };
+
+// A borrowed view of one event. trace_id, actor, type and key are plain text (type and key: see
+// type_form and key_form); value, reason and context are JSON text (compact), absent when the
+// span or line did not carry them.
 struct EventView {
   std::uint64_t time_ns = 0;  // start time, nanoseconds since the Unix epoch (ordering key)
+  bool timed = true;          // false: an NDJSON line without a valid timestamp (time_ns is 0)
+  FieldForm type_form = FieldForm::text;
+  FieldForm key_form = FieldForm::text;
   std::string_view trace_id;
   std::string_view actor;
   std::string_view type;
@@ -29,7 +38,13 @@ class EventSink {
 };
 
 // Appends one NDJSON line (with '\n') in the contract's field order:
-// traceId, timestamp, actor, event, type, key, value, reason, context.
+// traceId, timestamp, actor, event, type, key, value, reason, context. An untimed event has
+// "timestamp": null; a type or key is written as it was given (a string, its JSON, or null).
 void append_event_line(std::string& out, const EventView& event);
+
+// The event's timestamp as JSON: "2025-10-09T08:53:20.000Z", or null when it has none.
+void append_timestamp_json(std::string& out, const EventView& event);
+// A type or key as JSON, in the form it was given.
+void append_field_json(std::string& out, FieldForm form, std::string_view text);
 
 }  // namespace kvonce

@@ -41,8 +41,10 @@ void EventStore::add(const EventView& e) {
     at += static_cast<std::uint32_t>(fields[f].size());
     entry.ends[f] = at;
   }
-  entry.present =
-      static_cast<std::uint8_t>((e.value ? 1 : 0) | (e.reason ? 2 : 0) | (e.context ? 4 : 0));
+  entry.flags = static_cast<std::uint8_t>((e.value ? kHasValue : 0) | (e.reason ? kHasReason : 0) |
+                                          (e.context ? kHasContext : 0) | (e.timed ? 0 : kUntimed) |
+                                          static_cast<int>(e.type_form) << kTypeFormShift |
+                                          static_cast<int>(e.key_form) << kKeyFormShift);
   text_bytes_ += total;
   index_.push_back(entry);
 }
@@ -55,25 +57,32 @@ EventView EventStore::operator[](std::size_t i) const {
   };
   EventView v;
   v.time_ns = e.time_ns;
+  v.timed = !(e.flags & kUntimed);
+  v.type_form = static_cast<FieldForm>(e.flags >> kTypeFormShift & 3);
+  v.key_form = static_cast<FieldForm>(e.flags >> kKeyFormShift & 3);
   v.trace_id = field(kTrace);
   v.actor = field(kActor);
   v.type = field(kType);
   v.key = field(kKey);
-  if (e.present & 1) v.value = field(kValue);
-  if (e.present & 2) v.reason = field(kReason);
-  if (e.present & 4) v.context = field(kContext);
+  if (e.flags & kHasValue) v.value = field(kValue);
+  if (e.flags & kHasReason) v.reason = field(kReason);
+  if (e.flags & kHasContext) v.context = field(kContext);
   return v;
 }
 
+bool EventStore::before(const Entry& a, const Entry& b) {
+  const bool a_untimed = a.flags & kUntimed, b_untimed = b.flags & kUntimed;
+  if (a_untimed != b_untimed) return b_untimed;
+  return a.time_ns < b.time_ns;  // both untimed: 0 and 0, so input order stays
+}
+
 bool EventStore::is_time_ordered() const {
-  return std::is_sorted(index_.begin(), index_.end(),
-                        [](const Entry& a, const Entry& b) { return a.time_ns < b.time_ns; });
+  return std::is_sorted(index_.begin(), index_.end(), before);
 }
 
 void EventStore::sort_by_time() {
   if (is_time_ordered()) return;
-  std::stable_sort(index_.begin(), index_.end(),
-                   [](const Entry& a, const Entry& b) { return a.time_ns < b.time_ns; });
+  std::stable_sort(index_.begin(), index_.end(), before);
 }
 
 }  // namespace kvonce

@@ -23,7 +23,8 @@ class EventStore final : public EventSink {
   bool empty() const { return index_.empty(); }
   EventView operator[](std::size_t i) const;
 
-  // Stable sort by start time: events with equal times keep their input order.
+  // Stable sort by start time: events with equal times keep their input order; events without a
+  // time go last, in input order.
   void sort_by_time();
   // Whether events are already in time order (then sorting is skipped).
   bool is_time_ordered() const;
@@ -36,8 +37,11 @@ class EventStore final : public EventSink {
     std::uint64_t time_ns;
     const char* text;                         // start of this event's text in a block
     std::array<std::uint32_t, kFields> ends;  // end offset of each field within text
-    std::uint8_t present;                     // bit per optional field
+    std::uint8_t flags;  // kHas* bits, kUntimed, and the type and key forms (FieldForm)
   };
+  static constexpr std::uint8_t kHasValue = 1, kHasReason = 2, kHasContext = 4, kUntimed = 8;
+  static constexpr int kTypeFormShift = 4, kKeyFormShift = 6;
+  static bool before(const Entry& a, const Entry& b);
 
   char* allocate(std::size_t bytes);
 

@@ -12,6 +12,7 @@ namespace {
 struct LineFields {
   std::string trace_id, timestamp, actor, type, key, value, reason, context;
   bool has_timestamp = false, has_value = false, has_reason = false, has_context = false;
+  FieldForm type_form = FieldForm::missing, key_form = FieldForm::missing;
 
   void clear() {
     trace_id.clear();
@@ -19,6 +20,7 @@ struct LineFields {
     type.clear();
     key.clear();
     has_timestamp = has_value = has_reason = has_context = false;
+    type_form = key_form = FieldForm::missing;
   }
 };
 
@@ -29,6 +31,23 @@ void read_scalar(json::Reader& r, std::string& out) {
     case json::Kind::number: out.assign(r.number()); return;
     case json::Kind::boolean: out.assign(r.boolean() ? "true" : "false"); return;
     default: r.skip(); out.clear();
+  }
+}
+
+// A type or key exactly as given: a string untrimmed (keys "k" and "k " are two keys), another
+// value as its JSON text, null as missing. A later member of the same name replaces an earlier.
+void read_field(json::Reader& r, std::string& out, FieldForm& form) {
+  out.clear();
+  switch (r.peek()) {
+    case json::Kind::string:
+      out.assign(r.string());
+      form = FieldForm::text;
+      return;
+    case json::Kind::null:
+      r.null();
+      form = FieldForm::missing;
+      return;
+    default: r.copy_value(out); form = FieldForm::json;
   }
 }
 
@@ -54,9 +73,9 @@ void read_line_object(json::Reader& r, LineFields& f) {
     } else if (m == "actor") {
       read_scalar(r, f.actor);
     } else if (m == "type") {
-      read_scalar(r, f.type);
+      read_field(r, f.type, f.type_form);
     } else if (m == "key") {
-      read_scalar(r, f.key);
+      read_field(r, f.key, f.key_form);
     } else if (m == "value") {
       read_json(r, f.value, f.has_value);
     } else if (m == "reason") {
@@ -95,25 +114,18 @@ void read_events(io::ByteSource& source, const io::ReadLimits& limits, EventSink
       r.error("line " + std::to_string(line) + " must hold exactly one JSON object");
     }
     ++stats.records;
-    if (f.type.empty() && f.key.empty()) {
+    if (f.type_form == FieldForm::missing && f.key_form == FieldForm::missing) {
       ++stats.not_kvonce;
       continue;
     }
-    if (f.type.empty() || f.key.empty()) {
-      ++(f.type.empty() ? stats.missing_type : stats.missing_key);
-      continue;
-    }
+    // An event without a valid time is kept untimed: spec reports it, compat keeps it silently
+    // as the replaced pipeline did; neither skips it, so no warning.
     const auto time = f.has_timestamp ? parse_iso_nanos(trim(f.timestamp)) : std::nullopt;
-    if (!time) {
-      ++stats.bad_timestamp;
-      stats.warn(source.name() + ": line " + std::to_string(line) + ": timestamp " +
-                 (f.has_timestamp ? "\"" + f.timestamp.substr(0, 40) + "\" is not ISO 8601 UTC"
-                                  : "is missing") +
-                 "; event skipped");
-      continue;
-    }
     EventView e;
-    e.time_ns = *time;
+    e.time_ns = time.value_or(0);
+    e.timed = time.has_value();
+    e.type_form = f.type_form;
+    e.key_form = f.key_form;
     if (f.trace_id.empty()) trace_fallback = "ndjson-missing-traceid-l" + std::to_string(line);
     e.trace_id = f.trace_id.empty() ? std::string_view(trace_fallback) : f.trace_id;
     e.actor = f.actor.empty() ? std::string_view("unknown") : f.actor;

@@ -3,8 +3,13 @@
 // One JSON object per line with the contract's fields (traceId, timestamp, actor, event, type,
 // key, value, reason, context). CRLF line ends, blank and whitespace-only lines are fine. A line
 // that is not exactly one JSON object is an input error naming the line: nothing is judged from a
-// corrupt file. Objects without type or key, or without a valid ISO 8601 timestamp, are skipped
-// and counted, as the OTLP reader does for spans.
+// corrupt file.
+//
+// A type and a key are exactly what the line holds: strings are not trimmed, other JSON values
+// keep their form (FieldForm::json), null and absent are FieldForm::missing. Every object with a
+// type or a key is an event, so the rules decide what an odd one means (the replaced pipeline
+// kept them all); only objects with neither are skipped and counted as not KvOnce. An object
+// without a valid ISO 8601 timestamp is an untimed event.
 #pragma once
 
 #include "kvonce/event/event.hpp"

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "kvonce/util/js_number.hpp"
+#include "kvonce/util/js_trim.hpp"
 #include "kvonce/util/strings.hpp"
 
 namespace kvonce::otlp {
@@ -12,21 +14,6 @@ namespace {
 constexpr std::size_t kMaxValueDepth = 64;
 
 using Kind = AnyValue::Kind;
-
-// int64 from a JSON string or number, exactly; integral numbers such as 2.0 or 1e3 are accepted.
-bool parse_int64(std::string_view text, std::int64_t& out) {
-  text = trim(text);
-  const char* end = text.data() + text.size();
-  auto [p, ec] = std::from_chars(text.data(), end, out);
-  if (ec == std::errc() && p == end) return true;
-  double d = 0;
-  auto [q, ec2] = std::from_chars(text.data(), end, d);
-  if (ec2 != std::errc() || q != end || d != std::trunc(d) || std::fabs(d) > 9007199254740992.0) {
-    return false;
-  }
-  out = static_cast<std::int64_t>(d);
-  return true;
-}
 
 void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth);
 
@@ -81,6 +68,46 @@ void set_scalar(AnyValue& out, Kind kind, std::string_view scalar, bool quote) {
   }
 }
 
+// intValue read as the JavaScript converter read it, Number(intValue), so nothing is dropped: an
+// int64 beyond 2^53 or beyond int64, "0x1F", "1.5", "" (0) or "abc" (NaN). As JSON the value is
+// the exact integer when the text is one (so spec judges 10^21 as an integer), else the double
+// as JSON.stringify writes it (null for NaN and the infinities); as text it is String(number).
+void read_int_value(json::Reader& r, AnyValue& out) {
+  double number = std::nan("");
+  std::string_view exact;
+  switch (r.peek()) {
+    case json::Kind::string: {
+      const std::string_view text = r.string();
+      number = js_string_to_number(text);
+      exact = js_trim(text);
+      break;
+    }
+    case json::Kind::number:
+      exact = r.number();
+      number = js_parse_json_number(exact);
+      break;
+    case json::Kind::boolean: number = r.boolean() ? 1 : 0; break;
+    case json::Kind::null:
+      r.null();
+      number = 0;
+      break;
+    default: r.skip();  // an object or array: NaN (JavaScript differs only for [] and [n])
+  }
+  const std::string text = js_number_to_string(number);
+  set_scalar(out, Kind::integer, text, false);
+  if (!exact.empty() && is_plain_integer(exact)) {
+    // Leading zeros are not JSON; the sign of zero is not kept, as JSON.stringify drops it.
+    const bool negative = exact.front() == '-';
+    std::string_view digits = exact.substr(negative ? 1 : 0);
+    digits.remove_prefix(std::min(digits.find_first_not_of('0'), digits.size() - 1));
+    out.json.clear();
+    if (negative && digits != "0") out.json.push_back('-');
+    out.json.append(digits);
+  } else if (!std::isfinite(number)) {
+    out.json = "null";
+  }
+}
+
 void read_member(json::Reader& r, std::string_view m, AnyValue& out, std::size_t depth) {
   if (m == "stringValue" || m == "string_value" || m == "bytesValue" || m == "bytes_value") {
     if (r.peek() != json::Kind::string) return r.skip();
@@ -91,25 +118,14 @@ void read_member(json::Reader& r, std::string_view m, AnyValue& out, std::size_t
     const bool b = r.boolean();
     set_scalar(out, Kind::boolean, b ? "true" : "false", false);
   } else if (m == "intValue" || m == "int_value") {
-    const json::Kind k = r.peek();
-    if (k != json::Kind::string && k != json::Kind::number) return r.skip();
-    const std::string_view text = k == json::Kind::string ? r.string() : r.number();
-    std::int64_t v = 0;
-    if (!parse_int64(text, v)) {
-      out.clear();
-      // The text is not quoted: attribute values may be personal data, and warnings reach
-      // stderr and kvonce-validation.json even when --mask-values masks the values themselves.
-      out.problem =
-          "intValue of " + std::to_string(text.size()) + " characters is not a 64-bit integer";
-      return;
-    }
-    char buf[24];
-    const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
-    set_scalar(out, Kind::integer, std::string_view(buf, end - buf), false);
+    read_int_value(r, out);
   } else if (m == "doubleValue" || m == "double_value") {
     const json::Kind k = r.peek();
     if (k == json::Kind::number) {
-      set_scalar(out, Kind::floating, r.number(), false);
+      // Exact as JSON; as text (a type, key or actor), String(number) as the converter printed.
+      const std::string_view text = r.number();
+      set_scalar(out, Kind::floating, js_number_to_string(js_parse_json_number(text)), false);
+      out.json.assign(text);
     } else if (k == json::Kind::string) {  // proto3 JSON spells NaN and the infinities as strings
       set_scalar(out, Kind::floating, r.string(), true);
     } else {

@@ -4,6 +4,7 @@
 #include "kvonce/otlp/ids.hpp"
 #include "kvonce/otlp/span_fields.hpp"
 #include "kvonce/otlp/span_identity.hpp"
+#include "kvonce/util/js_trim.hpp"
 
 namespace kvonce::otlp {
 namespace {
@@ -137,7 +138,7 @@ void Converter::State::read_span(json::Reader& r) {
   while (r.next_member(m)) {
     if (m == "traceId" || m == "trace_id") {
       if (r.peek() == json::Kind::string) {
-        span.trace_id = normalize_id(r.string(), 16);
+        span.trace_id = normalize_id(js_trim(r.string()), 16);  // trimmed as the converter did
       } else {
         r.skip();
       }

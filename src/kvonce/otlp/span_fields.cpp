@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "kvonce/otlp/ids.hpp"
+#include "kvonce/util/js_trim.hpp"
 #include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
 
@@ -12,14 +13,16 @@ namespace {
 
 constexpr std::string_view kFlatPrefix = "kvonce.event.context.";
 
-// A string, number or boolean attribute as trimmed text; anything else counts as absent.
+// A string, number or boolean attribute as text, the way the JavaScript converter took a type,
+// key, trace id or actor: a string trimmed by String.prototype.trim (NBSP, U+2028, U+3000 and
+// U+FEFF too, not only ASCII), a number or boolean as String(value); anything else is absent.
 std::string_view scalar_text(const AnyValue* v) {
   if (!v) return {};
   switch (v->kind) {
-    case AnyValue::Kind::string:
+    case AnyValue::Kind::string: return js_trim(v->scalar);
     case AnyValue::Kind::boolean:
     case AnyValue::Kind::integer:
-    case AnyValue::Kind::floating: return trim(v->scalar);
+    case AnyValue::Kind::floating: return js_trim(v->scalar);  // a proto3 "NaN" string too
     default: return {};
   }
 }

@@ -140,7 +140,7 @@ class Projector {
       ++stats_.success;
       s.written = true;
       if (e.value) s.value.set(*e.value, i);
-      s.last_success_at = e.time_ns;
+      if (e.timed) s.last_success_at = e.time_ns;
     } else if (e.type == "retry") {
       ++k.retries;
       ++stats_.retry;
@@ -159,9 +159,9 @@ class Projector {
   void append_sequence_entry(std::string& out, std::uint32_t i, const EventView& e, KeyEntry& k) {
     out += "{\"index\":";
     append_uint(out, i);
-    out += ",\"timestamp\":\"";
-    append_iso_millis(out, e.time_ns);
-    out += "\",\"type\":";
+    out += ",\"timestamp\":";
+    append_timestamp_json(out, e);
+    out += ",\"type\":";
     append_json_string(out, e.type);
     out += ",\"key\":";
     append_json_string(out, e.key);
@@ -237,11 +237,11 @@ void Projector::append_key_entry(std::string& out, const KeyEntry& k) const {
   append_list(out, events_, next_, k.first, "failure", context);
   out += ",\"value\":";
   append_optional(out, value);
-  out += ",\"firstTimestamp\":\"";
-  append_iso_millis(out, events_[k.first].time_ns);
-  out += "\",\"lastTimestamp\":\"";
-  append_iso_millis(out, events_[k.last].time_ns);
-  out += "\",\"lastType\":";
+  out += ",\"firstTimestamp\":";
+  append_timestamp_json(out, events_[k.first]);
+  out += ",\"lastTimestamp\":";
+  append_timestamp_json(out, events_[k.last]);
+  out += ",\"lastType\":";
   append_json_string(out, events_[k.last].type);
   out += ",\"lastFailureReason\":";
   append_optional(out, last_reason);

@@ -56,8 +56,9 @@ void append_validation_json(std::string& out, const rules::VerifyResult& result,
     out += ",\"type\":" + json_quote(rules::to_string(issue.type));
     out += ",\"message\":" + json_quote(issue.message);
     out += ",\"eventIndex\":" + std::to_string(issue.event_index);
-    out += ",\"timestamp\":\"" + format_iso_millis(issue.time_ns);
-    out += "\",\"traceId\":" + json_quote(issue.trace_id);
+    out +=
+        ",\"timestamp\":" + (issue.timed ? "\"" + format_iso_millis(issue.time_ns) + "\"" : "null");
+    out += ",\"traceId\":" + json_quote(issue.trace_id);
     out += ",\"count\":" + std::to_string(issue.count) + "}";
   }
   out += result.issues.empty() ? "]" : "\n]";

@@ -1,36 +1,67 @@
 #include "kvonce/rules/attempt.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
 
 #include "kvonce/json/reader.hpp"
+#include "kvonce/util/js_number.hpp"
 #include "kvonce/util/strings.hpp"
 
 namespace kvonce::rules {
 namespace {
 
-std::optional<std::int64_t> integral(std::string_view number) {
-  std::int64_t v = 0;
-  const char* end = number.data() + number.size();
-  if (auto [p, ec] = std::from_chars(number.data(), end, v); ec == std::errc() && p == end) {
-    return v;
+// The exact value of a JSON number text, if it is an integer. The value is digits x 10^scale
+// with the digits' trailing zeros moved into the scale, so it is an integer exactly when the
+// scale is not negative (or the digits are all zero).
+std::optional<SpecAttempt> integral(std::string_view number) {
+  std::string_view s = number;
+  const bool negative = !s.empty() && s.front() == '-';
+  if (negative) s.remove_prefix(1);
+  std::string digits;
+  long long scale = 0;
+  std::size_t i = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) digits.push_back(s[i]);
+  if (i < s.size() && s[i] == '.') {
+    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, --scale) digits.push_back(s[i]);
   }
-  double d = 0;
-  auto [p, ec] = std::from_chars(number.data(), end, d);
-  if (ec != std::errc() || p != end || d != std::trunc(d) || std::fabs(d) > 9007199254740992.0) {
-    return std::nullopt;  // fractional, or beyond what a double holds exactly
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    std::string_view e = s.substr(i + 1);
+    const bool minus = !e.empty() && e.front() == '-';
+    if (!e.empty() && (e.front() == '-' || e.front() == '+')) e.remove_prefix(1);
+    long long exponent = 0;
+    for (const char c : e) exponent = std::min(exponent * 10 + (c - '0'), 1LL << 40);
+    scale += minus ? -exponent : exponent;
   }
-  return static_cast<std::int64_t>(d);
+  digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size()));
+  if (digits.empty()) return SpecAttempt{0, "0"};
+  while (digits.back() == '0') {
+    digits.pop_back();
+    ++scale;
+  }
+  if (scale < 0) return std::nullopt;
+  if (static_cast<long long>(digits.size()) + scale <= 19) {
+    digits.append(static_cast<std::size_t>(scale), '0');
+    if (negative) digits.insert(digits.begin(), '-');
+    std::int64_t v = 0;
+    const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec == std::errc() && p == digits.data() + digits.size()) {
+      return SpecAttempt{v, std::to_string(v)};
+    }
+  }
+  return SpecAttempt{std::nullopt, std::string(number)};
 }
 
-double as_double(std::string_view number) {
-  double d = 0;
-  std::from_chars(number.data(), number.data() + number.size(), d);
+// A number as the replaced pipeline saw it after its projection's JSON round trip.
+std::optional<double> finite_double(std::string_view number) {
+  const double d = js_parse_json_number(number);
+  if (!std::isfinite(d)) return std::nullopt;
   return d;
 }
 
-// The last number held by the top-level members named `first`, else by `second`, of an object.
+// The last value held by the top-level members named `first`, else by `second`, of an object
+// (JSON.parse keeps the last of duplicate names, and a later non-number replaces a number).
 template <typename T, typename Convert>
 std::optional<T> member_number(json::Reader& r, std::string_view first, std::string_view second,
                                Convert convert) {
@@ -42,7 +73,7 @@ std::optional<T> member_number(json::Reader& r, std::string_view first, std::str
     if (which && r.peek() == json::Kind::number) {
       (which == 1 ? a : b) = convert(r.number());
     } else {
-      if (which) (which == 1 ? a : b).reset();  // a later non-number member replaces it
+      if (which) (which == 1 ? a : b).reset();
       r.skip();
     }
   }
@@ -51,12 +82,12 @@ std::optional<T> member_number(json::Reader& r, std::string_view first, std::str
 
 }  // namespace
 
-std::optional<std::int64_t> spec_attempt(std::optional<std::string_view> context) {
+std::optional<SpecAttempt> spec_attempt(std::optional<std::string_view> context) {
   if (!context) return std::nullopt;
   json::Reader r(*context, {});
   switch (r.peek()) {
     case json::Kind::number: return integral(r.number());
-    case json::Kind::object: return member_number<std::int64_t>(r, "attempts", "attempt", integral);
+    case json::Kind::object: return member_number<SpecAttempt>(r, "attempts", "attempt", integral);
     case json::Kind::string: {
       const std::string text(trim(r.string()));
       std::string object;
@@ -64,7 +95,7 @@ std::optional<std::int64_t> spec_attempt(std::optional<std::string_view> context
         return std::nullopt;
       }
       json::Reader inner(object, {});
-      return member_number<std::int64_t>(inner, "attempts", "attempt", integral);
+      return member_number<SpecAttempt>(inner, "attempts", "attempt", integral);
     }
     default: return std::nullopt;
   }
@@ -74,8 +105,8 @@ std::optional<double> compat_attempt(std::optional<std::string_view> context) {
   if (!context) return std::nullopt;
   json::Reader r(*context, {});
   switch (r.peek()) {
-    case json::Kind::number: return as_double(r.number());
-    case json::Kind::object: return member_number<double>(r, "attempt", "attempts", as_double);
+    case json::Kind::number: return finite_double(r.number());
+    case json::Kind::object: return member_number<double>(r, "attempt", "attempts", finite_double);
     default: return std::nullopt;
   }
 }

@@ -8,13 +8,21 @@
 //   - retry-attempt-out-of-sequence is checked only when no retry context lacks an attempt;
 //   - success-attempt-mismatch is checked only when some retry has a context, against the first
 //     success that carries a numeric attempt;
-//   - unknown event types are not issues;
-//   - keys are reported in JavaScript object order: integer-like keys first, ascending.
+//   - unknown event types are not issues; a type is one of the three only as that exact string;
+//   - keys are JavaScript's (compat_key.hpp): null and absent keys are "unknown", the number 10
+//     and the string "10" are separate entries of which only the later-made one is judged;
+//   - keys are reported in JavaScript object order: integer-like keys first, ascending;
+//   - numbers are JavaScript's: read as JSON.parse reads them, Infinity turns into null, and
+//     messages print them as String(number) does.
 // Messages are the validator's own. Each issue is located at its first offending event.
 #include <algorithm>
+#include <deque>
+#include <unordered_map>
 
 #include "kvonce/rules/attempt.hpp"
+#include "kvonce/rules/compat_key.hpp"
 #include "kvonce/rules/verify.hpp"
+#include "kvonce/util/js_number.hpp"
 #include "kvonce/util/key_index.hpp"
 #include "kvonce/util/strings.hpp"
 
@@ -45,8 +53,12 @@ bool array_index(std::string_view key, std::uint64_t& value) {
   return value < 4294967295ULL;
 }
 
+bool is_type(const EventView& e, std::string_view type) {
+  return e.type_form == FieldForm::text && e.type == type;
+}
+
 void accumulate(KeyTotals& t, std::uint64_t i, const EventView& e, std::int64_t max_retries) {
-  if (e.type == "success") {
+  if (is_type(e, "success")) {
     if (++t.successes == 2) t.second_success = i;
     if (t.first_success_attempt_at == kNone) {
       if (const auto a = compat_attempt(e.context)) {
@@ -54,7 +66,7 @@ void accumulate(KeyTotals& t, std::uint64_t i, const EventView& e, std::int64_t 
         t.success_attempt = *a;
       }
     }
-  } else if (e.type == "retry") {
+  } else if (is_type(e, "retry")) {
     if (++t.retries == static_cast<std::uint64_t>(max_retries) + 1) t.first_excess_retry = i;
     if (!e.context) return;
     ++t.retry_contexts;
@@ -66,7 +78,7 @@ void accumulate(KeyTotals& t, std::uint64_t i, const EventView& e, std::int64_t 
       t.out_of_sequence_attempt = *a;
       t.out_of_sequence_expected = static_cast<double>(t.retry_contexts);
     }
-  } else if (e.type == "failure") {
+  } else if (is_type(e, "failure")) {
     if (e.reason && *e.reason == "\"duplicate\"" && t.first_duplicate == kNone) {
       t.first_duplicate = i;
     }
@@ -76,7 +88,7 @@ void accumulate(KeyTotals& t, std::uint64_t i, const EventView& e, std::int64_t 
 void report(IssueList& issues, IssueSlots& slots, const EventStore& events, const KeyTotals& t,
             IssueType type, std::uint64_t at, std::string message) {
   const EventView e = events[at];
-  issues.report(slots, type, t.key, at, e.time_ns, e.trace_id, [&] { return message; });
+  issues.report(slots, type, t.key, at, e, [&] { return message; });
 }
 
 void judge(IssueList& issues, const EventStore& events, const KeyTotals& t,
@@ -102,32 +114,80 @@ void judge(IssueList& issues, const EventStore& events, const KeyTotals& t,
   } else if (t.first_out_of_sequence != kNone) {
     report(issues, slots, events, t, IssueType::retry_attempt_out_of_sequence,
            t.first_out_of_sequence,
-           "retry attempt " + format_number(t.out_of_sequence_attempt) + " expected " +
-               format_number(t.out_of_sequence_expected));
+           "retry attempt " + js_number_to_string(t.out_of_sequence_attempt) + " expected " +
+               js_number_to_string(t.out_of_sequence_expected));
   }
   if (t.first_success_attempt_at != kNone &&
       t.success_attempt != static_cast<double>(t.retry_contexts + 1)) {
     report(issues, slots, events, t, IssueType::success_attempt_mismatch,
            t.first_success_attempt_at,
-           "success attempt " + format_number(t.success_attempt) + " inconsistent with " +
+           "success attempt " + js_number_to_string(t.success_attempt) + " inconsistent with " +
                std::to_string(t.retry_contexts) + " retries");
   }
 }
 
+// The projector's Map: one entry per key identity, in order of first sight.
+class KeyEntries {
+ public:
+  KeyTotals& entry_for(const EventView& e) {
+    if (e.key_form == FieldForm::json) return other(e);
+    const std::string_view text = e.key_form == FieldForm::text ? e.key : "unknown";
+    const auto [slot, fresh] = strings_.insert(text);
+    if (fresh) {
+      string_entry_.push_back(static_cast<std::uint32_t>(totals_.size()));
+      totals_.emplace_back().key = text;
+    }
+    return totals_[string_entry_[slot]];
+  }
+
+  // Object.fromEntries: entries named alike collapse into the first one's place, holding the
+  // last one's totals. Only a non-string key can share a name with another entry.
+  std::vector<KeyTotals> members() && {
+    if (names_.empty()) return std::move(totals_);
+    std::vector<KeyTotals> out;
+    std::unordered_map<std::string_view, std::size_t> at;
+    for (KeyTotals& t : totals_) {
+      const auto [it, fresh] = at.emplace(t.key, out.size());
+      if (fresh) {
+        out.push_back(t);
+      } else {
+        out[it->second] = t;
+      }
+    }
+    return out;
+  }
+
+ private:
+  KeyTotals& other(const EventView& e) {
+    CompatKey key = compat_key(e.key_form, e.key);
+    names_.push_back(std::move(key.name));
+    if (!key.identity.empty()) {
+      const auto [it, fresh] = others_.emplace(std::move(key.identity), totals_.size());
+      if (!fresh) {
+        names_.pop_back();
+        return totals_[it->second];
+      }
+    }
+    totals_.emplace_back().key = names_.back();
+    return totals_.back();
+  }
+
+  std::vector<KeyTotals> totals_;
+  KeyIndex strings_;  // string keys (views into the event store)
+  std::vector<std::uint32_t> string_entry_;
+  std::unordered_map<std::string, std::size_t> others_;  // numbers and booleans, tagged
+  std::deque<std::string> names_;                        // names of non-string keys (stable)
+};
+
 }  // namespace
 
 VerifyResult verify_compat(const EventStore& events, std::int64_t max_retries) {
-  std::vector<KeyTotals> totals;
-  KeyIndex slot_of;
+  KeyEntries entries;
   for (std::size_t i = 0; i < events.size(); ++i) {
     const EventView e = events[i];
-    const auto [slot, fresh] = slot_of.insert(e.key);
-    if (fresh) {
-      totals.emplace_back();
-      totals.back().key = e.key;
-    }
-    accumulate(totals[slot], i, e, max_retries);
+    accumulate(entries.entry_for(e), i, e, max_retries);
   }
+  std::vector<KeyTotals> totals = std::move(entries).members();
   // JavaScript property order: array-index keys ascending, then insertion order.
   std::stable_sort(totals.begin(), totals.end(), [](const KeyTotals& a, const KeyTotals& b) {
     std::uint64_t x = 0, y = 0;

@@ -14,6 +14,9 @@ const char* to_string(IssueType type) {
     case IssueType::retry_attempt_out_of_sequence: return "retry-attempt-out-of-sequence";
     case IssueType::success_context_missing: return "success-context-missing";
     case IssueType::success_attempt_mismatch: return "success-attempt-mismatch";
+    case IssueType::key_missing: return "key-missing";
+    case IssueType::key_not_string: return "key-not-string";
+    case IssueType::timestamp_missing: return "timestamp-missing";
     case IssueType::count_: break;
   }
   return "unknown";

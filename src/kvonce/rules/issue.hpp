@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "kvonce/event/event.hpp"
+
 namespace kvonce::rules {
 
 enum class IssueType : std::uint8_t {
@@ -21,6 +23,9 @@ enum class IssueType : std::uint8_t {
   retry_attempt_out_of_sequence,
   success_context_missing,
   success_attempt_mismatch,
+  key_missing,        // spec: an event without a key (absent or null)
+  key_not_string,     // spec: an event whose key is a JSON value other than a string
+  timestamp_missing,  // spec: an event without a valid timestamp
   count_,
 };
 inline constexpr std::size_t kIssueTypes = static_cast<std::size_t>(IssueType::count_);
@@ -35,6 +40,7 @@ struct Issue {
   std::uint64_t time_ns = 0;
   std::string trace_id;
   std::uint64_t count = 1;
+  bool timed = true;  // false: the offending event has no time (its timestamp prints as null)
 };
 
 // Per-key slots that find an existing issue of a type in O(1).
@@ -46,14 +52,14 @@ class IssueList {
   // count. Returns true for the first.
   template <typename MakeMessage>
   bool report(IssueSlots& slots, IssueType type, std::string_view key, std::uint64_t event_index,
-              std::uint64_t time_ns, std::string_view trace_id, MakeMessage make_message) {
+              const EventView& event, MakeMessage make_message) {
     std::uint32_t& slot = slots[static_cast<std::size_t>(type)];
     if (slot != 0) {
       ++issues_[slot - 1].count;
       return false;
     }
-    issues_.push_back(Issue{std::string(key), type, make_message(), event_index, time_ns,
-                            std::string(trace_id), 1});
+    issues_.push_back(Issue{std::string(key), type, make_message(), event_index, event.time_ns,
+                            std::string(event.trace_id), 1, event.timed});
     slot = static_cast<std::uint32_t>(issues_.size());
     return true;
   }

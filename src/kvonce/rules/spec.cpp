@@ -10,8 +10,17 @@
 //   success carries attempts = retries + 1                   -> success-context-missing,
 //                                                               success-attempt-mismatch
 //   type is exactly success, retry or failure                -> unknown-event-type
+//   every event names its key with a JSON string            -> key-missing, key-not-string
+//   every event has a time                                  -> timestamp-missing
+//
+// An event without a string key belongs to no key: it is reported under the key's JSON text
+// ("null" when it has none) and judged no further, so its issue is never mistaken for one of a
+// string key with the same text. An event without a time is still replayed where the order puts
+// it.
 //
 // One pass, O(1) work per event, memory per key only.
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "kvonce/json/reader.hpp"
@@ -35,8 +44,17 @@ bool is_duplicate_reason(const std::optional<std::string_view>& reason_json) {
   return to_lower_ascii(trim(r.string())) == "duplicate";
 }
 
-std::string attempt_text(std::optional<std::int64_t> a) {
-  return a ? std::to_string(*a) : std::string("none");
+bool is_type(const EventView& e, std::string_view type) {
+  return e.type_form == FieldForm::text && e.type == type;
+}
+
+std::string type_text(const EventView& e) {
+  switch (e.type_form) {
+    case FieldForm::text: return "event type " + json_quote(e.type);
+    case FieldForm::json: return "event type " + std::string(e.type);
+    case FieldForm::missing: break;
+  }
+  return "event type null";
 }
 
 class SpecChecker {
@@ -46,25 +64,50 @@ class SpecChecker {
   void check(std::uint64_t index, const EventView& e) {
     index_ = index;
     event_ = &e;
+    if (e.key_form != FieldForm::text) return keyless();
+    key_ = e.key;
     const auto [key, fresh] = keys_.insert(e.key);
     if (fresh) states_.emplace_back();
     KeyState& state = states_[key];
-    if (e.type == "success") {
+    timestamp(state.slots);
+    if (is_type(e, "success")) {
       success(state);
-    } else if (e.type == "retry") {
+    } else if (is_type(e, "retry")) {
       retry(state);
-    } else if (e.type == "failure") {
+    } else if (is_type(e, "failure")) {
       failure(state);
     } else {
-      report(state, IssueType::unknown_event_type, [&] {
-        return "event type " + json_quote(e.type) + " is not success, retry or failure";
-      });
+      unknown_type(state.slots);
     }
   }
 
-  VerifyResult finish() { return VerifyResult{issues_.finish(), keys_.size()}; }
+  VerifyResult finish() { return VerifyResult{issues_.finish(), keys_.size() + keyless_.size()}; }
 
  private:
+  // An event whose key is absent, null or not a string: reported, and judged no further.
+  void keyless() {
+    const bool missing = event_->key_form == FieldForm::missing;
+    key_ = missing ? std::string_view("null") : event_->key;
+    IssueSlots& slots = keyless_[std::string(key_)];
+    if (missing) {
+      report(slots, IssueType::key_missing, [] { return std::string("event carries no key"); });
+    } else {
+      report(slots, IssueType::key_not_string,
+             [&] { return "key " + std::string(key_) + " is not a JSON string"; });
+    }
+  }
+
+  void timestamp(IssueSlots& slots) {
+    if (event_->timed) return;
+    report(slots, IssueType::timestamp_missing,
+           [] { return std::string("event carries no valid timestamp"); });
+  }
+
+  void unknown_type(IssueSlots& slots) {
+    report(slots, IssueType::unknown_event_type,
+           [&] { return type_text(*event_) + " is not success, retry or failure"; });
+  }
+
   void success(KeyState& s) {
     if (s.written) {
       report(s, IssueType::multiple_success,
@@ -79,9 +122,9 @@ class SpecChecker {
     if (!attempt) {
       report(s, IssueType::success_context_missing,
              [] { return std::string("success carries no integer attempts in its context"); });
-    } else if (*attempt != expected) {
+    } else if (!(*attempt == expected)) {
       report(s, IssueType::success_attempt_mismatch, [&] {
-        return "success carries attempts " + attempt_text(attempt) + ", expected " +
+        return "success carries attempts " + attempt->text + ", expected " +
                std::to_string(expected) + " after " + std::to_string(s.retries) + " retries";
       });
     }
@@ -101,9 +144,9 @@ class SpecChecker {
       report(s, IssueType::retry_context_missing, [&] {
         return "retry " + std::to_string(nth) + " carries no integer attempts in its context";
       });
-    } else if (*attempt != nth) {
+    } else if (!(*attempt == nth)) {
       report(s, IssueType::retry_attempt_out_of_sequence, [&] {
-        return "retry " + std::to_string(nth) + " carries attempts " + attempt_text(attempt) +
+        return "retry " + std::to_string(nth) + " carries attempts " + attempt->text +
                ", expected " + std::to_string(nth);
       });
     }
@@ -119,12 +162,18 @@ class SpecChecker {
 
   template <typename MakeMessage>
   void report(KeyState& s, IssueType type, MakeMessage make) {
-    issues_.report(s.slots, type, event_->key, index_, event_->time_ns, event_->trace_id, make);
+    report(s.slots, type, make);
+  }
+  template <typename MakeMessage>
+  void report(IssueSlots& slots, IssueType type, MakeMessage make) {
+    issues_.report(slots, type, key_, index_, *event_, make);
   }
 
   std::int64_t max_retries_;
-  KeyIndex keys_;                 // views into the event store
-  std::vector<KeyState> states_;  // by key index
+  KeyIndex keys_;                                        // views into the event store
+  std::vector<KeyState> states_;                         // by key index
+  std::unordered_map<std::string, IssueSlots> keyless_;  // by the key's JSON text
+  std::string_view key_;                                 // the key issues are reported under
   IssueList issues_;
   std::uint64_t index_ = 0;
   const EventView* event_ = nullptr;

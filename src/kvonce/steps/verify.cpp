@@ -82,6 +82,10 @@ void check_file_roles(const VerifyOptions& options) {
 
 }  // namespace
 
+Order default_order(rules::Profile profile) {
+  return profile == rules::Profile::compat ? Order::input : Order::time;
+}
+
 VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
                            const VerifyOptions& options) {
   VerifyOutcome out;
@@ -143,8 +147,8 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
     const rules::Issue& issue = o.result.issues[i];
     out += "  [" + std::string(rules::to_string(issue.type)) + "] " + console_escape(issue.key) +
            ": " + console_escape(issue.message) + " — event #" + std::to_string(issue.event_index) +
-           " at " + format_iso_millis(issue.time_ns) + ", trace " + console_escape(issue.trace_id) +
-           "\n";
+           " at " + (issue.timed ? format_iso_millis(issue.time_ns) : "no time") + ", trace " +
+           console_escape(issue.trace_id) + "\n";
   }
   if (o.result.issues.size() > max_issues) {
     out += "  ... " + std::to_string(o.result.issues.size() - max_issues) + " more in " +

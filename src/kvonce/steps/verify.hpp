@@ -16,6 +16,10 @@
 
 namespace kvonce::steps {
 
+// The order a profile judges in unless told otherwise: spec replays events in time order; compat
+// keeps the payload's order, as the JavaScript pipeline did (its projector never sorted).
+Order default_order(rules::Profile profile);
+
 struct VerifyOptions {
   std::vector<std::string> inputs;
   payload::Format format = payload::Format::autodetect;

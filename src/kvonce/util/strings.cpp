@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kvonce/util/js_number.hpp"
+
 namespace kvonce {
 
 std::string_view trim(std::string_view s) {
@@ -103,15 +105,7 @@ std::string json_quote(std::string_view s) {
 }
 
 std::string format_number(double value) {
-  if (!std::isfinite(value)) return "null";
-  if (value == std::trunc(value) && std::fabs(value) < 1e21) {
-    char buf[32];
-    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 0);
-    return std::string(buf, p);
-  }
-  char buf[64];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, p);
+  return std::isfinite(value) ? js_number_to_string(value) : "null";
 }
 
 }  // namespace kvonce

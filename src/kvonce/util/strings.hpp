@@ -23,7 +23,7 @@ void append_uint(std::string& out, std::uint64_t n);
 void append_json_string(std::string& out, std::string_view s);
 std::string json_quote(std::string_view s);
 
-// Shortest decimal text of a double as JavaScript prints it for finite values ("2", "1.5").
+// A double as JavaScript prints it ("2", "1.5", "1e-7"); non-finite values print as JSON null.
 std::string format_number(double value);
 
 }  // namespace kvonce
