@@ -5,6 +5,7 @@
 #include <map>
 
 #include <arpa/inet.h>
+
 #include "kvonce/steps/verify.hpp"
 
 namespace kvonce::cli {
@@ -114,7 +115,8 @@ void add_judging_order(CLI::App& cmd, steps::Order& order, const rules::VerifyOp
                      "time: sort events by start time (stable for ties; events without one "
                      "last); input: keep payload order. Default: time for --profile spec, input "
                      "for --profile compat")
-          ->transform(CLI::CheckedTransformer(names, CLI::ignore_case));
+          ->transform(CLI::CheckedTransformer(names, CLI::ignore_case).description(""))
+          ->type_name("time|input");
   cmd.parse_complete_callback([option, &order, &rules] {
     if (option->count() == 0) order = steps::default_order(rules.profile);
   });

@@ -33,12 +33,11 @@ void check_file_roles(const steps::RunOptions& o, const Environment& env) {
     roles.input(*input, "--input");
   }
   for (const char* mode : {"otlp", "ndjson"}) {
-    for (const char* name : {steps::kEventsFile, steps::kProjectionFile, steps::kStateSequenceFile,
-                             steps::kValidationFile}) {
+    for (const char* name : trace_dir::kModeFiles) {
       roles.output(o.trace_dir / mode / name, "--trace-dir");
     }
   }
-  roles.output(o.trace_dir / fetch::kMetadataFileName, "--trace-dir");
+  roles.output(o.trace_dir / trace_dir::kMetadataFile, "--trace-dir");
   if (o.report->pr_comment) roles.output(*o.report->pr_comment, "--pr-comment");
   if (o.report->step_summary) roles.output(*o.report->step_summary, "--step-summary");
   if (o.report->github_output) roles.output(*o.report->github_output, "--github-output");

@@ -162,8 +162,9 @@ describe('interrupted runs leave no temporary file', () => {
     const { child, exited } = await stalledFetch(dir);
     child.kill('SIGKILL'); // no handler runs
     await exited;
+    // The payload's temporary, and the metadata's when fetch had opened it already.
     const stale = listFiles(dir).filter((f) => f.includes('.tmp-'));
-    assert.equal(stale.length, 1);
+    assert.ok(stale.length >= 1 && stale.length <= 2, String(stale));
     fs.writeFileSync(path.join(dir, '.other.json.tmp-1-1'), 'another target');
     const r = await run(['fetch', '--url', server.url('/payload.json'), '--target', path.join(dir, 'payload.json')], {}, dir);
     assert.equal(r.code, 0, r.stderr);

@@ -86,7 +86,7 @@ std::optional<std::string> check_mode(const fs::path& dir) {
     return std::nullopt;  // unreadable: the mode is reported as an error by load_mode
   }
   if (!record) return std::nullopt;
-  for (const std::string& member : trace_dir::kModeFiles) {
+  for (const std::string member : trace_dir::kModeFiles) {
     if (member == trace_dir::kValidationFile) continue;
     const fs::path path = dir / member;
     const auto listed = record->files.find(member);
@@ -114,7 +114,7 @@ void check_output_sets(const fs::path& trace_dir, const PayloadSummary& payload)
     if (payload.present && payload.error.empty() && payload.sha256 != *digest) {
       disagree(trace_dir, std::string(mode) + " verified a payload with SHA-256 " +
                               (digest->empty() ? "(several files)" : *digest) + ", " +
-                              kMetadataFile + " describes " +
+                              trace_dir::kMetadataFile + " describes " +
                               (payload.sha256.empty() ? "(several files)" : payload.sha256));
     }
     if (first && *first != *digest)
