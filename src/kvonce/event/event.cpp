@@ -10,6 +10,10 @@ void append_event_line(std::string& out, const EventView& e) {
   append_json_string(out, e.trace_id);
   out += ",\"timestamp\":\"";
   append_iso_millis(out, e.time_ns);
+  // The exact start time beside the millisecond timestamp consumers read: spans of one
+  // millisecond keep their order when prepared files are verified together.
+  out += "\",\"timeUnixNano\":\"";
+  append_uint(out, e.time_ns);
   out += "\",\"actor\":";
   append_json_string(out, e.actor);
   out += ",\"event\":";
