@@ -51,9 +51,27 @@ GenSummary write_payload(const GenOptions& o, std::uint64_t key_digits, ByteSink
     sink.write(buf);
     buf.clear();
   };
-  if (!o.jsonl) buf += "{\"resourceSpans\":[";
   std::uint64_t now = kStartNs;
   PlannedEvent event;
+  if (o.proto) {
+    std::string span, batch;
+    for (std::uint64_t index = 0; schedule.next(event); ++index) {
+      now += 20'000 + clock.below(980'000);
+      span.clear();
+      append_span_proto(span, style, event, index, now);
+      append_len_field(batch, 2, span);
+      if ((index + 1) % o.spans_per_document == 0 || index + 1 == o.spans) {
+        append_resource_proto(buf, sum.documents++, batch);
+        batch.clear();
+      }
+      if (buf.size() >= kFlushBytes) flush();
+    }
+    flush();
+    sum.invalid_keys = schedule.invalid_keys();
+    sum.documents = 1;
+    return sum;
+  }
+  if (!o.jsonl) buf += "{\"resourceSpans\":[";
   for (std::uint64_t index = 0; schedule.next(event); ++index) {
     const std::uint64_t in_doc = index % o.spans_per_document;
     if (in_doc == 0) {

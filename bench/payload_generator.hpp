@@ -18,6 +18,7 @@ struct GenOptions {
   double invalid_rate = 0;  // fraction of keys given a violation, in [0, 1]
   bool jsonl = false;
   std::uint64_t spans_per_document = 512;
+  bool proto = false;  // OTLP protobuf (one TracesData, a ResourceSpans per batch) instead of JSON
 };
 
 struct GenSummary {

@@ -6,6 +6,7 @@
 
 #include <zlib.h>
 
+#include "kvonce/io/zstd_source.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/error.hpp"
 
@@ -72,6 +73,27 @@ class GzipSink final : public ByteSink {
 
 std::unique_ptr<ByteSink> file_sink(const std::string& path) {
   return std::make_unique<FileSink>(path);
+}
+
+namespace {
+
+class ZstdSink final : public ByteSink {
+ public:
+  ZstdSink(std::unique_ptr<ByteSink> out, int level) : out_(std::move(out)), level_(level) {}
+  void write(std::string_view bytes) override {
+    if (!bytes.empty()) out_->write(io::zstd_compress(bytes, level_));
+  }
+  void finish() override { out_->finish(); }
+
+ private:
+  std::unique_ptr<ByteSink> out_;
+  int level_;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteSink> zstd_sink(std::unique_ptr<ByteSink> out, int level) {
+  return std::make_unique<ZstdSink>(std::move(out), level);
 }
 
 std::unique_ptr<ByteSink> gzip_sink(std::unique_ptr<ByteSink> out, int level) {

@@ -1,5 +1,5 @@
-// Where generated payload bytes go: a file (written atomically), a streaming gzip encoder in
-// front of another sink, or a counter (to size a payload before writing it).
+// Where generated payload bytes go: a file (written atomically), a gzip or zstd encoder in front
+// of another sink, or a counter (to size a payload before writing it).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +22,10 @@ std::unique_ptr<ByteSink> file_sink(const std::string& path);
 
 // One gzip member, deflated as bytes arrive (constant memory), written to `out`.
 std::unique_ptr<ByteSink> gzip_sink(std::unique_ptr<ByteSink> out, int level = 6);
+
+// zstd frames (one per write, so the file has many frames, as streamed writers produce), written
+// to `out`.
+std::unique_ptr<ByteSink> zstd_sink(std::unique_ptr<ByteSink> out, int level = 3);
 
 // Counts bytes and drops them.
 class CountingSink final : public ByteSink {

@@ -93,7 +93,129 @@ void kvonce_attributes(std::string& out, const SpanText& style, const PlannedEve
   }
 }
 
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+void put_tag(std::string& out, int field, int wire) {
+  put_varint(out, static_cast<std::uint64_t>(field) << 3 | static_cast<unsigned>(wire));
+}
+
+void put_fixed64(std::string& out, int field, std::uint64_t v) {
+  put_tag(out, field, 1);
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+}
+
+void put_be64(std::string& out, std::uint64_t v) {
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>(v >> (8 * i)));
+}
+
+// KeyValue{key, AnyValue{string_value | int_value}} as Span.attributes (9) or Resource.attributes
+// (1).
+void proto_string_attribute(std::string& out, int field, std::string_view name,
+                            std::string_view text) {
+  std::string value, kv;
+  append_len_field(value, 1, text);
+  append_len_field(kv, 1, name);
+  append_len_field(kv, 2, value);
+  append_len_field(out, field, kv);
+}
+
+void proto_int_attribute(std::string& out, int field, std::string_view name, std::uint64_t v) {
+  std::string value, kv;
+  put_tag(value, 3, 0);
+  put_varint(value, v);
+  append_len_field(kv, 1, name);
+  append_len_field(kv, 2, value);
+  append_len_field(out, field, kv);
+}
+
+std::string padded(std::uint64_t v, std::uint64_t digits) {
+  std::string out;
+  append_padded(out, v, digits);
+  return out;
+}
+
 }  // namespace
+
+void append_len_field(std::string& out, int field, std::string_view payload) {
+  put_tag(out, field, 2);
+  put_varint(out, payload.size());
+  out += payload;
+}
+
+void append_span_proto(std::string& out, const SpanText& style, const PlannedEvent& e,
+                       std::uint64_t index, std::uint64_t start_ns) {
+  const std::uint64_t span_id = hash_of(style.salt, kSpanId, index);
+  std::string id;
+  put_be64(id, hash_of(style.salt, kTraceHi, e.trace));
+  put_be64(id, hash_of(style.salt, kTraceLo, e.trace));
+  append_len_field(out, 1, id);
+  id.clear();
+  put_be64(id, span_id);
+  append_len_field(out, 2, id);
+  append_len_field(out, 5, e.type == EventType::retry ? "kvonce.retry" : "kvonce.put");
+  put_tag(out, 6, 0);
+  put_varint(out, 2);
+  put_fixed64(out, 7, start_ns);
+  put_fixed64(out, 8, start_ns + 1'000'000 + span_id % 2'000'000);
+  proto_string_attribute(out, 9, "http.request.method", "PUT");
+  proto_string_attribute(out, 9, "http.route", "/kv/{key}");
+  const std::uint64_t status = e.type == EventType::success ? 201
+                               : e.type == EventType::retry ? 503
+                                                            : 409;
+  proto_int_attribute(out, 9, "http.response.status_code", status);
+  std::string client;
+  append_client(client, e.key);
+  proto_string_attribute(out, 9, "net.peer.name", client);
+  proto_int_attribute(out, 9, "net.peer.port", 32768 + span_id % 28000);
+  const std::string_view type = e.type == EventType::success ? "success"
+                                : e.type == EventType::retry ? "retry"
+                                                             : "failure";
+  proto_string_attribute(out, 9, "kvonce.event.type", type);
+  proto_string_attribute(out, 9, "kvonce.event.key", "key-" + padded(e.key, style.key_digits));
+  if (e.with_value) {
+    std::string value = "v-";
+    append_hex(value, hash_of(style.salt, kValue, e.key), 16);
+    proto_string_attribute(out, 9, "kvonce.event.value", value);
+  }
+  if (e.type != EventType::success) {
+    proto_string_attribute(out, 9, "kvonce.event.reason",
+                           e.type == EventType::retry ? "timeout" : "duplicate");
+  }
+  proto_string_attribute(out, 9, "kvonce.event.actor", client);
+  if (e.attempts >= 0) {
+    std::string list, kvlist, value, kv;
+    proto_int_attribute(list, 1, "attempts", static_cast<std::uint64_t>(e.attempts));
+    append_len_field(value, 6, list);
+    append_len_field(kv, 1, "kvonce.event.context");
+    append_len_field(kv, 2, value);
+    append_len_field(out, 9, kv);
+  }
+  std::string status_message;
+  put_tag(status_message, 3, 0);
+  put_varint(status_message, e.type == EventType::success ? 1 : 2);
+  append_len_field(out, 15, status_message);
+}
+
+void append_resource_proto(std::string& out, std::uint64_t resource, std::string_view spans) {
+  std::string attrs, scope, scope_spans, rs;
+  proto_string_attribute(attrs, 1, "service.name", "kvonce-service");
+  proto_string_attribute(attrs, 1, "service.instance.id", "kvonce-" + std::to_string(resource % 4));
+  proto_string_attribute(attrs, 1, "telemetry.sdk.language", "go");
+  append_len_field(scope, 1, "kvonce");
+  append_len_field(scope, 2, "1.0.0");
+  append_len_field(scope_spans, 1, scope);
+  scope_spans += spans;
+  append_len_field(rs, 1, attrs);
+  append_len_field(rs, 2, scope_spans);
+  append_len_field(rs, 3, "https://opentelemetry.io/schemas/1.21.0");
+  append_len_field(out, 1, rs);
+}
 
 void append_hex(std::string& out, std::uint64_t value, int digits) {
   static constexpr char kHex[] = "0123456789abcdef";

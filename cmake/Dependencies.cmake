@@ -5,8 +5,22 @@ find_package(CURL 7.88 REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(CLI11 2.1 REQUIRED)
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip>=1.7)
 find_package(Threads REQUIRED)
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip>=1.7)
+pkg_check_modules(LIBZSTD REQUIRED IMPORTED_TARGET libzstd>=1.4)
+# Only the protobuf wire reader (CodedInputStream) is used: that is libprotobuf-lite. It is linked
+# statically when the static archive is installed, so the binary needs no libprotobuf at run time.
+find_package(Protobuf 3.12 REQUIRED)
+find_library(KVONCE_PROTOBUF_LITE_STATIC NAMES libprotobuf-lite.a)
+if(KVONCE_PROTOBUF_LITE_STATIC)
+  add_library(kvonce_protobuf_lite STATIC IMPORTED)
+  set_target_properties(kvonce_protobuf_lite PROPERTIES
+    IMPORTED_LOCATION ${KVONCE_PROTOBUF_LITE_STATIC}
+    INTERFACE_INCLUDE_DIRECTORIES "${Protobuf_INCLUDE_DIRS}"
+    INTERFACE_LINK_LIBRARIES Threads::Threads)
+else()
+  add_library(kvonce_protobuf_lite ALIAS protobuf::libprotobuf-lite)
+endif()
 if(KVONCE_BUILD_TESTS)
   find_package(Catch2 2.13 REQUIRED)
 endif()

@@ -29,11 +29,12 @@ std::vector<std::string> expand(const std::vector<std::string>& inputs,
 }  // namespace
 
 TEST_CASE("is_payload_name") {
-  for (const char* yes : {"a.json", "a.json.gz", "a.jsonl", "a.jsonl.gz", "dir/x.y.json"}) {
+  for (const char* yes : {"a.json", "a.json.gz", "a.jsonl", "a.jsonl.gz", "dir/x.y.json", "a.zst",
+                          "a.json.zst", "a.pb", "a.pb.gz", "a.binpb", "a.binpb.gz"}) {
     CHECK(is_payload_name(yes));
   }
   for (const char* no : {"a.ndjson", "a.json.bak", "a.gz", ".json", "a.JSON", "a.json.gz.tmp",
-                         ".complete", "a.jsonl.zip", "dir/"}) {
+                         ".complete", "a.jsonl.zip", "dir/", "trace.proto", "a.pb.tmp", ".zst"}) {
     CHECK_FALSE(is_payload_name(no));
   }
 }

@@ -255,3 +255,32 @@ TEST_CASE("run refuses a report file that is the payload it reads") {
   CHECK_THAT(r.err, Catch::Contains("--pr-comment") && Catch::Contains("--input"));
   CHECK(read_file(dir / "p.json") == payload);
 }
+
+TEST_CASE("verify: the forms read are recorded, and exit 2 says why") {
+  TempDir dir;
+  // Two length-prefixed protobuf records (4-byte big-endian length, then a TracesData), the
+  // spans of which carry no kvonce.event.type.
+  auto len = [](int field, const std::string& payload) {
+    return std::string{static_cast<char>(field << 3 | 2), static_cast<char>(payload.size())} +
+           payload;
+  };
+  const std::string span = std::string("\x39", 1) + std::string(8, '\x01') +
+                           len(9, len(1, "http.method") + len(2, len(1, "GET")));
+  const std::string message = len(1, len(2, len(2, span) + len(2, span)));
+  const std::string record = std::string("\0\0\0", 3) + static_cast<char>(message.size()) + message;
+  write_file(dir / "p.pb", record + record);
+  const auto r = run_cli({"verify", "-i", (dir / "p.pb").string(), "-d", (dir / "v").string()});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("read: 2 length-prefixed protobuf records, 4 spans\n"));
+  CHECK_THAT(r.out, Catch::Contains("no events: 2 length-prefixed protobuf records, 4 spans, "
+                                    "none with kvonce.event.type\n"));
+  const json v = validation(dir / "v");
+  CHECK(v["input"] == json::parse(R"([{"compression":"none","framing":"length-prefixed",)"
+                                  R"("encoding":"protobuf","records":2}])"));
+  const auto p = run_cli({"prepare", "-i", test_data("kvonce-otlp.json"), "-o",
+                          (dir / "e.ndjson").string(), "--stats", (dir / "s.json").string()});
+  CHECK(p.exit_code == 0);
+  const json stats = json::parse(read_file(dir / "s.json"));
+  CHECK(stats["inputs"][0]["form"] ==
+        json::parse(R"({"compression":"none","framing":"stream","encoding":"json"})"));
+}

@@ -134,3 +134,45 @@ TEST_CASE("ndjson: events are written back in the form they were read") {
   for (std::size_t i = 0; i < l.store.size(); ++i) append_event_line(out, l.store[i]);
   CHECK(out == text);
 }
+
+TEST_CASE("ndjson: timeUnixNano refines the timestamp within its millisecond, else is reported") {
+  const Loaded l = load(
+      R"({"timestamp":"2025-10-09T08:53:20.000Z","timeUnixNano":"1759999999999999999","type":"success","key":"a"})"
+      "\n"
+      R"({"timestamp":"2025-10-09T08:53:20.000Z","timeUnixNano":"1760000000000000007","type":"retry","key":"b"})"
+      "\n"
+      R"({"timestamp":"2025-10-09T08:53:20.000Z","timeUnixNano":"17600000000000000x","type":"retry","key":"c"})"
+      "\n"
+      R"({"timestamp":"2025-10-09T08:53:20.000Z","type":"retry","key":"d"})"
+      "\n");
+  REQUIRE(l.store.size() == 4);
+  CHECK(l.store[0].time_ns == 1760000000000000000ULL);  // another millisecond: timestamp wins
+  CHECK(l.store[1].time_ns == 1760000000000000007ULL);  // the same millisecond: exact
+  CHECK(l.store[2].time_ns == 1760000000000000000ULL);
+  CHECK(l.store[3].time_ns == 1760000000000000000ULL);  // old NDJSON without the field
+  REQUIRE(l.stats.warnings.size() == 2);
+  CHECK(l.stats.warnings[0] ==
+        "e.ndjson: line 1: timeUnixNano \"1759999999999999999\" is not within the timestamp's "
+        "millisecond; timestamp used");
+  CHECK(l.stats.warnings[1] ==
+        "e.ndjson: line 3: timeUnixNano \"17600000000000000x\" is not an unsigned integer; "
+        "timestamp used");
+}
+
+TEST_CASE("ndjson: events written with timeUnixNano read back with their exact time") {
+  EventView e;
+  e.time_ns = 1760000000000123456ULL;
+  e.trace_id = "t";
+  e.actor = "a";
+  e.type = "success";
+  e.key = "k";
+  std::string line;
+  append_event_line(line, e);
+  CHECK_THAT(line,
+             Catch::Contains(
+                 R"("timestamp":"2025-10-09T08:53:20.000Z","timeUnixNano":"1760000000000123456")"));
+  const Loaded l = load(line);
+  REQUIRE(l.store.size() == 1);
+  CHECK(l.store[0].time_ns == 1760000000000123456ULL);
+  CHECK(l.stats.warning_count == 0);
+}

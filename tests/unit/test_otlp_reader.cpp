@@ -42,10 +42,10 @@ TEST_CASE("otlp: the reference sample converts to four events") {
   REQUIRE(l.store.size() == 4);
   CHECK(
       line_of(l.store[0]) ==
-      R"({"traceId":"otlp-missing-traceid-r0-s0-p0","timestamp":"2025-10-09T08:53:20.000Z","actor":"kvonce-service","event":"success","type":"success","key":"alpha","value":"v1"})");
+      R"({"traceId":"otlp-missing-traceid-r0-s0-p0","timestamp":"2025-10-09T08:53:20.000Z","timeUnixNano":"1760000000000000000","actor":"kvonce-service","event":"success","type":"success","key":"alpha","value":"v1"})");
   CHECK(
       line_of(l.store[2]) ==
-      R"({"traceId":"otlp-missing-traceid-r0-s0-p2","timestamp":"2025-10-09T08:53:21.500Z","actor":"kvonce-service","event":"failure","type":"failure","key":"beta","reason":"duplicate"})");
+      R"({"traceId":"otlp-missing-traceid-r0-s0-p2","timestamp":"2025-10-09T08:53:21.500Z","timeUnixNano":"1760000001500000000","actor":"kvonce-service","event":"failure","type":"failure","key":"beta","reason":"duplicate"})");
   CHECK(l.stats.records == 4);
   CHECK(l.stats.events == 4);
 }

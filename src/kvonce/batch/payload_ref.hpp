@@ -17,7 +17,7 @@ struct PayloadRef {
 };
 
 // Whether a file or object name is one a directory walk or a listing picks up:
-// *.json, *.json.gz, *.jsonl, *.jsonl.gz.
+// *.json, *.json.gz, *.jsonl, *.jsonl.gz, *.zst, *.pb, *.pb.gz, *.binpb, *.binpb.gz (not *.proto).
 bool is_payload_name(std::string_view name);
 
 // Sorts by source and drops repeated sources (an INPUT given twice, or inside another).

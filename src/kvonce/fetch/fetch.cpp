@@ -245,7 +245,8 @@ std::string fetch_summary_text(const FetchResult& r) {
                      " (" + std::to_string(m.size_bytes) + " bytes";
   if (!m.objects.empty()) text += " in " + std::to_string(m.objects.size()) + " objects";
   if (!m.sha256.empty()) text += ", sha256 " + console_escape(m.sha256);
-  if (m.content_encoding == "gzip") text += ", gzip";
+  if (m.content_encoding == "gzip" || m.content_encoding == "zstd")
+    text += ", " + m.content_encoding;
   text += ", " + std::to_string(m.attempts) + (m.attempts == 1 ? " attempt" : " attempts") + ")\n";
   text += "metadata: " + console_escape(r.metadata_path.string()) + "\n";
   return text;

@@ -86,7 +86,7 @@ DownloadResult copy_local_file(const fs::path& source, const fs::path& target,
     }
     result.sha256 = m.sha256;
     result.size_bytes = m.size_bytes;
-    result.content_encoding = m.content_encoding == "gzip" ? "gzip" : "";
+    result.content_encoding = m.content_encoding == "identity" ? "" : m.content_encoding;
     return result;
   }
   VerifiedFile file(target, policy.max_bytes, source.string());

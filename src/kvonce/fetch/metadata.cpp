@@ -10,6 +10,7 @@
 #include "kvonce/cloud/object_store.hpp"
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/crypto/crypto.hpp"
+#include "kvonce/io/compression.hpp"
 #include "kvonce/net/url.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/error.hpp"
@@ -89,9 +90,10 @@ std::filesystem::path default_metadata_path(const std::filesystem::path& target)
 
 std::string sniff_content_encoding(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  char head[2] = {0, 0};
-  in.read(head, 2);
-  return in.gcount() == 2 && head[0] == '\x1f' && head[1] == '\x8b' ? "gzip" : "identity";
+  char head[io::kCompressionMagicBytes] = {};
+  in.read(head, sizeof head);
+  const auto n = static_cast<std::size_t>(in.gcount());
+  return io::content_encoding(io::sniff_compression(std::string_view(head, n)));
 }
 
 PayloadMetadata describe_local_file(const std::filesystem::path& file, std::string source_type,
@@ -108,13 +110,15 @@ PayloadMetadata describe_local_file(const std::filesystem::path& file, std::stri
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     const auto n = static_cast<std::size_t>(in.gcount());
     if (n == 0) break;
-    if (head.size() < 2) head.append(buf.data(), std::min<std::size_t>(n, 2 - head.size()));
+    if (head.size() < io::kCompressionMagicBytes) {
+      head.append(buf.data(), std::min<std::size_t>(n, io::kCompressionMagicBytes - head.size()));
+    }
     sha.update(std::string_view(buf.data(), n));
     m.size_bytes += n;
   }
   if (in.bad()) fail(ErrorKind::input, file.string() + ": read failed");
   m.sha256 = sha.finish_hex();
-  m.content_encoding = head == "\x1f\x8b" ? "gzip" : "identity";
+  m.content_encoding = io::content_encoding(io::sniff_compression(head));
   m.attempts = 1;
   return m;
 }

@@ -58,7 +58,8 @@ void write_metadata(const std::filesystem::path& path, const PayloadMetadata& me
 // The default place: kvonce-payload-metadata.json in the target's directory.
 std::filesystem::path default_metadata_path(const std::filesystem::path& target);
 
-// "gzip" when the file starts with the gzip magic bytes, else "identity" (also when unreadable).
+// "gzip" or "zstd" when the file starts with their magic bytes (io::sniff_compression), else
+// "identity" (also when unreadable).
 std::string sniff_content_encoding(const std::filesystem::path& file);
 
 // Metadata for a local file the caller already has (report --metadata-for, run -i): hashes it

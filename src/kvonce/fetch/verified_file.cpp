@@ -1,5 +1,6 @@
 #include "kvonce/fetch/verified_file.hpp"
 
+#include "kvonce/io/compression.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 
@@ -20,7 +21,9 @@ VerifiedFile::VerifiedFile(const std::filesystem::path& target, std::uint64_t ma
 void VerifiedFile::write(std::string_view chunk) {
   size_ += chunk.size();
   if (max_bytes_ != 0 && size_ > max_bytes_) fail_over_max_bytes(label_, max_bytes_);
-  if (head_.size() < 2) head_.append(chunk.substr(0, 2 - head_.size()));
+  if (head_.size() < io::kCompressionMagicBytes) {
+    head_.append(chunk.substr(0, io::kCompressionMagicBytes - head_.size()));
+  }
   sha_.update(chunk);
   file_.write(chunk);
 }
@@ -36,7 +39,8 @@ std::string VerifiedFile::commit(const std::optional<std::string>& expect_sha256
 }
 
 std::string VerifiedFile::sniffed_encoding() const {
-  return head_ == "\x1f\x8b" ? "gzip" : "";
+  const io::Compression c = io::sniff_compression(head_);
+  return c == io::Compression::none ? "" : io::content_encoding(c);
 }
 
 std::string normalise_sha256(std::string_view text) {

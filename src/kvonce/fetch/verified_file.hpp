@@ -30,7 +30,7 @@ class VerifiedFile {
   std::string commit(const std::optional<std::string>& expect_sha256);
 
   std::uint64_t size() const { return size_; }
-  // "gzip" when the bytes start with the gzip magic, else "".
+  // "gzip" or "zstd" when the bytes start with their magic (io::sniff_compression), else "".
   std::string sniffed_encoding() const;
 
  private:
@@ -38,7 +38,7 @@ class VerifiedFile {
   crypto::Sha256 sha_;
   std::uint64_t max_bytes_;
   std::uint64_t size_ = 0;
-  std::string head_;  // the first two bytes
+  std::string head_;  // the first bytes, for the compression magic
   std::string label_;
 };
 

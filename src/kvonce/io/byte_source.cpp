@@ -7,8 +7,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "kvonce/io/compression.hpp"
 #include "kvonce/io/gzip_source.hpp"
 #include "kvonce/io/prefetch_source.hpp"
+#include "kvonce/io/zstd_source.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::io {
@@ -153,20 +155,26 @@ std::string peek_prefix(std::unique_ptr<ByteSource>& source, std::size_t size) {
 
 std::unique_ptr<ByteSource> open_payload(std::unique_ptr<ByteSource> raw, const ReadLimits& limits,
                                          InputInfo& info) {
-  // Read until two bytes are known (a pipe may deliver one byte at a time).
-  std::string prefix(2, '\0');
+  // Read until the magic bytes are known (a pipe may deliver one byte at a time).
+  std::string prefix(kCompressionMagicBytes, '\0');
   std::size_t have = 0;
-  while (have < 2) {
-    const std::size_t n = raw->read(prefix.data() + have, 2 - have);
+  while (have < prefix.size()) {
+    const std::size_t n = raw->read(prefix.data() + have, prefix.size() - have);
     if (n == 0) break;
     have += n;
   }
   prefix.resize(have);
-  info.gzip = have == 2 && static_cast<unsigned char>(prefix[0]) == 0x1f &&
-              static_cast<unsigned char>(prefix[1]) == 0x8b;
+  info.compression = sniff_compression(prefix);
+  info.gzip = info.compression == Compression::gzip;
   auto sniffed = std::make_unique<SniffedSource>(std::move(raw), std::move(prefix), info);
-  // Inflate on a second thread: it overlaps with parsing instead of adding to it.
-  if (info.gzip) return make_prefetch_source(make_gzip_source(std::move(sniffed), limits, info));
+  // Decompress on a second thread: it overlaps with parsing instead of adding to it.
+  switch (info.compression) {
+    case Compression::gzip:
+      return make_prefetch_source(make_gzip_source(std::move(sniffed), limits, info));
+    case Compression::zstd:
+      return make_prefetch_source(make_zstd_source(std::move(sniffed), limits, info));
+    case Compression::none: break;
+  }
   return std::make_unique<CountingSource>(std::move(sniffed), info);
 }
 

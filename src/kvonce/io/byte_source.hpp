@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "kvonce/io/compression.hpp"
+
 namespace kvonce::io {
 
 class ByteSource {
@@ -40,13 +42,15 @@ struct ReadLimits {
 };
 
 struct InputInfo {
-  bool gzip = false;
+  Compression compression = Compression::none;
+  bool gzip = false;                     // compression == Compression::gzip
   std::uint64_t raw_bytes = 0;           // bytes read from the underlying source
   std::uint64_t decompressed_bytes = 0;  // bytes handed to the reader
 };
 
-// Opens a payload and sniffs it: gzip (magic 1f 8b, several members allowed) is inflated on the
-// fly, anything else is passed through. `info` is updated as bytes flow and must outlive the
+// Opens a payload and sniffs its compression (see compression.hpp): gzip (several members allowed)
+// and zstd (several frames allowed) are decompressed on the fly on a second thread, anything else
+// is passed through. `info` is updated as bytes flow and must outlive the
 // returned source.
 std::unique_ptr<ByteSource> open_payload(std::unique_ptr<ByteSource> raw, const ReadLimits& limits,
                                          InputInfo& info);

@@ -11,15 +11,17 @@ namespace {
 // One line's fields, reused across lines so buffers keep their capacity.
 struct LineFields {
   std::string trace_id, timestamp, actor, type, key, value, reason, context;
+  std::string time_unix_nano;  // the exact start time, when the writer recorded it
   bool has_timestamp = false, has_value = false, has_reason = false, has_context = false;
   FieldForm type_form = FieldForm::missing, key_form = FieldForm::missing;
+  bool has_time_unix_nano = false;
 
   void clear() {
     trace_id.clear();
     actor.clear();
     type.clear();
     key.clear();
-    has_timestamp = has_value = has_reason = has_context = false;
+    has_timestamp = has_value = has_reason = has_context = has_time_unix_nano = false;
     type_form = key_form = FieldForm::missing;
   }
 };
@@ -70,6 +72,13 @@ void read_line_object(json::Reader& r, LineFields& f) {
       } else {
         r.skip();
       }
+    } else if (m == "timeUnixNano") {
+      f.has_time_unix_nano = r.peek() == json::Kind::string || r.peek() == json::Kind::number;
+      if (f.has_time_unix_nano) {
+        f.time_unix_nano.assign(r.peek() == json::Kind::string ? r.string() : r.number());
+      } else {
+        r.skip();
+      }
     } else if (m == "actor") {
       read_scalar(r, f.actor);
     } else if (m == "type") {
@@ -86,6 +95,19 @@ void read_line_object(json::Reader& r, LineFields& f) {
       r.skip();  // "event" repeats "type"; unknown fields are ignored
     }
   }
+}
+
+// timeUnixNano refines timestamp when both name the same millisecond; otherwise timestamp, which
+// every consumer reads, wins and the disagreement is reported.
+std::uint64_t exact_time(const LineFields& f, std::uint64_t timestamp_ns, const std::string& where,
+                         ReadStats& stats) {
+  if (!f.has_time_unix_nano) return timestamp_ns;
+  const auto ns = parse_u64(trim(f.time_unix_nano));
+  if (ns && *ns / 1000000 == timestamp_ns / 1000000) return *ns;
+  stats.warn(where + ": timeUnixNano \"" + f.time_unix_nano.substr(0, 40) + "\" " +
+             (ns ? "is not within the timestamp's millisecond" : "is not an unsigned integer") +
+             "; timestamp used");
+  return timestamp_ns;
 }
 
 }  // namespace
@@ -122,7 +144,8 @@ void read_events(io::ByteSource& source, const io::ReadLimits& limits, EventSink
     // as the replaced pipeline did; neither skips it, so no warning.
     const auto time = f.has_timestamp ? parse_iso_nanos(trim(f.timestamp)) : std::nullopt;
     EventView e;
-    e.time_ns = time.value_or(0);
+    e.time_ns =
+        time ? exact_time(f, *time, source.name() + ": line " + std::to_string(line), stats) : 0;
     e.timed = time.has_value();
     e.type_form = f.type_form;
     e.key_form = f.key_form;

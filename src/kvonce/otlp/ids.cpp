@@ -48,4 +48,8 @@ std::string normalize_id(std::string_view text, std::size_t bytes) {
   return std::string(text);
 }
 
+std::string id_from_bytes(std::string_view raw) {
+  return to_hex_or_empty(raw);
+}
+
 }  // namespace kvonce::otlp

@@ -12,4 +12,8 @@ namespace kvonce::otlp {
 // other non-blank text is kept trimmed, so nothing the exporter wrote is lost.
 std::string normalize_id(std::string_view text, std::size_t bytes);
 
+// An identifier as OTLP protobuf carries it (raw bytes): lower-case hex; all-zero or empty
+// becomes empty, as in normalize_id.
+std::string id_from_bytes(std::string_view raw);
+
 }  // namespace kvonce::otlp

@@ -2,8 +2,9 @@
 
 #include "kvonce/json/reader.hpp"
 #include "kvonce/otlp/ids.hpp"
+#include "kvonce/otlp/proto_reader.hpp"
 #include "kvonce/otlp/span_fields.hpp"
-#include "kvonce/otlp/span_identity.hpp"
+#include "kvonce/otlp/span_sink.hpp"
 #include "kvonce/util/js_trim.hpp"
 
 namespace kvonce::otlp {
@@ -17,99 +18,82 @@ bool is_scope_spans_member(std::string_view m) {
 }  // namespace
 
 struct Converter::State {
-  EventSink& sink;
-  ReadStats& stats;
-  SpanIdentitySet seen;
-  std::uint64_t next_resource = 0;
-
-  // Per resourceSpans object.
-  AttributeSet resource;
-  bool resource_seen = false;
-  std::vector<MappedEvent> pending;  // spans read before their resource
-
-  // Reused per span so that buffers keep their capacity.
-  SpanFields span;
-  MappedEvent event;
+  SpanSink spans;
   std::vector<std::string> problems;
-  std::string warning;
+  std::uint64_t scope_index = 0;  // within the current resource
 
-  State(EventSink& s, ReadStats& st) : sink(s), stats(st) {}
+  State(EventSink& s, ReadStats& st) : spans(s, st) {}
 
   void read_document(json::Reader& r);
   void read_resource_spans(json::Reader& r);
-  void read_scope_spans(json::Reader& r, std::uint64_t resource_index, std::uint64_t scope_index);
-  void read_span(json::Reader& r);
-  void finish_span(json::Reader& r);
-  std::string where(const json::Reader& r) const;
+  bool read_resource_member(json::Reader& r, std::string_view member);
+  void read_scope_spans(json::Reader& r, std::uint64_t scope);
+  void read_span(json::Reader& r, SpanFields& span);
 };
 
-std::string Converter::State::where(const json::Reader& r) const {
-  return r.source_name() + ": span r" + std::to_string(span.resource_index) + "-s" +
-         std::to_string(span.scope_index) + "-p" + std::to_string(span.span_index) + " at byte " +
-         std::to_string(span.offset);
-}
-
+// A document is a TracesData ({"resourceSpans":[...]}) or, as Java's OtlpJsonLoggingSpanExporter
+// writes with its wrapper off, one bare ResourceSpans ({"resource":..,"scopeSpans":[...]}).
 void Converter::State::read_document(json::Reader& r) {
-  ++stats.documents;
+  ++spans.stats().documents;
   if (r.peek() != json::Kind::object) {
     r.error("expected an OTLP JSON object such as {\"resourceSpans\":[...]}");
   }
   r.begin_object();
+  bool bare = false;
   std::string_view member;
   while (r.next_member(member)) {
     if ((member == "resourceSpans" || member == "resource_spans") &&
         r.peek() == json::Kind::array) {
       r.begin_array();
       while (r.next_element()) read_resource_spans(r);
-    } else {
-      r.skip();
+      continue;
     }
+    if (!bare && (member == "resource" || is_scope_spans_member(member))) {
+      bare = true;
+      spans.begin_resource();
+      scope_index = 0;
+    }
+    if (!bare || !read_resource_member(r, member)) r.skip();
   }
+  if (bare) spans.end_resource();
 }
 
 void Converter::State::read_resource_spans(json::Reader& r) {
   if (r.peek() != json::Kind::object) return r.skip();
-  const std::uint64_t resource_index = next_resource++;
-  resource.clear();
-  resource_seen = false;
-  pending.clear();
-  std::uint64_t scope_index = 0;
+  spans.begin_resource();
+  scope_index = 0;
   r.begin_object();
   std::string_view member;
   while (r.next_member(member)) {
-    if (member == "resource" && r.peek() == json::Kind::object) {
-      r.begin_object();
-      std::string_view m;
-      while (r.next_member(m)) {
-        if (m == "attributes") {
-          read_attributes(r, resource, problems);
-          for (std::string& p : problems) {
-            stats.warn(r.source_name() + ": resource r" + std::to_string(resource_index) + ": " +
-                       p);
-          }
-          problems.clear();
-        } else {
-          r.skip();
-        }
-      }
-      resource_seen = true;
-    } else if (is_scope_spans_member(member) && r.peek() == json::Kind::array) {
-      r.begin_array();
-      while (r.next_element()) read_scope_spans(r, resource_index, scope_index++);
-    } else {
-      r.skip();
-    }
+    if (!read_resource_member(r, member)) r.skip();
   }
-  for (MappedEvent& late : pending) {
-    apply_late_resource(late, resource);
-    ++stats.events;
-    sink.on_event(late.view());
-  }
-  pending.clear();
+  spans.end_resource();
 }
 
-void Converter::State::read_scope_spans(json::Reader& r, std::uint64_t resource_index,
-                                        std::uint64_t scope_index) {
+// Reads one member of a ResourceSpans; false when the member is not one it reads.
+bool Converter::State::read_resource_member(json::Reader& r, std::string_view member) {
+  if (member == "resource" && r.peek() == json::Kind::object) {
+    r.begin_object();
+    std::string_view m;
+    while (r.next_member(m)) {
+      if (m == "attributes") {
+        read_attributes(r, spans.resource(), problems);
+      } else {
+        r.skip();
+      }
+    }
+    spans.resource_read(r.source_name(), problems);
+    return true;
+  }
+  if (is_scope_spans_member(member) && r.peek() == json::Kind::array) {
+    r.begin_array();
+    while (r.next_element()) read_scope_spans(r, scope_index++);
+    return true;
+  }
+  return false;
+}
+
+void Converter::State::read_scope_spans(json::Reader& r, std::uint64_t scope) {
   if (r.peek() != json::Kind::object) return r.skip();
   std::uint64_t span_index = 0;
   r.begin_object();
@@ -121,18 +105,18 @@ void Converter::State::read_scope_spans(json::Reader& r, std::uint64_t resource_
     }
     r.begin_array();
     while (r.next_element()) {
-      span.clear();
-      span.resource_index = resource_index;
-      span.scope_index = scope_index;
-      span.span_index = span_index++;
-      read_span(r);
+      if (r.peek() != json::Kind::object) {
+        r.skip();
+        ++span_index;
+        continue;
+      }
+      read_span(r, spans.begin_span(scope, span_index++, r.offset()));
+      spans.finish_span(r.source_name(), problems);
     }
   }
 }
 
-void Converter::State::read_span(json::Reader& r) {
-  if (r.peek() != json::Kind::object) return r.skip();
-  span.offset = r.offset();
+void Converter::State::read_span(json::Reader& r, SpanFields& span) {
   r.begin_object();
   std::string_view m;
   while (r.next_member(m)) {
@@ -164,34 +148,6 @@ void Converter::State::read_span(json::Reader& r) {
       r.skip();
     }
   }
-  finish_span(r);
-}
-
-void Converter::State::finish_span(json::Reader& r) {
-  ++stats.records;
-  for (std::string& p : problems) stats.warn(where(r) + ": " + p);
-  problems.clear();
-  switch (map_span(span, resource, event, warning)) {
-    case SkipReason::not_kvonce: ++stats.not_kvonce; return;
-    case SkipReason::missing_type: ++stats.missing_type; return;
-    case SkipReason::missing_key: ++stats.missing_key; return;
-    case SkipReason::bad_timestamp:
-      ++stats.bad_timestamp;
-      stats.warn(where(r) + ": " + warning + "; span skipped");
-      return;
-    case SkipReason::none: break;
-  }
-  if (!span.trace_id.empty() && !span.span_id.empty() &&
-      !seen.insert(span.trace_id, span.span_id)) {
-    ++stats.duplicates;
-    return;
-  }
-  if (!resource_seen || !pending.empty()) {
-    pending.push_back(event);
-    return;
-  }
-  ++stats.events;
-  sink.on_event(event.view());
 }
 
 Converter::Converter(EventSink& sink, ReadStats& stats)
@@ -201,6 +157,11 @@ Converter::~Converter() = default;
 void Converter::read(io::ByteSource& source, const io::ReadLimits& limits) {
   json::Reader reader(source, limits);
   while (reader.next_document()) state_->read_document(reader);
+}
+
+void Converter::read_protobuf(io::ByteSource& source, const io::ReadLimits& limits,
+                              std::uint64_t base_offset) {
+  otlp::read_protobuf(source, limits, base_offset, state_->spans);
 }
 
 }  // namespace kvonce::otlp

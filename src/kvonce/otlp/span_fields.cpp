@@ -144,17 +144,23 @@ void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string
       }
     }
     if (!have_name || slot == kUnused || !have_value) continue;
-    if (value.kind == AnyValue::Kind::absent) {
-      if (!value.problem.empty()) problems.push_back("attribute " + name + ": " + value.problem);
-      if (slot < kSlotCount) out.present &= ~(1u << slot);  // a later empty value clears
-      continue;
-    }
-    if (slot == kFlatContext) {
-      out.flat_context.emplace_back(name.substr(kFlatPrefix.size()), value.json);
-    } else {
-      std::swap(out.slots[slot], value);  // buffers change hands, keeping their capacity
-      out.present |= 1u << slot;
-    }
+    store_attribute(out, name, slot, value, problems);
+  }
+}
+
+void store_attribute(AttributeSet& out, const std::string& name, Slot slot, AnyValue& value,
+                     std::vector<std::string>& problems) {
+  if (slot == kUnused) return;
+  if (value.kind == AnyValue::Kind::absent) {
+    if (!value.problem.empty()) problems.push_back("attribute " + name + ": " + value.problem);
+    if (slot < kSlotCount) out.present &= ~(1u << slot);  // a later empty value clears
+    return;
+  }
+  if (slot == kFlatContext) {
+    out.flat_context.emplace_back(name.substr(kFlatPrefix.size()), value.json);
+  } else {
+    std::swap(out.slots[slot], value);  // buffers change hands, keeping their capacity
+    out.present |= 1u << slot;
   }
 }
 

@@ -62,6 +62,11 @@ struct AttributeSet {
 // values that had to be dropped.
 void read_attributes(json::Reader& reader, AttributeSet& out, std::vector<std::string>& problems);
 
+// Stores one decoded attribute (both encodings end here): an absent value clears its slot and
+// leaves its problem, if any, as a warning text; `value` may be left with other contents.
+void store_attribute(AttributeSet& out, const std::string& name, Slot slot, AnyValue& value,
+                     std::vector<std::string>& problems);
+
 struct SpanFields {
   std::string trace_id;                   // normalised span.traceId
   std::string span_id;                    // normalised span.spanId

@@ -17,6 +17,7 @@ struct ValidationInfo {
   std::string order;         // "time" or "input"
   std::uint64_t events = 0;
   std::uint64_t keys = 0;
+  std::string inputs_json;  // "input": the form of each input as read (a JSON array), if set
 };
 
 // Readable warnings: skipped records by reason, then the reader's first located warnings.

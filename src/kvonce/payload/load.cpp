@@ -2,17 +2,58 @@
 
 #include "kvonce/ndjson/reader.hpp"
 #include "kvonce/otlp/reader.hpp"
+#include "kvonce/payload/framing.hpp"
+#include "kvonce/util/error.hpp"
 
 namespace kvonce::payload {
 namespace {
 
-constexpr std::size_t kSniffBytes = 64 * 1024;
+// The reader for JSON text: the format asked for, or under auto OTLP when the text mentions
+// OTLP's members (with or without the resourceSpans wrapper), NDJSON events otherwise.
+Format json_format(Format requested, std::string_view head) {
+  if (requested != Format::autodetect) return requested;
+  return looks_like_otlp_json(head) ? Format::otlp : Format::ndjson;
+}
 
-Format sniff(std::unique_ptr<io::ByteSource>& source) {
-  const std::string head = peek_prefix(source, kSniffBytes);
-  const bool otlp = head.find("\"resourceSpans\"") != std::string::npos ||
-                    head.find("\"resource_spans\"") != std::string::npos;
-  return otlp ? Format::otlp : Format::ndjson;
+Format protobuf_format(Format requested, const std::string& name) {
+  if (requested == Format::ndjson) {
+    fail(ErrorKind::input, name +
+                               ": --format ndjson, but the input is OTLP protobuf (use "
+                               "--format otlp or auto)");
+  }
+  return Format::otlp;
+}
+
+void read_json(io::ByteSource& source, Format format, const io::ReadLimits& limits,
+               otlp::Converter& converter, EventSink& sink, ReadStats& stats) {
+  if (format == Format::otlp) {
+    converter.read(source, limits);
+  } else {
+    ndjson::read_events(source, limits, sink, stats);
+  }
+}
+
+void read_records(io::ByteSource& source, Format requested, const io::ReadLimits& limits,
+                  otlp::Converter& converter, EventSink& sink, ReadStats& stats,
+                  InputSummary& summary) {
+  bool first = true;
+  summary.records = read_framed(source, limits, [&](const FramedRecord& record) {
+    // The Collector writes OTLP records: under auto a JSON record is OTLP/JSON.
+    const Format format = record.encoding == Encoding::protobuf
+                              ? protobuf_format(requested, record.message->name())
+                              : (requested == Format::ndjson ? Format::ndjson : Format::otlp);
+    if (first) {
+      summary.format = format;
+      summary.encoding = record.encoding;
+      summary.compressed_records = record.compressed;
+      first = false;
+    }
+    if (record.encoding == Encoding::protobuf) {
+      converter.read_protobuf(*record.message, limits, record.compressed ? 0 : record.offset);
+    } else {
+      read_json(*record.message, format, limits, converter, sink, stats);
+    }
+  });
 }
 
 }  // namespace
@@ -26,6 +67,71 @@ const char* to_string(Format format) {
   return "?";
 }
 
+std::string describe_form(const InputSummary& in) {
+  std::string out;
+  if (in.info.compression != io::Compression::none) {
+    out += std::string(io::content_encoding(in.info.compression)) + " ";
+  }
+  if (in.framing == Framing::length_prefixed) {
+    out += std::to_string(in.records) + " length-prefixed ";
+    out += in.compressed_records ? "zstd " : "";
+    out += in.encoding == Encoding::protobuf ? "protobuf" : "JSON";
+    out += in.records == 1 ? " record" : " records";
+    return out;
+  }
+  if (in.empty) return out + "empty input";
+  if (in.format == Format::ndjson) return out + "NDJSON events";
+  return out + (in.encoding == Encoding::protobuf ? "OTLP protobuf" : "OTLP/JSON");
+}
+
+std::string form_json(const InputSummary& in) {
+  std::string out = "{\"compression\":\"";
+  out += in.info.compression == io::Compression::none ? "none"
+                                                      : io::content_encoding(in.info.compression);
+  out += "\",\"framing\":\"";
+  out += to_string(in.framing);
+  out += "\",\"encoding\":\"";
+  out += to_string(in.encoding);
+  out += "\"";
+  if (in.framing == Framing::length_prefixed || in.encoding == Encoding::protobuf) {
+    out += ",\"records\":" + std::to_string(in.records);
+  }
+  if (in.compressed_records) out += ",\"recordCompression\":\"zstd\"";
+  return out + "}";
+}
+
+std::string describe_read(const LoadResult& load) {
+  std::string out;
+  bool otlp = false;
+  for (const InputSummary& in : load.inputs) {
+    out += out.empty() ? "" : " + ";
+    out += describe_form(in);
+    otlp = otlp || in.format == Format::otlp;
+  }
+  const std::uint64_t n = load.stats.records;
+  out += ", " + std::to_string(n) + (otlp ? (n == 1 ? " span" : " spans") : " records");
+  return out;
+}
+
+std::string why_no_events(const ReadStats& s) {
+  if (s.records == 0) return "nothing to read";
+  if (s.missing_type == 0 && s.missing_key == 0 && s.bad_timestamp == 0 && s.duplicates == 0) {
+    return "none with kvonce.event.type";
+  }
+  std::string out;
+  auto add = [&](std::uint64_t count, const char* what) {
+    if (count == 0) return;
+    out += out.empty() ? "" : ", ";
+    out += std::to_string(count) + " " + what;
+  };
+  add(s.not_kvonce, "without kvonce.event.type or kvonce.event.key");
+  add(s.missing_type, "without kvonce.event.type");
+  add(s.missing_key, "without kvonce.event.key");
+  add(s.bad_timestamp, "with a missing or invalid start time");
+  add(s.duplicates, "exported twice");
+  return out;
+}
+
 LoadResult load_events(std::vector<std::unique_ptr<io::ByteSource>> inputs, Format format,
                        const io::ReadLimits& limits, EventSink& sink) {
   LoadResult result;
@@ -35,11 +141,20 @@ LoadResult load_events(std::vector<std::unique_ptr<io::ByteSource>> inputs, Form
     InputSummary& summary = result.inputs.emplace_back();
     summary.name = raw->name();
     auto source = io::open_payload(std::move(raw), limits, summary.info);
-    summary.format = format == Format::autodetect ? sniff(source) : format;
-    if (summary.format == Format::otlp) {
-      converter.read(*source, limits);
+    const std::string head = peek_prefix(source, kDetectBytes);
+    const Detected detected = detect_content(head, summary.name);
+    summary.framing = detected.framing;
+    summary.encoding = detected.encoding;
+    summary.empty = detected.empty;
+    if (detected.framing == Framing::length_prefixed) {
+      read_records(*source, format, limits, converter, sink, result.stats, summary);
+    } else if (detected.encoding == Encoding::protobuf) {
+      summary.format = protobuf_format(format, summary.name);
+      summary.records = 1;
+      converter.read_protobuf(*source, limits);
     } else {
-      ndjson::read_events(*source, limits, sink, result.stats);
+      summary.format = json_format(format, head);
+      read_json(*source, summary.format, limits, converter, sink, result.stats);
     }
   }
   return result;

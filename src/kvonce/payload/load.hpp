@@ -1,4 +1,5 @@
-// Loading events from payload files: open -> sniff gzip -> sniff format -> read -> sink.
+// Loading events from payload files: open -> sniff compression -> detect framing and encoding
+// (detect.hpp) -> read -> sink.
 #pragma once
 
 #include <string>
@@ -7,6 +8,7 @@
 #include "kvonce/event/event.hpp"
 #include "kvonce/event/read_stats.hpp"
 #include "kvonce/io/byte_source.hpp"
+#include "kvonce/payload/detect.hpp"
 
 namespace kvonce::payload {
 
@@ -16,16 +18,37 @@ const char* to_string(Format format);
 struct InputSummary {
   std::string name;
   Format format = Format::otlp;  // as read (never autodetect)
-  io::InputInfo info;
+  io::InputInfo info;            // compression and sizes
+  Framing framing = Framing::stream;
+  Encoding encoding = Encoding::json;  // of the first record when length-prefixed
+  bool compressed_records = false;     // length-prefixed records each zstd-compressed
+  bool empty = false;                  // nothing but whitespace
+  std::uint64_t records = 0;           // length-prefixed records, or protobuf messages
 };
+
+// The form read, for people: "zstd 3 length-prefixed protobuf records", "gzip OTLP/JSON".
+std::string describe_form(const InputSummary& input);
+
+// The form read as a JSON object: {"compression":"zstd","framing":"length-prefixed",
+// "encoding":"protobuf","records":3} (records only when length-prefixed or protobuf).
+std::string form_json(const InputSummary& input);
+
+// Why nothing became an event, after describe_read: "none with kvonce.event.type".
+std::string why_no_events(const ReadStats& stats);
 
 struct LoadResult {
   ReadStats stats;
   std::vector<InputSummary> inputs;
 };
 
-// Reads each input in turn into one event stream. With Format::autodetect each input is sniffed
-// after decompression: OTLP when its first 64 KiB mention resourceSpans, NDJSON otherwise.
+// What was read, for people: the forms of all inputs and the records found, such as
+// "3 length-prefixed protobuf records, 12 spans".
+std::string describe_read(const LoadResult& load);
+
+// Reads each input in turn into one event stream. Compression, framing and encoding are sniffed
+// from the content; protobuf is OTLP whatever the format (Format::ndjson rejects it). With
+// Format::autodetect JSON text is OTLP when its first 64 KiB mention resourceSpans or the
+// scopeSpans of a bare ResourceSpans, NDJSON events otherwise; a framed record is always OTLP.
 // Throws kvonce::Error on unreadable or malformed input.
 LoadResult load_events(std::vector<std::unique_ptr<io::ByteSource>> inputs, Format format,
                        const io::ReadLimits& limits, EventSink& sink);

@@ -17,7 +17,7 @@
 namespace kvonce::report {
 namespace {
 
-// The inflated size of a gzip payload, streamed (nothing is kept).
+// The decompressed size of a gzip or zstd payload, streamed (nothing is kept).
 std::uint64_t decompressed_size(const std::string& file) {
   io::InputInfo info;
   auto source = io::open_payload(io::open_file(file), io::ReadLimits{}, info);
@@ -53,7 +53,7 @@ void write_metadata_for(const MetadataRequest& request, const std::filesystem::p
   if (detail.find("://") != std::string::npos) detail = net::redact_url(detail);
   fetch::PayloadMetadata m = fetch::describe_local_file(request.file, request.source_type, detail);
   m.decompressed_bytes =
-      m.content_encoding == "gzip" ? decompressed_size(request.file) : m.size_bytes;
+      m.content_encoding == "identity" ? m.size_bytes : decompressed_size(request.file);
   // The event count as verify found it, when verify has run (run and report go in that order).
   const ModeResult otlp = load_mode(trace_dir / "otlp", "otlp", LoadOptions{0, 0, {}});
   if (otlp.present() && otlp.status != ModeStatus::error) m.event_count = otlp.events;

@@ -67,6 +67,7 @@ std::string prepare_summary_text(const PrepareResult& r) {
                     std::to_string(s.records) + " records in " +
                     std::to_string(r.load.inputs.size()) + " input(s), " + std::to_string(raw) +
                     " bytes (" + std::to_string(plain) + " decompressed)\n";
+  out += "  read: " + payload::describe_read(r.load) + "\n";
   out += "  skipped: " + std::to_string(s.not_kvonce) + " not KvOnce, " +
          std::to_string(s.missing_type) + " without type, " + std::to_string(s.missing_key) +
          " without key, " + std::to_string(s.bad_timestamp) + " bad start time, " +
@@ -85,7 +86,8 @@ std::string prepare_stats_json(const PrepareResult& r) {
     out += "{\"name\":" + json_quote(in.name) + ",\"format\":\"" + payload::to_string(in.format) +
            "\",\"gzip\":" + (in.info.gzip ? "true" : "false") +
            ",\"bytes\":" + std::to_string(in.info.raw_bytes) +
-           ",\"decompressedBytes\":" + std::to_string(in.info.decompressed_bytes) + "}";
+           ",\"decompressedBytes\":" + std::to_string(in.info.decompressed_bytes) +
+           ",\"form\":" + payload::form_json(in) + "}";
   }
   out += "],\"documents\":" + std::to_string(s.documents) +
          ",\"records\":" + std::to_string(s.records) + ",\"events\":" + std::to_string(r.events) +

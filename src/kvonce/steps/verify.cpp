@@ -114,8 +114,12 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
     out.projection = output::write_projection(store, set, trace_dir::kProjectionFile,
                                               trace_dir::kStateSequenceFile);
   }
-  const output::ValidationInfo info{options.rules, out.format, to_string(options.order), out.events,
-                                    out.projection.keys};
+  output::ValidationInfo info{options.rules, out.format,          to_string(options.order),
+                              out.events,    out.projection.keys, "["};
+  for (const payload::InputSummary& in : out.load.inputs) {
+    info.inputs_json += (info.inputs_json.size() > 1 ? "," : "") + payload::form_json(in);
+  }
+  info.inputs_json += "]";
   output::write_validation(set, trace_dir::kValidationFile, out.result, info, warnings);
   set.commit();
   return out;
@@ -143,6 +147,11 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
                     to_string(options.order) + ")\n";
   out += "  " + std::to_string(o.events) + " events, " + std::to_string(o.projection.keys) +
          " keys, " + std::to_string(o.result.issues.size()) + " issues\n";
+  out += "  read: " + payload::describe_read(o.load) + "\n";
+  if (o.no_events()) {
+    out += "  no events: " + payload::describe_read(o.load) + ", " +
+           payload::why_no_events(o.load.stats) + "\n";
+  }
   for (std::size_t i = 0; i < o.result.issues.size() && i < max_issues; ++i) {
     const rules::Issue& issue = o.result.issues[i];
     out += "  [" + std::string(rules::to_string(issue.type)) + "] " + console_escape(issue.key) +

@@ -1,0 +1,474 @@
+#include "kvonce/otlp/proto_reader.hpp"
+
+#include <charconv>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "kvonce/crypto/crypto.hpp"
+#include "kvonce/otlp/any_value.hpp"
+#include "kvonce/otlp/ids.hpp"
+#include "kvonce/otlp/span_fields.hpp"
+#include "kvonce/util/error.hpp"
+#include "kvonce/util/strings.hpp"
+
+namespace kvonce::otlp {
+namespace {
+
+namespace pbio = google::protobuf::io;
+
+// Field numbers of opentelemetry-proto v1.11.0 (unchanged since v1.0; field 1000 is from v0.x).
+constexpr int kResourceSpans = 1;  // TracesData and ExportTraceServiceRequest
+constexpr int kResource = 1, kScopeSpans = 2, kInstrumentationLibrarySpans = 1000;  // ResourceSpans
+constexpr int kResourceAttributes = 1;                                              // Resource
+constexpr int kSpans = 2;  // ScopeSpans and InstrumentationLibrarySpans
+constexpr int kTraceId = 1, kSpanId = 2, kStartTime = 7, kSpanAttributes = 9;  // Span
+constexpr int kKey = 1, kValue = 2;                                            // KeyValue
+constexpr int kStringValue = 1, kBoolValue = 2, kIntValue = 3, kDoubleValue = 4, kArrayValue = 5,
+              kKvlistValue = 6, kBytesValue = 7;  // AnyValue
+constexpr int kValues = 1;                        // ArrayValue and KeyValueList
+
+enum Wire : int {
+  kVarint = 0,
+  kFixed64 = 1,
+  kLen = 2,
+  kStartGroup = 3,
+  kEndGroup = 4,
+  kFixed32 = 5
+};
+
+constexpr std::size_t kMaxValueDepth = 64;  // as the JSON reader
+constexpr int kMaxGroupDepth = 64;          // nested unknown groups
+constexpr std::uint64_t kNoIndex = ~0ULL;
+
+int field_of(std::uint32_t tag) {
+  return static_cast<int>(tag >> 3);
+}
+int wire_of(std::uint32_t tag) {
+  return static_cast<int>(tag & 7);
+}
+
+// Pulls from a ByteSource. An exception the source throws (a limit, a corrupt zstd frame) is kept
+// and rethrown once CodedInputStream has returned, never thrown through protobuf's frames.
+class SourceStream final : public pbio::CopyingInputStream {
+ public:
+  explicit SourceStream(io::ByteSource& source) : source_(source) {}
+  int Read(void* buffer, int size) override {
+    if (error_) return -1;
+    try {
+      return static_cast<int>(
+          source_.read(static_cast<char*>(buffer), static_cast<std::size_t>(size)));
+    } catch (...) {
+      error_ = std::current_exception();
+      return -1;
+    }
+  }
+  void rethrow() const {
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  io::ByteSource& source_;
+  std::exception_ptr error_;
+};
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c >= 0xc2 && c <= 0xdf)
+      n = 1, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+      n = 2, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+      n = 3, cp = c & 0x07;
+    else
+      return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return false;
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xc0) != 0x80) return false;
+      cp = cp << 6 | (d & 0x3f);
+    }
+    const std::uint32_t min = n == 1 ? 0x80 : n == 2 ? 0x800 : 0x10000;
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+void set_scalar(AnyValue& out, AnyValue::Kind kind, std::string_view scalar, bool quote) {
+  out.kind = kind;
+  out.scalar.assign(scalar);
+  out.json.clear();
+  if (quote) {
+    append_json_string(out.json, scalar);
+  } else {
+    out.json.assign(scalar);
+  }
+}
+
+// proto3 JSON writes the non-finite doubles as strings; finite ones as JavaScript prints them.
+void set_double(AnyValue& out, double d) {
+  if (std::isnan(d)) return set_scalar(out, AnyValue::Kind::floating, "NaN", true);
+  if (std::isinf(d)) {
+    return set_scalar(out, AnyValue::Kind::floating, d > 0 ? "Infinity" : "-Infinity", true);
+  }
+  set_scalar(out, AnyValue::Kind::floating, format_number(d), false);
+}
+
+struct PathStep {
+  const char* name;
+  std::uint64_t index;
+};
+
+class Walker {
+ public:
+  Walker(io::ByteSource& source, const io::ReadLimits& limits, std::uint64_t base, SpanSink& spans)
+      : source_(source), limits_(limits), base_(base), spans_(spans), stream_(source) {}
+
+  void run() {
+    ++spans_.stats().documents;
+    pbio::CopyingInputStreamAdaptor adaptor(&stream_, 256 * 1024);
+    std::uint64_t resource_index = 0;
+    // One CodedInputStream per top-level field: its int positions and byte limit never see more
+    // than one ResourceSpans, whatever the payload's size.
+    for (;;) {
+      stream_base_ = base_ + static_cast<std::uint64_t>(adaptor.ByteCount());
+      pbio::CodedInputStream in(&adaptor);
+      in_ = &in;
+      const std::uint32_t tag = next_tag();
+      if (tag == 0) return;
+      if (field_of(tag) == kResourceSpans && wire_of(tag) == kLen) {
+        nested("resource_spans", resource_index++, [&] { read_resource_spans(); });
+      } else {
+        skip_field(tag, 0);
+      }
+    }
+  }
+
+ private:
+  std::uint64_t position() const {
+    return stream_base_ + static_cast<std::uint64_t>(in_->CurrentPosition());
+  }
+
+  std::string path() const {
+    std::string out;
+    for (const PathStep& step : path_) {
+      if (!out.empty()) out.push_back('.');
+      out += step.name;
+      if (step.index != kNoIndex) out += "[" + std::to_string(step.index) + "]";
+    }
+    return out.empty() ? "the top level" : out;
+  }
+
+  // The offset of the field that does not end: where a truncated input was cut is unknown.
+  [[noreturn]] void truncated() {
+    stream_.rethrow();
+    fail(ErrorKind::input, source_.name() + ": protobuf record truncated at byte " +
+                               std::to_string(field_start_) + " (in " + path() +
+                               "): the field starting there does not end");
+  }
+
+  [[noreturn]] void invalid(const std::string& what) {
+    stream_.rethrow();
+    fail(ErrorKind::input, source_.name() + ": invalid protobuf at byte " +
+                               std::to_string(field_start_) + " (in " + path() + "): " + what);
+  }
+
+  // The next tag of the current message, or 0 at its end (the end of its bytes).
+  std::uint32_t next_tag() {
+    field_start_ = position();
+    const std::uint32_t tag = in_->ReadTag();
+    if (tag != 0) return tag;
+    stream_.rethrow();
+    if (!in_->ConsumedEntireMessage()) invalid("a field tag of 0 or an unterminated varint");
+    if (in_->BytesUntilLimit() > 0) truncated();  // the input ended inside a message
+    return 0;
+  }
+
+  // Reads a length-delimited field as a message: `body` loops over its tags.
+  template <class Body>
+  void nested(const char* name, std::uint64_t index, Body&& body) {
+    std::uint32_t length = 0;
+    if (!in_->ReadVarint32(&length)) truncated();
+    if (length > static_cast<std::uint32_t>(INT_MAX)) truncated();
+    path_.push_back({name, index});
+    const auto limit = in_->PushLimit(static_cast<int>(length));
+    body();
+    in_->PopLimit(limit);
+    path_.pop_back();
+  }
+
+  void read_bytes(std::string& out) {
+    std::uint32_t length = 0;
+    if (!in_->ReadVarint32(&length)) truncated();
+    if (length > limits_.max_string_bytes) {
+      fail(ErrorKind::limit, source_.name() + ": string at byte " + std::to_string(position()) +
+                                 " (in " + path() + ") is longer than " +
+                                 std::to_string(limits_.max_string_bytes) + " bytes");
+    }
+    if (!in_->ReadString(&out, static_cast<int>(length))) truncated();
+  }
+
+  void skip_field(std::uint32_t tag, int depth) {
+    std::uint64_t v64 = 0;
+    std::uint32_t v32 = 0;
+    switch (wire_of(tag)) {
+      case kVarint:
+        if (!in_->ReadVarint64(&v64)) truncated();
+        return;
+      case kFixed64:
+        if (!in_->ReadLittleEndian64(&v64)) truncated();
+        return;
+      case kLen:
+        if (!in_->ReadVarint32(&v32)) truncated();
+        if (v32 > static_cast<std::uint32_t>(INT_MAX) || !in_->Skip(static_cast<int>(v32))) {
+          truncated();
+        }
+        return;
+      case kStartGroup: return skip_group(field_of(tag), depth + 1);
+      case kEndGroup: invalid("an end-group tag without its start");
+      case kFixed32:
+        if (!in_->ReadLittleEndian32(&v32)) truncated();
+        return;
+      default: invalid("wire type " + std::to_string(wire_of(tag)));
+    }
+  }
+
+  // Groups (a deprecated encoding) may still appear as unknown fields.
+  void skip_group(int field, int depth) {
+    if (depth > kMaxGroupDepth) invalid("groups nested deeper than 64 levels");
+    for (;;) {
+      field_start_ = position();
+      const std::uint32_t tag = in_->ReadTag();
+      if (tag == 0) {
+        stream_.rethrow();
+        if (in_->ConsumedEntireMessage()) truncated();
+        invalid("a field tag of 0 or an unterminated varint");
+      }
+      if (wire_of(tag) == kEndGroup) {
+        if (field_of(tag) != field) invalid("an end-group tag that closes another group");
+        return;
+      }
+      skip_field(tag, depth);
+    }
+  }
+
+  void read_resource_spans() {
+    spans_.begin_resource();
+    std::uint64_t scope = 0, scope_spans = 0, library_spans = 0;
+    while (const std::uint32_t tag = next_tag()) {
+      const int field = field_of(tag);
+      if (wire_of(tag) != kLen) {
+        skip_field(tag, 0);
+      } else if (field == kResource) {
+        nested("resource", kNoIndex, [&] { read_resource(); });
+        spans_.resource_read(source_.name(), problems_);
+      } else if (field == kScopeSpans) {
+        nested("scope_spans", scope_spans++, [&] { read_scope_spans(scope); });
+        ++scope;
+      } else if (field == kInstrumentationLibrarySpans) {
+        nested("instrumentation_library_spans", library_spans++, [&] { read_scope_spans(scope); });
+        ++scope;
+      } else {
+        skip_field(tag, 0);
+      }
+    }
+    spans_.end_resource();
+  }
+
+  void read_resource() {
+    std::uint64_t index = 0;
+    while (const std::uint32_t tag = next_tag()) {
+      if (field_of(tag) == kResourceAttributes && wire_of(tag) == kLen) {
+        nested("attributes", index++, [&] { read_attribute(spans_.resource()); });
+      } else {
+        skip_field(tag, 0);
+      }
+    }
+  }
+
+  void read_scope_spans(std::uint64_t scope) {
+    std::uint64_t index = 0;
+    while (const std::uint32_t tag = next_tag()) {
+      if (field_of(tag) == kSpans && wire_of(tag) == kLen) {
+        const std::uint64_t span_index = index++;
+        nested("spans", span_index, [&] {
+          read_span(spans_.begin_span(scope, span_index, position()));
+          spans_.finish_span(source_.name(), problems_);
+        });
+      } else {
+        skip_field(tag, 0);
+      }
+    }
+  }
+
+  void read_span(SpanFields& span) {
+    std::uint64_t attributes = 0;
+    while (const std::uint32_t tag = next_tag()) {
+      const int field = field_of(tag), wire = wire_of(tag);
+      if (field == kTraceId && wire == kLen) {
+        read_bytes(scratch_);
+        span.trace_id = id_from_bytes(scratch_);
+      } else if (field == kSpanId && wire == kLen) {
+        read_bytes(scratch_);
+        span.span_id = id_from_bytes(scratch_);
+      } else if (field == kStartTime && wire == kFixed64) {
+        std::uint64_t ns = 0;
+        if (!in_->ReadLittleEndian64(&ns)) truncated();
+        span.start_time = std::to_string(ns);
+      } else if (field == kSpanAttributes && wire == kLen) {
+        nested("attributes", attributes++, [&] { read_attribute(span.attributes); });
+      } else {
+        skip_field(tag, 0);
+      }
+    }
+  }
+
+  // One KeyValue: only the attributes the mapping reads are decoded (as the JSON reader does).
+  void read_attribute(AttributeSet& out) {
+    bool have_name = false, have_value = false;
+    Slot slot = kUnused;
+    while (const std::uint32_t tag = next_tag()) {
+      const int field = field_of(tag), wire = wire_of(tag);
+      if (field == kKey && wire == kLen) {
+        read_bytes(name_);
+        have_name = valid_utf8(name_);
+        slot = have_name ? slot_for(name_) : kUnused;
+      } else if (field == kValue && wire == kLen) {
+        if (have_name && slot == kUnused) {
+          skip_field(tag, 0);  // the hot path: most attributes are not ours
+          have_value = false;
+          continue;
+        }
+        nested("value", kNoIndex, [&] { read_any_value(value_, 0); });
+        have_value = true;
+      } else {
+        skip_field(tag, 0);
+      }
+    }
+    if (!have_name || slot == kUnused || !have_value) return;
+    store_attribute(out, name_, slot, value_, problems_);
+  }
+
+  void read_any_value(AnyValue& out, std::size_t depth) {
+    out.clear();
+    if (depth > kMaxValueDepth) {
+      invalid("attribute value nested deeper than " + std::to_string(kMaxValueDepth) + " levels");
+    }
+    while (const std::uint32_t tag = next_tag()) {
+      read_value_field(tag, out, depth);
+    }
+  }
+
+  // One field of an AnyValue's oneof; as in protobuf, the last one read wins.
+  void read_value_field(std::uint32_t tag, AnyValue& out, std::size_t depth) {
+    const int field = field_of(tag), wire = wire_of(tag);
+    std::uint64_t v = 0;
+    if ((field == kStringValue || field == kBytesValue) && wire == kLen) {
+      read_bytes(scratch_);
+      if (field == kBytesValue) {
+        return set_scalar(out, AnyValue::Kind::bytes, crypto::base64_encode(scratch_), true);
+      }
+      if (valid_utf8(scratch_)) return set_scalar(out, AnyValue::Kind::string, scratch_, true);
+      out.clear();
+      // The text is not quoted: attribute values may be personal data (see any_value.cpp).
+      out.problem =
+          "string_value of " + std::to_string(scratch_.size()) + " bytes is not valid UTF-8";
+    } else if ((field == kBoolValue || field == kIntValue) && wire == kVarint) {
+      if (!in_->ReadVarint64(&v)) truncated();
+      if (field == kBoolValue) {
+        return set_scalar(out, AnyValue::Kind::boolean, v ? "true" : "false", false);
+      }
+      char buf[24];
+      const auto end = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(v)).ptr;
+      set_scalar(out, AnyValue::Kind::integer, std::string_view(buf, end - buf), false);
+    } else if (field == kDoubleValue && wire == kFixed64) {
+      if (!in_->ReadLittleEndian64(&v)) truncated();
+      double d = 0;
+      static_assert(sizeof d == sizeof v);
+      std::memcpy(&d, &v, sizeof d);
+      set_double(out, d);
+    } else if ((field == kArrayValue || field == kKvlistValue) && wire == kLen) {
+      out.clear();
+      const bool array = field == kArrayValue;
+      out.kind = array ? AnyValue::Kind::array : AnyValue::Kind::kvlist;
+      out.json = array ? "[" : "{";
+      nested(array ? "array_value" : "kvlist_value", kNoIndex,
+             [&] { read_list(out.json, array, depth); });
+      out.json.push_back(array ? ']' : '}');
+    } else {
+      skip_field(tag, 0);
+    }
+  }
+
+  // ArrayValue / KeyValueList: field 1 repeated; members with an empty value are left out, as
+  // the JSON reader does.
+  void read_list(std::string& json, bool array, std::size_t depth) {
+    AnyValue element;
+    std::string key;
+    std::uint64_t index = 0;
+    while (const std::uint32_t tag = next_tag()) {
+      if (field_of(tag) != kValues || wire_of(tag) != kLen) {
+        skip_field(tag, 0);
+        continue;
+      }
+      bool has_key = array;
+      nested("values", index++, [&] {
+        if (array) return read_any_value(element, depth + 1);
+        element.clear();
+        while (const std::uint32_t t = next_tag()) {
+          if (field_of(t) == kKey && wire_of(t) == kLen) {
+            read_bytes(key);
+            has_key = valid_utf8(key);
+          } else if (field_of(t) == kValue && wire_of(t) == kLen) {
+            nested("value", kNoIndex, [&] { read_any_value(element, depth + 1); });
+          } else {
+            skip_field(t, 0);
+          }
+        }
+      });
+      if (!has_key || element.kind == AnyValue::Kind::absent) continue;
+      if (json.size() > 1) json.push_back(',');
+      if (!array) {
+        append_json_string(json, key);
+        json.push_back(':');
+      }
+      json += element.json;
+    }
+  }
+
+  io::ByteSource& source_;
+  io::ReadLimits limits_;
+  std::uint64_t base_, stream_base_ = 0;
+  std::uint64_t field_start_ = 0;  // where the field being read starts
+  SpanSink& spans_;
+  SourceStream stream_;
+  pbio::CodedInputStream* in_ = nullptr;
+  std::vector<PathStep> path_;
+  std::vector<std::string> problems_;
+  std::string scratch_, name_;
+  AnyValue value_;
+};
+
+}  // namespace
+
+void read_protobuf(io::ByteSource& source, const io::ReadLimits& limits, std::uint64_t base_offset,
+                   SpanSink& spans) {
+  Walker(source, limits, base_offset, spans).run();
+}
+
+}  // namespace kvonce::otlp

@@ -1,0 +1,73 @@
+#include "kvonce/otlp/span_sink.hpp"
+
+namespace kvonce::otlp {
+
+std::uint64_t SpanSink::begin_resource() {
+  resource_index_ = next_resource_++;
+  resource_.clear();
+  resource_seen_ = false;
+  pending_.clear();
+  return resource_index_;
+}
+
+void SpanSink::resource_read(const std::string& source_name, std::vector<std::string>& problems) {
+  for (std::string& p : problems) {
+    stats_.warn(source_name + ": resource r" + std::to_string(resource_index_) + ": " + p);
+  }
+  problems.clear();
+  resource_seen_ = true;
+}
+
+void SpanSink::end_resource() {
+  for (MappedEvent& late : pending_) {
+    apply_late_resource(late, resource_);
+    ++stats_.events;
+    sink_.on_event(late.view());
+  }
+  pending_.clear();
+}
+
+SpanFields& SpanSink::begin_span(std::uint64_t scope_index, std::uint64_t span_index,
+                                 std::uint64_t offset) {
+  span_.clear();
+  span_.resource_index = resource_index_;
+  span_.scope_index = scope_index;
+  span_.span_index = span_index;
+  span_.offset = offset;
+  return span_;
+}
+
+std::string SpanSink::where(const std::string& source_name) const {
+  return source_name + ": span r" + std::to_string(span_.resource_index) + "-s" +
+         std::to_string(span_.scope_index) + "-p" + std::to_string(span_.span_index) + " at byte " +
+         std::to_string(span_.offset);
+}
+
+void SpanSink::finish_span(const std::string& source_name, std::vector<std::string>& problems) {
+  ++stats_.records;
+  for (std::string& p : problems) stats_.warn(where(source_name) + ": " + p);
+  problems.clear();
+  switch (map_span(span_, resource_, event_, warning_)) {
+    case SkipReason::not_kvonce: ++stats_.not_kvonce; return;
+    case SkipReason::missing_type: ++stats_.missing_type; return;
+    case SkipReason::missing_key: ++stats_.missing_key; return;
+    case SkipReason::bad_timestamp:
+      ++stats_.bad_timestamp;
+      stats_.warn(where(source_name) + ": " + warning_ + "; span skipped");
+      return;
+    case SkipReason::none: break;
+  }
+  if (!span_.trace_id.empty() && !span_.span_id.empty() &&
+      !seen_.insert(span_.trace_id, span_.span_id)) {
+    ++stats_.duplicates;
+    return;
+  }
+  if (!resource_seen_ || !pending_.empty()) {
+    pending_.push_back(event_);
+    return;
+  }
+  ++stats_.events;
+  sink_.on_event(event_.view());
+}
+
+}  // namespace kvonce::otlp

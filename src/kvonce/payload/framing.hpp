@@ -1,0 +1,33 @@
+// The OpenTelemetry Collector file exporter's length-prefixed framing (`format: proto`, and the
+// legacy layout of `compression: zstd`): records of a 4-byte big-endian length followed by one
+// message, OTLP/JSON or OTLP protobuf, each optionally zstd-compressed on its own.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "kvonce/io/byte_source.hpp"
+#include "kvonce/payload/detect.hpp"
+
+namespace kvonce::payload {
+
+struct FramedRecord {
+  std::uint64_t index = 0;   // 0-based
+  std::uint64_t offset = 0;  // byte offset of the message (after its length prefix)
+  bool compressed = false;   // zstd-compressed on its own
+  Encoding encoding = Encoding::json;
+  io::ByteSource* message = nullptr;  // the (decompressed) message, named for messages
+};
+
+// Reads every record of `source` and hands each message to `on_record`. A record is held in
+// memory while it is read (the Collector writes one per export batch). Errors (input) name the
+// record and byte offset: a truncated length or message. A record longer than, or decompressing
+// to more than, limits.max_decompressed_bytes is Error(limit). Returns the number of records.
+std::uint64_t read_framed(io::ByteSource& source, const io::ReadLimits& limits,
+                          const std::function<void(const FramedRecord&)>& on_record);
+
+// Frames messages as the Collector writes them (tests, the benchmark generator).
+std::string frame_record(std::string_view message);
+
+}  // namespace kvonce::payload
