@@ -122,12 +122,13 @@ TEST_CASE("ndjson: a type and a key are exactly what the line holds") {
 }
 
 TEST_CASE("ndjson: events are written back in the form they were read") {
+  // A timed event also carries its exact time; an untimed one has a null timestamp and no more.
   const std::string text =
       R"({"traceId":"t","timestamp":null,"actor":"a","event":5,"type":5,"key":10})"
       "\n"
-      R"({"traceId":"t","timestamp":"2025-10-04T06:00:00.000Z","actor":"a","event":null,"type":null,"key":"k "})"
+      R"({"traceId":"t","timestamp":"2025-10-04T06:00:00.000Z","timeUnixNano":"1759557600000000000","actor":"a","event":null,"type":null,"key":"k "})"
       "\n"
-      R"({"traceId":"t","timestamp":"2025-10-04T06:00:00.000Z","actor":"a","event":"retry","type":"retry","key":null})"
+      R"({"traceId":"t","timestamp":"2025-10-04T06:00:00.000Z","timeUnixNano":"1759557600000000000","actor":"a","event":"retry","type":"retry","key":null})"
       "\n";
   const Loaded l = load(text);
   std::string out;

@@ -103,11 +103,13 @@ TEST_CASE("console injection: file names in summaries, warnings and errors") {
   TempDir dir;
   const std::string hostile = "p\n::warning::file\x1b[2J.json";
   const auto payload = dir / hostile;
-  // A start time that is not one: a warning that names the file and quotes the time.
-  write_file(payload, R"({"timestamp":"\n::error::time\u001b[2J","type":"retry","key":"k"})"
-                      "\n"
-                      R"({"timestamp":"2025-10-09T08:53:20Z","type":"retry","key":"k"})"
-                      "\n");
+  // An exact time that disagrees with the timestamp: a warning that names the file and quotes it.
+  write_file(
+      payload,
+      R"({"timestamp":"2025-10-09T08:53:20Z","timeUnixNano":"\n::error::time\u001b[2J","type":"retry","key":"k"})"
+      "\n"
+      R"({"timestamp":"2025-10-09T08:53:20Z","type":"retry","key":"k"})"
+      "\n");
   const auto p = run_cli({"prepare", "-i", payload.string(), "-o", (dir / "e.ndjson").string()});
   REQUIRE(p.exit_code == 0);
   CHECK_THAT(p.err, Catch::Contains("p\\n::warning::file\\x1b[2J.json") &&
