@@ -9,6 +9,7 @@ packages=(
   catch2 libzip-dev libbenchmark-dev ccache
   clang clang-format libclang-rt-14-dev
   gzip python3
+  help2man debootstrap
 )
 
 missing=()
