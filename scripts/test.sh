@@ -17,6 +17,9 @@ jobs=$(nproc)
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$jobs"
 ctest --preset ci -j "$jobs"
+# The packages of that same build (no third compile), installed and run in fresh Debian 12 roots.
+scripts/package.sh build/ci
+scripts/test-packages.sh
 
 if [ "$asan" = 1 ]; then
   cmake --preset asan >/dev/null
