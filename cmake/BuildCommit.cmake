@@ -2,6 +2,7 @@
 # of SOURCE_DIR, or from COMMIT when given (builds from a tarball or a container without .git).
 # configure_file rewrites OUT only when the text changes, so a new commit relinks the binary and
 # an unchanged one rebuilds nothing.
+cmake_minimum_required(VERSION 3.25)
 if(NOT COMMIT)
   execute_process(COMMAND git -C "${SOURCE_DIR}" rev-parse HEAD
                   OUTPUT_VARIABLE COMMIT OUTPUT_STRIP_TRAILING_WHITESPACE

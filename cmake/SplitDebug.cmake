@@ -3,6 +3,7 @@
 # latter under OUT_DIR/debug/.build-id/xx/yyyy.debug, where gdb looks for it once it is installed
 # under /usr/lib/debug. What is installed and packaged is the stripped copy: the build tree keeps
 # the binary the tests ran, and no third compile is needed for a release.
+cmake_minimum_required(VERSION 3.25)
 file(REMOVE_RECURSE "${OUT_DIR}")
 file(MAKE_DIRECTORY "${OUT_DIR}/debug")
 function(run)
