@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine and runs every test: the optimised build with warnings as errors,
+# its packages installed into fresh Debian 12 roots (scripts/test-packages.sh, as root),
 # then the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer, then each
 # libFuzzer target for a bounded time from the same sanitizer build.
 #   scripts/test.sh            all three
