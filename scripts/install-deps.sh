@@ -10,6 +10,7 @@ packages=(
   clang clang-format libclang-rt-14-dev
   gzip python3
   zsh fish
+  help2man debootstrap
 )
 
 missing=()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine and runs every test: the optimised build with warnings as errors,
+# its packages installed into fresh Debian 12 roots (scripts/test-packages.sh, as root),
 # then the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer, then each
 # libFuzzer target for a bounded time from the same sanitizer build.
 #   scripts/test.sh            all three
@@ -17,6 +18,9 @@ jobs=$(nproc)
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$jobs"
 ctest --preset ci -j "$jobs"
+# The packages of that same build (no third compile), installed and run in fresh Debian 12 roots.
+scripts/package.sh build/ci
+scripts/test-packages.sh
 
 if [ "$asan" = 1 ]; then
   cmake --preset asan >/dev/null

@@ -9,6 +9,7 @@
 #include "kvonce/util/error.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/version.hpp"
 
 namespace kvonce::cli {
 namespace {
@@ -65,7 +66,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       "sample payload.",
       "kvonce-trace"};
   app.footer(kExitCodes);
-  app.set_version_flag("--version", std::string("kvonce-trace ") + KVONCE_VERSION);
+  app.set_version_flag("--version", version_text);
   app.require_subcommand(0, 1);
   app.failure_message(escaped_failure);
   Console console{out, err, host};

@@ -247,4 +247,8 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::string openssl_runtime_version() {
+  return OpenSSL_version(OPENSSL_VERSION_STRING);
+}
+
 }  // namespace kvonce::crypto

@@ -71,6 +71,9 @@ std::string base64url_encode(std::string_view raw);  // no padding (JWT)
 // Accepts standard and URL-safe alphabets, padding optional; false on any other character.
 bool base64_decode(std::string_view text, std::string& out);
 
+// The version of the OpenSSL library the process runs with, e.g. "3.0.15".
+std::string openssl_runtime_version();
+
 // Compares secrets without leaking their content through timing.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

@@ -86,6 +86,10 @@ std::vector<std::string> checked_file_entries(zip_t* z, const std::string& label
 
 }  // namespace
 
+std::string libzip_runtime_version() {
+  return zip_libzip_version();
+}
+
 bool looks_like_zip(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   char head[4] = {0, 0, 0, 0};

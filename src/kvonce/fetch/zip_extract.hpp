@@ -8,6 +8,9 @@
 
 namespace kvonce::fetch {
 
+// The version of the libzip the process runs with, e.g. "1.7.3".
+std::string libzip_runtime_version();
+
 // True when the file starts with a zip signature (local header or empty-archive end record).
 bool looks_like_zip(const std::filesystem::path& file);
 

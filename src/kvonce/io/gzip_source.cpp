@@ -120,4 +120,8 @@ std::string gzip_compress(const std::string& bytes, int level) {
   return out;
 }
 
+std::string zlib_runtime_version() {
+  return zlibVersion();
+}
+
 }  // namespace kvonce::io

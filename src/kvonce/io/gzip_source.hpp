@@ -17,4 +17,7 @@ std::unique_ptr<ByteSource> make_gzip_source(std::unique_ptr<ByteSource> compres
 // Compresses bytes into one gzip member (tests, the benchmark generator, fixtures).
 std::string gzip_compress(const std::string& bytes, int level = 6);
 
+// The version of the zlib the process runs with (not the one it was compiled against).
+std::string zlib_runtime_version();
+
 }  // namespace kvonce::io

@@ -335,4 +335,8 @@ std::unique_ptr<HttpTransport> make_curl_transport(const OutboundPolicy& policy)
   return std::make_unique<CurlTransport>(policy);
 }
 
+std::string libcurl_runtime_version() {
+  return curl_version_info(CURLVERSION_NOW)->version;
+}
+
 }  // namespace kvonce::net

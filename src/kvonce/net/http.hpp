@@ -90,4 +90,7 @@ class HttpTransport {
 std::unique_ptr<HttpTransport> make_curl_transport();
 std::unique_ptr<HttpTransport> make_curl_transport(const OutboundPolicy& policy);
 
+// The version of the libcurl the process runs with, e.g. "7.88.1".
+std::string libcurl_runtime_version();
+
 }  // namespace kvonce::net

@@ -1,0 +1,17 @@
+#include "cli/version.hpp"
+
+#include "kvonce/crypto/crypto.hpp"
+#include "kvonce/fetch/zip_extract.hpp"
+#include "kvonce/io/gzip_source.hpp"
+#include "kvonce/net/http.hpp"
+
+namespace kvonce::cli {
+
+std::string version_text() {
+  return std::string("kvonce-trace ") + KVONCE_VERSION + "\ncommit " + build_commit() +
+         "\nlibcurl " + net::libcurl_runtime_version() + "\nOpenSSL " +
+         crypto::openssl_runtime_version() + "\nzlib " + io::zlib_runtime_version() + "\nlibzip " +
+         fetch::libzip_runtime_version();
+}
+
+}  // namespace kvonce::cli
