@@ -5,7 +5,7 @@
 # libFuzzer target for a bounded time from the same sanitizer build.
 #   scripts/test.sh            all three
 #   scripts/test.sh --no-asan  the optimised run only (quicker, for local iteration)
-# KVONCE_FUZZ_SECONDS sets the time per fuzz target (default 60; 0 skips fuzzing).
+# KVONCE_FUZZ_SECONDS sets the time per fuzz target (default 30; 0 skips fuzzing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 asan=1
@@ -27,7 +27,7 @@ if [ "$asan" = 1 ]; then
   cmake --build --preset asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --preset asan -j "$jobs"
-  fuzz_seconds=${KVONCE_FUZZ_SECONDS:-60}
+  fuzz_seconds=${KVONCE_FUZZ_SECONDS:-30}
   if ((fuzz_seconds > 0)); then
     scripts/fuzz.sh --preset asan --jobs "$jobs" "$fuzz_seconds"
   fi
