@@ -56,18 +56,6 @@ void read_kvlist(json::Reader& r, AnyValue& out, std::string_view list_member, s
   out.json.push_back('}');
 }
 
-// Assigns in place so the buffers of a reused AnyValue keep their capacity (hot path).
-void set_scalar(AnyValue& out, Kind kind, std::string_view scalar, bool quote) {
-  out.kind = kind;
-  out.scalar.assign(scalar);
-  out.json.clear();
-  if (quote) {
-    append_json_string(out.json, scalar);
-  } else {
-    out.json.assign(scalar);
-  }
-}
-
 // intValue read as the JavaScript converter read it, Number(intValue), so nothing is dropped: an
 // int64 beyond 2^53 or beyond int64, "0x1F", "1.5", "" (0) or "abc" (NaN). As JSON the value is
 // the exact integer when the text is one (so spec judges 10^21 as an integer), else the double
@@ -168,6 +156,18 @@ void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth) {
 }
 
 }  // namespace
+
+// Assigns in place so the buffers of a reused AnyValue keep their capacity (hot path).
+void set_scalar(AnyValue& out, AnyValue::Kind kind, std::string_view scalar, bool quote) {
+  out.kind = kind;
+  out.scalar.assign(scalar);
+  out.json.clear();
+  if (quote) {
+    append_json_string(out.json, scalar);
+  } else {
+    out.json.assign(scalar);
+  }
+}
 
 void read_any_value(json::Reader& reader, AnyValue& out) {
   read_value_at(reader, out, 0);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "kvonce/json/reader.hpp"
 
@@ -30,6 +31,10 @@ struct AnyValue {
 
 // Reads one AnyValue object at the reader's position into `out` (cleared first).
 void read_any_value(json::Reader& reader, AnyValue& out);
+
+// Sets `out` to a scalar: its text, and its JSON (quoted as a string when `quote`). Shared by the
+// JSON and protobuf readers.
+void set_scalar(AnyValue& out, AnyValue::Kind kind, std::string_view scalar, bool quote);
 
 // Reads the value of a key/value list entry ({"key":..,"value":AnyValue}) into JSON members
 // appended to `object_json` as "key":value (used by kvlistValue and the legacy mapValue).

@@ -109,17 +109,6 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-void set_scalar(AnyValue& out, AnyValue::Kind kind, std::string_view scalar, bool quote) {
-  out.kind = kind;
-  out.scalar.assign(scalar);
-  out.json.clear();
-  if (quote) {
-    append_json_string(out.json, scalar);
-  } else {
-    out.json.assign(scalar);
-  }
-}
-
 // proto3 JSON writes the non-finite doubles as strings; finite ones as JavaScript prints them.
 void set_double(AnyValue& out, double d) {
   if (std::isnan(d)) return set_scalar(out, AnyValue::Kind::floating, "NaN", true);
