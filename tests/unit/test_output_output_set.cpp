@@ -14,9 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const kSetFiles[] = {"kvonce-events.ndjson", "projected/kvonce-state-sequence.json",
-                                 "kvonce-projection.json", "kvonce-validation.json"};
-
 json read_json(const fs::path& path) {
   return json::parse(read_file(path));
 }
