@@ -2,10 +2,6 @@
 // payload::load_events: gzip sniffing and inflation (inputs starting 1f 8b), the streaming JSON
 // reader (documents back to back, JSON Lines) and the span -> event mapping. The events must
 // survive the NDJSON round trip unchanged.
-#include <memory>
-#include <vector>
-
-#include "kvonce/payload/load.hpp"
 
 #include "fuzz_support.hpp"
 
@@ -13,17 +9,9 @@ using namespace kvonce;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  fuzz::RecordingSink sink;
-  std::vector<std::unique_ptr<io::ByteSource>> inputs;
   // Whole reads most of the time, small ones otherwise (the choice comes from the size, so the
   // input bytes stay a plain payload that seeds and crash files can be read as).
   const std::size_t step = size % 4 == 0 ? 1 + size % 13 : size + 1;
-  inputs.push_back(std::make_unique<fuzz::TrickleSource>(bytes, step));
-  try {
-    payload::load_events(std::move(inputs), payload::Format::otlp, fuzz::small_limits(), sink);
-  } catch (const Error&) {
-    return 0;
-  }
-  fuzz::check_ndjson_round_trip(sink);
+  fuzz::check_otlp_payload(bytes, step);
   return 0;
 }

@@ -1,10 +1,6 @@
 // libFuzzer target: the OTLP protobuf reader. The input is the protobuf payload itself, served in
 // small pieces so that CodedInputStream's refills land everywhere; whatever the bytes, the reader
 // either yields events whose NDJSON lines read back the same, or rejects them with kvonce::Error.
-#include <memory>
-#include <vector>
-
-#include "kvonce/payload/load.hpp"
 
 #include "fuzz_support.hpp"
 
@@ -14,14 +10,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // A leading 0x0a makes detection pick protobuf, so mutations reach the wire reader.
   std::string bytes = "\x0a";
   bytes.append(reinterpret_cast<const char*>(data), size);
-  fuzz::RecordingSink sink;
-  std::vector<std::unique_ptr<io::ByteSource>> inputs;
-  inputs.push_back(std::make_unique<fuzz::TrickleSource>(bytes, 1 + size % 4096));
-  try {
-    payload::load_events(std::move(inputs), payload::Format::otlp, fuzz::small_limits(), sink);
-  } catch (const Error&) {
-    return 0;
-  }
-  fuzz::check_ndjson_round_trip(sink);
+  fuzz::check_otlp_payload(bytes, 1 + size % 4096);
   return 0;
 }

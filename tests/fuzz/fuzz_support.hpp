@@ -8,13 +8,16 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kvonce/event/event.hpp"
 #include "kvonce/event/event_store.hpp"
 #include "kvonce/io/byte_source.hpp"
 #include "kvonce/ndjson/reader.hpp"
+#include "kvonce/payload/load.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::fuzz {
@@ -90,6 +93,20 @@ inline void check_ndjson_round_trip(const RecordingSink& first) {
     FUZZ_CHECK(a.timed == b.timed && a.type_form == b.type_form && a.key_form == b.key_form);
     FUZZ_CHECK(a.value == b.value && a.reason == b.reason && a.context == b.context);
   }
+}
+
+// Reads `bytes` as an OTLP payload served `step` bytes at a time; whatever they hold, the reader
+// either rejects them with kvonce::Error or yields events whose NDJSON lines read back the same.
+inline void check_otlp_payload(std::string_view bytes, std::size_t step) {
+  RecordingSink sink;
+  std::vector<std::unique_ptr<io::ByteSource>> inputs;
+  inputs.push_back(std::make_unique<TrickleSource>(bytes, step));
+  try {
+    payload::load_events(std::move(inputs), payload::Format::otlp, small_limits(), sink);
+  } catch (const Error&) {
+    return;
+  }
+  check_ndjson_round_trip(sink);
 }
 
 }  // namespace kvonce::fuzz

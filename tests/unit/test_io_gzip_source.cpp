@@ -4,27 +4,19 @@
 #include "kvonce/io/gzip_source.hpp"
 #include "kvonce/util/error.hpp"
 
+#include "support/decoded.hpp"
+
 using namespace kvonce;
 
 namespace {
 
 std::string read_all(const std::string& bytes, io::InputInfo& info, io::ReadLimits limits = {},
                      std::size_t chunk = 4096) {
-  auto src = io::open_payload(io::from_memory(bytes, "p.gz"), limits, info);
-  std::string out, buf(chunk, '\0');
-  for (std::size_t n; (n = src->read(buf.data(), buf.size())) > 0;) out.append(buf.data(), n);
-  return out;
+  return test::read_decoded(bytes, "p.gz", info, limits, chunk);
 }
 
 Error error_of(const std::string& bytes, io::ReadLimits limits = {}) {
-  io::InputInfo info;
-  try {
-    read_all(bytes, info, limits);
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("no error");
-  return Error(ErrorKind::internal, "");
+  return test::decode_error(bytes, "p.gz", limits);
 }
 
 }  // namespace

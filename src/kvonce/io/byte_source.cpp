@@ -64,13 +64,13 @@ class MemorySource final : public ByteSource {
   std::size_t pos_ = 0;
 };
 
-// Counts raw bytes and replays the sniffed prefix before the rest of the source.
-class SniffedSource final : public ByteSource {
+// Serves a prefix that was read ahead, then the rest of the source; with `counted`, adds the bytes
+// read from the source after the prefix to it.
+class ReplaySource final : public ByteSource {
  public:
-  SniffedSource(std::unique_ptr<ByteSource> inner, std::string prefix, InputInfo& info)
-      : inner_(std::move(inner)), prefix_(std::move(prefix)), info_(info) {
-    info_.raw_bytes += prefix_.size();
-  }
+  ReplaySource(std::unique_ptr<ByteSource> inner, std::string prefix,
+               std::uint64_t* counted = nullptr)
+      : inner_(std::move(inner)), prefix_(std::move(prefix)), counted_(counted) {}
   std::size_t read(char* buf, std::size_t size) override {
     if (pos_ < prefix_.size()) {
       const std::size_t n = std::min(size, prefix_.size() - pos_);
@@ -79,7 +79,7 @@ class SniffedSource final : public ByteSource {
       return n;
     }
     const std::size_t n = inner_->read(buf, size);
-    info_.raw_bytes += n;
+    if (counted_ != nullptr) *counted_ += n;
     return n;
   }
   const std::string& name() const override { return inner_->name(); }
@@ -88,29 +88,7 @@ class SniffedSource final : public ByteSource {
   std::unique_ptr<ByteSource> inner_;
   std::string prefix_;
   std::size_t pos_ = 0;
-  InputInfo& info_;
-};
-
-// Serves a prefix that was read ahead, then the rest of the source.
-class ReplaySource final : public ByteSource {
- public:
-  ReplaySource(std::unique_ptr<ByteSource> inner, std::string prefix)
-      : inner_(std::move(inner)), prefix_(std::move(prefix)) {}
-  std::size_t read(char* buf, std::size_t size) override {
-    if (pos_ < prefix_.size()) {
-      const std::size_t n = std::min(size, prefix_.size() - pos_);
-      std::memcpy(buf, prefix_.data() + pos_, n);
-      pos_ += n;
-      return n;
-    }
-    return inner_->read(buf, size);
-  }
-  const std::string& name() const override { return inner_->name(); }
-
- private:
-  std::unique_ptr<ByteSource> inner_;
-  std::string prefix_;
-  std::size_t pos_ = 0;
+  std::uint64_t* counted_;
 };
 
 // Counts the bytes a plain (not gzip) payload hands to the reader.
@@ -166,7 +144,8 @@ std::unique_ptr<ByteSource> open_payload(std::unique_ptr<ByteSource> raw, const 
   prefix.resize(have);
   info.compression = sniff_compression(prefix);
   info.gzip = info.compression == Compression::gzip;
-  auto sniffed = std::make_unique<SniffedSource>(std::move(raw), std::move(prefix), info);
+  info.raw_bytes += prefix.size();
+  auto sniffed = std::make_unique<ReplaySource>(std::move(raw), std::move(prefix), &info.raw_bytes);
   // Decompress on a second thread: it overlaps with parsing instead of adding to it.
   switch (info.compression) {
     case Compression::gzip:
