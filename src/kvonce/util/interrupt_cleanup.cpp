@@ -14,7 +14,7 @@ namespace {
 
 // A slot moves free -> filling -> armed -> free as a file is registered and released; the handler
 // takes an armed slot to firing and never gives it back (the process ends). A slot being filled
-// is skipped: its file is created only once the slot is armed.
+// is skipped: its owner checks g_interrupted once the slot is armed.
 enum SlotState : int { kFree, kFilling, kArmed, kFiring };
 
 struct Slot {
@@ -27,8 +27,13 @@ struct Slot {
 constexpr int kSlots = 4096;
 Slot g_slots[kSlots];
 
-static_assert(std::atomic<int>::is_always_lock_free && std::atomic<char*>::is_always_lock_free,
+static_assert(std::atomic<int>::is_always_lock_free && std::atomic<char*>::is_always_lock_free &&
+                  std::atomic<bool>::is_always_lock_free,
               "the signal handler may only use lock-free atomics");
+
+// Set by the handler before it looks at any slot. A file registered after that look is removed by
+// its own thread (see RemoveOnInterrupt): whichever comes first, no file outlives the process.
+std::atomic<bool> g_interrupted{false};
 
 std::mutex g_held_mutex;
 std::set<std::string>& held_paths() {
@@ -37,6 +42,7 @@ std::set<std::string>& held_paths() {
 }
 
 extern "C" void remove_and_exit(int signo) {
+  g_interrupted.store(true);
   for (Slot& slot : g_slots) {  // files first, so that their directories are empty after
     int armed = kArmed;
     if (!slot.directory.load() && slot.state.compare_exchange_strong(armed, kFiring)) {
@@ -96,6 +102,12 @@ RemoveOnInterrupt::RemoveOnInterrupt(const std::filesystem::path& path, Kind kin
   }
   held_ = true;
   slot_ = arm(path_.string(), kind == Kind::directory);
+  // The handler may have looked at the slots between this file's creation and its arming; the
+  // process is then ending, so remove the file here and wait for the handler's _exit.
+  if (g_interrupted.load()) {
+    (kind == Kind::directory ? ::rmdir : ::unlink)(path_.c_str());
+    for (;;) ::pause();
+  }
 }
 
 void RemoveOnInterrupt::release() {
