@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Measures kvonce-trace against the performance targets and prints them as a Markdown table.
 #
-#   bench/run.sh [--quick] [--large] [--runs N] [--build DIR]
+#   bench/run.sh [--quick] [--large] [--forms-only] [--runs N] [--build DIR]
 #
 #   --quick      smaller payloads (about a tenth): a minute instead of ten
 #   --large      also the 1 GB payload (1.5 M spans): peak memory; takes minutes
+#   --forms-only only the payload-form rows (6a-6g: protobuf, zstd, length-prefixed records)
 #   --runs N     runs per figure (default 3, at least 3 for a median worth quoting)
 #   --build DIR  build directory holding src/kvonce-trace and bench/kvonce-gen (default
 #                build/bench, configured with -DKVONCE_BUILD_BENCH=ON)
@@ -18,14 +19,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-quick=0 large=0 runs=3 build=build/bench
+quick=0 large=0 forms_only=0 runs=3 build=build/bench
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
     --large) large=1 ;;
+    --forms-only) forms_only=1 ;;
     --runs) runs="${2:?--runs needs a number}"; shift ;;
     --build) build="${2:?--build needs a directory}"; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 3 ;;
   esac
   shift
@@ -40,7 +42,9 @@ gen="$build/bench/kvonce-gen"
 for tool in "$bin" "$gen" /usr/bin/time; do
   [ -x "$tool" ] || { echo "run.sh: $tool not found; build with -DKVONCE_BUILD_BENCH=ON" >&2; exit 3; }
 done
-command -v gzip >/dev/null || { echo "run.sh: gzip is required" >&2; exit 3; }
+for tool in gzip zstd perl; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 3; }
+done
 
 scratch="${TMPDIR:-/tmp}/kvonce-bench"
 mkdir -p "$scratch/out"
@@ -58,6 +62,73 @@ payload() {
   if [ ! -s "$file" ]; then
     echo "generating $(basename "$file")" >&2
     "$gen" --spans "$spans" --keys "$keys" --seed 1 --jsonl "${flag[@]}" -o "$file" 2>/dev/null
+  fi
+  echo "$file"
+}
+
+# generated SPANS KEYS EXT KVONCE_GEN_OPTION... -> the spans of `payload SPANS KEYS` in another
+# form (kvonce-gen gives the same spans, ids and times whatever the encoding and compression)
+generated() {
+  local spans=$1 keys=$2 ext=$3
+  shift 3
+  local file="$scratch/otlp-v$gen_format-s$spans-k$keys-seed1.$ext"
+  if [ ! -s "$file" ]; then
+    echo "generating $(basename "$file")" >&2
+    "$gen" --spans "$spans" --keys "$keys" --seed 1 "$@" -o "$file.tmp" 2>/dev/null
+    mv "$file.tmp" "$file"
+  fi
+  echo "$file"
+}
+
+# records FILE json|proto -> the Collector file exporter's legacy `compression: zstd` layout of
+# FILE's batches: each a 4-byte big-endian length, then the batch zstd-compressed on its own. A
+# batch is a line of JSON Lines, or a ResourceSpans of a protobuf TracesData (field 1: its bytes,
+# tag and length included, are a TracesData of that one ResourceSpans).
+records() {
+  local source=$1 file="$1.records.zst"
+  if [ ! -s "$file" ]; then
+    echo "generating $(basename "$file")" >&2
+    perl -e '
+      use strict;
+      my ($encoding, $tmp) = @ARGV[0, 1];
+      binmode STDIN;
+      binmode STDOUT;
+      sub record {
+        open(my $raw, ">:raw", $tmp) or die "$tmp: $!";
+        print $raw $_[0];
+        close $raw;
+        open(my $z, "-|:raw", "zstd", "-q", "-c", $tmp) or die "zstd: $!";
+        local $/;
+        my $packed = <$z>;
+        close $z or die "zstd failed";
+        print pack("N", length $packed), $packed;
+      }
+      if ($encoding eq "json") {
+        while (my $line = <STDIN>) {
+          chomp $line;
+          record($line) if length $line;
+        }
+        exit;
+      }
+      local $/;
+      my $buf = <STDIN>;
+      my $pos = 0;
+      my $varint = sub {
+        my ($v, $shift) = (0, 0);
+        while (1) {
+          my $b = ord substr($buf, $pos++, 1);
+          $v |= ($b & 0x7f) << $shift;
+          $shift += 7;
+          return $v unless $b & 0x80;
+        }
+      };
+      while ($pos < length $buf) {
+        my $start = $pos;
+        $varint->() == 0x0a or die "not a TracesData of resource_spans at byte $start";
+        $pos += $varint->();
+        record(substr($buf, $start, $pos - $start));
+      }' "$2" "$scratch/record.tmp" <"$source" >"$file.tmp"
+    mv "$file.tmp" "$file"
   fi
   echo "$file"
 }
@@ -164,84 +235,117 @@ gz=$(payload "${s1[@]}" gz)
 cat "$plain" "$gz" >/dev/null  # into the page cache: we time the tool, not the disk
 label="$(n "${s1[0]}") spans, $(n "${s1[1]}") keys ($(mib "$plain"), gz $(mib "$gz"))"
 
-echo "target 1: verify on $label" >&2
-pair -- "${verify[@]}" "$gz" -- "${gunzip[@]}" "$gz"
-row 1a "verify --format otlp, gz vs \`gzip -dc\` of the gz; $label" "$(s "$a_secs")" \
-  "$(s "$b_secs")" "$(x "$ratio")" "≤ 4×" "$(verdict "$ratio" "<=" 4)"
-rss_gz=$a_rss
-pair -- "${verify[@]}" "$plain" -- "${gunzip[@]}" "$gz"
-row 1b "verify --format otlp, plain JSON vs \`gzip -dc\` of the gz" "$(s "$a_secs")" \
-  "$(s "$b_secs")" "$(x "$ratio")" "≤ 3×" "$(verdict "$ratio" "<=" 3)"
-row 1c "peak RSS, verify gz / plain" "$rss_gz MiB" "$a_rss MiB" "" "≤ 64 MiB" \
-  "$(verdict "$(printf '%s\n' "$rss_gz" "$a_rss" | sort -g | tail -1)" "<=" 64)"
+if ((! forms_only)); then
+  echo "target 1: verify on $label" >&2
+  pair -- "${verify[@]}" "$gz" -- "${gunzip[@]}" "$gz"
+  row 1a "verify --format otlp, gz vs \`gzip -dc\` of the gz; $label" "$(s "$a_secs")" \
+    "$(s "$b_secs")" "$(x "$ratio")" "≤ 4×" "$(verdict "$ratio" "<=" 4)"
+  rss_gz=$a_rss
+  pair -- "${verify[@]}" "$plain" -- "${gunzip[@]}" "$gz"
+  row 1b "verify --format otlp, plain JSON vs \`gzip -dc\` of the gz" "$(s "$a_secs")" \
+    "$(s "$b_secs")" "$(x "$ratio")" "≤ 3×" "$(verdict "$ratio" "<=" 3)"
+  row 1c "peak RSS, verify gz / plain" "$rss_gz MiB" "$a_rss MiB" "" "≤ 64 MiB" \
+    "$(verdict "$(printf '%s\n' "$rss_gz" "$a_rss" | sort -g | tail -1)" "<=" 64)"
 
-echo "target 2: run vs verify" >&2
-pair -- "$bin" run --trace-dir "$scratch/out/run" -i "$gz" -- "${verify[@]}" "$gz"
-row 2 "\`run -i\` (prepare + verify otlp + verify ndjson + report) vs verify, gz" \
-  "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio")" "≤ 2×" "$(verdict "$ratio" "<=" 2)"
+  echo "target 2: run vs verify" >&2
+  pair -- "$bin" run --trace-dir "$scratch/out/run" -i "$gz" -- "${verify[@]}" "$gz"
+  row 2 "\`run -i\` (prepare + verify otlp + verify ndjson + report) vs verify, gz" \
+    "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio")" "≤ 2×" "$(verdict "$ratio" "<=" 2)"
 
-echo "target 3: linear in spans, flat in keys" >&2
-small=$(payload "${s3_small[@]}")
-cat "$small" >/dev/null
-pair -- "${verify[@]}" "$plain" -- "${verify[@]}" "$small"
-row 3a "verify, 10× spans: $(n "${s1[0]}") vs $(n "${s3_small[0]}") spans (keys ×10 too), plain" \
-  "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio")" "≤ 11×" "$(verdict "$ratio" "<=" 11)"
-few=$(payload "$keys_spans" 100)
-many=$(payload "$keys_spans" "$keys_many")
-cat "$few" "$many" >/dev/null
-pair -- "${verify[@]}" "$many" -- "${verify[@]}" "$few"
-ratio_keys=$ratio
-keys_ok=$(awk -v r="$ratio" 'BEGIN { print (r <= 1.5 && r >= 1 / 1.5) ? "met" : "**missed**" }')
-row 3b "verify, $(n "$keys_many") vs 100 keys, $(n "$keys_spans") spans each ($(mib "$many") / $(mib "$few"))" \
-  "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio_keys")" "0.67–1.5×" "$keys_ok"
-row 3c "peak RSS of 3b: $(n "$keys_many") keys / 100 keys" "$a_rss MiB" "$b_rss MiB" "" \
-  "bounded by keys and events" "—"
+  echo "target 3: linear in spans, flat in keys" >&2
+  small=$(payload "${s3_small[@]}")
+  cat "$small" >/dev/null
+  pair -- "${verify[@]}" "$plain" -- "${verify[@]}" "$small"
+  row 3a "verify, 10× spans: $(n "${s1[0]}") vs $(n "${s3_small[0]}") spans (keys ×10 too), plain" \
+    "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio")" "≤ 11×" "$(verdict "$ratio" "<=" 11)"
+  few=$(payload "$keys_spans" 100)
+  many=$(payload "$keys_spans" "$keys_many")
+  cat "$few" "$many" >/dev/null
+  pair -- "${verify[@]}" "$many" -- "${verify[@]}" "$few"
+  ratio_keys=$ratio
+  keys_ok=$(awk -v r="$ratio" 'BEGIN { print (r <= 1.5 && r >= 1 / 1.5) ? "met" : "**missed**" }')
+  row 3b "verify, $(n "$keys_many") vs 100 keys, $(n "$keys_spans") spans each ($(mib "$many") / $(mib "$few"))" \
+    "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio_keys")" "0.67–1.5×" "$keys_ok"
+  row 3c "peak RSS of 3b: $(n "$keys_many") keys / 100 keys" "$a_rss MiB" "$b_rss MiB" "" \
+    "bounded by keys and events" "—"
 
-if ((large)); then
-  echo "target 4: 1 GB payload" >&2
-  huge=$(payload 1500000 100000)
-  single "${verify[@]}" "$huge"
-  row 4 "verify, 1,500,000 spans, 100,000 keys ($(mib "$huge")), plain: peak RSS, wall time" \
-    "$a_rss MiB" "$(s "$a_secs")" "" "≤ 512 MiB" "$(verdict "$a_rss" "<=" 512)"
-else
-  row 4 "verify, 1,500,000 spans (about 1.3 GB): peak RSS" "not run (use --large)" "" "" \
-    "≤ 512 MiB" "n/a"
-fi
+  if ((large)); then
+    echo "target 4: 1 GB payload" >&2
+    huge=$(payload 1500000 100000)
+    single "${verify[@]}" "$huge"
+    row 4 "verify, 1,500,000 spans, 100,000 keys ($(mib "$huge")), plain: peak RSS, wall time" \
+      "$a_rss MiB" "$(s "$a_secs")" "" "≤ 512 MiB" "$(verdict "$a_rss" "<=" 512)"
+  else
+    row 4 "verify, 1,500,000 spans (about 1.3 GB): peak RSS" "not run (use --large)" "" "" \
+      "≤ 512 MiB" "n/a"
+  fi
 
-echo "target 5: batch" >&2
-if "$bin" --help | awk '/^Subcommands:/ { on = 1; next } on && /^[^ ]/ { on = 0 } on' |
-  grep -Eq '^[[:space:]]+batch([[:space:]]|$)'; then
-  dir=$(batch_dir "${batch[@]}")
-  if pair -- "$bin" batch --jobs 2 --results "$scratch/out/batch2.jsonl" "$dir" \
-    -- "$bin" batch --jobs 1 --results "$scratch/out/batch1.jsonl" "$dir"; then
-    row 5 "batch --jobs 2 vs --jobs 1, $(n "${batch[0]}") payloads of 1 MB" "$(s "$a_secs")" \
-      "$(s "$b_secs")" "$(x "$ratio")" "≤ 0.6×" "$(verdict "$ratio" "<=" 0.6)"
-    # What this machine's two CPUs give two jobs that share nothing: two `--jobs 1` processes, one
-    # per half of the payloads (--shard), at once, against one process over all of them. On
-    # shared or hyper-threaded vCPUs this is well above 0.5×, and row 5 cannot beat it.
-    halves=(sh -c '"$0" batch --jobs 1 --shard 0/2 "$1" & a=$!
-      "$0" batch --jobs 1 --shard 1/2 "$1" & b=$!
-      wait "$a" && wait "$b"' "$bin" "$dir")
-    if pair -- "${halves[@]}" -- "$bin" batch --jobs 1 "$dir"; then
-      row 5c "reference: two \`batch --jobs 1\` processes at once, a --shard half each, vs one" \
-        "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio")" "" "this machine's ceiling for row 5"
+  echo "target 5: batch" >&2
+  if "$bin" --help | awk '/^Subcommands:/ { on = 1; next } on && /^[^ ]/ { on = 0 } on' |
+    grep -Eq '^[[:space:]]+batch([[:space:]]|$)'; then
+    dir=$(batch_dir "${batch[@]}")
+    if pair -- "$bin" batch --jobs 2 --results "$scratch/out/batch2.jsonl" "$dir" \
+      -- "$bin" batch --jobs 1 --results "$scratch/out/batch1.jsonl" "$dir"; then
+      row 5 "batch --jobs 2 vs --jobs 1, $(n "${batch[0]}") payloads of 1 MB" "$(s "$a_secs")" \
+        "$(s "$b_secs")" "$(x "$ratio")" "≤ 0.6×" "$(verdict "$ratio" "<=" 0.6)"
+      # What this machine's two CPUs give two jobs that share nothing: two `--jobs 1` processes, one
+      # per half of the payloads (--shard), at once, against one process over all of them. On
+      # shared or hyper-threaded vCPUs this is well above 0.5×, and row 5 cannot beat it.
+      halves=(sh -c '"$0" batch --jobs 1 --shard 0/2 "$1" & a=$!
+        "$0" batch --jobs 1 --shard 1/2 "$1" & b=$!
+        wait "$a" && wait "$b"' "$bin" "$dir")
+      if pair -- "${halves[@]}" -- "$bin" batch --jobs 1 "$dir"; then
+        row 5c "reference: two \`batch --jobs 1\` processes at once, a --shard half each, vs one" \
+          "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio")" "" "this machine's ceiling for row 5"
+      fi
+    else
+      row 5 "batch --jobs 2 vs --jobs 1, $(n "${batch[0]}") payloads of 1 MB" "n/a (batch failed)" "" "" \
+        "≤ 0.6×" "n/a"
     fi
   else
-    row 5 "batch --jobs 2 vs --jobs 1, $(n "${batch[0]}") payloads of 1 MB" "n/a (batch failed)" "" "" \
-      "≤ 0.6×" "n/a"
+    row 5 "batch --jobs 2 vs --jobs 1, $(n "${batch[0]}") payloads of 1 MB" "n/a (batch not available)" \
+      "" "" "≤ 0.6×" "n/a"
   fi
-else
-  row 5 "batch --jobs 2 vs --jobs 1, $(n "${batch[0]}") payloads of 1 MB" "n/a (batch not available)" \
-    "" "" "≤ 0.6×" "n/a"
+
+  echo "throughput: prepare vs gzip -dc" >&2
+  pair -- "$bin" prepare --format otlp -o "$scratch/out/prepared.ndjson" -i "$gz" \
+    -- "${gunzip[@]}" "$gz"
+  bytes=$(stat -c %s "$plain")
+  mbps() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.0f MB/s", b / 1e6 / t }'; }
+  row T "throughput (uncompressed MB/s): prepare of the gz vs \`gzip -dc\`" "$(mbps "$a_secs")" \
+    "$(mbps "$b_secs")" "$(x "$ratio") (time)" "" ""
 fi
 
-echo "throughput: prepare vs gzip -dc" >&2
-pair -- "$bin" prepare --format otlp -o "$scratch/out/prepared.ndjson" -i "$gz" \
-  -- "${gunzip[@]}" "$gz"
-bytes=$(stat -c %s "$plain")
-mbps() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.0f MB/s", b / 1e6 / t }'; }
-row T "throughput (uncompressed MB/s): prepare of the gz vs \`gzip -dc\`" "$(mbps "$a_secs")" \
-  "$(mbps "$b_secs")" "$(x "$ratio") (time)" "" ""
+# The payload forms the readers take, each against the plain JSON Lines of the same spans.
+echo "payload forms: protobuf, zstd, length-prefixed records vs plain JSON" >&2
+pb=$(generated "${s1[@]}" pb --encoding proto)
+pb_gz=$(generated "${s1[@]}" pb.gz --encoding proto --compression gzip)
+zst=$(generated "${s1[@]}" jsonl.zst --jsonl --compression zstd)
+json_records=$(records "$plain" json)
+pb_records=$(records "$pb" proto)
+cat "$pb" "$pb_gz" "$zst" "$json_records" "$pb_records" >/dev/null
+form_rss=() plain_rss=0
+# form_row ID WHAT FILE [TARGET VERDICT_LIMIT]: verify of FILE vs verify of the plain JSON.
+form_row() {
+  pair -- "${verify[@]}" "$3" -- "${verify[@]}" "$plain" || return
+  local verdict_text=""
+  [ -n "${5:-}" ] && verdict_text=$(verdict "$ratio" "<=" "$5")
+  row "$1" "verify, $2 ($(mib "$3")) vs plain JSON Lines ($(mib "$plain"))" "$(s "$a_secs")" \
+    "$(s "$b_secs")" "$(x "$ratio")" "${4:-}" "$verdict_text"
+  form_rss+=("$a_rss") plain_rss=$b_rss
+}
+form_row 6a "OTLP protobuf (\`kvonce-gen --encoding proto\`)" "$pb" "≤ 0.7×" 0.7
+form_row 6b "gzip OTLP protobuf" "$pb_gz"
+form_row 6c "zstd JSON Lines (\`kvonce-gen --compression zstd\`)" "$zst"
+form_row 6d "length-prefixed JSON records, each zstd (the Collector file exporter's layout)" \
+  "$json_records"
+form_row 6e "length-prefixed protobuf records, each zstd" "$pb_records"
+pair -- "${verify[@]}" "$zst" -- zstd -dc "$zst"
+row 6f "verify of the zstd JSON Lines vs \`zstd -dc\` of it" "$(s "$a_secs")" "$(s "$b_secs")" \
+  "$(x "$ratio")" "≤ 2×" "$(verdict "$ratio" "<=" 2)"
+rss_max=$(printf '%s\n' "${form_rss[@]}" | sort -g | tail -1)
+row 6g "peak RSS, verify of 6a–6e (largest) / plain JSON" "$rss_max MiB" "$plain_rss MiB" "" \
+  "≤ 64 MiB" "$(verdict "$rss_max" "<=" 64)"
 
 # ---------------------------------------------------------------------------------------------
 # Report
@@ -251,7 +355,7 @@ cpu=$(awk -F': ' '/^model name/ { m = $2 } /^cpu family/ { f = $2 } /^model\t/ {
 sizes=""
 ((quick)) && sizes=" (--quick sizes)"
 echo
-echo "kvonce-trace $("$bin" --version | awk '{ print $2 }') ($(git rev-parse --short HEAD 2>/dev/null || echo "?")), $(date -u +%Y-%m-%d)," \
+echo "kvonce-trace $("$bin" --version | awk 'NR == 1 { print $2 }') ($(git rev-parse --short HEAD 2>/dev/null || echo "?")), $(date -u +%Y-%m-%d)," \
   "$(nproc) CPUs ($cpu), load average $(cut -d' ' -f1-3 /proc/loadavg); median of $runs runs$sizes"
 echo
 echo "| # | Scenario | A | B | A/B (median of per-run ratios) | Target | Result |"

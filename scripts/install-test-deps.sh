@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../tests/e2e"
 if [ -f package-lock.json ]; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund --loglevel=error
+    # --include=dev: the OpenTelemetry SDK packages are dev dependencies, wanted even where
+    # NODE_ENV=production or an npm configuration would omit them.
+    npm ci --include=dev --no-audit --no-fund --loglevel=error
   fi
 fi

@@ -4,7 +4,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <optional>
+#include <string_view>
 
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/fetch/metadata.hpp"
@@ -23,11 +25,19 @@ std::string file_name(const std::string& relative) {
   return slash == std::string::npos ? relative : relative.substr(slash + 1);
 }
 
+// The names a payload is stored under; its content decides how it is read. OTLP/JSON, JSON Lines
+// or NDJSON events, and OTLP protobuf (.pb or .binpb, never .proto: that is protobuf's schema
+// source), each optionally .gz; and any .zst, as the Collector file exporter's zstd files carry
+// whatever inner extension (or none).
+constexpr std::string_view kPayloadSuffixes[] = {".json", ".ndjson", ".jsonl", ".pb", ".binpb"};
+
 bool looks_like_payload(const std::string& relative) {
   std::string name = to_lower_ascii(file_name(relative));
   if (name == trace_dir::kMetadataFile) return false;
+  if (name.ends_with(".zst")) return true;
   if (name.ends_with(".gz")) name.resize(name.size() - 3);
-  return name.ends_with(".json") || name.ends_with(".ndjson") || name.ends_with(".jsonl");
+  return std::any_of(std::begin(kPayloadSuffixes), std::end(kPayloadSuffixes),
+                     [&](std::string_view suffix) { return name.ends_with(suffix); });
 }
 
 std::string listing(const std::vector<std::string>& names) {
@@ -123,7 +133,7 @@ std::string choose_payload(const std::vector<std::string>& names, const std::str
          where + ": no payload file" +
              (directory ? " within " + std::to_string(kMaxDepth) + " directory levels" : "") +
              " (expected kvonce-otlp-payload.json[.gz], kvonce-otlp.json[.gz] or a single "
-             ".json/.ndjson file)");
+             ".json, .ndjson, .jsonl, .pb or .binpb file, optionally .gz, or .zst file)");
   }
   fail(ErrorKind::input,
        where + ": several candidate payload files: " + listing(candidates) + "; " + pick);
