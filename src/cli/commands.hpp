@@ -44,8 +44,8 @@ struct ConsoleOptions;
 
 // 0 conformant, 1 violations, 2 no events.
 int verdict_exit_code(const steps::VerifyOutcome& outcome);
-// The verdict's summary on `stream` (fd 1 or 2, whose terminal decides the colour), unless
-// --quiet: then only the line that explains exit 2 (no events), on stderr.
+// The verdict's summary on stdout, or on stderr when `on_stderr` (that stream's terminal decides
+// the colour); with --quiet, only the line that explains exit 2 (no events), on stderr.
 void print_verdict(const steps::VerifyOutcome& outcome, const steps::VerifyOptions& shown,
                    const ConsoleOptions& options, Console& console, bool on_stderr = false);
 }  // namespace kvonce::cli
