@@ -61,7 +61,7 @@ TEST_CASE(
   CHECK(dir.files() == std::vector<std::string>{"p.json"});
 }
 
-TEST_CASE("verify console: positional payloads and -i merge; none at all is a usage error") {
+TEST_CASE("verify console: positional payloads and -i merge, and none at all is a usage error") {
   TempDir dir;
   const auto both = run_cli(
       {"verify", test_data("kvonce-otlp.json"), "-i", test_data("kvonce-sample.ndjson"), "--json"});
