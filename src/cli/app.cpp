@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
@@ -56,7 +57,8 @@ void check_stdout(std::ostream& out) {
 
 Host process_host() {
   return Host{process_environment(),
-              [](const net::OutboundPolicy& policy) { return net::make_curl_transport(policy); }};
+              [](const net::OutboundPolicy& policy) { return net::make_curl_transport(policy); },
+              [](int fd) { return ::isatty(fd) == 1; }};
 }
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, const Host& host) {

@@ -16,9 +16,12 @@ struct Host {
   Environment env;
   // Makes the HTTP transport for one command, under the outbound policy it was given.
   std::function<std::unique_ptr<net::HttpTransport>(const net::OutboundPolicy&)> transport;
+  // Whether file descriptor 1 (stdout) or 2 (stderr) is a terminal: colour is decided from it.
+  // Tests say what they want; none by default.
+  std::function<bool(int fd)> is_terminal = [](int) { return false; };
 };
 
-// The real process: its environment and the libcurl transport.
+// The real process: its environment, the libcurl transport and its terminals.
 Host process_host();
 
 // Runs kvonce-trace with these arguments; returns the process exit code (see ExitCode). Every

@@ -36,9 +36,16 @@ void add_completion_command(CLI::App& app, Console& console);
 
 namespace kvonce::steps {
 struct VerifyOutcome;
-}
+struct VerifyOptions;
+}  // namespace kvonce::steps
 
 namespace kvonce::cli {
+struct ConsoleOptions;
+
 // 0 conformant, 1 violations, 2 no events.
 int verdict_exit_code(const steps::VerifyOutcome& outcome);
+// The verdict's summary on stdout, or on stderr when `on_stderr` (that stream's terminal decides
+// the colour); with --quiet, only the line that explains exit 2 (no events), on stderr.
+void print_verdict(const steps::VerifyOutcome& outcome, const steps::VerifyOptions& shown,
+                   const ConsoleOptions& options, Console& console, bool on_stderr = false);
 }  // namespace kvonce::cli

@@ -1,5 +1,6 @@
 #include "cli/options.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -7,6 +8,7 @@
 #include <arpa/inet.h>
 
 #include "kvonce/steps/verify.hpp"
+#include "kvonce/util/error.hpp"
 
 namespace kvonce::cli {
 namespace {
@@ -158,6 +160,26 @@ void add_masking(CLI::App& cmd, privacy::MaskOptions& mask) {
                  "Also mask this top-level member of every context object; repeatable")
       ->type_name("NAME")
       ->allow_extra_args(false);
+}
+
+void add_console_options(CLI::App& cmd, ConsoleOptions& console) {
+  cmd.add_flag("-q,--quiet", console.quiet,
+               "Print nothing but errors (the exit code carries the verdict)");
+  const std::map<std::string, ColourChoice> names{{"auto", ColourChoice::automatic},
+                                                  {"always", ColourChoice::always},
+                                                  {"never", ColourChoice::never}};
+  cmd.add_option("--color", console.colour,
+                 "auto: colour on a terminal unless NO_COLOR is set (or TERM=dumb); always (CI "
+                 "logs that render ANSI colours, such as GitHub Actions'); never")
+      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case).description(""))
+      ->type_name("auto|always|never")
+      ->default_str("auto");
+}
+
+void check_stdin_once(const std::vector<std::string>& inputs) {
+  if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
+    fail(ErrorKind::usage, "standard input (-) is named more than once; it can be read only once");
+  }
 }
 
 }  // namespace kvonce::cli

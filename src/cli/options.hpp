@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +13,7 @@
 #include "kvonce/privacy/masking.hpp"
 #include "kvonce/rules/verify.hpp"
 #include "kvonce/steps/prepare.hpp"
+#include "kvonce/util/console_style.hpp"
 
 namespace kvonce::cli {
 
@@ -35,5 +38,17 @@ void add_judging_order(CLI::App& cmd, steps::Order& order, const rules::VerifyOp
 void add_format(CLI::App& cmd, payload::Format& format);
 void add_rules(CLI::App& cmd, rules::VerifyOptions& rules);
 void add_masking(CLI::App& cmd, privacy::MaskOptions& mask);
+
+// What a command prints besides its errors, and in which colours.
+struct ConsoleOptions {
+  bool quiet = false;  // --quiet: errors only
+  ColourChoice colour = ColourChoice::automatic;
+};
+// --quiet and --color auto|always|never.
+void add_console_options(CLI::App& cmd, ConsoleOptions& console);
+
+// Error(usage) when "-" (standard input) is among the inputs more than once: the second would
+// read nothing and judge a payload cut in two.
+void check_stdin_once(const std::vector<std::string>& inputs);
 
 }  // namespace kvonce::cli

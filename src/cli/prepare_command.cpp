@@ -22,6 +22,7 @@ void add_prepare_command(CLI::App& app, Console& console) {
   add_read_limits(*cmd, opts->limits);
   add_masking(*cmd, opts->mask);
   cmd->callback([opts, &console] {
+    check_stdin_once(opts->inputs);
     opts->mask.environment = console.host.env;
     const steps::PrepareResult result = steps::prepare(*opts);
     console.err << steps::prepare_summary_text(result);

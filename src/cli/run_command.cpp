@@ -69,7 +69,9 @@ void add_run_command(CLI::App& app, Console& console) {
                 "Allow plain http:// beyond loopback hosts");
   add_cloud_options(*cmd, opts->fetch);
   add_report_options(*cmd, *opts->report);
-  cmd->callback([opts, &console] {
+  auto shown_as = std::make_shared<ConsoleOptions>();
+  add_console_options(*cmd, *shown_as);
+  cmd->callback([opts, shown_as, &console] {
     const Environment& env = console.host.env;
     opts->mask.environment = env;
     const auto transport = console.transport(opts->fetch.allow_http);
@@ -78,6 +80,7 @@ void add_run_command(CLI::App& app, Console& console) {
     }
     check_file_roles(*opts, env);
     const auto log = [&](const std::string& line) {
+      if (shown_as->quiet) return;
       console.out << line << (line.empty() || line.back() != '\n' ? "\n" : "") << std::flush;
     };
     const steps::RunOutcome outcome = steps::run(*opts, env, *transport, log);
@@ -85,7 +88,7 @@ void add_run_command(CLI::App& app, Console& console) {
     shown.output_dir = opts->trace_dir / "otlp";
     shown.order = opts->order;
     shown.rules = opts->rules;
-    console.out << steps::verify_summary_text(outcome.otlp, shown);
+    print_verdict(outcome.otlp, shown, *shown_as, console);
     if (outcome.mismatch) {
       console.err << "kvonce-trace: mode-mismatch: " << console_escape(*outcome.mismatch) << "\n";
       console.exit_code = static_cast<int>(ExitCode::violations);

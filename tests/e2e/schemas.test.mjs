@@ -118,6 +118,16 @@ describe('the tool\'s outputs satisfy schemas/', () => {
     await assertValid(schema('validation'), [path.join(dir, 'out', 'kvonce-validation.json')]);
   });
 
+  test('verify --json without -d: the document printed on stdout', async (t) => {
+    const dir = tempDir(t);
+    const r = await run(['verify', REFERENCE, '--json'], {}, dir);
+    assert.equal(r.code, 1, r.stderr);
+    const printed = path.join(dir, 'printed.json');
+    fs.writeFileSync(printed, r.stdout);
+    assert.equal(readJson(printed).outputSet, undefined);
+    await assertValid(schema('validation'), [printed]);
+  });
+
   test('prepare --stats and its NDJSON', async (t) => {
     const dir = tempDir(t);
     const r = await run(['prepare', '-i', REFERENCE, '-o', path.join(dir, 'events.ndjson'), '--stats',

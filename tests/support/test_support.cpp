@@ -103,6 +103,7 @@ CliResult run_cli(std::vector<std::string> args, std::map<std::string, std::stri
   std::ostringstream out, err;
   cli::Host host = cli::process_host();
   host.env = environment_from(std::move(env));
+  host.is_terminal = [](int) { return false; };  // no colour, whatever runs the tests
   const int code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err, host);
   return {code, out.str(), err.str()};
 }

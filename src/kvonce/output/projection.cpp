@@ -311,6 +311,12 @@ ProjectionStats write_projection(const EventStore& events, OutputSet& set,
   return stats;
 }
 
+std::uint64_t projection_key_count(const EventStore& events) {
+  KeyIndex index;  // as Projector::entry_for numbers them
+  for (std::size_t i = 0; i < events.size(); ++i) index.insert(events[i].key);
+  return index.size();
+}
+
 ProjectionStats write_projection(const EventStore& events,
                                  const std::filesystem::path& projection_path,
                                  const std::filesystem::path& state_sequence_path) {

@@ -27,6 +27,10 @@ ProjectionStats write_projection(const EventStore& events, OutputSet& set,
                                  const std::string& projection_name,
                                  const std::string& state_sequence_name);
 
+// The projection's key count (its uniqueKeys) without writing it: verify without an output
+// directory still reports it, equal to what a run with one records.
+std::uint64_t projection_key_count(const EventStore& events);
+
 // The same as a set of its own, committed; `state_sequence_path` is recorded relative to the
 // projection.
 ProjectionStats write_projection(const EventStore& events,

@@ -73,13 +73,15 @@ void append_validation_json(std::string& out, const rules::VerifyResult& result,
   out += "}\n";
 }
 
-void write_validation(OutputSet& set, const std::string& name, const rules::VerifyResult& result,
-                      const ValidationInfo& info, const std::vector<std::string>& warnings) {
+std::string write_validation(OutputSet& set, const std::string& name,
+                             const rules::VerifyResult& result, const ValidationInfo& info,
+                             const std::vector<std::string>& warnings) {
   std::string out;
   append_validation_json(out, result, info, warnings, &set);
   SetFile& file = set.open(name);
   file.write(out);
   file.finish();
+  return out;
 }
 
 }  // namespace kvonce::output

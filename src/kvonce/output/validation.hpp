@@ -28,8 +28,9 @@ void append_validation_json(std::string& out, const rules::VerifyResult& result,
                             const ValidationInfo& info, const std::vector<std::string>& warnings,
                             const OutputSet* set = nullptr);
 
-// Writes it as `name` of the set (finished, not committed).
-void write_validation(OutputSet& set, const std::string& name, const rules::VerifyResult& result,
-                      const ValidationInfo& info, const std::vector<std::string>& warnings);
+// Writes it as `name` of the set (finished, not committed); returns the text written.
+std::string write_validation(OutputSet& set, const std::string& name,
+                             const rules::VerifyResult& result, const ValidationInfo& info,
+                             const std::vector<std::string>& warnings);
 
 }  // namespace kvonce::output

@@ -74,10 +74,47 @@ payload::LoadResult load_hashed(const VerifyOptions& options, EventStore& store,
 void check_file_roles(const VerifyOptions& options) {
   FileRoles roles;
   for (const std::string& input : options.inputs) roles.input(input, "--input");
+  if (options.output_dir.empty()) return;  // nothing written
   for (const char* name : trace_dir::kModeFiles) {
     roles.output(options.output_dir / name, "--output-dir");
   }
   roles.check();
+}
+
+output::ValidationInfo validation_info(const VerifyOutcome& out, const VerifyOptions& options) {
+  output::ValidationInfo info{options.rules, out.format,          to_string(options.order),
+                              out.events,    out.projection.keys, "["};
+  for (const payload::InputSummary& in : out.load.inputs) {
+    info.inputs_json += (info.inputs_json.size() > 1 ? "," : "") + payload::form_json(in);
+  }
+  info.inputs_json += "]";
+  return info;
+}
+
+// The four files into options.output_dir as one set; the validation's text kept when asked for,
+// and charged as the copy printed on stdout before any file is committed.
+void write_set(const EventStore& store, VerifyOutcome& out,
+               const std::vector<std::string>& warnings, OutputBudget& budget,
+               const VerifyOptions& options) {
+  const auto& dir = options.output_dir;
+  ensure_directory(dir);
+  output::SetOrigin origin = options.origin.value_or(output::SetOrigin{});
+  origin.github_run_id = options.github_run_id;
+  origin.github_run_attempt = options.github_run_attempt;
+  output::OutputSet set(dir, {trace_dir::kModeFiles.begin(), trace_dir::kModeFiles.end()},
+                        std::move(origin), budget);
+  if (!store.empty()) {
+    write_events(store, set.open(trace_dir::kEventsFile));
+    out.projection = output::write_projection(store, set, trace_dir::kProjectionFile,
+                                              trace_dir::kStateSequenceFile);
+  }
+  std::string text = output::write_validation(set, trace_dir::kValidationFile, out.result,
+                                              validation_info(out, options), warnings);
+  if (options.keep_validation_json) {
+    budget.charge(text.size());
+    out.validation_json = std::move(text);
+  }
+  set.commit();
 }
 
 }  // namespace
@@ -92,8 +129,6 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   out.load = std::move(load);
   out.format = format_of(out.load);
   out.events = store.size();
-  const auto& dir = options.output_dir;
-  ensure_directory(dir);
 
   std::vector<std::string> warnings = output::describe_warnings(out.load.stats);
   if (store.empty()) warnings.insert(warnings.begin(), no_events_message(out.load.stats));
@@ -104,24 +139,17 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
     budget = std::make_shared<OutputBudget>(
         options.max_output_bytes.value_or(default_max_output_bytes(decompressed_bytes(out.load))));
   }
-  output::SetOrigin origin = options.origin.value_or(output::SetOrigin{});
-  origin.github_run_id = options.github_run_id;
-  origin.github_run_attempt = options.github_run_attempt;
-  output::OutputSet set(dir, {trace_dir::kModeFiles.begin(), trace_dir::kModeFiles.end()},
-                        std::move(origin), *budget);
-  if (!store.empty()) {
-    write_events(store, set.open(trace_dir::kEventsFile));
-    out.projection = output::write_projection(store, set, trace_dir::kProjectionFile,
-                                              trace_dir::kStateSequenceFile);
+  if (!options.output_dir.empty()) {
+    write_set(store, out, warnings, *budget, options);
+    return out;
   }
-  output::ValidationInfo info{options.rules, out.format,          to_string(options.order),
-                              out.events,    out.projection.keys, "["};
-  for (const payload::InputSummary& in : out.load.inputs) {
-    info.inputs_json += (info.inputs_json.size() > 1 ? "," : "") + payload::form_json(in);
+  out.projection.events = store.size();
+  out.projection.keys = output::projection_key_count(store);
+  if (options.keep_validation_json) {
+    output::append_validation_json(out.validation_json, out.result, validation_info(out, options),
+                                   warnings);
+    budget->charge(out.validation_json.size());
   }
-  info.inputs_json += "]";
-  output::write_validation(set, trace_dir::kValidationFile, out.result, info, warnings);
-  set.commit();
   return out;
 }
 
@@ -140,32 +168,47 @@ VerifyOutcome verify(const VerifyOptions& options) {
 
 std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& options,
                                 std::size_t max_issues) {
+  return verify_summary_text(o, options, ConsoleStyle{}, max_issues);
+}
+
+std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& options,
+                                const ConsoleStyle& style, std::size_t max_issues) {
   const char* verdict = o.no_events() ? "NO EVENTS" : o.valid() ? "VALID" : "INVALID";
-  std::string out = std::string("verify: ") + verdict + " (" + o.format + " input, profile " +
+  const Tone tone = o.no_events() ? Tone::warn : o.valid() ? Tone::pass : Tone::fail;
+  std::string out = "verify: " + style.paint(tone, verdict) + " (" + o.format + " input, profile " +
                     rules::to_string(options.rules.profile) + ", max retries " +
                     std::to_string(options.rules.max_retries) + ", order " +
                     to_string(options.order) + ")\n";
   out += "  " + std::to_string(o.events) + " events, " + std::to_string(o.projection.keys) +
          " keys, " + std::to_string(o.result.issues.size()) + " issues\n";
-  out += "  read: " + payload::describe_read(o.load) + "\n";
+  out += "  " + style.paint(Tone::dim, "read: " + payload::describe_read(o.load)) + "\n";
   if (o.no_events()) {
     out += "  no events: " + payload::describe_read(o.load) + ", " +
            payload::why_no_events(o.load.stats) + "\n";
   }
   for (std::size_t i = 0; i < o.result.issues.size() && i < max_issues; ++i) {
     const rules::Issue& issue = o.result.issues[i];
-    out += "  [" + std::string(rules::to_string(issue.type)) + "] " + console_escape(issue.key) +
-           ": " + console_escape(issue.message) + " — event #" + std::to_string(issue.event_index) +
-           " at " + (issue.timed ? format_iso_millis(issue.time_ns) : "no time") + ", trace " +
-           console_escape(issue.trace_id) + "\n";
+    out += "  " + style.paint(Tone::fail, "[" + std::string(rules::to_string(issue.type)) + "]") +
+           " " + console_escape(issue.key) + ": " + console_escape(issue.message) +
+           style.paint(Tone::dim, " — event #" + std::to_string(issue.event_index) + " at " +
+                                      (issue.timed ? format_iso_millis(issue.time_ns) : "no time") +
+                                      ", trace " + console_escape(issue.trace_id)) +
+           "\n";
   }
+  const bool written = !options.output_dir.empty();
   if (o.result.issues.size() > max_issues) {
-    out += "  ... " + std::to_string(o.result.issues.size() - max_issues) + " more in " +
-           console_escape((options.output_dir / trace_dir::kValidationFile).string()) + "\n";
+    out += "  ... " + std::to_string(o.result.issues.size() - max_issues) + " more " +
+           (written
+                ? "in " + console_escape((options.output_dir / trace_dir::kValidationFile).string())
+                : std::string("(--json or --output-dir lists them all)")) +
+           "\n";
   }
   for (const std::string& w : output::describe_warnings(o.load.stats))
-    out += "  warning: " + console_escape(w) + "\n";
-  out += "  outputs: " + console_escape(options.output_dir.string()) + "\n";
+    out += "  " + style.paint(Tone::warn, "warning: " + console_escape(w)) + "\n";
+  if (written) {
+    out += "  " +
+           style.paint(Tone::dim, "outputs: " + console_escape(options.output_dir.string())) + "\n";
+  }
   return out;
 }
 

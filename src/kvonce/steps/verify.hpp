@@ -13,6 +13,7 @@
 #include "kvonce/payload/load.hpp"
 #include "kvonce/rules/verify.hpp"
 #include "kvonce/steps/prepare.hpp"
+#include "kvonce/util/console_style.hpp"
 
 namespace kvonce::steps {
 
@@ -21,9 +22,13 @@ namespace kvonce::steps {
 Order default_order(rules::Profile profile);
 
 struct VerifyOptions {
-  std::vector<std::string> inputs;
+  std::vector<std::string> inputs;  // paths; "-" is standard input
   payload::Format format = payload::Format::autodetect;
+  // Where the output set goes; empty: nowhere (the verdict alone, no file written or removed).
   std::filesystem::path output_dir;
+  // Keep the validation document's text in the outcome (verify --json prints it). It counts
+  // against the output bound as one more output, charged before any file is committed.
+  bool keep_validation_json = false;
   Order order = Order::time;
   rules::VerifyOptions rules;
   io::ReadLimits limits;
@@ -46,12 +51,16 @@ struct VerifyOutcome {
   output::ProjectionStats projection;
   std::uint64_t events = 0;
   double seconds = 0;
+  // The validation document, as kvonce-validation.json holds it (keep_validation_json); with no
+  // output directory it has no outputSet member, since no file was written.
+  std::string validation_json;
 
   bool no_events() const { return events == 0; }
   bool valid() const { return events > 0 && result.valid(); }
 };
 
-// Writes every output as one set: nothing is replaced until all are complete. Without events
+// Writes every output as one set: nothing is replaced until all are complete (no output
+// directory: nothing is written, and the outcome is the same). Without events
 // only kvonce-validation.json is written (valid: false; the previous run's other files are
 // removed) and the outcome says no_events(); malformed input throws before any write, and so
 // does an output set over its bound (Error(limit)).
@@ -64,5 +73,9 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
 // The short human summary printed on stdout.
 std::string verify_summary_text(const VerifyOutcome& outcome, const VerifyOptions& options,
                                 std::size_t max_issues = 10);
+// The same in colour when `style` says so: the verdict, issue types and warnings in their tones,
+// what the run read and wrote dimmed.
+std::string verify_summary_text(const VerifyOutcome& outcome, const VerifyOptions& options,
+                                const ConsoleStyle& style, std::size_t max_issues = 10);
 
 }  // namespace kvonce::steps
