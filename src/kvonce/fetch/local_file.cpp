@@ -9,6 +9,7 @@
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/fetch/metadata.hpp"
 #include "kvonce/fetch/verified_file.hpp"
+#include "kvonce/payload/file_names.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 
@@ -24,10 +25,9 @@ std::string file_name(const std::string& relative) {
 }
 
 bool looks_like_payload(const std::string& relative) {
-  std::string name = to_lower_ascii(file_name(relative));
-  if (name == trace_dir::kMetadataFile) return false;
-  if (name.ends_with(".gz")) name.resize(name.size() - 3);
-  return name.ends_with(".json") || name.ends_with(".ndjson") || name.ends_with(".jsonl");
+  const std::string name = file_name(relative);
+  if (to_lower_ascii(name) == trace_dir::kMetadataFile) return false;
+  return payload::is_payload_name(name, payload::Picker::fetch);
 }
 
 std::string listing(const std::vector<std::string>& names) {
