@@ -5,6 +5,7 @@
 #include "kvonce/util/error.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/options.hpp"
 
 namespace kvonce::cli {
@@ -18,11 +19,14 @@ void add_verify_command(CLI::App& app, Console& console) {
   auto opts = std::make_shared<steps::VerifyOptions>();
   CLI::App* cmd = app.add_subcommand(
       "verify", "Check a trace against the KvOnce rules and write the validation outputs");
+  set_footer(*cmd, "", {{ExitCode::ok}, {ExitCode::violations}, {ExitCode::no_events}});
   cmd->add_option("-i,--input", opts->inputs, "Payload file (OTLP or NDJSON); repeat to merge")
+      ->type_name("FILE")
       ->required();
   cmd->add_option("-d,--output-dir", opts->output_dir,
                   "Directory for kvonce-events.ndjson, kvonce-projection.json, "
                   "projected/kvonce-state-sequence.json and kvonce-validation.json")
+      ->type_name("DIR")
       ->required();
   add_format(*cmd, opts->format);
   add_rules(*cmd, opts->rules);
