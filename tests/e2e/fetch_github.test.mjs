@@ -2,6 +2,7 @@
 // newest unexpired artifact, the 302 to a storage host that must not see the token, zip
 // extraction and the archives that must be refused.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,23 @@ const REPOSITORY = 'octo-org/kvonce-service';
 const NAME = 'kvonce-otlp-payload';
 const PAYLOAD = fs.readFileSync(new URL('../data/kvonce-otlp.json', import.meta.url));
 const SHA = crypto.createHash('sha256').update(PAYLOAD).digest('hex');
+// One KvOnce span in OTLP protobuf, encoded by protoc with the schema of the unit tests' fixtures.
+const PROTO_DIR = new URL('../data/proto/', import.meta.url).pathname;
+const PROTO_TEXT = `resource_spans {
+  resource { attributes { key: "service.name" value { string_value: "kvonce-store" } } }
+  scope_spans {
+    spans {
+      trace_id: "\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x01"
+      span_id: "\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x01"
+      start_time_unix_nano: 1760000000000000000
+      attributes { key: "kvonce.event.type" value { string_value: "success" } }
+      attributes { key: "kvonce.event.key" value { string_value: "alpha" } }
+      attributes { key: "kvonce.event.value" value { string_value: "v" } }
+      attributes { key: "kvonce.event.context" value { string_value: "{\\"attempts\\":1}" } }
+    }
+  }
+}
+`;
 
 let github;
 
@@ -162,6 +180,31 @@ describe('fetch --artifact', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(fs.readFileSync(r.target), gz);
     assert.equal(readJson(path.join(r.dir, 'kvonce-payload-metadata.json')).contentEncoding, 'gzip');
+  });
+
+  test('a zstd protobuf payload (otel/traces.pb.zst) beside logs is picked, saved as stored, and reads', async (t) => {
+    const proto = execFileSync(
+      'protoc',
+      ['--proto_path', PROTO_DIR, '--encode=kvonce.fixture.TracesData', 'fixture.proto'],
+      { input: PROTO_TEXT },
+    );
+    const zst = execFileSync('zstd', ['-q', '-c'], { input: proto });
+    single(
+      makeZip([
+        { name: 'logs/collector.log.gz', data: zlib.gzipSync('collector log'), store: true },
+        { name: 'otel/', directory: true },
+        { name: 'otel/traces.pb.zst', data: zst, store: true },
+      ]),
+    );
+    const r = await fetchArtifact(t);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(fs.readFileSync(r.target), zst);
+    const meta = readJson(path.join(r.dir, 'kvonce-payload-metadata.json'));
+    assert.match(meta.sourceDetail, /, otel\/traces\.pb\.zst\)$/);
+    assert.equal(meta.contentEncoding, 'zstd');
+    const v = await run(['verify', '-i', r.target, '-d', path.join(r.dir, 'out')], {}, r.dir);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /read: zstd OTLP protobuf, 1 span\n/);
   });
 
   test('a body that is not a zip is taken as is', async (t) => {

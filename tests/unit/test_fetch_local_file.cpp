@@ -73,6 +73,21 @@ TEST_CASE("choose_payload") {
           "traces.ndjson.gz");
     CHECK(choose_payload({"x.JSONL"}, "d") == "x.JSONL");
   }
+  SECTION("every form the readers read: protobuf, gzip, zstd") {
+    for (const char* name : {"traces.pb", "traces.binpb", "traces.pb.gz", "traces.BINPB.GZ",
+                             "traces.json.zst", "traces.pb.zst", "traces.ndjson.zst", "traces.zst",
+                             "events.ndjson", "events.ndjson.gz"}) {
+      CAPTURE(name);
+      CHECK(choose_payload({"notes.txt", "logs/collector.log.gz", name}, "d") == name);
+    }
+  }
+  SECTION("schemas, archives of other kinds and bare compression are not payloads") {
+    for (const char* name : {"trace.proto", "traces.gz", "traces.pb.bz2", "traces.tar"}) {
+      CAPTURE(name);
+      CHECK(kind_of([&] { choose_payload({name}, "d"); }) == ErrorKind::input);
+    }
+    CHECK(choose_payload({"trace.proto", "traces.pb.zst"}, "d") == "traces.pb.zst");
+  }
   SECTION("several candidates: input error listing them") {
     const std::string m = message_of([] { choose_payload({"a.json", "b.ndjson"}, "dir"); });
     CHECK_THAT(m, Catch::Contains("dir: several candidate payload files: a.json, b.ndjson"));
@@ -82,6 +97,10 @@ TEST_CASE("choose_payload") {
     CHECK(kind_of([] {
             choose_payload({"kvonce-otlp-payload.json", "kvonce-otlp-payload.json.gz"}, "d");
           }) == ErrorKind::input);
+    CHECK_THAT(message_of([] {
+                 choose_payload({"a.pb", "b.json.zst"}, "d");
+               }),
+               Catch::Contains("several candidate payload files: a.pb, b.json.zst"));
   }
   SECTION("none: input error") {
     CHECK(kind_of([] { choose_payload({"notes.txt"}, "d"); }) == ErrorKind::input);

@@ -123,7 +123,7 @@ std::string choose_payload(const std::vector<std::string>& names, const std::str
          where + ": no payload file" +
              (directory ? " within " + std::to_string(kMaxDepth) + " directory levels" : "") +
              " (expected kvonce-otlp-payload.json[.gz], kvonce-otlp.json[.gz] or a single "
-             ".json/.ndjson file)");
+             ".json, .ndjson, .jsonl, .pb or .binpb file, optionally .gz, or .zst file)");
   }
   fail(ErrorKind::input,
        where + ": several candidate payload files: " + listing(candidates) + "; " + pick);

@@ -31,9 +31,9 @@ inline constexpr std::array<PayloadExtension, 6> kPayloadExtensions = {{
     {".json", "OTLP JSON or NDJSON", Picker::both, Picker::both},
     {".jsonl", "NDJSON", Picker::both, Picker::both},
     {".ndjson", "NDJSON", Picker::fetch, Picker::fetch},
-    {".pb", "OTLP protobuf", Picker::batch, Picker::batch},
-    {".binpb", "OTLP protobuf", Picker::batch, Picker::batch},
-    {".zst", "zstd-compressed payloads of any encoding", Picker::batch, Picker::none},
+    {".pb", "OTLP protobuf", Picker::both, Picker::both},
+    {".binpb", "OTLP protobuf", Picker::both, Picker::both},
+    {".zst", "zstd-compressed payloads of any encoding", Picker::both, Picker::none},
 }};
 
 // Whether `picker` takes a file or object named `name` for a payload. batch compares names as
