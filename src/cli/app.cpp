@@ -10,23 +10,11 @@
 #include "kvonce/util/error.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/version.hpp"
 
 namespace kvonce::cli {
 namespace {
-
-constexpr const char* kExitCodes = R"(Exit codes:
-  0  success; the trace conforms
-  1  the trace violates the rules (or a report shows an invalid mode)
-  2  the payload holds no KvOnce events
-  3  usage error
-  4  unreadable, malformed or corrupt input
-  5  a size limit was exceeded
-  6  an output file (or standard output) could not be written
-  7  fetch or API failure (network, HTTP status)
-  8  credentials missing, rejected or expired
-  9  the payload's SHA-256 differs from the expected one
-  10 internal error (a bug))";
 
 // CLI11's messages quote the arguments given, which may come from a workflow's inputs; its own
 // text after the message (the pointer to --help) stays as it is.
@@ -67,7 +55,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       "as its specification says.\nWithout a subcommand, `run` verifies the embedded "
       "sample payload.",
       "kvonce-trace"};
-  app.footer(kExitCodes);
+  set_footer(app, "", {{ExitCode::ok}, {ExitCode::violations}, {ExitCode::no_events}});
   app.set_version_flag("--version", version_text);
   app.require_subcommand(0, 1);
   app.failure_message(escaped_failure);

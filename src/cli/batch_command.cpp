@@ -10,33 +10,34 @@
 #include "kvonce/batch/merge.hpp"
 #include "kvonce/batch/summary.hpp"
 #include "kvonce/net/http.hpp"
+#include "kvonce/payload/file_names.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/file_roles.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/options.hpp"
 
 namespace kvonce::cli {
 namespace {
 
-constexpr const char* kBatchFooter =
-    R"(INPUT is a payload file, a directory (searched recursively for *.json, *.json.gz, *.jsonl
-and *.jsonl.gz), or an s3://bucket/prefix/ or gs://bucket/prefix/ listing (endpoints and
+// The names a directory walk takes come from payload/file_names.hpp.
+std::string batch_footer() {
+  return "INPUT is a payload file, a directory searched recursively for payload names\n  (" +
+         payload::name_patterns(payload::Picker::batch) + "),\n" +
+         R"(or an s3://bucket/prefix/ or gs://bucket/prefix/ listing of the same names (endpoints and
 credentials from the environment, as for fetch). With --from/--to, a directory or prefix is the
 root of the kvonce-trace/YYYY/MM/DD/ layout and only the selected days are read.
 --shard I/N keeps the payloads whose source name hashes to shard I (I from 1: 1/N ... N/N); give every
 shard the same INPUTs, then combine the shards with `kvonce-trace batch merge RESULTS...`.
-Exit codes: 0 every payload valid; 1 any payload invalid, failed or without events; 2 no payload
-had any KvOnce event; 3 usage; 4 an INPUT or the --resume file cannot be read; 6 the results
-file cannot be written (or another batch kept it locked); 7/8 a listing failed. See docs/batch.md.)";
+See docs/batch.md.)";
+}
 
 constexpr const char* kMergeFooter =
     R"(Within one file the last line of a source counts; a source in two files means the shards
-overlapped and fails the merge. Exit codes: 0 every payload valid; 1 any payload invalid, failed
-or without events, or reported by two shards; 2 no payload had any KvOnce event; 3 usage; 4 a
-results file is missing, unreadable or malformed.)";
+overlapped and fails the merge.)";
 
 struct BatchCli {
   batch::BatchOptions options;
@@ -123,12 +124,18 @@ void add_merge_subcommand(CLI::App& batch_cmd, const std::shared_ptr<BatchCli>& 
                           Console& console) {
   CLI::App* cmd = batch_cmd.add_subcommand(
       "merge", "Combine the results files of batch shards into one summary and exit code");
-  cmd->footer(kMergeFooter);
+  set_footer(*cmd, kMergeFooter,
+             {{ExitCode::ok, "every payload valid"},
+              {ExitCode::violations,
+               "a payload invalid, failed or without events, or reported by two shards"},
+              {ExitCode::no_events, "no payload had any KvOnce event"},
+              {ExitCode::input, "a results file is missing, unreadable or malformed"}});
   // A missing or unreadable file is an input error (exit 4) from the reader, as documented.
   cmd->add_option("RESULTS", cli->merge_files, "Results files written by `batch --results`")
+      ->type_name("FILE")
       ->required();
-  cmd->add_option("--summary", cli->merge_summary,
-                  "Write the Markdown summary here, not to stdout");
+  cmd->add_option("--summary", cli->merge_summary, "Write the Markdown summary here, not to stdout")
+      ->type_name("FILE");
   cmd->callback([cli, &console] { run_merge_command(*cli, console); });
 }
 
@@ -139,12 +146,21 @@ void add_batch_command(CLI::App& app, Console& console) {
   batch::BatchOptions& o = cli->options;
   CLI::App* cmd = app.add_subcommand(
       "batch", "Re-verify many stored payloads: in parallel, resumable, in shards");
-  cmd->footer(kBatchFooter);
+  set_footer(
+      *cmd, batch_footer(),
+      {{ExitCode::ok, "every payload valid"},
+       {ExitCode::violations, "a payload invalid, failed or without events"},
+       {ExitCode::no_events, "no payload had any KvOnce event"},
+       {ExitCode::input, "an INPUT or the --resume file cannot be read"},
+       {ExitCode::output, "the results file cannot be written (or another batch kept it locked)"},
+       {ExitCode::fetch, "a listing or download failed (network, HTTP status)"}});
   cmd->require_subcommand(0, 1);
-  cmd->add_option("INPUT", o.inputs, "Payload files, directories, s3:// or gs:// prefixes");
-  cmd->add_option("-j,--jobs", o.jobs, "Payloads verified at once (default: the number of cores)")
+  cmd->add_option("INPUT", o.inputs, "Payload files, directories, s3:// or gs:// prefixes")
+      ->type_name("PATH");
+  cmd->add_option("-j,--jobs", o.jobs,
+                  "Payloads verified at once, 1 to 1024 (default: the number of cores)")
       ->type_name("N")
-      ->check(CLI::Range(1u, 1024u));
+      ->check(CLI::Range(1u, 1024u).description(""));
   cmd->add_option("--results", o.results,
                   "Append one JSON line per payload here as it finishes (default: the --resume "
                   "file)")
@@ -154,9 +170,10 @@ void add_batch_command(CLI::App& app, Console& console) {
                   "missing file is an empty one)")
       ->type_name("FILE");
   cmd->add_option("--results-lock-wait", cli->results_lock_wait,
-                  "Seconds to wait while another batch writes the results file, then give up")
+                  "Seconds to wait while another batch writes the results file, then give up (0 "
+                  "to 86400)")
       ->type_name("SECONDS")
-      ->check(CLI::Range(0.0, 86400.0))
+      ->check(CLI::Range(0.0, 86400.0).description(""))
       ->capture_default_str();
   cmd->add_option("--summary", cli->summary, "Write the Markdown summary here, not to stdout")
       ->type_name("FILE");

@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/completion.hpp"
+#include "cli/exit_codes.hpp"
 
 namespace kvonce::cli {
 namespace {
@@ -17,7 +18,7 @@ constexpr const char* kInstall = R"(Install:
 void add_completion_command(CLI::App& app, Console& console) {
   auto shell = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("completion", "Print a shell completion script");
-  cmd->footer(kInstall);
+  set_footer(*cmd, kInstall, {{ExitCode::ok, "the script was printed"}});
   cmd->add_option("SHELL", *shell, "bash, zsh or fish")
       ->required()
       ->type_name("bash|zsh|fish")

@@ -6,6 +6,7 @@
 #include "kvonce/util/file_roles.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/fetch_options.hpp"
 #include "cli/options.hpp"
 
@@ -30,24 +31,28 @@ void add_fetch_command(CLI::App& app, Console& console) {
   auto opts = std::make_shared<fetch::FetchOptions>();
   CLI::App* cmd = app.add_subcommand(
       "fetch", "Bring the payload to a local file (bounded, hashed, atomic) and record its origin");
-  cmd->footer(kSources);
+  set_footer(*cmd, kSources, {{ExitCode::ok, "the payload was fetched"}});
   cmd->add_option("--target", opts->target, "Payload file to write (a directory for a prefix)")
+      ->type_name("FILE")
       ->required();
   add_source_options(*cmd, *opts);
-  cmd->add_option("--max-bytes", opts->max_bytes, "Largest payload accepted (0 = no limit)")
-      ->check(whole_number())
-      ->capture_default_str();
+  add_byte_size(*cmd, "--max-bytes", opts->max_bytes, "Largest payload accepted (0 = no limit)");
   cmd->add_option("--expect-sha256", opts->expect_sha256,
-                  "Keep the payload only if its SHA-256 is this (hex)");
-  cmd->add_option("--timeout", opts->timeout_seconds, "Seconds per attempt (0 = none)")
+                  "Keep the payload only if its SHA-256 is this (hex)")
+      ->type_name("HEX");
+  cmd->add_option("--timeout", opts->timeout_seconds,
+                  "Seconds per attempt: 0 (none) or 0.001 to 86400")
       ->check(timeout_seconds())
+      ->type_name("SECONDS")
       ->capture_default_str();
   cmd->add_option("--retries", opts->retries,
-                  "Extra attempts on connection errors, 5xx, 429 and throttling")
-      ->check(CLI::Range(0, 100))
+                  "Extra attempts on connection errors, 5xx, 429 and throttling (0 to 100)")
+      ->check(CLI::Range(0, 100).description(""))
+      ->type_name("N")
       ->capture_default_str();
   cmd->add_option("--metadata", opts->metadata,
-                  "Metadata file (default: kvonce-payload-metadata.json beside the target)");
+                  "Metadata file (default: kvonce-payload-metadata.json beside the target)")
+      ->type_name("FILE");
   cmd->add_flag("--allow-http", opts->allow_http, "Allow plain http:// beyond loopback hosts");
   add_cloud_options(*cmd, *opts);
   cmd->callback([opts, &console] {

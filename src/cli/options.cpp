@@ -10,6 +10,8 @@
 #include "kvonce/steps/verify.hpp"
 #include "kvonce/util/error.hpp"
 
+#include "cli/byte_size.hpp"
+
 namespace kvonce::cli {
 namespace {
 
@@ -32,17 +34,6 @@ bool is_port(const std::string& text) {
 
 }  // namespace
 
-const CLI::Validator& whole_number() {
-  static const CLI::Validator v(
-      [](std::string& text) -> std::string {
-        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
-          return "must be a whole number, 0 or more (digits only)";
-        return {};
-      },
-      "N");
-  return v;
-}
-
 const CLI::Validator& timeout_seconds() {
   static const CLI::Validator v(
       [](std::string& text) -> std::string {
@@ -52,7 +43,7 @@ const CLI::Validator& timeout_seconds() {
         if (number && (s == 0 || (s >= 0.001 && s <= kMaxTimeoutSeconds))) return {};
         return "must be 0 (no timeout) or from 0.001 to 86400 seconds";
       },
-      "SECONDS");
+      "");
   return v;
 }
 
@@ -75,28 +66,32 @@ const CLI::Validator& resolve_entry() {
         }
         return {};
       },
-      "HOST:PORT:ADDRESS");
+      "");
   return v;
 }
 
+CLI::Option* add_byte_size(CLI::App& cmd, const std::string& name, std::uint64_t& bytes,
+                           const std::string& description) {
+  return cmd.add_option(name, bytes, description)
+      ->transform(byte_size())
+      ->type_name("BYTES")
+      ->default_str(format_byte_size(bytes));
+}
+
 void add_read_limits(CLI::App& cmd, io::ReadLimits& limits) {
-  cmd.add_option("--max-decompressed-bytes", limits.max_decompressed_bytes,
-                 "Stop with exit code 5 when a gzip payload inflates beyond this many bytes "
-                 "(0 = no limit)")
-      ->check(whole_number())
-      ->capture_default_str();
-  cmd.add_option("--max-string-bytes", limits.max_string_bytes,
-                 "Largest JSON string or number accepted, in bytes")
-      ->check(whole_number())
-      ->capture_default_str();
+  add_byte_size(cmd, "--max-decompressed-bytes", limits.max_decompressed_bytes,
+                "Stop with exit code 5 when a gzip payload inflates beyond this size (0 = no "
+                "limit)");
+  add_byte_size(cmd, "--max-string-bytes", limits.max_string_bytes,
+                "Largest JSON string or number accepted");
 }
 
 void add_max_output_bytes(CLI::App& cmd, std::optional<std::uint64_t>& max) {
   cmd.add_option("--max-output-bytes", max,
                  "Stop with exit code 5, replacing no output, when the output files would exceed "
-                 "this many bytes in all (default: 64 times the decompressed input, at least "
-                 "256 MiB)")
-      ->check(CLI::PositiveNumber);
+                 "this size in all (default: 64 times the decompressed input, at least 256MiB)")
+      ->transform(byte_size(/*zero_allowed=*/false))
+      ->type_name("BYTES");
 }
 
 void add_order(CLI::App& cmd, steps::Order& order) {
@@ -143,8 +138,10 @@ void add_rules(CLI::App& cmd, rules::VerifyOptions& rules) {
       ->transform(CLI::CheckedTransformer(names, CLI::ignore_case).description(""))
       ->type_name("spec|compat")
       ->default_str("spec");
-  cmd.add_option("--max-retries", rules.max_retries, "MAX_RETRIES of the specification")
-      ->check(CLI::Range(0, 1000000))
+  cmd.add_option("--max-retries", rules.max_retries,
+                 "MAX_RETRIES of the specification (0 to 1000000)")
+      ->check(CLI::Range(0, 1000000).description(""))
+      ->type_name("N")
       ->capture_default_str();
 }
 

@@ -17,16 +17,17 @@
 
 namespace kvonce::cli {
 
-// A count or size in digits only: CLI11 would read "-1" into an unsigned option as its largest
-// value, which for a limit silently means none.
-const CLI::Validator& whole_number();
-
 // --timeout: 0 (none) or 0.001 to 86400 seconds; NaN, infinities and negatives are refused.
 const CLI::Validator& timeout_seconds();
 
 // --resolve: "host:port:address[,address...]" as curl takes it, each address an IPv4 or
 // [IPv6] literal.
 const CLI::Validator& resolve_entry();
+
+// An option holding a byte size: "10MiB", "1GB" or plain bytes (byte_size.hpp), its default
+// shown in those units.
+CLI::Option* add_byte_size(CLI::App& cmd, const std::string& name, std::uint64_t& bytes,
+                           const std::string& description);
 
 void add_read_limits(CLI::App& cmd, io::ReadLimits& limits);
 // --max-output-bytes: the bound on the output set (none: the default of output_budget.hpp).

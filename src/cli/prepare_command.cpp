@@ -4,6 +4,7 @@
 #include "kvonce/steps/prepare.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/options.hpp"
 
 namespace kvonce::cli {
@@ -12,11 +13,15 @@ void add_prepare_command(CLI::App& app, Console& console) {
   auto opts = std::make_shared<steps::PrepareOptions>();
   CLI::App* cmd = app.add_subcommand(
       "prepare", "Convert OTLP JSON trace payloads (plain, gzip, JSON Lines) to NDJSON events");
+  set_footer(*cmd, "", {{ExitCode::ok, "the events were written"}, {ExitCode::no_events}});
   cmd->add_option("-i,--input", opts->inputs, "Payload file; repeat to merge; - for stdin")
+      ->type_name("FILE")
       ->required();
   cmd->add_option("-o,--output", opts->output, "NDJSON output file; - for stdout")
+      ->type_name("FILE")
       ->capture_default_str();
-  cmd->add_option("--stats", opts->stats_path, "Also write the summary as JSON to this file");
+  cmd->add_option("--stats", opts->stats_path, "Also write the summary as JSON to this file")
+      ->type_name("FILE");
   add_format(*cmd, opts->format);
   add_order(*cmd, opts->order);
   add_read_limits(*cmd, opts->limits);

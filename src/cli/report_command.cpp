@@ -11,6 +11,7 @@
 #include "kvonce/util/file_roles.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/report_options.hpp"
 
 namespace kvonce::cli {
@@ -27,12 +28,15 @@ void add_metadata_options(CLI::App& cmd, ReportArgs& args) {
       "--metadata-for", args.metadata_file,
       "Write <trace-dir>/kvonce-payload-metadata.json for this payload file (sha256, size) "
       "first: for a payload that did not come through fetch");
+  file->type_name("FILE");
   CLI::Option* type =
       cmd.add_option("--source-type", args.source_type,
                      "With --metadata-for: explicit, env-file, artifact, url, s3, gcs or sample");
+  type->type_name("TYPE");
   CLI::Option* detail =
       cmd.add_option("--source-detail", args.source_detail,
                      "With --metadata-for: where the payload came from (a URL is stored redacted)");
+  detail->type_name("DETAIL");
   type->needs(file);
   detail->needs(file);
   file->needs(type);
@@ -66,7 +70,11 @@ void add_report_command(CLI::App& app, Console& console) {
   report::ReportOptions& o = args->options;
   CLI::App* cmd = app.add_subcommand(
       "report", "Summarise a trace directory for CI: Step Summary, PR comment, Check Run, outputs");
+  set_footer(*cmd, "",
+             {{ExitCode::ok, "every mode is valid (or --no-fail)"},
+              {ExitCode::violations, "a mode is invalid"}});
   cmd->add_option("--trace-dir", o.trace_dir, "Trace directory (otlp/ and ndjson/ inside)")
+      ->type_name("DIR")
       ->capture_default_str();
   add_report_options(*cmd, o);
   cmd->add_flag("--no-fail", args->no_fail, "Exit 0 even when a mode is invalid");

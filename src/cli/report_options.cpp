@@ -4,20 +4,26 @@ namespace kvonce::cli {
 
 void add_report_options(CLI::App& cmd, report::ReportOptions& o) {
   cmd.add_option("--step-summary", o.step_summary,
-                 "Append the summary to this file (default: $GITHUB_STEP_SUMMARY when set)");
-  cmd.add_option("--pr-comment", o.pr_comment, "Write the PR comment body (Markdown) here");
+                 "Append the summary to this file (default: $GITHUB_STEP_SUMMARY when set)")
+      ->type_name("FILE");
+  cmd.add_option("--pr-comment", o.pr_comment, "Write the PR comment body (Markdown) here")
+      ->type_name("FILE");
   cmd.add_flag("--post-comment", o.post_comment,
                "Create the PR comment through the GitHub API, or update the one this token wrote "
                "(GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)");
   cmd.add_option("--pr", o.pr, "Pull request number (default: from GITHUB_EVENT_PATH)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber.description(""))
+      ->type_name("N");
   cmd.add_flag("--check-run", o.check_run,
                "Create the Check Run \"KvOnce Trace Validation\" on the head commit, or update the "
                "one this token's app created");
   cmd.add_option("--github-output", o.github_output,
-                 "Append the step outputs to this file (default: $GITHUB_OUTPUT when set)");
-  cmd.add_option("--max-issues", o.max_issues, "Issues listed per mode in the Step Summary")
-      ->check(CLI::Range(0, 100000))
+                 "Append the step outputs to this file (default: $GITHUB_OUTPUT when set)")
+      ->type_name("FILE");
+  cmd.add_option("--max-issues", o.max_issues,
+                 "Issues listed per mode in the Step Summary (0 to 100000)")
+      ->check(CLI::Range(0, 100000).description(""))
+      ->type_name("N")
       ->capture_default_str();
 }
 

@@ -9,6 +9,7 @@
 #include "kvonce/util/file_roles.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/fetch_options.hpp"
 #include "cli/options.hpp"
 #include "cli/report_options.hpp"
@@ -51,20 +52,26 @@ void add_run_command(CLI::App& app, Console& console) {
   opts->report.emplace();
   CLI::App* cmd = app.add_subcommand(
       "run", "The whole CI job: fetch, prepare, verify in otlp and ndjson mode, compare, report");
-  cmd->footer(kPayload);
-  cmd->add_option("-i,--input", opts->input, "Local payload file (default: $KVONCE_OTLP_PAYLOAD)");
+  set_footer(*cmd, kPayload,
+             {{ExitCode::ok},
+              {ExitCode::violations, "the trace violates the rules, or the two modes disagree"},
+              {ExitCode::no_events}});
+  cmd->add_option("-i,--input", opts->input, "Local payload file (default: $KVONCE_OTLP_PAYLOAD)")
+      ->type_name("FILE");
   add_source_options(*cmd, opts->fetch, /*with_file=*/false);
-  cmd->add_option("--trace-dir", opts->trace_dir, "Output tree")->capture_default_str();
+  cmd->add_option("--trace-dir", opts->trace_dir, "Output tree")
+      ->type_name("DIR")
+      ->capture_default_str();
   add_rules(*cmd, opts->rules);
   add_judging_order(*cmd, opts->order, opts->rules);
   add_read_limits(*cmd, opts->limits);
   add_max_output_bytes(*cmd, opts->max_output_bytes);
   add_masking(*cmd, opts->mask);
-  cmd->add_option("--max-bytes", opts->fetch.max_bytes, "Largest payload downloaded (0 = no limit)")
-      ->check(whole_number())
-      ->capture_default_str();
+  add_byte_size(*cmd, "--max-bytes", opts->fetch.max_bytes,
+                "Largest payload downloaded (0 = no limit)");
   cmd->add_option("--expect-sha256", opts->fetch.expect_sha256,
-                  "Keep a downloaded payload only if its SHA-256 is this (hex)");
+                  "Keep a downloaded payload only if its SHA-256 is this (hex)")
+      ->type_name("HEX");
   cmd->add_flag("--allow-http", opts->fetch.allow_http,
                 "Allow plain http:// beyond loopback hosts");
   add_cloud_options(*cmd, opts->fetch);

@@ -6,6 +6,7 @@
 #include "kvonce/util/error.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/options.hpp"
 
 namespace kvonce::cli {
@@ -46,11 +47,13 @@ void add_verify_command(CLI::App& app, Console& console) {
   steps::VerifyOptions* opts = &cli->verify;
   CLI::App* cmd = app.add_subcommand(
       "verify", "Check a trace against the KvOnce rules; with -d, write the validation outputs");
+  set_footer(*cmd, "", {{ExitCode::ok}, {ExitCode::violations}, {ExitCode::no_events}});
   cmd->add_option("PAYLOAD", cli->payloads,
                   "Payload files (OTLP or NDJSON), merged; - for stdin (once)")
       ->type_name("FILE");
   cmd->add_option("-i,--input", opts->inputs,
-                  "Payload file (OTLP or NDJSON); repeat to merge; - for stdin");
+                  "Payload file (OTLP or NDJSON); repeat to merge; - for stdin")
+      ->type_name("FILE");
   cmd->add_option("-d,--output-dir", opts->output_dir,
                   "Directory for kvonce-events.ndjson, kvonce-projection.json, "
                   "projected/kvonce-state-sequence.json and kvonce-validation.json (without it, "

@@ -37,7 +37,7 @@ TEST_CASE("cli options: a negative or non-numeric limit is a usage error, never 
     const auto r = run_cli(args);
     INFO(args[0] << " " << args.back() << ": " << r.err);
     CHECK(r.exit_code == 3);
-    CHECK_THAT(r.err, Catch::Contains("must be a whole number"));
+    CHECK_THAT(r.err, Catch::Contains("expected a byte size"));
   }
   CHECK(run_cli({"prepare", "-i", p, "-o", out, "--max-string-bytes", "1000"}).exit_code == 0);
 }

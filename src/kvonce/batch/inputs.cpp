@@ -5,20 +5,14 @@
 #include <system_error>
 
 #include "kvonce/cloud/object_uri.hpp"
+#include "kvonce/payload/file_names.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::batch {
 namespace fs = std::filesystem;
 
-// The names payloads are stored under; the content decides how each is read. Protobuf payloads
-// are .pb or .binpb (never .proto: that is protobuf's schema source), and .zst covers the
-// Collector file exporter's zstd files whatever their inner extension.
 bool is_payload_name(std::string_view name) {
-  for (std::string_view ext : {".json", ".json.gz", ".jsonl", ".jsonl.gz", ".zst", ".pb", ".pb.gz",
-                               ".binpb", ".binpb.gz"}) {
-    if (name.size() > ext.size() && name.substr(name.size() - ext.size()) == ext) return true;
-  }
-  return false;
+  return payload::is_payload_name(name, payload::Picker::batch);
 }
 
 void sort_unique(std::vector<PayloadRef>& refs) {

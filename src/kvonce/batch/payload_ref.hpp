@@ -16,8 +16,8 @@ struct PayloadRef {
   Location location = Location::local;
 };
 
-// Whether a file or object name is one a directory walk or a listing picks up:
-// *.json, *.json.gz, *.jsonl, *.jsonl.gz, *.zst, *.pb, *.pb.gz, *.binpb, *.binpb.gz (not *.proto).
+// Whether a file or object name is one a directory walk or a listing picks up (the names of
+// payload/file_names.hpp that batch takes).
 bool is_payload_name(std::string_view name);
 
 // Sorts by source and drops repeated sources (an INPUT given twice, or inside another).

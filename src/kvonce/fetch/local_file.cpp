@@ -4,13 +4,12 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <optional>
-#include <string_view>
 
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/fetch/metadata.hpp"
 #include "kvonce/fetch/verified_file.hpp"
+#include "kvonce/payload/file_names.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 
@@ -25,19 +24,10 @@ std::string file_name(const std::string& relative) {
   return slash == std::string::npos ? relative : relative.substr(slash + 1);
 }
 
-// The names a payload is stored under; its content decides how it is read. OTLP/JSON, JSON Lines
-// or NDJSON events, and OTLP protobuf (.pb or .binpb, never .proto: that is protobuf's schema
-// source), each optionally .gz; and any .zst, as the Collector file exporter's zstd files carry
-// whatever inner extension (or none).
-constexpr std::string_view kPayloadSuffixes[] = {".json", ".ndjson", ".jsonl", ".pb", ".binpb"};
-
 bool looks_like_payload(const std::string& relative) {
-  std::string name = to_lower_ascii(file_name(relative));
-  if (name == trace_dir::kMetadataFile) return false;
-  if (name.ends_with(".zst")) return true;
-  if (name.ends_with(".gz")) name.resize(name.size() - 3);
-  return std::any_of(std::begin(kPayloadSuffixes), std::end(kPayloadSuffixes),
-                     [&](std::string_view suffix) { return name.ends_with(suffix); });
+  const std::string name = file_name(relative);
+  if (to_lower_ascii(name) == trace_dir::kMetadataFile) return false;
+  return payload::is_payload_name(name, payload::Picker::fetch);
 }
 
 std::string listing(const std::vector<std::string>& names) {

@@ -7,34 +7,32 @@ unsigned byte_at(std::string_view s, std::size_t i) {
   return static_cast<unsigned char>(s[i]);
 }
 
-bool is_zstd_frame(std::string_view h) {
-  return h.size() >= 4 && byte_at(h, 0) == 0x28 && byte_at(h, 1) == 0xb5 && byte_at(h, 2) == 0x2f &&
-         byte_at(h, 3) == 0xfd;
-}
-
-// Skippable frames carry the magic 0x184D2A50..0x184D2A5F, little-endian.
-bool is_zstd_skippable(std::string_view h) {
-  return h.size() >= 4 && (byte_at(h, 0) & 0xf0) == 0x50 && byte_at(h, 1) == 0x2a &&
-         byte_at(h, 2) == 0x4d && byte_at(h, 3) == 0x18;
+bool starts_with(std::string_view head, const Magic& magic) {
+  if (magic.bytes.empty() || head.size() < magic.bytes.size()) return false;
+  if ((byte_at(head, 0) & magic.first_mask) != byte_at(magic.bytes, 0)) return false;
+  return head.substr(1, magic.bytes.size() - 1) == magic.bytes.substr(1);
 }
 
 }  // namespace
 
-Compression sniff_compression(std::string_view head) {
-  if (head.size() >= 2 && byte_at(head, 0) == 0x1f && byte_at(head, 1) == 0x8b) {
-    return Compression::gzip;
+const CompressionRow& row_of(Compression compression) {
+  for (const CompressionRow& row : kCompressionTable) {
+    if (row.compression == compression) return row;
   }
-  if (is_zstd_frame(head) || is_zstd_skippable(head)) return Compression::zstd;
+  return kCompressionTable.back();
+}
+
+Compression sniff_compression(std::string_view head) {
+  for (const CompressionRow& row : kCompressionTable) {
+    for (const Magic& magic : row.magic) {
+      if (starts_with(head, magic)) return row.compression;
+    }
+  }
   return Compression::none;
 }
 
 const char* content_encoding(Compression compression) {
-  switch (compression) {
-    case Compression::gzip: return "gzip";
-    case Compression::zstd: return "zstd";
-    case Compression::none: break;
-  }
-  return "identity";
+  return row_of(compression).encoding.data();  // literals: NUL-terminated
 }
 
 std::string describe_start(std::string_view head) {

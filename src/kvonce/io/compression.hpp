@@ -5,6 +5,7 @@
 // bytes nobody recognised.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -13,11 +14,36 @@ namespace kvonce::io {
 
 enum class Compression { none, gzip, zstd };
 
+// Leading bytes that mark a compression. `first_mask` applies to the first byte only: zstd's
+// skippable frames carry any of 0x184D2A50..0x184D2A5F (little-endian), so its low nibble varies.
+struct Magic {
+  std::string_view bytes;  // empty: no magic
+  unsigned char first_mask = 0xff;
+};
+
+struct CompressionRow {
+  Compression compression;
+  std::string_view encoding;  // the payload metadata's contentEncoding
+  std::string_view suffix;    // the file name suffix it is stored under ("" for none)
+  std::array<Magic, 2> magic;
+};
+
+// The one table of compressions. Sniffing checks the rows in order; `none` matches what no other
+// row does. Which names a payload may be stored under is payload/file_names.hpp.
+inline constexpr std::array<CompressionRow, 3> kCompressionTable = {{
+    {Compression::gzip, "gzip", ".gz", {{{"\x1f\x8b"}, {}}}},
+    // A zstd frame, or a skippable frame that may precede the data frames.
+    {Compression::zstd, "zstd", ".zst", {{{"\x28\xb5\x2f\xfd"}, {"\x50\x2a\x4d\x18", 0xf0}}}},
+    {Compression::none, "identity", "", {}},
+}};
+
 // Enough leading bytes to tell every compression apart.
 inline constexpr std::size_t kCompressionMagicBytes = 4;
 
-// gzip: 1f 8b. zstd: a frame (28 b5 2f fd) or a skippable frame (5? 2a 4d 18), which may precede
-// the data frames. A shorter `head` than kCompressionMagicBytes is judged on what it holds.
+const CompressionRow& row_of(Compression compression);
+
+// The first row whose magic `head` starts with; a shorter `head` than kCompressionMagicBytes is
+// judged on what it holds.
 Compression sniff_compression(std::string_view head);
 
 // The payload metadata's contentEncoding: "identity", "gzip" or "zstd".

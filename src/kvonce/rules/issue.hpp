@@ -9,28 +9,9 @@
 #include <vector>
 
 #include "kvonce/event/event.hpp"
+#include "kvonce/rules/issue_type.hpp"
 
 namespace kvonce::rules {
-
-enum class IssueType : std::uint8_t {
-  unknown_event_type,
-  multiple_success,
-  success_without_value,
-  duplicate_before_success,
-  duplicate_without_success,  // compat's name for the aggregate form of the rule above
-  retry_bound_exceeded,
-  retry_context_missing,
-  retry_attempt_out_of_sequence,
-  success_context_missing,
-  success_attempt_mismatch,
-  key_missing,        // spec: an event without a key (absent or null)
-  key_not_string,     // spec: an event whose key is a JSON value other than a string
-  timestamp_missing,  // spec: an event without a valid timestamp
-  count_,
-};
-inline constexpr std::size_t kIssueTypes = static_cast<std::size_t>(IssueType::count_);
-
-const char* to_string(IssueType type);
 
 struct Issue {
   std::string key;
