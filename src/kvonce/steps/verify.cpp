@@ -7,6 +7,8 @@
 #include "kvonce/ndjson/writer.hpp"
 #include "kvonce/output/validation.hpp"
 #include "kvonce/privacy/masking.hpp"
+#include "kvonce/rules/history.hpp"
+#include "kvonce/steps/history_text.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/file_roles.hpp"
@@ -98,6 +100,11 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   std::vector<std::string> warnings = output::describe_warnings(out.load.stats);
   if (store.empty()) warnings.insert(warnings.begin(), no_events_message(out.load.stats));
   out.result = rules::verify(store, options.rules);
+  rules::attach_histories(store, options.rules.profile, out.result.issues);
+  for (std::size_t i = 0; i < out.result.issues.size() && i < kShownHistories; ++i) {
+    out.issue_histories.push_back(
+        history_console_text(store, out.result.issues[i].history, options.rules.profile, "      "));
+  }
 
   std::shared_ptr<OutputBudget> budget = options.budget;
   if (!budget) {
@@ -120,6 +127,7 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
     info.inputs_json += (info.inputs_json.size() > 1 ? "," : "") + payload::form_json(in);
   }
   info.inputs_json += "]";
+  info.history_events = &store;
   output::write_validation(set, trace_dir::kValidationFile, out.result, info, warnings);
   set.commit();
   return out;
@@ -156,8 +164,10 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
     const rules::Issue& issue = o.result.issues[i];
     out += "  [" + std::string(rules::to_string(issue.type)) + "] " + console_escape(issue.key) +
            ": " + console_escape(issue.message) + " — event #" + std::to_string(issue.event_index) +
-           " at " + (issue.timed ? format_iso_millis(issue.time_ns) : "no time") + ", trace " +
+           (i == 0 ? " (0-based)" : "") + " at " +
+           (issue.timed ? format_iso_millis(issue.time_ns) : "no time") + ", trace " +
            console_escape(issue.trace_id) + "\n";
+    if (i < o.issue_histories.size()) out += o.issue_histories[i];
   }
   if (o.result.issues.size() > max_issues) {
     out += "  ... " + std::to_string(o.result.issues.size() - max_issues) + " more in " +

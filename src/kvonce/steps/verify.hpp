@@ -46,10 +46,15 @@ struct VerifyOutcome {
   output::ProjectionStats projection;
   std::uint64_t events = 0;
   double seconds = 0;
+  // The console text of the histories of the first kShownHistories issues (the store is gone
+  // once verify returns).
+  std::vector<std::string> issue_histories;
 
   bool no_events() const { return events == 0; }
   bool valid() const { return events > 0 && result.valid(); }
 };
+
+inline constexpr std::size_t kShownHistories = 10;
 
 // Writes every output as one set: nothing is replaced until all are complete. Without events
 // only kvonce-validation.json is written (valid: false; the previous run's other files are
