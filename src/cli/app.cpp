@@ -17,7 +17,7 @@ namespace {
 constexpr const char* kExitCodes = R"(Exit codes:
   0  success; the trace conforms
   1  the trace violates the rules (or a report shows an invalid mode)
-  2  the payload holds no KvOnce events
+  2  the payload holds no KvOnce events (explain: none with that key)
   3  usage error
   4  unreadable, malformed or corrupt input
   5  a size limit was exceeded
@@ -72,6 +72,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   Console console{out, err, host};
   add_prepare_command(app, console);
   add_verify_command(app, console);
+  add_explain_command(app, console);
   add_fetch_command(app, console);
   add_run_command(app, console);
   add_report_command(app, console);
