@@ -70,7 +70,7 @@ TEST_CASE("explain: a clean key exits 0, an unknown one 2, and the profile flags
   CHECK_THAT(compat.out, Catch::Contains("[multiple-success] success appeared 2 times"));
 }
 
-TEST_CASE("explain: --trace-dir reads the events verify wrote; an input is required") {
+TEST_CASE("explain: --trace-dir reads the events verify wrote, and an input is required") {
   Fixture f;
   // A directory laid out as run's: the events of its otlp/ mode are read.
   REQUIRE(run_cli({"verify", "-i", f.in, "-d", (f.dir / "t" / "otlp").string()}).exit_code == 1);

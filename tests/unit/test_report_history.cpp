@@ -73,7 +73,7 @@ TEST_CASE("report history: read from the validation file, the last 10 kept") {
   CHECK(m.issues[1].history.empty());
 }
 
-TEST_CASE("report history: a <details> block with a table; trace text stays inert") {
+TEST_CASE("report history: a <details> block with a table, trace text inert") {
   IssueEntry issue{"<b>@alice|x</b>", "multiple-success", "m", "", ""};
   issue.history.push_back(
       HistoryEntry{3, "", "success", "", std::string("\"a|b<i>\""), std::string("\"x\""), "t"});
@@ -86,7 +86,7 @@ TEST_CASE("report history: a <details> block with a table; trace text stays iner
   CHECK(history_details(IssueEntry{}, "").empty());
 }
 
-TEST_CASE("report history: histories are dropped first; the issue lines and limits hold") {
+TEST_CASE("report history: histories are dropped first, the issue lines and limits hold") {
   const Report plain = with_histories(9000, false), full = with_histories(9000, true);
   const std::string summary = step_summary_markdown(full, 200);
   const std::string comment = pr_comment_markdown(full, 10);

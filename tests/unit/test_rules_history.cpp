@@ -70,7 +70,7 @@ TEST_CASE("history: only keys with issues are kept, and each issue of a key has 
   for (const auto& i : issues) CHECK(i.key != "ok");
 }
 
-TEST_CASE("history: spec keeps a string key and a missing key apart; compat joins unknown") {
+TEST_CASE("history: spec keeps a string key and a missing key apart, compat joins unknown") {
   const std::string text = line(0, "failure", "\"null\"", ",\"reason\":\"duplicate\"") +
                            "{\"timestamp\":\"2025-10-09T08:00:01.000Z\",\"type\":\"failure\","
                            "\"reason\":\"duplicate\"}\n" +
