@@ -112,3 +112,13 @@ TEST_CASE("report history: histories are dropped first, the issue lines and limi
   // The PR comment's ten issues each have room for theirs.
   CHECK(count(comment, "<details>") == 20);
 }
+
+TEST_CASE("report history: the Step Summary's warnings keep their room, histories give way") {
+  Report full = with_histories(9000, true);
+  // Five long warnings per mode: more than the room any history leaves over.
+  for (ModeResult& m : full.modes) m.warnings.assign(5, "skipped " + std::string(400, 'w'));
+  const std::string summary = step_summary_markdown(full, 200);
+  CHECK(summary.size() <= kStepSummaryMaxBytes);
+  CHECK(count(summary, "- skipped " + std::string(400, 'w') + "\n") == 10);
+  CHECK(count(summary, "<details>") > 0);
+}
