@@ -62,6 +62,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   Console console{out, err, host};
   add_prepare_command(app, console);
   add_verify_command(app, console);
+  add_explain_command(app, console);
   add_fetch_command(app, console);
   add_run_command(app, console);
   add_report_command(app, console);

@@ -26,6 +26,7 @@ struct Console {
 
 void add_prepare_command(CLI::App& app, Console& console);
 void add_verify_command(CLI::App& app, Console& console);
+void add_explain_command(CLI::App& app, Console& console);
 void add_run_command(CLI::App& app, Console& console);
 void add_fetch_command(CLI::App& app, Console& console);
 void add_report_command(CLI::App& app, Console& console);

@@ -67,3 +67,17 @@ TEST_CASE("KeyIndex: the hash is keyed, so another key spreads keys differently"
   for (const std::string& k : keys) REQUIRE(a.insert(k) == b.insert(k));
   CHECK(a.probes() != b.probes());
 }
+
+TEST_CASE("KeyIndex: find looks a key up without adding it") {
+  KeyIndex index;
+  CHECK_FALSE(index.find("a"));
+  const std::string a = "a", b = "b", empty;
+  index.insert(a);
+  index.insert(b);
+  index.insert(empty);
+  CHECK(index.find("a") == 0u);
+  CHECK(index.find("b") == 1u);
+  CHECK(index.find("") == 2u);
+  CHECK_FALSE(index.find("c"));
+  CHECK(index.size() == 3);
+}

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "kvonce/output/history_json.hpp"
 #include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
 
@@ -60,7 +61,12 @@ void append_validation_json(std::string& out, const rules::VerifyResult& result,
     out +=
         ",\"timestamp\":" + (issue.timed ? "\"" + format_iso_millis(issue.time_ns) + "\"" : "null");
     out += ",\"traceId\":" + json_quote(issue.trace_id);
-    out += ",\"count\":" + std::to_string(issue.count) + "}";
+    out += ",\"count\":" + std::to_string(issue.count);
+    if (info.history_events) {
+      out += ",\"history\":";
+      append_history_json(out, *info.history_events, issue.history, info.options.profile);
+    }
+    out += "}";
   }
   out += result.issues.empty() ? "]" : "\n]";
   out += ",\"warnings\":[";

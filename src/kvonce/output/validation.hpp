@@ -18,6 +18,8 @@ struct ValidationInfo {
   std::uint64_t events = 0;
   std::uint64_t keys = 0;
   std::string inputs_json;  // "input": the form of each input as read (a JSON array), if set
+  // The judged events: with them each issue is written with its "history" (rules/history.hpp).
+  const EventStore* history_events = nullptr;
 };
 
 // Readable warnings: skipped records by reason, then the reader's first located warnings.

@@ -11,6 +11,7 @@
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/json/reader.hpp"
 #include "kvonce/net/url.hpp"
+#include "kvonce/report/history_load.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/time.hpp"
 
@@ -55,6 +56,8 @@ IssueEntry read_issue(json::Reader& r) {
       issue.timestamp = text_value(r);
     else if (name == "traceId")
       issue.trace_id = text_value(r);
+    else if (name == "history")
+      issue.history = read_history(r);
     else
       r.skip();
   }

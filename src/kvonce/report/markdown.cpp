@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
+#include "kvonce/report/history_markdown.hpp"
 #include "kvonce/util/strings.hpp"
 
 namespace kvonce::report {
@@ -153,17 +155,20 @@ std::string issue_line(const IssueEntry& issue) {
 std::size_t append_issue_list(std::string& out, const ModeResult& m, std::size_t limit,
                               std::size_t max_size, std::string_view indent) {
   std::size_t shown = 0;
+  std::vector<std::size_t> line_ends;  // where each issue's history goes
   for (const IssueEntry& issue : m.issues) {
     if (shown == limit) break;
     const std::string line = std::string(indent) + "- " + issue_line(issue) + "\n";
     if (out.size() + line.size() + kMoreLineBytes > max_size) break;
     out += line;
+    line_ends.push_back(out.size());
     ++shown;
   }
   if (m.issue_count > shown) {
     out += std::string(indent) + "- … " + std::to_string(m.issue_count - shown) + " more (see " +
            m.mode + "/kvonce-validation.json)\n";
   }
+  insert_histories(out, m.issues, line_ends, max_size, indent);  // only into the room left
   return shown;
 }
 

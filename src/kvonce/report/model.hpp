@@ -18,12 +18,23 @@ namespace kvonce::report {
 enum class ModeStatus { valid, invalid, missing, error };
 const char* to_string(ModeStatus status);
 
+// One event of an issue's history ("history" in kvonce-validation.json), as written there.
+struct HistoryEntry {
+  std::optional<std::uint64_t> event_index;
+  std::string timestamp;                     // "" when null
+  std::string type;                          // "" when null
+  std::string attempts;                      // as JSON text; "" when null
+  std::optional<std::string> value, reason;  // JSON text, possibly cut
+  std::string trace_id;
+};
+
 struct IssueEntry {
   std::string key;
   std::string type;
   std::string message;
-  std::string timestamp;  // as written (ISO 8601); "" when absent
-  std::string trace_id;   // "" when absent
+  std::string timestamp;                   // as written (ISO 8601); "" when absent
+  std::string trace_id;                    // "" when absent
+  std::vector<HistoryEntry> history = {};  // oldest first; empty for files without one
 };
 
 struct ModeResult {

@@ -18,6 +18,12 @@ std::string table(const Report& report) {
   return out;
 }
 
+std::size_t warnings_bytes(const ModeResult& m) {
+  std::size_t n = m.warnings.empty() ? 0 : std::string_view("\nWarnings:\n\n").size();
+  for (const std::string& w : m.warnings) n += md_text(w).size() + 3;  // "- " and "\n"
+  return n;
+}
+
 // The section of one mode, within max_size bytes; empty when there is nothing to add to its row.
 std::string mode_section(const ModeResult& m, std::size_t max_issues, std::size_t max_size) {
   if (m.status == ModeStatus::missing) return {};
@@ -28,7 +34,9 @@ std::string mode_section(const ModeResult& m, std::size_t max_issues, std::size_
     return out.size() <= max_size ? out : std::string();
   }
   out += ", " + issues_text(m.issue_count) + "\n\n";
-  append_issue_list(out, m, max_issues, max_size);
+  // The warnings below keep their room: the issues' histories give way first.
+  const std::size_t warnings = warnings_bytes(m);
+  append_issue_list(out, m, max_issues, max_size > warnings ? max_size - warnings : 0);
   if (!m.warnings.empty()) append_bounded(out, "\nWarnings:\n\n", max_size);
   for (const std::string& w : m.warnings) {
     if (!append_bounded(out, "- " + md_text(w) + "\n", max_size)) break;

@@ -22,6 +22,9 @@ struct Issue {
   std::string trace_id;
   std::uint64_t count = 1;
   bool timed = true;  // false: the offending event has no time (its timestamp prints as null)
+  // The key's story (rules/history.hpp): indices of its last events up to and including
+  // event_index, oldest first; filled after verification, empty before.
+  std::vector<std::uint64_t> history = {};
 };
 
 // Per-key slots that find an existing issue of a type in O(1).

@@ -7,6 +7,8 @@
 #include "kvonce/ndjson/writer.hpp"
 #include "kvonce/output/validation.hpp"
 #include "kvonce/privacy/masking.hpp"
+#include "kvonce/rules/history.hpp"
+#include "kvonce/steps/history_text.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/file_roles.hpp"
@@ -81,13 +83,15 @@ void check_file_roles(const VerifyOptions& options) {
   roles.check();
 }
 
-output::ValidationInfo validation_info(const VerifyOutcome& out, const VerifyOptions& options) {
+output::ValidationInfo validation_info(const EventStore& store, const VerifyOutcome& out,
+                                       const VerifyOptions& options) {
   output::ValidationInfo info{options.rules, out.format,          to_string(options.order),
                               out.events,    out.projection.keys, "["};
   for (const payload::InputSummary& in : out.load.inputs) {
     info.inputs_json += (info.inputs_json.size() > 1 ? "," : "") + payload::form_json(in);
   }
   info.inputs_json += "]";
+  info.history_events = &store;
   return info;
 }
 
@@ -109,7 +113,7 @@ void write_set(const EventStore& store, VerifyOutcome& out,
                                               trace_dir::kStateSequenceFile);
   }
   std::string text = output::write_validation(set, trace_dir::kValidationFile, out.result,
-                                              validation_info(out, options), warnings);
+                                              validation_info(store, out, options), warnings);
   if (options.keep_validation_json) {
     budget.charge(text.size());
     out.validation_json = std::move(text);
@@ -133,6 +137,11 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   std::vector<std::string> warnings = output::describe_warnings(out.load.stats);
   if (store.empty()) warnings.insert(warnings.begin(), no_events_message(out.load.stats));
   out.result = rules::verify(store, options.rules);
+  rules::attach_histories(store, options.rules.profile, out.result.issues);
+  for (std::size_t i = 0; i < out.result.issues.size() && i < kShownHistories; ++i) {
+    out.issue_histories.push_back(
+        history_console_text(store, out.result.issues[i].history, options.rules.profile, "      "));
+  }
 
   std::shared_ptr<OutputBudget> budget = options.budget;
   if (!budget) {
@@ -146,8 +155,8 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   out.projection.events = store.size();
   out.projection.keys = output::projection_key_count(store);
   if (options.keep_validation_json) {
-    output::append_validation_json(out.validation_json, out.result, validation_info(out, options),
-                                   warnings);
+    output::append_validation_json(out.validation_json, out.result,
+                                   validation_info(store, out, options), warnings);
     budget->charge(out.validation_json.size());
   }
   return out;
@@ -190,10 +199,12 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
     const rules::Issue& issue = o.result.issues[i];
     out += "  " + style.paint(Tone::fail, "[" + std::string(rules::to_string(issue.type)) + "]") +
            " " + console_escape(issue.key) + ": " + console_escape(issue.message) +
-           style.paint(Tone::dim, " — event #" + std::to_string(issue.event_index) + " at " +
+           style.paint(Tone::dim, " — event #" + std::to_string(issue.event_index) +
+                                      (i == 0 ? " (0-based)" : "") + " at " +
                                       (issue.timed ? format_iso_millis(issue.time_ns) : "no time") +
                                       ", trace " + console_escape(issue.trace_id)) +
            "\n";
+    if (i < o.issue_histories.size()) out += o.issue_histories[i];
   }
   const bool written = !options.output_dir.empty();
   if (o.result.issues.size() > max_issues) {

@@ -54,10 +54,15 @@ struct VerifyOutcome {
   // The validation document, as kvonce-validation.json holds it (keep_validation_json); with no
   // output directory it has no outputSet member, since no file was written.
   std::string validation_json;
+  // The console text of the histories of the first kShownHistories issues (the store is gone
+  // once verify returns).
+  std::vector<std::string> issue_histories;
 
   bool no_events() const { return events == 0; }
   bool valid() const { return events > 0 && result.valid(); }
 };
+
+inline constexpr std::size_t kShownHistories = 10;
 
 // Writes every output as one set: nothing is replaced until all are complete (no output
 // directory: nothing is written, and the outcome is the same). Without events

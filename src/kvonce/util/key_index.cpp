@@ -32,6 +32,20 @@ std::pair<std::uint32_t, bool> KeyIndex::insert(std::string_view key) {
   }
 }
 
+std::optional<std::uint32_t> KeyIndex::find(std::string_view key) const {
+  if (slots_.empty()) return std::nullopt;
+  const std::uint64_t hash = keyed_hash(key, key_);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (!s.data) return std::nullopt;
+    if (s.hash == hash && s.length == key.size() &&
+        (key.empty() || std::memcmp(s.data, key.data(), key.size()) == 0)) {
+      return s.index;
+    }
+  }
+}
+
 void KeyIndex::grow() {
   std::vector<Slot> old = std::move(slots_);
   slots_.assign(old.empty() ? 16 : old.size() * 2, Slot{});

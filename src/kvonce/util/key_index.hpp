@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -21,6 +22,9 @@ class KeyIndex {
   // The key's index and whether it was new. The key's bytes must outlive the index (they are
   // views into an EventStore).
   std::pair<std::uint32_t, bool> insert(std::string_view key);
+
+  // The key's index, or nothing when it was never inserted.
+  std::optional<std::uint32_t> find(std::string_view key) const;
 
   std::size_t size() const { return size_; }
   // Slots visited by every insert so far: about 1.5 per insert at half load with a good hash;
