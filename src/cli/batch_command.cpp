@@ -91,7 +91,7 @@ void run_batch_command(BatchCli& cli, Console& console) {
       std::chrono::milliseconds(static_cast<long long>(cli.results_lock_wait * 1000));
   const auto progress = progress_for(console);
   batch::BatchContext context{console.host.env, [&console] { return console.transport(false); },
-                              progress.get(), fetch::DownloadPolicy{}};
+                              progress.get(), transfer::DownloadPolicy{}};
   const batch::BatchRun run = batch::run_batch(cli.options, context);
 
   batch::SummaryInput summary{

@@ -6,6 +6,7 @@
 #include "kvonce/fetch/metadata.hpp"
 #include "kvonce/net/http.hpp"
 #include "kvonce/report/run_report.hpp"
+#include "kvonce/report/writers.hpp"
 #include "kvonce/util/environment.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/file_roles.hpp"

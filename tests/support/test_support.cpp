@@ -3,10 +3,12 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 
 #include <catch2/catch.hpp>
 
 #include "kvonce/payload/load.hpp"
+#include "kvonce/util/time.hpp"
 
 #include "cli/app.hpp"
 
@@ -105,6 +107,14 @@ CliResult run_cli(std::vector<std::string> args, std::map<std::string, std::stri
   host.env = environment_from(std::move(env));
   const int code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err, host);
   return {code, out.str(), err.str()};
+}
+
+std::chrono::system_clock::time_point instant(const std::string& iso) {
+  const auto nanos = parse_iso_nanos(iso);
+  if (!nanos) throw std::invalid_argument("not an ISO 8601 time: " + iso);
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::nanoseconds(*nanos)));
 }
 
 EventStore load_otlp(const std::string& json) {

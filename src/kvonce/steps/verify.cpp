@@ -95,6 +95,7 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   const auto& dir = options.output_dir;
   ensure_directory(dir);
 
+  const auto generated_at = now(options.clock);
   std::vector<std::string> warnings = output::describe_warnings(out.load.stats);
   if (store.empty()) warnings.insert(warnings.begin(), no_events_message(out.load.stats));
   out.result = rules::verify(store, options.rules);
@@ -112,7 +113,7 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   if (!store.empty()) {
     write_events(store, set.open(trace_dir::kEventsFile));
     out.projection = output::write_projection(store, set, trace_dir::kProjectionFile,
-                                              trace_dir::kStateSequenceFile);
+                                              trace_dir::kStateSequenceFile, generated_at);
   }
   output::ValidationInfo info{options.rules, out.format,          to_string(options.order),
                               out.events,    out.projection.keys, "["};
@@ -120,7 +121,8 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
     info.inputs_json += (info.inputs_json.size() > 1 ? "," : "") + payload::form_json(in);
   }
   info.inputs_json += "]";
-  output::write_validation(set, trace_dir::kValidationFile, out.result, info, warnings);
+  output::write_validation(set, trace_dir::kValidationFile, out.result, info, warnings,
+                           generated_at);
   set.commit();
   return out;
 }
