@@ -6,23 +6,29 @@
 #include <ostream>
 
 #include "kvonce/net/http.hpp"
+#include "kvonce/util/clock.hpp"
 #include "kvonce/util/environment.hpp"
 
 namespace kvonce::cli {
 
 // What a run takes from the world outside argv, made once at the root and passed down, so every
-// subcommand runs in-process in tests with a fake environment and transport.
+// subcommand runs in-process in tests with a fake environment, transport, clock and streams.
 struct Host {
   Environment env;
   // Makes the HTTP transport for one command, under the outbound policy it was given.
   std::function<std::unique_ptr<net::HttpTransport>(const net::OutboundPolicy&)> transport;
+  Clock clock;                   // every time a command stamps into an output or a request
+  std::ostream& out;             // what a command prints: summaries, Markdown, report lines
+  std::ostream& err;             // errors, warnings, progress
+  bool err_is_terminal = false;  // a person watches `err`: progress may be drawn as a bar
 };
 
-// The real process: its environment and the libcurl transport.
-Host process_host();
+// The real process's environment, the libcurl transport and the system clock, printing to `out`
+// and `err` (main passes std::cout and std::cerr, and says whether stderr is a terminal).
+Host process_host(std::ostream& out, std::ostream& err);
 
 // Runs kvonce-trace with these arguments; returns the process exit code (see ExitCode). Every
-// error is reported on `err`; nothing escapes as an exception.
-int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, const Host& host);
+// error is reported on host.err; nothing escapes as an exception.
+int run(int argc, const char* const* argv, const Host& host);
 
 }  // namespace kvonce::cli

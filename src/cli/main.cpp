@@ -1,5 +1,7 @@
 #include <iostream>
 
+#include <unistd.h>
+
 #include "kvonce/util/interrupt_cleanup.hpp"
 
 #include "cli/app.hpp"
@@ -7,5 +9,8 @@
 int main(int argc, char** argv) {
   // Only the real process: in-process runs (tests) keep their host's signal handling.
   kvonce::install_interrupt_cleanup();
-  return kvonce::cli::run(argc, argv, std::cout, std::cerr, kvonce::cli::process_host());
+  // The only place that touches the process's own streams.
+  kvonce::cli::Host host = kvonce::cli::process_host(std::cout, std::cerr);
+  host.err_is_terminal = isatty(STDERR_FILENO) == 1;
+  return kvonce::cli::run(argc, argv, host);
 }

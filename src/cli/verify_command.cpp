@@ -32,6 +32,7 @@ void add_verify_command(CLI::App& app, Console& console) {
   add_masking(*cmd, opts->mask);
   cmd->callback([opts, &console] {
     opts->mask.environment = console.host.env;
+    opts->clock = console.host.clock;
     opts->github_run_id = console.host.env("GITHUB_RUN_ID");
     opts->github_run_attempt = console.host.env("GITHUB_RUN_ATTEMPT");
     const steps::VerifyOutcome outcome = steps::verify(*opts);
