@@ -43,13 +43,18 @@ void check_stdout(std::ostream& out) {
 
 }  // namespace
 
-Host process_host() {
+Host process_host(std::ostream& out, std::ostream& err) {
   return Host{process_environment(),
               [](const net::OutboundPolicy& policy) { return net::make_curl_transport(policy); },
+              system_clock(),
+              out,
+              err,
               [](int fd) { return ::isatty(fd) == 1; }};
 }
 
-int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, const Host& host) {
+int run(int argc, const char* const* argv, const Host& host) {
+  std::ostream& out = host.out;
+  std::ostream& err = host.err;
   CLI::App app{
       "kvonce-trace: prove from its OpenTelemetry traces that a KvOnce service behaves "
       "as its specification says.\nWithout a subcommand, `run` verifies the embedded "
@@ -76,7 +81,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
     }
     if (app.get_subcommands().empty()) {
       const char* const run_argv[] = {argv[0], "run"};
-      return run(2, run_argv, out, err, host);
+      return run(2, run_argv, host);
     }
     check_stdout(out);
     return console.exit_code;

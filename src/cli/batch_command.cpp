@@ -1,10 +1,8 @@
 // `kvonce-trace batch`: re-verifying many stored payloads in parallel and in shards, and
 // `kvonce-trace batch merge`: the shards' results combined into one summary and exit code.
-#include <iostream>
 #include <memory>
 #include <optional>
-
-#include <unistd.h>
+#include <ostream>
 
 #include "kvonce/batch/batch.hpp"
 #include "kvonce/batch/merge.hpp"
@@ -77,9 +75,9 @@ void emit_summary(Console& console, const std::optional<std::filesystem::path>& 
 }
 
 std::unique_ptr<batch::Progress> progress_for(Console& console) {
-  // A bar only where a person watches: the real stderr, on a terminal.
-  const bool terminal = &console.err == &std::cerr && isatty(STDERR_FILENO) == 1;
-  return terminal ? batch::make_bar_progress(console.err) : batch::make_log_progress(console.err);
+  // A bar only where a person watches: stderr on a terminal.
+  return console.host.is_terminal(2) ? batch::make_bar_progress(console.err)
+                                     : batch::make_log_progress(console.err);
 }
 
 void run_batch_command(BatchCli& cli, Console& console) {
@@ -91,8 +89,10 @@ void run_batch_command(BatchCli& cli, Console& console) {
   cli.options.results_lock_wait =
       std::chrono::milliseconds(static_cast<long long>(cli.results_lock_wait * 1000));
   const auto progress = progress_for(console);
+  transfer::DownloadPolicy download;
+  download.clock = console.host.clock;
   batch::BatchContext context{console.host.env, [&console] { return console.transport(false); },
-                              progress.get(), fetch::DownloadPolicy{}};
+                              progress.get(), download};
   const batch::BatchRun run = batch::run_batch(cli.options, context);
 
   batch::SummaryInput summary{

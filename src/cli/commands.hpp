@@ -13,6 +13,7 @@
 
 namespace kvonce::cli {
 
+// The host's streams under short names, and the exit code the command sets.
 struct Console {
   std::ostream& out;
   std::ostream& err;

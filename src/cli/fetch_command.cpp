@@ -62,6 +62,7 @@ void add_fetch_command(CLI::App& app, Console& console) {
     if (opts->metadata) roles.output(*opts->metadata, "--metadata");
     roles.check();
     opts->log = [&console](const std::string& line) { console.err << line << "\n" << std::flush; };
+    opts->clock = console.host.clock;
     const auto transport = console.transport(opts->allow_http);
     const fetch::FetchResult result = fetch::fetch(*opts, console.host.env, *transport);
     console.out << fetch::fetch_summary_text(result);

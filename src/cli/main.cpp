@@ -7,5 +7,7 @@
 int main(int argc, char** argv) {
   // Only the real process: in-process runs (tests) keep their host's signal handling.
   kvonce::install_interrupt_cleanup();
-  return kvonce::cli::run(argc, argv, std::cout, std::cerr, kvonce::cli::process_host());
+  // The only place that touches the process's own streams.
+  const kvonce::cli::Host host = kvonce::cli::process_host(std::cout, std::cerr);
+  return kvonce::cli::run(argc, argv, host);
 }

@@ -6,6 +6,7 @@
 #include "kvonce/fetch/metadata.hpp"
 #include "kvonce/net/http.hpp"
 #include "kvonce/report/run_report.hpp"
+#include "kvonce/report/writers.hpp"
 #include "kvonce/util/environment.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/file_roles.hpp"
@@ -82,6 +83,7 @@ void add_report_command(CLI::App& app, Console& console) {
   cmd->callback([args, &console] {
     check_file_roles(*args);
     report::ReportOptions options = args->options;
+    options.clock = console.host.clock;
     if (!args->metadata_file.empty()) {
       options.metadata_for =
           report::MetadataRequest{args->metadata_file, args->source_type, args->source_detail};

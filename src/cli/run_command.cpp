@@ -81,6 +81,7 @@ void add_run_command(CLI::App& app, Console& console) {
   cmd->callback([opts, shown_as, &console] {
     const Environment& env = console.host.env;
     opts->mask.environment = env;
+    opts->clock = console.host.clock;
     const auto transport = console.transport(opts->fetch.allow_http);
     if (!opts->report->pr_comment) {
       opts->report->pr_comment = (opts->trace_dir / trace_dir::kPrCommentFile).string();

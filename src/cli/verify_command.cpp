@@ -77,6 +77,7 @@ void add_verify_command(CLI::App& app, Console& console) {
     check_stdin_once(opts->inputs);
     opts->keep_validation_json = cli->json;
     opts->mask.environment = console.host.env;
+    opts->clock = console.host.clock;
     opts->github_run_id = console.host.env("GITHUB_RUN_ID");
     opts->github_run_attempt = console.host.env("GITHUB_RUN_ATTEMPT");
     const steps::VerifyOutcome outcome = steps::verify(*opts);

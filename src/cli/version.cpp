@@ -1,9 +1,9 @@
 #include "cli/version.hpp"
 
 #include "kvonce/crypto/crypto.hpp"
-#include "kvonce/fetch/zip_extract.hpp"
 #include "kvonce/io/gzip_source.hpp"
 #include "kvonce/net/http.hpp"
+#include "kvonce/transfer/zip_extract.hpp"
 
 namespace kvonce::cli {
 
@@ -11,7 +11,7 @@ std::string version_text() {
   return std::string("kvonce-trace ") + KVONCE_VERSION + "\ncommit " + build_commit() +
          "\nlibcurl " + net::libcurl_runtime_version() + "\nOpenSSL " +
          crypto::openssl_runtime_version() + "\nzlib " + io::zlib_runtime_version() + "\nlibzip " +
-         fetch::libzip_runtime_version();
+         transfer::libzip_runtime_version();
 }
 
 }  // namespace kvonce::cli

@@ -3,10 +3,12 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 
 #include <catch2/catch.hpp>
 
 #include "kvonce/payload/load.hpp"
+#include "kvonce/util/time.hpp"
 
 #include "cli/app.hpp"
 
@@ -101,11 +103,19 @@ CliResult run_cli(std::vector<std::string> args, std::map<std::string, std::stri
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
-  cli::Host host = cli::process_host();
+  cli::Host host = cli::process_host(out, err);
   host.env = environment_from(std::move(env));
   host.is_terminal = [](int) { return false; };  // no colour, whatever runs the tests
-  const int code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err, host);
+  const int code = cli::run(static_cast<int>(argv.size()), argv.data(), host);
   return {code, out.str(), err.str()};
+}
+
+std::chrono::system_clock::time_point instant(const std::string& iso) {
+  const auto nanos = parse_iso_nanos(iso);
+  if (!nanos) throw std::invalid_argument("not an ISO 8601 time: " + iso);
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::nanoseconds(*nanos)));
 }
 
 EventStore load_otlp(const std::string& json) {

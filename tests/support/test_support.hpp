@@ -1,6 +1,7 @@
 // Helpers shared by the unit tests: temporary directories, files, OTLP builders, CLI runs.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <initializer_list>
 #include <map>
@@ -55,6 +56,9 @@ struct CliResult {
   std::string out, err;
 };
 CliResult run_cli(std::vector<std::string> args, std::map<std::string, std::string> env = {});
+
+// The instant of an ISO 8601 UTC text ("2026-01-02T03:04:05.678Z"), for a fixed clock.
+std::chrono::system_clock::time_point instant(const std::string& iso);
 
 // Loads OTLP text into a store (no ordering).
 EventStore load_otlp(const std::string& json);

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "kvonce/fetch/download.hpp"
 #include "kvonce/net/http.hpp"
 #include "kvonce/net/url.hpp"
+#include "kvonce/transfer/download.hpp"
 
 namespace kvonce::test {
 
@@ -54,8 +54,8 @@ inline std::string header_of(const net::HttpRequest& request, const std::string&
 }
 
 // No waiting between retries in unit tests.
-inline fetch::DownloadPolicy quick_policy() {
-  fetch::DownloadPolicy policy;
+inline transfer::DownloadPolicy quick_policy() {
+  transfer::DownloadPolicy policy;
   policy.retries = 2;
   policy.sleep = [](std::chrono::milliseconds) {};
   return policy;

@@ -29,10 +29,10 @@ CliResult run_cli_tty(std::vector<std::string> args, std::map<std::string, std::
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
-  cli::Host host = cli::process_host();
+  cli::Host host = cli::process_host(out, err);
   host.env = environment_from(std::move(env));
   host.is_terminal = [](int) { return true; };
-  const int code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err, host);
+  const int code = cli::run(static_cast<int>(argv.size()), argv.data(), host);
   return {code, out.str(), err.str()};
 }
 

@@ -24,19 +24,19 @@ struct GcsOptions : StoreSettings {
 
 ObjectFetch fetch_gcs_object(const GcsOptions& o, const Environment& env, net::HttpTransport& t,
                              const std::filesystem::path& target,
-                             const fetch::DownloadPolicy& policy) {
+                             const transfer::DownloadPolicy& policy) {
   return fetch_store_object(*open_gcs_store(env, o, policy), parse_store_uri(o.uri), t, target);
 }
 
 std::vector<ObjectFetch> fetch_gcs_prefix(const GcsOptions& o, const Environment& env,
                                           net::HttpTransport& t, const std::filesystem::path& dir,
-                                          const fetch::DownloadPolicy& policy) {
+                                          const transfer::DownloadPolicy& policy) {
   return fetch_store_prefix(*open_gcs_store(env, o, policy), parse_store_uri(o.uri), t, dir);
 }
 
 std::vector<std::string> list_gcs_objects(const GcsOptions& o, const Environment& env,
                                           net::HttpTransport& t,
-                                          const fetch::DownloadPolicy& policy,
+                                          const transfer::DownloadPolicy& policy,
                                           const ListingScope& scope) {
   return open_gcs_store(env, o, policy)->list(parse_store_uri(o.uri), t, scope);
 }

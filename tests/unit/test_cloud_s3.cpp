@@ -57,18 +57,19 @@ struct S3Options : StoreSettings {
 
 ObjectFetch fetch_s3_object(const S3Options& o, const Environment& env, net::HttpTransport& t,
                             const std::filesystem::path& target,
-                            const fetch::DownloadPolicy& policy) {
+                            const transfer::DownloadPolicy& policy) {
   return fetch_store_object(*open_s3_store(env, o, policy), parse_store_uri(o.uri), t, target);
 }
 
 std::vector<ObjectFetch> fetch_s3_prefix(const S3Options& o, const Environment& env,
                                          net::HttpTransport& t, const std::filesystem::path& dir,
-                                         const fetch::DownloadPolicy& policy) {
+                                         const transfer::DownloadPolicy& policy) {
   return fetch_store_prefix(*open_s3_store(env, o, policy), parse_store_uri(o.uri), t, dir);
 }
 
 std::vector<std::string> list_s3_objects(const S3Options& o, const Environment& env,
-                                         net::HttpTransport& t, const fetch::DownloadPolicy& policy,
+                                         net::HttpTransport& t,
+                                         const transfer::DownloadPolicy& policy,
                                          const ListingScope& scope) {
   return open_s3_store(env, o, policy)->list(parse_store_uri(o.uri), t, scope);
 }

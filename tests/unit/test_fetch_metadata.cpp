@@ -19,7 +19,7 @@ TEST_CASE("metadata_json") {
   m.content_encoding = "gzip";
   m.attempts = 2;
   SECTION("fields in order, URL redacted as a last guard") {
-    const std::string text = fetch::metadata_json(m);
+    const std::string text = fetch::metadata_json(m, instant("2026-01-02T03:04:05.678Z"));
     CHECK_THAT(text, !Catch::Contains("s3cr3t"));
     const auto j = nlohmann::ordered_json::parse(text);
     std::vector<std::string> keys;
@@ -40,7 +40,8 @@ TEST_CASE("metadata_json") {
     m.event_count = 4;
     m.content_encoding.clear();
     m.objects.push_back({"s3://b/k?token=t", "dir/k", std::string(64, 'b'), 7, "", 1});
-    const auto j = nlohmann::json::parse(fetch::metadata_json(m));
+    const auto j =
+        nlohmann::json::parse(fetch::metadata_json(m, instant("2026-01-02T03:04:05.678Z")));
     CHECK(j["decompressedBytes"] == 1000);
     CHECK(j["eventCount"] == 4);
     CHECK(j["contentEncoding"] == "identity");
@@ -55,7 +56,7 @@ TEST_CASE("write_metadata") {
   TempDir dir;
   fetch::PayloadMetadata m;
   m.source_type = fetch::kSourceSample;
-  fetch::write_metadata(dir / "sub" / "meta.json", m);
+  fetch::write_metadata(dir / "sub" / "meta.json", m, instant("2026-01-02T03:04:05.678Z"));
   CHECK(nlohmann::json::parse(read_file(dir / "sub" / "meta.json"))["sourceType"] == "sample");
   CHECK(dir.files() == std::vector<std::string>{"sub/meta.json"});
   CHECK(fetch::default_metadata_path("a/b/p.json") ==

@@ -24,10 +24,12 @@ TEST_CASE("write_projection: per-key aggregates and stats as the old projector")
       "\n"
       R"({"timestamp":"2025-10-04T06:00:05Z","type":"odd","key":"c"})"
       "\n");
-  const auto stats = output::write_projection(store, dir / "p.json", dir / "projected/s.json");
+  const auto stats = output::write_projection(store, dir / "p.json", dir / "projected/s.json",
+                                              test::instant("2026-01-02T03:04:05.678Z"));
   CHECK(stats.keys == 3);
   const json p = json::parse(test::read_file(dir / "p.json"));
   CHECK(p["schemaVersion"] == "kvonce/v1");
+  CHECK(p["generatedAt"] == "2026-01-02T03:04:05.678Z");
   CHECK(p["eventCount"] == 6);
   const json& a = p["perKey"]["a"];
   CHECK(a["successCount"] == 2);
@@ -83,7 +85,8 @@ TEST_CASE("state sequence: a value over 1 KiB is written once, then as a sha256 
   line(4, R"("type":"success","key":"edge","value":)" + edge_json);
   line(5, R"("type":"retry","key":"edge","context":{"attempts":1})");
   const EventStore store = test::load_ndjson(lines);
-  output::write_projection(store, dir / "p.json", dir / "projected/s.json");
+  output::write_projection(store, dir / "p.json", dir / "projected/s.json",
+                           test::instant("2026-01-02T03:04:05.678Z"));
   const json s = json::parse(test::read_file(dir / "projected/s.json"));
   const json stand_in = {{"sha256", crypto::sha256_hex(big_json)}, {"bytes", big_json.size()}};
   CHECK(s[0]["store"]["big"]["value"] == big);  // the event that set it: in full

@@ -6,9 +6,9 @@
 #include <catch2/catch.hpp>
 
 #include "kvonce/batch/inputs.hpp"
-#include "kvonce/fetch/local_file.hpp"
 #include "kvonce/io/compression.hpp"
 #include "kvonce/payload/file_names.hpp"
+#include "kvonce/transfer/payload_choice.hpp"
 #include "kvonce/util/error.hpp"
 
 #include "support/test_support.hpp"
@@ -30,7 +30,7 @@ bool batch_expands(const test::TempDir& dir, const std::string& name) {
 // Whether fetch's picker takes `name` when it is the only file of a directory.
 bool fetch_picks(const std::string& name) {
   try {
-    return fetch::choose_payload({"dir/" + name}, "dir") == "dir/" + name;
+    return transfer::choose_payload({"dir/" + name}, "dir") == "dir/" + name;
   } catch (const Error&) {
     return false;
   }

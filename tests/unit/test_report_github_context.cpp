@@ -28,14 +28,14 @@ ErrorKind kind_of(const std::function<void()>& f, std::string* message = nullptr
 
 TEST_CASE("github_api_from") {
   SECTION("defaults to the public API") {
-    const GitHubApi api =
+    const github::Api api =
         github_api_from(environment_from({{"GITHUB_TOKEN", "t"}, {"GITHUB_REPOSITORY", "o/r"}}));
     CHECK(api.base_url == "https://api.github.com");
     CHECK(api.token == "t");
     CHECK(api.repository == "o/r");
   }
   SECTION("GITHUB_API_URL without its trailing slash") {
-    const GitHubApi api =
+    const github::Api api =
         github_api_from(environment_from({{"GITHUB_TOKEN", "t"},
                                           {"GITHUB_REPOSITORY", "o/r"},
                                           {"GITHUB_API_URL", "https://ghe.example/api/v3/"}}));

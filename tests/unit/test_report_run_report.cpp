@@ -4,7 +4,7 @@
 #include "kvonce/report/run_report.hpp"
 #include "kvonce/util/error.hpp"
 
-#include "report_fake_github.hpp"
+#include "github_fake_api.hpp"
 #include "support/test_support.hpp"
 
 using namespace kvonce;
@@ -22,7 +22,7 @@ struct Run {
   std::vector<std::string> log;
 
   ReportOutcome operator()(ReportOptions o, std::map<std::string, std::string> env) {
-    o.retry = fetch::RetryPolicy{2, 1, 10, [](auto) {}, {}};
+    o.retry = transfer::RetryPolicy{2, 1, 10, [](auto) {}, {}, {}};
     return run_report(o, environment_from(std::move(env)), github,
                       [this](const std::string& line) { log.push_back(line); });
   }

@@ -106,7 +106,7 @@ struct Pool {
 BatchRun run_batch(const BatchOptions& options, const BatchContext& context) {
   check_options(options);
   const auto start = std::chrono::steady_clock::now();
-  fetch::DownloadPolicy policy = context.download;
+  transfer::DownloadPolicy policy = context.download;
   policy.max_bytes = options.payload.limits.max_decompressed_bytes;
   RemoteStore remote(context.env, policy);
   const std::optional<fs::path> results_path = options.results ? options.results : options.resume;

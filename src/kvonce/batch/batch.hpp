@@ -55,7 +55,7 @@ struct BatchContext {
   Environment env;
   TransportFactory make_transport;
   Progress* progress = nullptr;
-  fetch::DownloadPolicy download;
+  transfer::DownloadPolicy download;
 };
 
 struct BatchRun {

@@ -9,7 +9,7 @@ bool is_remote_input(std::string_view input) {
   return cloud::backend_for_uri(input) != nullptr;
 }
 
-RemoteStore::RemoteStore(Environment env, fetch::DownloadPolicy policy)
+RemoteStore::RemoteStore(Environment env, transfer::DownloadPolicy policy)
     : env_(std::move(env)), policy_(std::move(policy)) {}
 
 cloud::ObjectStore& RemoteStore::store_for(const cloud::ObjectUri& uri) {
@@ -31,9 +31,9 @@ std::vector<std::string> RemoteStore::list(const std::string& prefix_uri,
   return names;
 }
 
-fetch::DownloadResult RemoteStore::download(const std::string& uri,
-                                            const std::filesystem::path& target,
-                                            net::HttpTransport& transport) {
+transfer::DownloadResult RemoteStore::download(const std::string& uri,
+                                               const std::filesystem::path& target,
+                                               net::HttpTransport& transport) {
   const cloud::ObjectUri parsed = cloud::parse_store_uri(uri);
   return store_for(parsed).get(parsed, transport, target).download;
 }

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "kvonce/cloud/object_store.hpp"
-#include "kvonce/fetch/download.hpp"
 #include "kvonce/net/http.hpp"
+#include "kvonce/transfer/download.hpp"
 #include "kvonce/util/environment.hpp"
 
 namespace kvonce::batch {
@@ -31,7 +31,7 @@ bool is_remote_input(std::string_view input);
 
 class RemoteStore {
  public:
-  RemoteStore(Environment env, fetch::DownloadPolicy policy);
+  RemoteStore(Environment env, transfer::DownloadPolicy policy);
 
   // Object URIs under `prefix_uri` (s3://bucket/prefix/ or gs://bucket/prefix/), in listing
   // order. Error(usage) for a malformed URI, Error(auth/fetch) as the service answers,
@@ -39,15 +39,15 @@ class RemoteStore {
   std::vector<std::string> list(const std::string& prefix_uri, net::HttpTransport& transport);
 
   // Downloads one object to `target`. Thread-safe: each thread passes its own transport.
-  fetch::DownloadResult download(const std::string& uri, const std::filesystem::path& target,
-                                 net::HttpTransport& transport);
+  transfer::DownloadResult download(const std::string& uri, const std::filesystem::path& target,
+                                    net::HttpTransport& transport);
 
  private:
   // The store of `uri`'s scheme, opened on first use and kept (with its credentials).
   cloud::ObjectStore& store_for(const cloud::ObjectUri& uri);
 
   Environment env_;
-  fetch::DownloadPolicy policy_;
+  transfer::DownloadPolicy policy_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<cloud::ObjectStore>> stores_;  // by scheme
 };

@@ -90,7 +90,7 @@ PayloadResult Worker::process(const PayloadRef& ref, bool& resumed) {
 PayloadResult Worker::process_remote(const PayloadRef& ref, bool& resumed) {
   const auto start = std::chrono::steady_clock::now();
   if (!transport_) transport_ = make_transport_();
-  fetch::DownloadResult got;
+  transfer::DownloadResult got;
   try {
     got = remote_.download(ref.source, download_, *transport_);
   } catch (const Error& e) {

@@ -2,7 +2,7 @@
 #include "kvonce/cloud/api_call.hpp"
 
 #include "kvonce/cloud/sigv4.hpp"
-#include "kvonce/fetch/retry.hpp"
+#include "kvonce/transfer/retry.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::cloud {
@@ -21,7 +21,7 @@ net::HttpRequest api_request(const ApiContext& context, std::string method, std:
 net::HttpResponse call_api(const ApiContext& context,
                            const std::function<net::HttpRequest()>& make_request,
                            const std::string& label) {
-  fetch::RetryPolicy retry;
+  transfer::RetryPolicy retry;
   retry.retries = context.policy.retries;
   retry.initial_backoff_ms = context.policy.initial_backoff_ms;
   retry.max_backoff_ms = context.policy.max_backoff_ms;
@@ -42,7 +42,7 @@ net::HttpResponse call_api(const ApiContext& context,
     return true;
   };
   net::HttpResponse response =
-      fetch::perform_with_retries(context.transport, fresh_request, retry, label, nullptr, sink);
+      transfer::perform_with_retries(context.transport, fresh_request, retry, label, nullptr, sink);
   // The transport keeps error documents in response.body; only 2xx bodies reach the sink.
   if (response.status >= 200 && response.status < 300) response.body = std::move(body);
   return response;

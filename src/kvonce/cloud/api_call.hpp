@@ -7,15 +7,15 @@
 #include <utility>
 #include <vector>
 
-#include "kvonce/fetch/download.hpp"
 #include "kvonce/net/http.hpp"
+#include "kvonce/transfer/download.hpp"
 
 namespace kvonce::cloud {
 
 // What every request of one fetch shares.
 struct ApiContext {
   net::HttpTransport& transport;
-  fetch::DownloadPolicy policy;      // timeouts, retries, backoff, allow_plain_http
+  transfer::DownloadPolicy policy;   // timeouts, retries, backoff, allow_plain_http
   std::vector<std::string> resolve;  // "host:port:address" overrides
 };
 

@@ -74,7 +74,7 @@ AwsCredentials assume_role_with_web_identity(const Environment& env, const ApiCo
       env("AWS_ROLE_SESSION_NAME")
           .value_or("kvonce-trace-" +
                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                       std::chrono::system_clock::now().time_since_epoch())
+                                       now(context.policy.clock).time_since_epoch())
                                        .count()));
   std::string endpoint = sts_endpoint(env, region);
   if (endpoint.empty() || endpoint.back() != '/') endpoint.push_back('/');

@@ -9,8 +9,8 @@
 #include "kvonce/cloud/listing.hpp"
 #include "kvonce/cloud/object_uri.hpp"
 #include "kvonce/cloud/sigv4.hpp"  // uri_encode
-#include "kvonce/fetch/retry.hpp"
 #include "kvonce/net/url.hpp"
+#include "kvonce/transfer/retry.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::cloud {
@@ -40,7 +40,7 @@ ObjectFetch get_object(const GcsSession& session, const ObjectUri& uri,
   out.source_detail = uri.str();
   // GCS serves an object stored with Content-Encoding: gzip decompressed ("decompressive
   // transcoding") unless the request accepts gzip: ask for the bytes as stored.
-  out.download = fetch::download_to_file(
+  out.download = transfer::download_to_file(
       session.context.transport,
       [&] {
         auto request = session.get(url);
@@ -64,8 +64,9 @@ std::vector<std::string> list_names(const GcsSession& session, const ObjectUri& 
     const auto response = call_api(
         session.context, [&] { return session.get(url); }, label);
     if (response.status != 200) {
-      fetch::throw_http_error(
-          response, label, "check storage.objects.list on the bucket for " + session.token.source);
+      transfer::throw_http_error(
+          response, label, now(session.context.policy.clock),
+          "check storage.objects.list on the bucket for " + session.token.source);
     }
     const auto doc = nlohmann::json::parse(response.body, nullptr, false);
     if (!doc.is_object()) fail(ErrorKind::fetch, label + ": the answer is not a JSON object");
@@ -89,7 +90,7 @@ std::vector<std::string> list_names(const GcsSession& session, const ObjectUri& 
 // kCredentialLifetime, shared by the threads of a batch.
 class GcsStore final : public ObjectStore {
  public:
-  GcsStore(Environment env, StoreSettings settings, fetch::DownloadPolicy policy)
+  GcsStore(Environment env, StoreSettings settings, transfer::DownloadPolicy policy)
       : env_(std::move(env)), settings_(std::move(settings)), policy_(std::move(policy)) {
     api_ = settings_.api_url.value_or(
         env_("KVONCE_GCS_API_URL").value_or("https://storage.googleapis.com"));
@@ -122,7 +123,7 @@ class GcsStore final : public ObjectStore {
 
   Environment env_;
   StoreSettings settings_;
-  fetch::DownloadPolicy policy_;
+  transfer::DownloadPolicy policy_;
   std::string api_;  // without trailing '/'
   CredentialCache<GoogleToken> token_;
 };
@@ -130,7 +131,7 @@ class GcsStore final : public ObjectStore {
 }  // namespace
 
 std::unique_ptr<ObjectStore> open_gcs_store(const Environment& env, const StoreSettings& settings,
-                                            const fetch::DownloadPolicy& policy) {
+                                            const transfer::DownloadPolicy& policy) {
   return std::make_unique<GcsStore>(env, settings, policy);
 }
 

@@ -17,6 +17,6 @@
 namespace kvonce::cloud {
 
 std::unique_ptr<ObjectStore> open_gcs_store(const Environment& env, const StoreSettings& settings,
-                                            const fetch::DownloadPolicy& policy);
+                                            const transfer::DownloadPolicy& policy);
 
 }  // namespace kvonce::cloud

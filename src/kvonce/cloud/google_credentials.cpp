@@ -26,7 +26,7 @@ std::string member(const nlohmann::json& doc, const char* name) {
 GoogleToken service_account_token(const ServiceAccountKey& key, const ApiContext& context,
                                   const std::optional<std::string>& token_url_override) {
   const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
+                               kvonce::now(context.policy.clock).time_since_epoch())
                                .count();
   const std::string assertion = service_account_jwt(key, kStorageReadScope, now);
   const std::string url = token_url_override.value_or(key.token_uri);

@@ -1,6 +1,6 @@
 #include "kvonce/cloud/google_token_endpoint.hpp"
 
-#include "kvonce/fetch/service_error.hpp"
+#include "kvonce/transfer/service_error.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::cloud {
@@ -19,7 +19,7 @@ nlohmann::json post_for_token(const ApiContext& context, const std::string& url,
       },
       label);
   if (response.status < 200 || response.status >= 300) {
-    const auto error = fetch::parse_service_error(response);
+    const auto error = transfer::parse_service_error(response);
     fail(response.status >= 500 ? ErrorKind::fetch : ErrorKind::auth,
          label + ": HTTP " + std::to_string(response.status) +
              (error.code.empty() ? "" : " " + error.code) +

@@ -19,8 +19,8 @@
 
 #include "kvonce/cloud/listing.hpp"
 #include "kvonce/cloud/object_uri.hpp"
-#include "kvonce/fetch/download.hpp"
 #include "kvonce/net/http.hpp"
+#include "kvonce/transfer/download.hpp"
 #include "kvonce/util/environment.hpp"
 
 namespace kvonce::cloud {
@@ -61,7 +61,7 @@ class CredentialCache {
 
 // One fetched object. `source_detail` names it without any credential (s3://bucket/key).
 struct ObjectFetch {
-  fetch::DownloadResult download;
+  transfer::DownloadResult download;
   std::string source_detail;  // redacted
 };
 
@@ -82,7 +82,7 @@ struct StoreBackend {
   std::string_view scheme;       // of its URIs: "s3" for s3://bucket/key
   std::string_view source_type;  // in the payload metadata: "s3", "gcs"
   std::unique_ptr<ObjectStore> (*open)(const Environment& env, const StoreSettings& settings,
-                                       const fetch::DownloadPolicy& policy);
+                                       const transfer::DownloadPolicy& policy);
 };
 
 // Every backend, in the order help texts list them.

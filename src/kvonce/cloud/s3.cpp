@@ -8,8 +8,8 @@
 #include "kvonce/cloud/s3_address.hpp"
 #include "kvonce/cloud/sigv4.hpp"
 #include "kvonce/cloud/xml_text.hpp"
-#include "kvonce/fetch/retry.hpp"
 #include "kvonce/net/url.hpp"
+#include "kvonce/transfer/retry.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::cloud {
@@ -26,8 +26,8 @@ struct S3Session {
     to_sign.host = address.host;
     to_sign.encoded_path = address.base_path + encoded_path;
     to_sign.query = query;
-    const auto signature = sign_v4(to_sign, credentials, address.region, "s3",
-                                   amz_date(std::chrono::system_clock::now()));
+    const auto signature =
+        sign_v4(to_sign, credentials, address.region, "s3", amz_date(now(context.policy.clock)));
     auto request = api_request(context, "GET", address.url(encoded_path, canonical_query(query)));
     request.headers = signature.headers;
     return request;
@@ -46,7 +46,7 @@ ObjectFetch get_object(const S3Session& session, const ObjectUri& uri,
   const std::string label = uri.str() + " (" + net::redact_url(session.address.url(path, "")) + ")";
   ObjectFetch out;
   out.source_detail = uri.str();
-  out.download = fetch::download_to_file(
+  out.download = transfer::download_to_file(
       session.context.transport, [&] { return session.signed_get(path, {}); }, target,
       session.context.policy, label);
   return out;
@@ -65,9 +65,9 @@ std::vector<std::string> list_keys(const S3Session& session, const ObjectUri& ur
     const auto response = call_api(
         session.context, [&] { return session.signed_get("/", query); }, label);
     if (response.status != 200) {
-      fetch::throw_http_error(response, label,
-                              "check s3:ListBucket on the bucket for these credentials (" +
-                                  session.credentials.source + ")");
+      transfer::throw_http_error(response, label, now(session.context.policy.clock),
+                                 "check s3:ListBucket on the bucket for these credentials (" +
+                                     session.credentials.source + ")");
     }
     for (const auto contents : xml::elements(response.body, "Contents")) {
       std::string key = xml::text(contents, "Key").value_or("");
@@ -88,7 +88,7 @@ std::vector<std::string> list_keys(const S3Session& session, const ObjectUri& ur
 // by the threads of a batch.
 class S3Store final : public ObjectStore {
  public:
-  S3Store(Environment env, StoreSettings settings, fetch::DownloadPolicy policy)
+  S3Store(Environment env, StoreSettings settings, transfer::DownloadPolicy policy)
       : env_(std::move(env)), settings_(std::move(settings)), policy_(std::move(policy)) {}
 
   std::vector<std::string> list(const ObjectUri& prefix, net::HttpTransport& transport,
@@ -116,14 +116,14 @@ class S3Store final : public ObjectStore {
 
   Environment env_;
   StoreSettings settings_;
-  fetch::DownloadPolicy policy_;
+  transfer::DownloadPolicy policy_;
   CredentialCache<AwsCredentials> credentials_;
 };
 
 }  // namespace
 
 std::unique_ptr<ObjectStore> open_s3_store(const Environment& env, const StoreSettings& settings,
-                                           const fetch::DownloadPolicy& policy) {
+                                           const transfer::DownloadPolicy& policy) {
   return std::make_unique<S3Store>(env, settings, policy);
 }
 

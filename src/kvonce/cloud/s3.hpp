@@ -21,6 +21,6 @@
 namespace kvonce::cloud {
 
 std::unique_ptr<ObjectStore> open_s3_store(const Environment& env, const StoreSettings& settings,
-                                           const fetch::DownloadPolicy& policy);
+                                           const transfer::DownloadPolicy& policy);
 
 }  // namespace kvonce::cloud

@@ -4,11 +4,11 @@
 #include <array>
 
 #include "kvonce/cloud/object_store.hpp"
-#include "kvonce/fetch/github_artifact.hpp"
 #include "kvonce/fetch/local_file.hpp"
-#include "kvonce/fetch/verified_file.hpp"
+#include "kvonce/github/artifacts.hpp"
 #include "kvonce/net/url.hpp"
 #include "kvonce/payload/sample.hpp"
+#include "kvonce/transfer/verified_file.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
@@ -59,28 +59,29 @@ Source choose_source(const FetchOptions& o, const Environment& env) {
   return {Kind::sample, std::string(payload::kEmbeddedSampleName)};
 }
 
-DownloadPolicy policy_from(const FetchOptions& o) {
+transfer::DownloadPolicy policy_from(const FetchOptions& o) {
   if (o.retries < 0) fail(ErrorKind::usage, "--retries must be 0 or more");
   if (o.timeout_seconds < 0) fail(ErrorKind::usage, "--timeout must be 0 (none) or more seconds");
-  DownloadPolicy p;
+  transfer::DownloadPolicy p;
   p.max_bytes = o.max_bytes;
-  if (o.expect_sha256) p.expect_sha256 = normalise_sha256(*o.expect_sha256);
+  if (o.expect_sha256) p.expect_sha256 = transfer::normalise_sha256(*o.expect_sha256);
   p.retries = o.retries;
   p.timeout_ms = static_cast<long>(o.timeout_seconds * 1000.0);
   p.connect_timeout_ms =
       p.timeout_ms > 0 ? std::min(p.connect_timeout_ms, p.timeout_ms) : p.connect_timeout_ms;
   p.allow_plain_http = o.allow_http;
   p.log = o.log;
+  p.clock = o.clock;
   return p;
 }
 
 // The declared encoding, else what the stored bytes are.
-std::string encoding_of(const DownloadResult& d, const fs::path& file) {
+std::string encoding_of(const transfer::DownloadResult& d, const fs::path& file) {
   if (!d.content_encoding.empty()) return to_lower_ascii(d.content_encoding);
   return sniff_content_encoding(file);
 }
 
-PayloadMetadata single(std::string type, std::string detail, const DownloadResult& d,
+PayloadMetadata single(std::string type, std::string detail, const transfer::DownloadResult& d,
                        const fs::path& file) {
   PayloadMetadata m;
   m.source_type = std::move(type);
@@ -92,10 +93,10 @@ PayloadMetadata single(std::string type, std::string detail, const DownloadResul
   return m;
 }
 
-PayloadMetadata write_sample(const fs::path& target, const DownloadPolicy& policy) {
-  VerifiedFile file(target, policy.max_bytes, payload::kEmbeddedSampleName);
+PayloadMetadata write_sample(const fs::path& target, const transfer::DownloadPolicy& policy) {
+  transfer::VerifiedFile file(target, policy.max_bytes, payload::kEmbeddedSampleName);
   file.write(payload::embedded_sample());
-  DownloadResult d;
+  transfer::DownloadResult d;
   d.sha256 = file.commit(policy.expect_sha256);
   d.size_bytes = file.size();
   d.attempts = 1;
@@ -127,10 +128,10 @@ PayloadMetadata from_objects(std::string_view type, const cloud::ObjectUri& pref
 
 PayloadMetadata fetch_url(const std::string& url, const Environment& env, bool allow_http,
                           net::HttpTransport& transport, const fs::path& target,
-                          const DownloadPolicy& policy) {
+                          const transfer::DownloadPolicy& policy) {
   net::check_outbound(url, net::outbound_policy_from(env, allow_http));
   const std::string label = net::redact_url(url);
-  const DownloadResult d = download_to_file(
+  const transfer::DownloadResult d = transfer::download_to_file(
       transport,
       [&] {
         net::HttpRequest request;
@@ -144,7 +145,7 @@ PayloadMetadata fetch_url(const std::string& url, const Environment& env, bool a
 
 PayloadMetadata fetch_object(const Source& source, const FetchOptions& o, const Environment& env,
                              net::HttpTransport& transport, const fs::path& target,
-                             const DownloadPolicy& policy) {
+                             const transfer::DownloadPolicy& policy) {
   const std::string text = o.date ? cloud::with_date_prefix(source.value, *o.date) : source.value;
   // A store flag insists on its scheme (--s3 gs://... is refused); a URL picks the store.
   const cloud::ObjectUri uri = source.scheme.empty() ? cloud::parse_store_uri(text)
@@ -166,7 +167,7 @@ PayloadMetadata fetch_object(const Source& source, const FetchOptions& o, const 
 
 PayloadMetadata fetch_source(const Source& source, const FetchOptions& o, const Environment& env,
                              net::HttpTransport& transport, const fs::path& target,
-                             const DownloadPolicy& policy) {
+                             const transfer::DownloadPolicy& policy) {
   if (o.date && source.kind != Kind::store) {
     fail(ErrorKind::usage, "--date applies to s3:// and gs:// sources only");
   }
@@ -186,7 +187,7 @@ PayloadMetadata fetch_source(const Source& source, const FetchOptions& o, const 
       return single(kSourceArtifact, payload.string(), d, target);
     }
     case Kind::artifact: {
-      const auto r = fetch_github_artifact(source.value, o.run_id, env, transport, target, policy);
+      const auto r = github::fetch_artifact(source.value, o.run_id, env, transport, target, policy);
       return single(kSourceArtifact, r.source_detail, r.download, target);
     }
     case Kind::url: return fetch_url(source.value, env, o.allow_http, transport, target, policy);
@@ -211,7 +212,7 @@ FetchResult fetch(const FetchOptions& options, const Environment& env,
                   net::HttpTransport& transport) {
   FetchResult result;
   result.target = checked_target(options.target);
-  const DownloadPolicy policy = policy_from(options);
+  const transfer::DownloadPolicy policy = policy_from(options);
   const Source source = choose_source(options, env);
   result.metadata_path =
       options.metadata ? *options.metadata : default_metadata_path(result.target);
@@ -222,7 +223,7 @@ FetchResult fetch(const FetchOptions& options, const Environment& env,
   AtomicFile metadata(result.metadata_path);
   result.metadata = fetch_source(source, options, env, transport, result.target, policy);
   try {
-    metadata.write(metadata_json(result.metadata));
+    metadata.write(metadata_json(result.metadata, now(options.clock)));
     metadata.commit();
   } catch (const Error&) {
     std::error_code ec;

@@ -25,6 +25,7 @@
 
 #include "kvonce/fetch/metadata.hpp"
 #include "kvonce/net/http.hpp"
+#include "kvonce/util/clock.hpp"
 #include "kvonce/util/environment.hpp"
 
 namespace kvonce::fetch {
@@ -45,6 +46,7 @@ struct FetchOptions {
   std::optional<std::filesystem::path> metadata;  // default: beside the target
   bool allow_http = false;
   std::function<void(const std::string&)> log;  // progress lines (retries); empty = silent
+  Clock clock;  // fetchedAt, request signatures; empty = the system's
 };
 
 struct FetchResult {

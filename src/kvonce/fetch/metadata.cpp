@@ -57,8 +57,8 @@ Json object_json(const ObjectMetadata& o) {
 
 }  // namespace
 
-std::string metadata_json(const PayloadMetadata& m) {
-  const std::string now = now_iso();
+std::string metadata_json(const PayloadMetadata& m, std::chrono::system_clock::time_point when) {
+  const std::string now = iso_of(when);
   Json j;
   j["sourceType"] = m.source_type;
   j["sourceDetail"] = safe_detail(m.source_detail);
@@ -79,9 +79,10 @@ std::string metadata_json(const PayloadMetadata& m) {
   return j.dump(2) + "\n";
 }
 
-void write_metadata(const std::filesystem::path& path, const PayloadMetadata& metadata) {
+void write_metadata(const std::filesystem::path& path, const PayloadMetadata& metadata,
+                    std::chrono::system_clock::time_point now) {
   ensure_directory(path.parent_path());
-  write_file_atomically(path, metadata_json(metadata));
+  write_file_atomically(path, metadata_json(metadata, now));
 }
 
 std::filesystem::path default_metadata_path(const std::filesystem::path& target) {

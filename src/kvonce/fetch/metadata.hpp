@@ -41,7 +41,7 @@ struct PayloadMetadata {
   std::string source_detail;
   std::string sha256;  // "" for a prefix fetch (see objects)
   std::uint64_t size_bytes = 0;
-  std::string fetched_at;                     // ISO 8601 UTC; empty = now
+  std::string fetched_at;                     // ISO 8601 UTC; empty = the time written
   std::string content_encoding = "identity";  // "gzip" when stored or declared gzip
   int attempts = 1;
   std::optional<std::uint64_t> decompressed_bytes;
@@ -49,11 +49,14 @@ struct PayloadMetadata {
   std::vector<ObjectMetadata> objects;
 };
 
-// The JSON document (2-space indented, trailing newline).
-std::string metadata_json(const PayloadMetadata& metadata);
+// The JSON document (2-space indented, trailing newline); `now` is the fetchedAt of metadata
+// that has none.
+std::string metadata_json(const PayloadMetadata& metadata,
+                          std::chrono::system_clock::time_point now);
 
 // Writes it atomically; Error(output) when that fails.
-void write_metadata(const std::filesystem::path& path, const PayloadMetadata& metadata);
+void write_metadata(const std::filesystem::path& path, const PayloadMetadata& metadata,
+                    std::chrono::system_clock::time_point now);
 
 // The default place: kvonce-payload-metadata.json in the target's directory.
 std::filesystem::path default_metadata_path(const std::filesystem::path& target);

@@ -115,7 +115,8 @@ class Projector {
     sequence.write(buf);
   }
 
-  ProjectionStats write(SetFile& file, const OutputSet& set, const std::string& sequence_rel) const;
+  ProjectionStats write(SetFile& file, const OutputSet& set, const std::string& sequence_rel,
+                        std::chrono::system_clock::time_point generated_at) const;
 
  private:
   KeyEntry& entry_for(std::string_view key, std::uint32_t i) {
@@ -249,11 +250,12 @@ void Projector::append_key_entry(std::string& out, const KeyEntry& k) const {
 }
 
 ProjectionStats Projector::write(SetFile& file, const OutputSet& set,
-                                 const std::string& sequence_rel) const {
+                                 const std::string& sequence_rel,
+                                 std::chrono::system_clock::time_point generated_at) const {
   ProjectionStats stats = stats_;
   stats.events = events_.size();
   stats.keys = keys_.size();
-  std::string out = "{\"schemaVersion\":\"kvonce/v1\",\"generatedAt\":\"" + now_iso() +
+  std::string out = "{\"schemaVersion\":\"kvonce/v1\",\"generatedAt\":\"" + iso_of(generated_at) +
                     "\",\"eventCount\":" + std::to_string(stats.events) + ",\"perKey\":{";
   std::uint64_t with_success = 0, with_retries = 0, with_failures = 0, duplicate_keys = 0;
   for (std::size_t i = 0; i < keys_.size(); ++i) {
@@ -296,7 +298,8 @@ ProjectionStats Projector::write(SetFile& file, const OutputSet& set,
 
 ProjectionStats write_projection(const EventStore& events, OutputSet& set,
                                  const std::string& projection_name,
-                                 const std::string& state_sequence_name) {
+                                 const std::string& state_sequence_name,
+                                 std::chrono::system_clock::time_point generated_at) {
   Projector projector(events);
   SetFile& sequence = set.open(state_sequence_name);
   projector.replay(sequence);
@@ -306,7 +309,7 @@ ProjectionStats write_projection(const EventStore& events, OutputSet& set,
       std::filesystem::path(state_sequence_name)
           .lexically_relative(std::filesystem::path(projection_name).parent_path())
           .generic_string();
-  const ProjectionStats stats = projector.write(projection, set, rel);
+  const ProjectionStats stats = projector.write(projection, set, rel, generated_at);
   projection.finish();
   return stats;
 }
@@ -319,13 +322,14 @@ std::uint64_t projection_key_count(const EventStore& events) {
 
 ProjectionStats write_projection(const EventStore& events,
                                  const std::filesystem::path& projection_path,
-                                 const std::filesystem::path& state_sequence_path) {
+                                 const std::filesystem::path& state_sequence_path,
+                                 std::chrono::system_clock::time_point generated_at) {
   const std::filesystem::path dir = projection_path.parent_path();
   OutputBudget unbounded(UINT64_MAX);
   OutputSet set(dir, {}, SetOrigin{}, unbounded);
   const ProjectionStats stats =
       write_projection(events, set, projection_path.filename().string(),
-                       state_sequence_path.lexically_relative(dir).generic_string());
+                       state_sequence_path.lexically_relative(dir).generic_string(), generated_at);
   set.commit();
   return stats;
 }

@@ -5,6 +5,7 @@
 // whole-store snapshots find their key where it was), not a copy of every key.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 
 #include "kvonce/event/event_store.hpp"
@@ -22,10 +23,12 @@ struct ProjectionStats {
 };
 
 // Writes both files into `set` (uncommitted, both finished), the state sequence first so that
-// the projection records its digest; names are relative to the set's directory.
+// the projection records its digest; names are relative to the set's directory. `generated_at`
+// is the projection's generatedAt.
 ProjectionStats write_projection(const EventStore& events, OutputSet& set,
                                  const std::string& projection_name,
-                                 const std::string& state_sequence_name);
+                                 const std::string& state_sequence_name,
+                                 std::chrono::system_clock::time_point generated_at);
 
 // The projection's key count (its uniqueKeys) without writing it: verify without an output
 // directory still reports it, equal to what a run with one records.
@@ -35,6 +38,7 @@ std::uint64_t projection_key_count(const EventStore& events);
 // projection.
 ProjectionStats write_projection(const EventStore& events,
                                  const std::filesystem::path& projection_path,
-                                 const std::filesystem::path& state_sequence_path);
+                                 const std::filesystem::path& state_sequence_path,
+                                 std::chrono::system_clock::time_point generated_at);
 
 }  // namespace kvonce::output

@@ -27,10 +27,11 @@ std::vector<std::string> describe_warnings(const ReadStats& s) {
 
 void append_validation_json(std::string& out, const rules::VerifyResult& result,
                             const ValidationInfo& info, const std::vector<std::string>& warnings,
+                            std::chrono::system_clock::time_point generated_at,
                             const OutputSet* set) {
   std::array<std::uint64_t, rules::kIssueTypes> by_type{};
   for (const auto& issue : result.issues) ++by_type[static_cast<std::size_t>(issue.type)];
-  out += "{\"generatedAt\":\"" + now_iso() + "\",\"valid\":";
+  out += "{\"generatedAt\":\"" + iso_of(generated_at) + "\",\"valid\":";
   out += result.valid() && info.events > 0 ? "true" : "false";
   out += ",\"profile\":\"";
   out += rules::to_string(info.options.profile);
@@ -81,9 +82,10 @@ void append_validation_json(std::string& out, const rules::VerifyResult& result,
 
 std::string write_validation(OutputSet& set, const std::string& name,
                              const rules::VerifyResult& result, const ValidationInfo& info,
-                             const std::vector<std::string>& warnings) {
+                             const std::vector<std::string>& warnings,
+                             std::chrono::system_clock::time_point generated_at) {
   std::string out;
-  append_validation_json(out, result, info, warnings, &set);
+  append_validation_json(out, result, info, warnings, generated_at, &set);
   SetFile& file = set.open(name);
   file.write(out);
   file.finish();

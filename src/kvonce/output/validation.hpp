@@ -1,6 +1,7 @@
 // kvonce-validation.json: the verdict, its issues, and what the reader had to skip.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -25,14 +26,17 @@ struct ValidationInfo {
 // Readable warnings: skipped records by reason, then the reader's first located warnings.
 std::vector<std::string> describe_warnings(const ReadStats& stats);
 
-// Appends the validation document as JSON text; with `set`, its record of the files finished.
+// Appends the validation document as JSON text, generated at `generated_at`; with `set`, its
+// record of the files finished.
 void append_validation_json(std::string& out, const rules::VerifyResult& result,
                             const ValidationInfo& info, const std::vector<std::string>& warnings,
+                            std::chrono::system_clock::time_point generated_at,
                             const OutputSet* set = nullptr);
 
 // Writes it as `name` of the set (finished, not committed); returns the text written.
 std::string write_validation(OutputSet& set, const std::string& name,
                              const rules::VerifyResult& result, const ValidationInfo& info,
-                             const std::vector<std::string>& warnings);
+                             const std::vector<std::string>& warnings,
+                             std::chrono::system_clock::time_point generated_at);
 
 }  // namespace kvonce::output

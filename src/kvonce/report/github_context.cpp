@@ -59,8 +59,8 @@ const nlohmann::json* member(const nlohmann::json& doc, const char* name) {
 
 }  // namespace
 
-GitHubApi github_api_from(const Environment& env) {
-  GitHubApi api;
+github::Api github_api_from(const Environment& env) {
+  github::Api api;
   const auto token = env("GITHUB_TOKEN");
   if (!token) {
     fail(ErrorKind::auth,

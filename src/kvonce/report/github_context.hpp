@@ -6,14 +6,14 @@
 #include <optional>
 #include <string>
 
-#include "kvonce/report/github_client.hpp"
+#include "kvonce/github/client.hpp"
 #include "kvonce/util/environment.hpp"
 
 namespace kvonce::report {
 
 // GITHUB_TOKEN (required: Error(auth) when unset), GITHUB_REPOSITORY ("owner/name": Error(usage)
 // when unset or malformed) and GITHUB_API_URL (default https://api.github.com).
-GitHubApi github_api_from(const Environment& env);
+github::Api github_api_from(const Environment& env);
 
 // The pull request number: `flag` when given, else the event in GITHUB_EVENT_PATH
 // (pull_request.number, or issue.number of a comment on a pull request). Error(usage) when none.

@@ -29,7 +29,8 @@ std::uint64_t decompressed_size(const std::string& file) {
 
 }  // namespace
 
-void write_metadata_for(const MetadataRequest& request, const std::filesystem::path& trace_dir) {
+void write_metadata_for(const MetadataRequest& request, const std::filesystem::path& trace_dir,
+                        std::chrono::system_clock::time_point now) {
   if (!fetch::is_source_type(request.source_type)) {
     std::string expected;
     for (const std::string& type : fetch::source_types()) {
@@ -58,7 +59,7 @@ void write_metadata_for(const MetadataRequest& request, const std::filesystem::p
   const ModeResult otlp = load_mode(trace_dir / "otlp", "otlp", LoadOptions{0, 0, {}});
   if (otlp.present() && otlp.status != ModeStatus::error) m.event_count = otlp.events;
   ensure_directory(trace_dir);
-  fetch::write_metadata(trace_dir / trace_dir::kMetadataFile, m);
+  fetch::write_metadata(trace_dir / trace_dir::kMetadataFile, m, now);
 }
 
 }  // namespace kvonce::report

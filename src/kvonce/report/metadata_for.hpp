@@ -2,6 +2,7 @@
 // (the embedded sample, a file produced by an earlier step), written beside the mode directories.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -17,6 +18,8 @@ struct MetadataRequest {
 // gzip), takes the event count from <trace_dir>/otlp/kvonce-validation.json when present, and
 // writes <trace_dir>/kvonce-payload-metadata.json atomically. Error(usage) for an unknown source
 // type, Error(input) for an unreadable file, Error(output) when the file cannot be written.
-void write_metadata_for(const MetadataRequest& request, const std::filesystem::path& trace_dir);
+// `now` is its fetchedAt.
+void write_metadata_for(const MetadataRequest& request, const std::filesystem::path& trace_dir,
+                        std::chrono::system_clock::time_point now);
 
 }  // namespace kvonce::report

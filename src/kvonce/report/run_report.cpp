@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "kvonce/contract/trace_dir.hpp"
+#include "kvonce/github/checks.hpp"
+#include "kvonce/github/comments.hpp"
 #include "kvonce/report/append_file.hpp"
 #include "kvonce/report/github_context.hpp"
 #include "kvonce/report/load.hpp"
@@ -18,7 +20,7 @@ namespace {
 
 // What the API calls need, resolved before any of them is made.
 struct Publishing {
-  GitHubApi api;
+  github::Api api;
   std::uint64_t pr = 0;
   std::string sha;
 };
@@ -32,7 +34,7 @@ std::optional<Publishing> resolve_publishing(const ReportOptions& o, const Envir
   return p;
 }
 
-std::string where(const Published& p) {
+std::string where(const github::Published& p) {
   return "#" + std::to_string(p.id) + (p.url.empty() ? "" : " " + console_escape(p.url));
 }
 
@@ -46,7 +48,7 @@ ReportOutcome run_report(const ReportOptions& o, const Environment& env,
   };
   const std::optional<Publishing> publishing = resolve_publishing(o, env);
   if (o.metadata_for) {
-    write_metadata_for(*o.metadata_for, o.trace_dir);
+    write_metadata_for(*o.metadata_for, o.trace_dir, now(o.clock));
     say("report: wrote " + console_escape((o.trace_dir / trace_dir::kMetadataFile).string()));
   }
 
@@ -71,18 +73,20 @@ ReportOutcome run_report(const ReportOptions& o, const Environment& env,
   }
   if (!publishing) return out;
 
-  fetch::RetryPolicy retry = o.retry;
+  transfer::RetryPolicy retry = o.retry;
   if (!retry.log) retry.log = say;
-  GitHubClient github(transport, publishing->api, retry);
+  if (!retry.clock) retry.clock = o.clock;
+  github::Client github(transport, publishing->api, retry);
   if (o.post_comment) {
-    out.comment =
-        upsert_pr_comment(github, publishing->pr, pr_comment_markdown(out.report, o.max_issues));
+    out.comment = github::upsert_pr_comment(github, publishing->pr, kCommentMarker,
+                                            pr_comment_markdown(out.report, o.max_issues));
     say(std::string("report: PR comment ") + (out.comment->created ? "created " : "updated ") +
         where(*out.comment) + " on pull request #" + std::to_string(publishing->pr));
   }
   if (o.check_run) {
     const CheckRunContent content = check_run_content(out.report);
-    out.check_run = upsert_check_run(github, publishing->sha, content);
+    out.check_run =
+        github::upsert_check_run(github, publishing->sha, kTitle, content, now(o.clock));
     say(std::string("report: check run ") + (out.check_run->created ? "created " : "updated ") +
         where(*out.check_run) + " (" + content.conclusion + ") on " +
         console_escape(publishing->sha));

@@ -14,11 +14,12 @@
 #include <string>
 
 #include "kvonce/contract/trace_dir.hpp"
-#include "kvonce/fetch/retry.hpp"
+#include "kvonce/github/published.hpp"
 #include "kvonce/net/http.hpp"
 #include "kvonce/report/metadata_for.hpp"
 #include "kvonce/report/model.hpp"
-#include "kvonce/report/publish.hpp"
+#include "kvonce/transfer/retry.hpp"
+#include "kvonce/util/clock.hpp"
 #include "kvonce/util/environment.hpp"
 
 namespace kvonce::report {
@@ -33,14 +34,16 @@ struct ReportOptions {
   std::optional<std::uint64_t> pr;  // default: the pull_request event
   std::size_t max_issues = 10;      // per mode in the Step Summary (the comment shows <= 10)
   std::optional<MetadataRequest> metadata_for;
-  fetch::RetryPolicy retry{3, 1000, 60'000, {}, {}};  // GitHub asks for up to a minute's wait
+  transfer::RetryPolicy retry{3,  1000, 60'000,
+                              {}, {},   {}};  // GitHub asks for up to a minute's wait
+  Clock clock;                                // stamps the Check Run's completed_at
 };
 
 struct ReportOutcome {
   Report report;
   Overall verdict = Overall::missing;
-  std::optional<Published> comment;
-  std::optional<Published> check_run;
+  std::optional<github::Published> comment;
+  std::optional<github::Published> check_run;
 };
 
 // `log` receives one line per document written or published (never a secret).

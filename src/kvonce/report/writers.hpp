@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <string>
 
+#include "kvonce/github/checks.hpp"
 #include "kvonce/report/model.hpp"
 
 namespace kvonce::report {
@@ -29,13 +30,9 @@ std::string step_summary_markdown(const Report& report, std::size_t max_issues);
 // min(max_issues, 10) issues below it, and the payload sha256.
 std::string pr_comment_markdown(const Report& report, std::size_t max_issues);
 
-// What a Check Run shows.
-struct CheckRunContent {
-  std::string conclusion;  // success, failure or neutral
-  std::string title;
-  std::string summary;  // the mode lines and the payload, as in the comment
-  std::string text;     // the issues, as many as fit
-};
+// What a Check Run shows: the mode lines and the payload in the summary, as in the comment; the
+// issues, as many as fit, in the text.
+using CheckRunContent = github::CheckRunOutput;
 CheckRunContent check_run_content(const Report& report);
 
 // The step outputs as `name=value` lines: valid_otlp, issues_otlp, valid_ndjson, issues_ndjson

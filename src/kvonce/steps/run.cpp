@@ -72,6 +72,7 @@ Payload obtain_payload(const RunOptions& options, const Environment& env,
     return p;
   }
   fetch::FetchOptions f = options.fetch;
+  f.clock = options.clock;
   f.target = options.trace_dir / trace_dir::kPayloadDir / "kvonce-otlp-payload";
   f.metadata = options.trace_dir / trace_dir::kMetadataFile;
   ensure_directory(f.target.parent_path());
@@ -139,6 +140,7 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   otlp.mask = mask;
   otlp.budget = budget;
   otlp.origin = origin;
+  otlp.clock = options.clock;
   out.otlp = verify_store(store, std::move(load), otlp);
   log("verify otlp: " + verdict(out.otlp) + " in " + ms(seconds_since(start)));
 
@@ -159,13 +161,15 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
 
   payload.metadata.decompressed_bytes = inflated;
   payload.metadata.event_count = out.otlp.events;
-  budget->charge(fetch::metadata_json(payload.metadata).size());
-  fetch::write_metadata(options.trace_dir / trace_dir::kMetadataFile, payload.metadata);
+  const auto written_at = now(options.clock);
+  budget->charge(fetch::metadata_json(payload.metadata, written_at).size());
+  fetch::write_metadata(options.trace_dir / trace_dir::kMetadataFile, payload.metadata, written_at);
   out.payload = payload.metadata;
 
   if (options.report) {
     report::ReportOptions r = *options.report;
     r.trace_dir = options.trace_dir;
+    r.clock = options.clock;
     out.report = report::run_report(r, env, transport, log);
   }
   return out;

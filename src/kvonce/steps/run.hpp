@@ -36,6 +36,9 @@ struct RunOptions {
   std::optional<std::uint64_t> max_output_bytes;
   // The report step; its trace_dir is set by run. None: no report (the library's callers).
   std::optional<report::ReportOptions> report;
+  // Every time run stamps (fetchedAt, generatedAt, completed_at); set into fetch, both verify
+  // runs and the report. Empty = the system's.
+  Clock clock;
 };
 
 struct RunOutcome {

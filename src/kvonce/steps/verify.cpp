@@ -99,7 +99,7 @@ output::ValidationInfo validation_info(const EventStore& store, const VerifyOutc
 // and charged as the copy printed on stdout before any file is committed.
 void write_set(const EventStore& store, VerifyOutcome& out,
                const std::vector<std::string>& warnings, OutputBudget& budget,
-               const VerifyOptions& options) {
+               const VerifyOptions& options, std::chrono::system_clock::time_point generated_at) {
   const auto& dir = options.output_dir;
   ensure_directory(dir);
   output::SetOrigin origin = options.origin.value_or(output::SetOrigin{});
@@ -110,10 +110,11 @@ void write_set(const EventStore& store, VerifyOutcome& out,
   if (!store.empty()) {
     write_events(store, set.open(trace_dir::kEventsFile));
     out.projection = output::write_projection(store, set, trace_dir::kProjectionFile,
-                                              trace_dir::kStateSequenceFile);
+                                              trace_dir::kStateSequenceFile, generated_at);
   }
-  std::string text = output::write_validation(set, trace_dir::kValidationFile, out.result,
-                                              validation_info(store, out, options), warnings);
+  std::string text =
+      output::write_validation(set, trace_dir::kValidationFile, out.result,
+                               validation_info(store, out, options), warnings, generated_at);
   if (options.keep_validation_json) {
     budget.charge(text.size());
     out.validation_json = std::move(text);
@@ -134,6 +135,7 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   out.format = format_of(out.load);
   out.events = store.size();
 
+  const auto generated_at = now(options.clock);
   std::vector<std::string> warnings = output::describe_warnings(out.load.stats);
   if (store.empty()) warnings.insert(warnings.begin(), no_events_message(out.load.stats));
   out.result = rules::verify(store, options.rules);
@@ -149,14 +151,14 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
         options.max_output_bytes.value_or(default_max_output_bytes(decompressed_bytes(out.load))));
   }
   if (!options.output_dir.empty()) {
-    write_set(store, out, warnings, *budget, options);
+    write_set(store, out, warnings, *budget, options, generated_at);
     return out;
   }
   out.projection.events = store.size();
   out.projection.keys = output::projection_key_count(store);
   if (options.keep_validation_json) {
     output::append_validation_json(out.validation_json, out.result,
-                                   validation_info(store, out, options), warnings);
+                                   validation_info(store, out, options), warnings, generated_at);
     budget->charge(out.validation_json.size());
   }
   return out;

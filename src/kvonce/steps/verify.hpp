@@ -13,6 +13,7 @@
 #include "kvonce/payload/load.hpp"
 #include "kvonce/rules/verify.hpp"
 #include "kvonce/steps/prepare.hpp"
+#include "kvonce/util/clock.hpp"
 #include "kvonce/util/console_style.hpp"
 
 namespace kvonce::steps {
@@ -42,6 +43,7 @@ struct VerifyOptions {
   // (run passes the payload's, since its ndjson mode reads the otlp mode's events).
   std::optional<output::SetOrigin> origin;
   std::optional<std::string> github_run_id, github_run_attempt;  // recorded when set
+  Clock clock;  // the outputs' generatedAt; empty = the system's
 };
 
 struct VerifyOutcome {

@@ -146,10 +146,10 @@ std::optional<std::uint64_t> parse_u64(std::string_view text) {
   return value;
 }
 
-std::string now_iso() {
+std::string iso_of(std::chrono::system_clock::time_point when) {
   using namespace std::chrono;
-  const auto ns = duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
-  return format_iso_millis(static_cast<std::uint64_t>(ns));
+  const auto ns = duration_cast<nanoseconds>(when.time_since_epoch()).count();
+  return format_iso_millis(ns > 0 ? static_cast<std::uint64_t>(ns) : 0);
 }
 
 }  // namespace kvonce

@@ -1,6 +1,7 @@
 // Timestamps: OTLP's unsigned 64-bit nanoseconds since the Unix epoch <-> ISO 8601 UTC text.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,7 +21,8 @@ std::optional<std::uint64_t> parse_iso_nanos(std::string_view text);
 // Parses a decimal unsigned 64-bit integer (no sign, no exponent); nullopt on overflow or junk.
 std::optional<std::uint64_t> parse_u64(std::string_view text);
 
-// The current time as ISO 8601 UTC with milliseconds.
-std::string now_iso();
+// An instant as ISO 8601 UTC with milliseconds (format_iso_millis); instants before the epoch
+// are given as the epoch.
+std::string iso_of(std::chrono::system_clock::time_point when);
 
 }  // namespace kvonce

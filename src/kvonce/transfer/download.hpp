@@ -13,10 +13,11 @@
 #include <optional>
 #include <string>
 
-#include "kvonce/fetch/retry.hpp"
 #include "kvonce/net/http.hpp"
+#include "kvonce/transfer/retry.hpp"
+#include "kvonce/util/clock.hpp"
 
-namespace kvonce::fetch {
+namespace kvonce::transfer {
 
 struct DownloadPolicy {
   std::uint64_t max_bytes = 10ULL << 20;     // 0 = no limit; over it: Error(limit)
@@ -31,6 +32,9 @@ struct DownloadPolicy {
   // one line per retry (empty = silent).
   std::function<void(std::chrono::milliseconds)> sleep;
   std::function<void(const std::string&)> log;
+  // The wall clock of request signatures, credential session names and Retry-After dates;
+  // empty = the system's.
+  Clock clock;
 };
 
 struct DownloadResult {
@@ -54,4 +58,4 @@ DownloadResult download_to_file(net::HttpTransport& transport,
                                 const std::filesystem::path& target, const DownloadPolicy& policy,
                                 const std::string& label);
 
-}  // namespace kvonce::fetch
+}  // namespace kvonce::transfer

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "kvonce/crypto/crypto.hpp"
-#include "kvonce/fetch/download.hpp"
+#include "kvonce/transfer/download.hpp"
 
 #include "fetch_scripted_transport.hpp"
 #include "support/test_support.hpp"
@@ -17,15 +17,15 @@ struct Fixture {
   TempDir dir;
   std::vector<milliseconds> sleeps;
   std::vector<std::string> log;
-  fetch::DownloadPolicy policy;
+  transfer::DownloadPolicy policy;
   Fixture() {
     policy.retries = 3;
     policy.sleep = [this](milliseconds d) { sleeps.push_back(d); };
     policy.log = [this](const std::string& line) { log.push_back(line); };
   }
   std::filesystem::path target() const { return dir / "payload.json"; }
-  fetch::DownloadResult run(ScriptedTransport& transport) {
-    return fetch::download_to_file(
+  transfer::DownloadResult run(ScriptedTransport& transport) {
+    return transfer::download_to_file(
         transport,
         [] {
           net::HttpRequest r;
@@ -215,7 +215,7 @@ TEST_CASE("download_to_file") {
   }
   SECTION("creates the target's directory") {
     ScriptedTransport t({ok({"x"})});
-    fetch::download_to_file(
+    transfer::download_to_file(
         t, [] { return net::HttpRequest{}; }, f.dir / "a" / "b" / "p.json", f.policy, "label");
     CHECK(read_file(f.dir / "a" / "b" / "p.json") == "x");
   }

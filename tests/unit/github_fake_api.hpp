@@ -1,5 +1,5 @@
-// An in-memory GitHub for the report's unit tests: pull request comments (paginated, page size
-// configurable) and check runs, behind an HttpTransport. It answers 401 without the expected
+// An in-memory GitHub for the github module's unit tests: pull request comments (paginated, page
+// size configurable) and check runs, behind an HttpTransport. It answers 401 without the expected
 // bearer token or API version header, and can be told to fail the next requests first. Like
 // GitHub it records who wrote what: `user.login` on comments, `app.slug` on check runs; the token
 // is an installation token (GITHUB_TOKEN, refused by GET /user) unless `user_login` is set.

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "kvonce/fetch/retry.hpp"
+#include "kvonce/transfer/retry.hpp"
 
 #include "fetch_scripted_transport.hpp"
 
@@ -21,7 +21,7 @@ net::HttpResponse response(long status, std::string body = {}, net::Headers head
 
 Error error_of(const net::HttpResponse& r, const std::string& hint = {}) {
   try {
-    fetch::throw_http_error(r, "src", hint);
+    transfer::throw_http_error(r, "src", std::chrono::system_clock::now(), hint);
   } catch (const Error& e) {
     return e;
   }
@@ -33,72 +33,75 @@ Error error_of(const net::HttpResponse& r, const std::string& hint = {}) {
 TEST_CASE("retry_after") {
   const auto now = std::chrono::system_clock::from_time_t(784111777);  // Sun, 06 Nov 1994 08:49:37
   SECTION("delta seconds") {
-    CHECK(fetch::retry_after(response(429, "", {{"retry-after", " 7 "}}), now) ==
+    CHECK(transfer::retry_after(response(429, "", {{"retry-after", " 7 "}}), now) ==
           milliseconds(7000));
   }
   SECTION("HTTP date, relative to now, never negative") {
-    CHECK(fetch::retry_after(response(503, "", {{"retry-after", "Sun, 06 Nov 1994 08:49:47 GMT"}}),
-                             now) == milliseconds(10000));
-    CHECK(fetch::retry_after(response(503, "", {{"retry-after", "Sun, 06 Nov 1994 08:49:00 GMT"}}),
-                             now) == milliseconds(0));
+    CHECK(transfer::retry_after(
+              response(503, "", {{"retry-after", "Sun, 06 Nov 1994 08:49:47 GMT"}}), now) ==
+          milliseconds(10000));
+    CHECK(transfer::retry_after(
+              response(503, "", {{"retry-after", "Sun, 06 Nov 1994 08:49:00 GMT"}}), now) ==
+          milliseconds(0));
   }
   SECTION("absent or unparseable") {
-    CHECK_FALSE(fetch::retry_after(response(503), now));
-    CHECK_FALSE(fetch::retry_after(response(503, "", {{"retry-after", "soon"}}), now));
-    CHECK_FALSE(fetch::retry_after(response(503, "", {{"retry-after", "-3"}}), now));
+    CHECK_FALSE(transfer::retry_after(response(503), now));
+    CHECK_FALSE(transfer::retry_after(response(503, "", {{"retry-after", "soon"}}), now));
+    CHECK_FALSE(transfer::retry_after(response(503, "", {{"retry-after", "-3"}}), now));
   }
 }
 
 TEST_CASE("is_retryable_response") {
-  CHECK(fetch::is_retryable_response(response(500)));
-  CHECK(fetch::is_retryable_response(response(503)));
-  CHECK(fetch::is_retryable_response(response(429)));
-  CHECK(fetch::is_retryable_response(response(403, "", {{"retry-after", "1"}})));
-  CHECK(fetch::is_retryable_response(response(403, "", {{"x-ratelimit-remaining", "0"}})));
-  CHECK(fetch::is_retryable_response(response(400, "<Error><Code>SlowDown</Code></Error>")));
-  CHECK_FALSE(fetch::is_retryable_response(response(200)));
-  CHECK_FALSE(fetch::is_retryable_response(response(501)));
-  CHECK_FALSE(fetch::is_retryable_response(response(401)));
-  CHECK_FALSE(fetch::is_retryable_response(response(403)));
-  CHECK_FALSE(fetch::is_retryable_response(response(403, "", {{"x-ratelimit-remaining", "12"}})));
-  CHECK_FALSE(fetch::is_retryable_response(response(404)));
+  CHECK(transfer::is_retryable_response(response(500)));
+  CHECK(transfer::is_retryable_response(response(503)));
+  CHECK(transfer::is_retryable_response(response(429)));
+  CHECK(transfer::is_retryable_response(response(403, "", {{"retry-after", "1"}})));
+  CHECK(transfer::is_retryable_response(response(403, "", {{"x-ratelimit-remaining", "0"}})));
+  CHECK(transfer::is_retryable_response(response(400, "<Error><Code>SlowDown</Code></Error>")));
+  CHECK_FALSE(transfer::is_retryable_response(response(200)));
+  CHECK_FALSE(transfer::is_retryable_response(response(501)));
+  CHECK_FALSE(transfer::is_retryable_response(response(401)));
+  CHECK_FALSE(transfer::is_retryable_response(response(403)));
+  CHECK_FALSE(
+      transfer::is_retryable_response(response(403, "", {{"x-ratelimit-remaining", "12"}})));
+  CHECK_FALSE(transfer::is_retryable_response(response(404)));
 }
 
 TEST_CASE("parse_service_error") {
   SECTION("S3 XML, entities decoded") {
-    const auto e = fetch::parse_service_error(response(
+    const auto e = transfer::parse_service_error(response(
         403,
         "<Error>\n <Code>SignatureDoesNotMatch</Code>\n <Message>a &amp; b</Message></Error>"));
     CHECK(e.code == "SignatureDoesNotMatch");
     CHECK(e.message == "a & b");
   }
   SECTION("STS XML nests the error") {
-    const auto e = fetch::parse_service_error(
+    const auto e = transfer::parse_service_error(
         response(400,
                  "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>"
                  "<Message>No OpenIDConnect provider found</Message></Error></ErrorResponse>"));
     CHECK(e.code == "InvalidIdentityToken");
   }
   SECTION("GCS JSON: reason wins over status") {
-    const auto e = fetch::parse_service_error(
+    const auto e = transfer::parse_service_error(
         response(403, R"({"error":{"code":403,"message":"no access","status":"PERMISSION_DENIED",
                  "errors":[{"reason":"forbidden"}]}})"));
     CHECK(e.code == "forbidden");
     CHECK(e.message == "no access");
   }
   SECTION("OAuth and GitHub JSON") {
-    auto e = fetch::parse_service_error(
+    auto e = transfer::parse_service_error(
         response(400, R"({"error":"invalid_grant","error_description":"Invalid JWT"})"));
     CHECK(e.code == "invalid_grant");
     CHECK(e.message == "Invalid JWT");
-    e = fetch::parse_service_error(response(401, R"({"message":"Bad credentials"})"));
+    e = transfer::parse_service_error(response(401, R"({"message":"Bad credentials"})"));
     CHECK(e.code.empty());
     CHECK(e.message == "Bad credentials");
   }
   SECTION("anything else gives nothing, long messages are cut") {
-    CHECK(fetch::parse_service_error(response(502, "<html>bad gateway")).code.empty());
-    CHECK(fetch::parse_service_error(response(502, "{not json")).message.empty());
-    const auto e = fetch::parse_service_error(
+    CHECK(transfer::parse_service_error(response(502, "<html>bad gateway")).code.empty());
+    CHECK(transfer::parse_service_error(response(502, "{not json")).message.empty());
+    const auto e = transfer::parse_service_error(
         response(400, "<Error><Message>" + std::string(1000, 'm') + "</Message></Error>"));
     CHECK(e.message.size() == 303);
   }
@@ -142,35 +145,35 @@ TEST_CASE("throw_http_error: a rate limit with Retry-After names the wait, not m
 }
 
 TEST_CASE("perform_with_retries") {
-  fetch::RetryPolicy policy;
+  transfer::RetryPolicy policy;
   std::vector<milliseconds> sleeps;
   policy.sleep = [&](milliseconds d) { sleeps.push_back(d); };
   const auto request = [] { return net::HttpRequest{}; };
   int attempts = 0;
   SECTION("keeps the body in memory without a sink and returns the final response") {
     ScriptedTransport t({status(502), status(200, "{\"ok\":true}")});
-    const auto r = fetch::perform_with_retries(t, request, policy, "api", &attempts);
+    const auto r = transfer::perform_with_retries(t, request, policy, "api", &attempts);
     CHECK(r.status == 200);
     CHECK(r.body == "{\"ok\":true}");
     CHECK(attempts == 2);
   }
   SECTION("returns a final error response without retrying it") {
     ScriptedTransport t({status(404, "nope"), status(200)});
-    const auto r = fetch::perform_with_retries(t, request, policy, "api", &attempts);
+    const auto r = transfer::perform_with_retries(t, request, policy, "api", &attempts);
     CHECK(r.status == 404);
     CHECK(attempts == 1);
     CHECK(sleeps.empty());
   }
   SECTION("retries GitHub's rate-limit 403 after the time it asks") {
     ScriptedTransport t({status(403, "", {{"retry-after", "2"}}), status(200)});
-    CHECK(fetch::perform_with_retries(t, request, policy, "api", &attempts).status == 200);
+    CHECK(transfer::perform_with_retries(t, request, policy, "api", &attempts).status == 200);
     REQUIRE(sleeps.size() == 1);
     CHECK(sleeps[0] == milliseconds(2000));
   }
   SECTION("zero retries: one attempt only") {
     policy.retries = 0;
     ScriptedTransport t({status(503), status(200)});
-    CHECK(fetch::perform_with_retries(t, request, policy, "api", &attempts).status == 503);
+    CHECK(transfer::perform_with_retries(t, request, policy, "api", &attempts).status == 503);
     CHECK(attempts == 1);
   }
   SECTION("a sink's exception ends the loop unchanged and attempts are reported") {
@@ -179,7 +182,7 @@ TEST_CASE("perform_with_retries") {
       throw Error(ErrorKind::limit, "too big");
     };
     try {
-      fetch::perform_with_retries(t, request, policy, "api", &attempts, sink);
+      transfer::perform_with_retries(t, request, policy, "api", &attempts, sink);
       FAIL("no error");
     } catch (const Error& e) {
       CHECK(e.kind() == ErrorKind::limit);
@@ -190,7 +193,7 @@ TEST_CASE("perform_with_retries") {
   SECTION("make_request is called once per attempt") {
     int built = 0;
     ScriptedTransport t({status(500), status(500), status(200)});
-    fetch::perform_with_retries(
+    transfer::perform_with_retries(
         t,
         [&] {
           ++built;

@@ -1,39 +1,34 @@
-// Publishing: the PR comment found by its marker and author on any page, the Check Run found by
-// its name and app.
+// The PR comment found by its marker and author on any page.
 #include <catch2/catch.hpp>
 
-#include "kvonce/report/publish.hpp"
+#include "kvonce/github/comments.hpp"
 #include "kvonce/util/error.hpp"
 
-#include "report_fake_github.hpp"
+#include "github_fake_api.hpp"
 
 using namespace kvonce;
-using namespace kvonce::report;
+using namespace kvonce::github;
 using kvonce::test::FakeGitHub;
 
 namespace {
 
-const std::string kSha = "0123456789abcdef0123456789abcdef01234567";
+constexpr const char* kCommentMarker = "<!-- kvonce-trace-summary -->";
 
-GitHubClient client_for(FakeGitHub& github) {
-  fetch::RetryPolicy retry{2, 1, 10, [](auto) {}, {}};
-  return GitHubClient(github, GitHubApi{FakeGitHub::kBase, FakeGitHub::kToken, "octo/repo"}, retry);
-}
-
-CheckRunContent content(const std::string& conclusion) {
-  return CheckRunContent{conclusion, "title " + conclusion, "summary", "text"};
+Client client_for(FakeGitHub& github) {
+  transfer::RetryPolicy retry{2, 1, 10, [](auto) {}, {}, {}};
+  return Client(github, Api{FakeGitHub::kBase, FakeGitHub::kToken, "octo/repo"}, retry);
 }
 
 }  // namespace
 
 TEST_CASE("upsert_pr_comment") {
   FakeGitHub github;
-  GitHubClient client = client_for(github);
+  Client client = client_for(github);
   const std::string body = std::string(kCommentMarker) + "\n### KvOnce Trace Validation\nnew";
 
   SECTION("creates the comment when none carries the marker") {
     github.comments.push_back({1, "LGTM"});
-    const Published p = upsert_pr_comment(client, 7, body);
+    const Published p = upsert_pr_comment(client, 7, kCommentMarker, body);
     CHECK(p.created);
     CHECK(p.id == 1000);
     CHECK(p.url == "https://github.test/c");
@@ -45,7 +40,7 @@ TEST_CASE("upsert_pr_comment") {
     for (std::uint64_t i = 1; i <= 7; ++i)
       github.comments.push_back({i, "comment " + std::to_string(i)});
     github.comments[4].body = std::string(kCommentMarker) + "\nold";
-    const Published p = upsert_pr_comment(client, 7, body);
+    const Published p = upsert_pr_comment(client, 7, kCommentMarker, body);
     CHECK_FALSE(p.created);
     CHECK(p.id == 5);
     CHECK(github.comments.size() == 7);
@@ -59,20 +54,20 @@ TEST_CASE("upsert_pr_comment") {
   }
   SECTION("a comment that only quotes the marker later is not ours") {
     github.comments.push_back({1, std::string("see ") + kCommentMarker});
-    CHECK(upsert_pr_comment(client, 7, body).created);
+    CHECK(upsert_pr_comment(client, 7, kCommentMarker, body).created);
   }
 }
 
 TEST_CASE("upsert_pr_comment: only a comment the token's identity wrote is updated") {
   FakeGitHub github;
-  GitHubClient client = client_for(github);
+  Client client = client_for(github);
   const std::string body = std::string(kCommentMarker) + "\nnew";
   const std::string planted = std::string(kCommentMarker) + "\nall green, merge away";
 
   SECTION("GITHUB_TOKEN: a marked comment by a user is left alone, a new one is created") {
     github.comments.push_back({1, planted, "mallory"});
     github.comments.push_back({2, planted, "github-actions"});  // a user, not the bot
-    const Published p = upsert_pr_comment(client, 7, body);
+    const Published p = upsert_pr_comment(client, 7, kCommentMarker, body);
     CHECK(p.created);
     REQUIRE(github.comments.size() == 3);
     CHECK(github.comments[0].body == planted);
@@ -82,7 +77,7 @@ TEST_CASE("upsert_pr_comment: only a comment the token's identity wrote is updat
   SECTION("GITHUB_TOKEN: the bot's own marked comment is updated, after another app's") {
     github.comments.push_back({1, planted, "other-app[bot]"});
     github.comments.push_back({2, planted, "GitHub-Actions[bot]"});  // logins ignore case
-    const Published p = upsert_pr_comment(client, 7, body);
+    const Published p = upsert_pr_comment(client, 7, kCommentMarker, body);
     CHECK_FALSE(p.created);
     CHECK(p.id == 2);
     CHECK(github.comments[0].body == planted);
@@ -91,14 +86,14 @@ TEST_CASE("upsert_pr_comment: only a comment the token's identity wrote is updat
     github.user_login = "octocat";
     github.comments.push_back({1, planted});  // the bot's, not this token's
     github.comments.push_back({2, planted, "octocat"});
-    const Published p = upsert_pr_comment(client, 7, body);
+    const Published p = upsert_pr_comment(client, 7, kCommentMarker, body);
     CHECK_FALSE(p.created);
     CHECK(p.id == 2);
     CHECK(github.comments[0].body == planted);
   }
   SECTION("the identity is looked up once per client") {
-    upsert_pr_comment(client, 7, body);
-    upsert_pr_comment(client, 7, body);
+    upsert_pr_comment(client, 7, kCommentMarker, body);
+    upsert_pr_comment(client, 7, kCommentMarker, body);
     std::size_t lookups = 0;
     for (const auto& r : github.requests) lookups += r.url.ends_with("/user") ? 1 : 0;
     CHECK(lookups == 1);
@@ -106,7 +101,7 @@ TEST_CASE("upsert_pr_comment: only a comment the token's identity wrote is updat
   }
   SECTION("no marked comment: no lookup") {
     github.comments.push_back({1, "LGTM", "mallory"});
-    CHECK(upsert_pr_comment(client, 7, body).created);
+    CHECK(upsert_pr_comment(client, 7, kCommentMarker, body).created);
     for (const auto& r : github.requests) CHECK_FALSE(r.url.ends_with("/user"));
   }
   SECTION("GET /user failing otherwise is an error, not a guess") {
@@ -116,49 +111,8 @@ TEST_CASE("upsert_pr_comment: only a comment the token's identity wrote is updat
     github.failures.push_back(FakeGitHub::reply(500, {{"message", "boom"}}));
     github.failures.push_back(FakeGitHub::reply(500, {{"message", "boom"}}));
     github.failures.push_back(FakeGitHub::reply(500, {{"message", "boom"}}));
-    CHECK_THROWS_AS(upsert_pr_comment(client, 7, body), Error);
+    CHECK_THROWS_AS(upsert_pr_comment(client, 7, kCommentMarker, body), Error);
     CHECK(github.comments.size() == 1);
     CHECK(github.comments[0].body == planted);
-  }
-}
-
-TEST_CASE("upsert_check_run") {
-  FakeGitHub github;
-  GitHubClient client = client_for(github);
-  SECTION("creates, then updates the same run") {
-    const Published first = upsert_check_run(client, kSha, content("failure"));
-    CHECK(first.created);
-    REQUIRE(github.check_runs.size() == 1);
-    const nlohmann::json& doc = github.check_runs[0].doc;
-    CHECK(doc["name"] == "KvOnce Trace Validation");
-    CHECK(doc["head_sha"] == kSha);
-    CHECK(doc["status"] == "completed");
-    CHECK(doc["conclusion"] == "failure");
-    CHECK(doc["output"]["title"] == "title failure");
-    CHECK(doc["output"]["summary"] == "summary");
-    CHECK(doc["output"]["text"] == "text");
-    CHECK(doc["completed_at"].get<std::string>().size() == 20);
-
-    const Published second = upsert_check_run(client, kSha, content("success"));
-    CHECK_FALSE(second.created);
-    CHECK(second.id == first.id);
-    REQUIRE(github.check_runs.size() == 1);
-    CHECK(github.check_runs[0].doc["conclusion"] == "success");
-    CHECK_THAT(github.requests[2].url, Catch::Contains("check_name=KvOnce%20Trace%20Validation"));
-  }
-  SECTION("a run of another commit is not reused") {
-    upsert_check_run(client, kSha, content("success"));
-    upsert_check_run(client, std::string(40, 'f'), content("success"));
-    CHECK(github.check_runs.size() == 2);
-  }
-  SECTION("a run of the same name by another app is not taken over") {
-    github.app_slug = "mallory-ci";
-    upsert_check_run(client, kSha, content("success"));
-    github.app_slug = "github-actions";
-    const Published p = upsert_check_run(client, kSha, content("failure"));
-    CHECK(p.created);
-    REQUIRE(github.check_runs.size() == 2);
-    CHECK(github.check_runs[0].doc["conclusion"] == "success");
-    CHECK(github.check_runs[1].app_slug == "github-actions");
   }
 }

@@ -3,14 +3,14 @@
 // Each attempt starts a fresh temporary file and a fresh hash (VerifiedFile), so a transfer cut
 // short and retried never leaves stale bytes; only a complete, verified body is renamed into
 // place, and the temporary file is removed on every other way out.
-#include "kvonce/fetch/download.hpp"
+#include "kvonce/transfer/download.hpp"
 
 #include <optional>
 
-#include "kvonce/fetch/retry.hpp"
-#include "kvonce/fetch/verified_file.hpp"
+#include "kvonce/transfer/retry.hpp"
+#include "kvonce/transfer/verified_file.hpp"
 
-namespace kvonce::fetch {
+namespace kvonce::transfer {
 
 RetryPolicy retry_policy_of(const DownloadPolicy& p) {
   RetryPolicy retry;
@@ -19,6 +19,7 @@ RetryPolicy retry_policy_of(const DownloadPolicy& p) {
   retry.max_backoff_ms = p.max_backoff_ms;
   retry.sleep = p.sleep;
   retry.log = p.log;
+  retry.clock = p.clock;
   return retry;
 }
 
@@ -48,7 +49,8 @@ DownloadResult download_to_file(net::HttpTransport& transport,
   DownloadResult result;
   const net::HttpResponse response =
       perform_with_retries(transport, fresh_request, retry, label, &result.attempts, sink);
-  if (response.status < 200 || response.status > 299) throw_http_error(response, label);
+  if (response.status < 200 || response.status > 299)
+    throw_http_error(response, label, now(policy.clock));
   result.sha256 = file->commit(expected);
   result.size_bytes = file->size();
   result.http_status = response.status;
@@ -56,4 +58,4 @@ DownloadResult download_to_file(net::HttpTransport& transport,
   return result;
 }
 
-}  // namespace kvonce::fetch
+}  // namespace kvonce::transfer

@@ -6,32 +6,30 @@
 //   -> GET .../actions/artifacts/{id}/zip, which answers 302 to a storage host; the transport
 //      follows it without the Authorization header (another origin)
 //   -> the payload entry of the zip, or the body as is when it is not a zip.
-// Headers: Authorization: Bearer $GITHUB_TOKEN, Accept: application/vnd.github+json,
-// X-GitHub-Api-Version: 2022-11-28.
+// Every request is made by github::Client (its headers, retries and Link pagination).
 #pragma once
 
 #include <filesystem>
 #include <optional>
 #include <string>
 
-#include "kvonce/fetch/download.hpp"
 #include "kvonce/net/http.hpp"
+#include "kvonce/transfer/download.hpp"
 #include "kvonce/util/environment.hpp"
 
-namespace kvonce::fetch {
+namespace kvonce::github {
 
 struct ArtifactFetch {
-  DownloadResult download;    // of the payload file written to the target
-  std::string source_detail;  // "github-artifact:owner/repo/NAME#id (entry)"
+  transfer::DownloadResult download;  // of the payload file written to the target
+  std::string source_detail;          // "github-artifact:owner/repo/NAME#id (entry)"
 };
 
 // Error(usage) when GITHUB_REPOSITORY is missing or malformed, Error(auth) when GITHUB_TOKEN is
 // missing or rejected, Error(input) when no unexpired artifact has that name, Error(fetch) for
 // other API failures; the zip errors of extract_payload.
-ArtifactFetch fetch_github_artifact(const std::string& name,
-                                    const std::optional<std::string>& run_id,
-                                    const Environment& env, net::HttpTransport& transport,
-                                    const std::filesystem::path& target,
-                                    const DownloadPolicy& policy);
+ArtifactFetch fetch_artifact(const std::string& name, const std::optional<std::string>& run_id,
+                             const Environment& env, net::HttpTransport& transport,
+                             const std::filesystem::path& target,
+                             const transfer::DownloadPolicy& policy);
 
-}  // namespace kvonce::fetch
+}  // namespace kvonce::github

@@ -7,7 +7,7 @@
 #include "kvonce/net/http.hpp"
 #include "kvonce/util/error.hpp"
 
-namespace kvonce::fetch {
+namespace kvonce::transfer {
 
 // The service's error code and message from an error body: S3/STS XML (<Code>, <Message>),
 // GCS JSON (error.status or error.errors[0].reason, error.message), OAuth JSON (error,
@@ -30,4 +30,4 @@ bool is_rate_limited(const net::HttpResponse& response);
 // A short advice for the code or status ("" when there is nothing useful to say).
 std::string hint_for(const net::HttpResponse& response, const ServiceError& error);
 
-}  // namespace kvonce::fetch
+}  // namespace kvonce::transfer

@@ -1,10 +1,10 @@
-#include "kvonce/fetch/verified_file.hpp"
+#include "kvonce/transfer/verified_file.hpp"
 
 #include "kvonce/io/compression.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 
-namespace kvonce::fetch {
+namespace kvonce::transfer {
 namespace {
 
 const std::filesystem::path& with_directory(const std::filesystem::path& target) {
@@ -58,4 +58,4 @@ void fail_over_max_bytes(const std::string& label, std::uint64_t max_bytes) {
            "--max-bytes");
 }
 
-}  // namespace kvonce::fetch
+}  // namespace kvonce::transfer

@@ -14,7 +14,7 @@
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/util/atomic_file.hpp"
 
-namespace kvonce::fetch {
+namespace kvonce::transfer {
 
 class VerifiedFile {
  public:
@@ -48,4 +48,4 @@ std::string normalise_sha256(std::string_view text);
 // The limit message every source shares: names the source and tells how to get under it.
 [[noreturn]] void fail_over_max_bytes(const std::string& label, std::uint64_t max_bytes);
 
-}  // namespace kvonce::fetch
+}  // namespace kvonce::transfer

@@ -1,13 +1,14 @@
 // The GitHub API client: headers, Link pagination, retries, errors without the token.
 #include <catch2/catch.hpp>
 
-#include "kvonce/report/github_client.hpp"
+#include "kvonce/github/client.hpp"
+#include "kvonce/github/link.hpp"
 #include "kvonce/util/error.hpp"
 
-#include "report_fake_github.hpp"
+#include "github_fake_api.hpp"
 
 using namespace kvonce;
-using namespace kvonce::report;
+using namespace kvonce::github;
 using kvonce::test::FakeGitHub;
 
 namespace {
@@ -17,11 +18,14 @@ struct Fixture {
   std::vector<std::chrono::milliseconds> waits;
   std::vector<std::string> log;
 
-  GitHubClient client(std::string token = FakeGitHub::kToken) {
-    fetch::RetryPolicy retry{3, 1000, 60'000, [this](auto d) { waits.push_back(d); },
-                             [this](const std::string& line) { log.push_back(line); }};
-    return GitHubClient(github, GitHubApi{std::string(FakeGitHub::kBase) + "/", token, "octo/repo"},
-                        retry);
+  Client client(std::string token = FakeGitHub::kToken) {
+    transfer::RetryPolicy retry{3,
+                                1000,
+                                60'000,
+                                [this](auto d) { waits.push_back(d); },
+                                [this](const std::string& line) { log.push_back(line); },
+                                {}};
+    return Client(github, Api{std::string(FakeGitHub::kBase) + "/", token, "octo/repo"}, retry);
   }
 };
 
@@ -56,12 +60,11 @@ TEST_CASE("next_link") {
   }
 }
 
-TEST_CASE("GitHubClient::call") {
+TEST_CASE("github::Client::call") {
   Fixture f;
   SECTION("sends the token, the API version and a user agent") {
-    GitHubClient c = f.client();
-    const GitHubReply reply =
-        c.call("POST", "/repos/octo/repo/issues/7/comments", "{\"body\":\"x\"}");
+    Client c = f.client();
+    const Reply reply = c.call("POST", "/repos/octo/repo/issues/7/comments", "{\"body\":\"x\"}");
     CHECK(reply.status == 201);
     CHECK(reply.body["id"] == 1000);
     const net::HttpRequest& r = f.github.requests.at(0);
@@ -75,7 +78,7 @@ TEST_CASE("GitHubClient::call") {
   SECTION("5xx is retried with backoff") {
     f.github.failures.push_back(FakeGitHub::reply(502, {{"message", "Bad Gateway"}}));
     f.github.failures.push_back(FakeGitHub::reply(503, {{"message", "Unavailable"}}));
-    GitHubClient c = f.client();
+    Client c = f.client();
     CHECK(c.call("POST", "/repos/octo/repo/issues/7/comments", "{\"body\":\"x\"}").status == 201);
     CHECK(f.github.requests.size() == 3);
     REQUIRE(f.waits.size() == 2);
@@ -85,13 +88,13 @@ TEST_CASE("GitHubClient::call") {
   SECTION("a 403 rate limit waits as long as Retry-After asks") {
     f.github.failures.push_back(
         FakeGitHub::reply(403, {{"message", "secondary rate limit"}}, {{"retry-after", "7"}}));
-    GitHubClient c = f.client();
+    Client c = f.client();
     CHECK(c.call("GET", "/repos/octo/repo/issues/7/comments?per_page=100").status == 200);
     REQUIRE(f.waits.size() == 1);
     CHECK(f.waits[0] >= std::chrono::milliseconds(7000));
   }
   SECTION("401 is Error(auth) with GitHub's message and never the token") {
-    GitHubClient c = f.client("wrong-token-secret");
+    Client c = f.client("wrong-token-secret");
     ErrorKind kind{};
     const std::string message =
         error_of([&] { c.call("GET", "/repos/octo/repo/issues/7/comments?per_page=100"); }, &kind);
@@ -102,7 +105,7 @@ TEST_CASE("GitHubClient::call") {
     CHECK(f.log.empty());
   }
   SECTION("404 is Error(fetch) with the caller's hint") {
-    GitHubClient c = f.client();
+    Client c = f.client();
     ErrorKind kind{};
     const std::string message =
         error_of([&] { c.call("GET", "/repos/octo/other", {}, "check the repo"); }, &kind);
@@ -117,11 +120,11 @@ TEST_CASE("GitHubClient::call") {
       r.body = "<html>";
       return r;
     }());
-    GitHubClient c = f.client();
+    Client c = f.client();
     CHECK_THAT(error_of([&] { c.call("GET", "/x"); }), Catch::Contains("not JSON"));
   }
   SECTION("links to another origin are refused before any request") {
-    GitHubClient c = f.client();
+    Client c = f.client();
     CHECK_THAT(error_of([&] { c.call("GET", "https://evil.example/steal?token=x"); }),
                Catch::Contains("another host") && !Catch::Contains("token=x"));
     CHECK_THAT(error_of([&] { c.call("GET", "http://127.0.0.1:10/x"); }),
@@ -130,11 +133,11 @@ TEST_CASE("GitHubClient::call") {
   }
 }
 
-TEST_CASE("GitHubClient::each_page") {
+TEST_CASE("github::Client::each_page") {
   Fixture f;
   f.github.page_size = 2;
   for (std::uint64_t i = 1; i <= 5; ++i) f.github.comments.push_back({i, "c" + std::to_string(i)});
-  GitHubClient c = f.client();
+  Client c = f.client();
   SECTION("follows rel=next to the last page") {
     std::vector<std::uint64_t> ids;
     c.each_page("/repos/octo/repo/issues/7/comments?per_page=100", [&](const nlohmann::json& page) {

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "kvonce/crypto/crypto.hpp"
-#include "kvonce/fetch/github_artifact.hpp"
+#include "kvonce/github/artifacts.hpp"
 
 #include "fetch_scripted_transport.hpp"
 #include "support/test_support.hpp"
@@ -29,26 +29,32 @@ const Environment kEnv = environment_from({{"GITHUB_REPOSITORY", "octo/repo"},
                                            {"GITHUB_API_URL", "https://ghe.example.com/api/v3/"},
                                            {"GITHUB_TOKEN", "ghs_secret_token"}});
 
-fetch::DownloadPolicy quick() {
-  fetch::DownloadPolicy p;
+transfer::DownloadPolicy quick() {
+  transfer::DownloadPolicy p;
   p.sleep = [](std::chrono::milliseconds) {};
   return p;
 }
 
 }  // namespace
 
-TEST_CASE("fetch_github_artifact") {
+TEST_CASE("github::fetch_artifact") {
   TempDir dir;
   const auto target = dir / "p.json";
-  SECTION("pages through the listing, takes the newest unexpired artifact of that name") {
+  SECTION(
+      "follows the Link header through the listing, takes the newest unexpired artifact of that "
+      "name") {
+    const std::string next =
+        "<https://ghe.example.com/api/v3/repos/octo/repo/actions/"
+        "artifacts?name=kvonce&per_page=100&page=2>; rel=\"next\"";
     ScriptedTransport t({
         ok({page(4, {artifact(1, "kvonce", "2025-10-01T00:00:00Z", false),
-                     artifact(2, "kvonce", "2025-10-05T00:00:00Z", true)})}),
+                     artifact(2, "kvonce", "2025-10-05T00:00:00Z", true)})},
+           {{"link", next}}),
         ok({page(4, {artifact(3, "kvonce", "2025-10-03T00:00:00Z", false, 9),
                      artifact(4, "other", "2025-10-09T00:00:00Z", false)})}),
         ok({"{\"resourceSpans\":[]}"}),
     });
-    const auto r = fetch::fetch_github_artifact("kvonce", std::nullopt, kEnv, t, target, quick());
+    const auto r = github::fetch_artifact("kvonce", std::nullopt, kEnv, t, target, quick());
     REQUIRE(t.requests.size() == 3);
     CHECK(t.requests[0].url ==
           "https://ghe.example.com/api/v3/repos/octo/repo/actions/artifacts?name=kvonce&per_page="
@@ -70,7 +76,7 @@ TEST_CASE("fetch_github_artifact") {
   SECTION("--run-id lists that run's artifacts; names are percent-encoded") {
     ScriptedTransport t(
         {ok({page(1, {artifact(5, "a b", "2025-10-01T00:00:00Z", false)})}), ok({"x"})});
-    fetch::fetch_github_artifact("a b", std::string("42"), kEnv, t, target, quick());
+    github::fetch_artifact("a b", std::string("42"), kEnv, t, target, quick());
     CHECK(t.requests[0].url ==
           "https://ghe.example.com/api/v3/repos/octo/repo/actions/runs/42/artifacts?name=a%20b&"
           "per_page=100&page=1");
@@ -78,7 +84,7 @@ TEST_CASE("fetch_github_artifact") {
   SECTION("no unexpired artifact of that name: input error, nothing written") {
     ScriptedTransport t({ok({page(1, {artifact(2, "kvonce", "2025-10-05T00:00:00Z", true)})})});
     try {
-      fetch::fetch_github_artifact("kvonce", std::nullopt, kEnv, t, target, quick());
+      github::fetch_artifact("kvonce", std::nullopt, kEnv, t, target, quick());
       FAIL("no error");
     } catch (const Error& e) {
       CHECK(e.kind() == ErrorKind::input);
@@ -89,7 +95,7 @@ TEST_CASE("fetch_github_artifact") {
   SECTION("401: auth error naming GITHUB_TOKEN, without the token") {
     ScriptedTransport t({status(401, "{\"message\":\"Bad credentials\"}")});
     try {
-      fetch::fetch_github_artifact("kvonce", std::nullopt, kEnv, t, target, quick());
+      github::fetch_artifact("kvonce", std::nullopt, kEnv, t, target, quick());
       FAIL("no error");
     } catch (const Error& e) {
       CHECK(e.kind() == ErrorKind::auth);
@@ -100,25 +106,23 @@ TEST_CASE("fetch_github_artifact") {
   }
   SECTION("403 without rate-limit signs: the actions: read permission") {
     ScriptedTransport t({status(403, "{\"message\":\"Resource not accessible\"}")});
-    CHECK_THROWS_WITH(
-        fetch::fetch_github_artifact("kvonce", std::nullopt, kEnv, t, target, quick()),
-        Catch::Contains("actions: read"));
+    CHECK_THROWS_WITH(github::fetch_artifact("kvonce", std::nullopt, kEnv, t, target, quick()),
+                      Catch::Contains("actions: read"));
   }
   SECTION("missing settings") {
     ScriptedTransport t({});
     auto env = environment_from({{"GITHUB_REPOSITORY", "octo/repo"}});
     try {
-      fetch::fetch_github_artifact("kvonce", std::nullopt, env, t, target, quick());
+      github::fetch_artifact("kvonce", std::nullopt, env, t, target, quick());
       FAIL("no error");
     } catch (const Error& e) {
       CHECK(e.kind() == ErrorKind::auth);
       CHECK_THAT(e.what(), Catch::Contains("GITHUB_TOKEN"));
     }
     env = environment_from({{"GITHUB_REPOSITORY", "not-a-repo"}, {"GITHUB_TOKEN", "t"}});
-    CHECK_THROWS_AS(fetch::fetch_github_artifact("kvonce", std::nullopt, env, t, target, quick()),
-                    Error);
+    CHECK_THROWS_AS(github::fetch_artifact("kvonce", std::nullopt, env, t, target, quick()), Error);
     CHECK_THROWS_WITH(
-        fetch::fetch_github_artifact("kvonce", std::string("12a"), kEnv, t, target, quick()),
+        github::fetch_artifact("kvonce", std::string("12a"), kEnv, t, target, quick()),
         Catch::Contains("--run-id"));
     CHECK(t.requests.empty());
   }
@@ -127,13 +131,12 @@ TEST_CASE("fetch_github_artifact") {
     policy.expect_sha256 = crypto::sha256_hex("right");
     ScriptedTransport good(
         {ok({page(1, {artifact(1, "k", "2025-10-01T00:00:00Z", false)})}), ok({"right"})});
-    fetch::fetch_github_artifact("k", std::nullopt, kEnv, good, target, policy);
+    github::fetch_artifact("k", std::nullopt, kEnv, good, target, policy);
     CHECK(read_file(target) == "right");
     std::filesystem::remove(target);
     ScriptedTransport bad(
         {ok({page(1, {artifact(1, "k", "2025-10-01T00:00:00Z", false)})}), ok({"wrong"})});
-    CHECK_THROWS_AS(fetch::fetch_github_artifact("k", std::nullopt, kEnv, bad, target, policy),
-                    Error);
+    CHECK_THROWS_AS(github::fetch_artifact("k", std::nullopt, kEnv, bad, target, policy), Error);
     CHECK(dir.files().empty());
   }
 }

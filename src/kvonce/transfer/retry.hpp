@@ -14,10 +14,11 @@
 #include <optional>
 #include <string>
 
-#include "kvonce/fetch/service_error.hpp"
 #include "kvonce/net/http.hpp"
+#include "kvonce/transfer/service_error.hpp"
+#include "kvonce/util/clock.hpp"
 
-namespace kvonce::fetch {
+namespace kvonce::transfer {
 
 struct RetryPolicy {
   int retries = 3;  // extra attempts after the first
@@ -28,6 +29,8 @@ struct RetryPolicy {
   // Receives one line per retry ("...: HTTP 503, retrying in 1.2 s (attempt 2 of 4)"); the line
   // carries the label and status only, never a header or body. Empty = silent.
   std::function<void(const std::string&)> log;
+  // The wall clock an HTTP-date Retry-After is measured against; empty = the system's.
+  Clock clock;
 };
 
 // Performs make_request() (called once per attempt, so signatures and tokens are fresh) until the
@@ -45,16 +48,17 @@ net::HttpResponse perform_with_retries(net::HttpTransport& transport,
 bool is_retryable_response(const net::HttpResponse& response);
 
 // The delay a Retry-After header asks for: delta-seconds or an HTTP date; nullopt when absent or
-// unparseable. `now` is injectable for tests.
-std::optional<std::chrono::milliseconds> retry_after(
-    const net::HttpResponse& response,
-    std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+// unparseable. An HTTP date is measured from `now`.
+std::optional<std::chrono::milliseconds> retry_after(const net::HttpResponse& response,
+                                                     std::chrono::system_clock::time_point now);
 
 // Turns a final non-2xx response into kvonce::Error: "<label>: HTTP <status> <code> (<message>);
 // <hint>". Kind: auth for 401/403 and credential codes (ExpiredToken, SignatureDoesNotMatch,
 // InvalidAccessKeyId, AccessDenied, invalid_grant, ...), fetch otherwise. `hint` replaces the
-// generic hint when given (for example a source-specific permission to check).
+// generic hint when given (for example a source-specific permission to check). An HTTP-date
+// Retry-After is told as a wait from `now`.
 [[noreturn]] void throw_http_error(const net::HttpResponse& response, const std::string& label,
+                                   std::chrono::system_clock::time_point now,
                                    const std::string& hint = {});
 
-}  // namespace kvonce::fetch
+}  // namespace kvonce::transfer

@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <string>
 
-#include "kvonce/fetch/download.hpp"
+#include "kvonce/transfer/download.hpp"
 
-namespace kvonce::fetch {
+namespace kvonce::transfer {
 
 // The version of the libzip the process runs with, e.g. "1.7.3".
 std::string libzip_runtime_version();
@@ -27,4 +27,4 @@ struct ZipExtraction {
 ZipExtraction extract_payload(const std::filesystem::path& zip, const std::filesystem::path& target,
                               const DownloadPolicy& policy, const std::string& label);
 
-}  // namespace kvonce::fetch
+}  // namespace kvonce::transfer

@@ -1,5 +1,5 @@
 // Reading service error documents (S3/STS XML, GCS/OAuth/GitHub JSON) for messages and hints.
-#include "kvonce/fetch/service_error.hpp"
+#include "kvonce/transfer/service_error.hpp"
 
 #include <array>
 
@@ -7,7 +7,7 @@
 
 #include "kvonce/util/strings.hpp"
 
-namespace kvonce::fetch {
+namespace kvonce::transfer {
 namespace {
 
 constexpr std::size_t kMaxMessage = 300;
@@ -170,4 +170,4 @@ bool is_rate_limited(const net::HttpResponse& response) {
   return response.status == 429 || is_rate_limited_403(response);
 }
 
-}  // namespace kvonce::fetch
+}  // namespace kvonce::transfer

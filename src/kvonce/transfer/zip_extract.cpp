@@ -1,5 +1,5 @@
 // The only code that includes <zip.h>.
-#include "kvonce/fetch/zip_extract.hpp"
+#include "kvonce/transfer/zip_extract.hpp"
 
 #include <fstream>
 #include <memory>
@@ -8,11 +8,11 @@
 
 #include <zip.h>
 
-#include "kvonce/fetch/local_file.hpp"
-#include "kvonce/fetch/verified_file.hpp"
+#include "kvonce/transfer/payload_choice.hpp"
+#include "kvonce/transfer/verified_file.hpp"
 #include "kvonce/util/error.hpp"
 
-namespace kvonce::fetch {
+namespace kvonce::transfer {
 namespace fs = std::filesystem;
 namespace {
 
@@ -138,4 +138,4 @@ ZipExtraction extract_payload(const fs::path& zip, const fs::path& target,
   return out;
 }
 
-}  // namespace kvonce::fetch
+}  // namespace kvonce::transfer

@@ -1,5 +1,5 @@
 // The shared retry loop and the translation of HTTP error responses into kvonce::Error.
-#include "kvonce/fetch/retry.hpp"
+#include "kvonce/transfer/retry.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,13 +7,13 @@
 #include <random>
 #include <thread>
 
-#include "kvonce/fetch/service_error.hpp"
+#include "kvonce/transfer/service_error.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
 
-namespace kvonce::fetch {
+namespace kvonce::transfer {
 namespace {
 
 using std::chrono::milliseconds;
@@ -81,7 +81,7 @@ net::HttpResponse perform_with_retries(net::HttpTransport& transport,
     try {
       net::HttpResponse response = transport.perform(make_request(), sink);
       if (attempt == max_attempts || !is_retryable_response(response)) return response;
-      const auto asked = retry_after(response);
+      const auto asked = retry_after(response, now(policy.clock));
       if (asked && asked->count() > policy.max_backoff_ms) return response;  // too long to wait
       const milliseconds delay =
           std::max(backoff(policy, attempt), asked.value_or(milliseconds(0)));
@@ -107,6 +107,7 @@ net::HttpResponse perform_with_retries(net::HttpTransport& transport,
 }
 
 [[noreturn]] void throw_http_error(const net::HttpResponse& response, const std::string& label,
+                                   std::chrono::system_clock::time_point now,
                                    const std::string& hint) {
   const ServiceError service = parse_service_error(response);
   std::string message = label + ": HTTP " + std::to_string(response.status);
@@ -115,7 +116,7 @@ net::HttpResponse perform_with_retries(net::HttpTransport& transport,
   std::string advice = hint;
   if (advice.empty()) {
     // A wait the service asked for and the retries did not make: more retries would not help.
-    const auto asked = is_rate_limited(response) ? retry_after(response) : std::nullopt;
+    const auto asked = is_rate_limited(response) ? retry_after(response, now) : std::nullopt;
     advice = asked ? "rate limited: the service asks to wait " + seconds_text(*asked) +
                          " (Retry-After); try again after that"
                    : hint_for(response, service);
@@ -124,4 +125,4 @@ net::HttpResponse perform_with_retries(net::HttpTransport& transport,
   fail(error_kind_for(response, service.code), message);
 }
 
-}  // namespace kvonce::fetch
+}  // namespace kvonce::transfer
