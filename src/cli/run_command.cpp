@@ -71,6 +71,7 @@ void add_run_command(CLI::App& app, Console& console) {
   add_report_options(*cmd, *opts->report);
   cmd->callback([opts, &console] {
     const Environment& env = console.host.env;
+    default_trace_link(opts->report->trace_link, env);
     opts->mask.environment = env;
     const auto transport = console.transport(opts->fetch.allow_http);
     if (!opts->report->pr_comment) {
@@ -85,6 +86,7 @@ void add_run_command(CLI::App& app, Console& console) {
     shown.output_dir = opts->trace_dir / "otlp";
     shown.order = opts->order;
     shown.rules = opts->rules;
+    shown.trace_link = opts->report->trace_link;
     console.out << steps::verify_summary_text(outcome.otlp, shown);
     if (outcome.mismatch) {
       console.err << "kvonce-trace: mode-mismatch: " << console_escape(*outcome.mismatch) << "\n";

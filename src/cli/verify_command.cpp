@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/report_options.hpp"
 
 namespace kvonce::cli {
 
@@ -30,7 +31,9 @@ void add_verify_command(CLI::App& app, Console& console) {
   add_read_limits(*cmd, opts->limits);
   add_max_output_bytes(*cmd, opts->max_output_bytes);
   add_masking(*cmd, opts->mask);
+  add_trace_link(*cmd, opts->trace_link);
   cmd->callback([opts, &console] {
+    default_trace_link(opts->trace_link, console.host.env);
     opts->mask.environment = console.host.env;
     opts->github_run_id = console.host.env("GITHUB_RUN_ID");
     opts->github_run_attempt = console.host.env("GITHUB_RUN_ATTEMPT");

@@ -55,6 +55,8 @@ IssueEntry read_issue(json::Reader& r) {
       issue.timestamp = text_value(r);
     else if (name == "traceId")
       issue.trace_id = text_value(r);
+    else if (name == "spanId")
+      issue.span_id = text_value(r);
     else
       r.skip();
   }

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "kvonce/report/trace_link.hpp"
+
 namespace kvonce::report {
 
 // valid / invalid: kvonce-validation.json says so. missing: the mode directory does not exist.
@@ -22,8 +24,9 @@ struct IssueEntry {
   std::string key;
   std::string type;
   std::string message;
-  std::string timestamp;  // as written (ISO 8601); "" when absent
-  std::string trace_id;   // "" when absent
+  std::string timestamp;     // as written (ISO 8601); "" when absent
+  std::string trace_id;      // "" when absent
+  std::string span_id = {};  // "" when absent
 };
 
 struct ModeResult {
@@ -52,6 +55,8 @@ struct PayloadSummary {
 struct Report {
   PayloadSummary payload;
   std::vector<ModeResult> modes;  // otlp, then ndjson
+  // Not read from the directory: the --trace-link / KVONCE_TRACE_LINK of the report run.
+  std::optional<TraceLinkTemplate> trace_link;
 };
 
 // valid: every present mode is valid (and one is present). invalid: a mode is invalid or could

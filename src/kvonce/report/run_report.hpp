@@ -19,6 +19,7 @@
 #include "kvonce/report/metadata_for.hpp"
 #include "kvonce/report/model.hpp"
 #include "kvonce/report/publish.hpp"
+#include "kvonce/report/trace_link.hpp"
 #include "kvonce/util/environment.hpp"
 
 namespace kvonce::report {
@@ -33,6 +34,7 @@ struct ReportOptions {
   std::optional<std::uint64_t> pr;  // default: the pull_request event
   std::size_t max_issues = 10;      // per mode in the Step Summary (the comment shows <= 10)
   std::optional<MetadataRequest> metadata_for;
+  std::optional<TraceLinkTemplate> trace_link;        // links issues to their traces when set
   fetch::RetryPolicy retry{3, 1000, 60'000, {}, {}};  // GitHub asks for up to a minute's wait
 };
 

@@ -158,6 +158,8 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
            ": " + console_escape(issue.message) + " — event #" + std::to_string(issue.event_index) +
            " at " + (issue.timed ? format_iso_millis(issue.time_ns) : "no time") + ", trace " +
            console_escape(issue.trace_id) + "\n";
+    const std::string link = report::trace_link(options.trace_link, issue.trace_id, issue.span_id);
+    if (!link.empty()) out += "    link: " + console_escape(link) + "\n";
   }
   if (o.result.issues.size() > max_issues) {
     out += "  ... " + std::to_string(o.result.issues.size() - max_issues) + " more in " +
