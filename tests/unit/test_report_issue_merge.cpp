@@ -87,7 +87,7 @@ TEST_CASE("merge_issues: a different count of occurrences is a difference") {
   CHECK(m.rows.size() == 2);
 }
 
-TEST_CASE("merge_issues: only the issues kept are compared; the rest are counted per mode") {
+TEST_CASE("merge_issues: only the issues kept are compared, the rest are counted per mode") {
   Report r = report_of({issue("multiple-success", "a")}, {issue("multiple-success", "a")});
   r.modes[1].issue_count = 5;
   CHECK(merge_issues(r).agree);
