@@ -1,6 +1,22 @@
 #!/usr/bin/env bash
-# Installs the npm packages of the loopback test servers (tests/e2e), from the lock file.
+# Installs what the tests need beyond the build: Debian's Chromium (the rendered-report test
+# drives it through playwright-core; npm's own browser downloads are not used) and the npm
+# packages of tests/e2e, from the lock file.
 set -euo pipefail
+
+browser=(chromium fonts-dejavu-core fonts-noto-color-emoji)
+missing=()
+for p in "${browser[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
 cd "$(dirname "$0")/../tests/e2e"
 if [ -f package-lock.json ]; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

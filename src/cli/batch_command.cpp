@@ -17,6 +17,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/options.hpp"
+#include "cli/report_options.hpp"
 
 namespace kvonce::cli {
 namespace {
@@ -44,6 +45,7 @@ struct BatchCli {
   std::vector<std::filesystem::path> merge_files;
   std::optional<std::filesystem::path> merge_summary;
   double results_lock_wait = static_cast<double>(batch::kResultsLockWait.count());
+  std::optional<report::TraceLinkTemplate> trace_link;
 };
 
 // The summary may be neither the results file, nor the resume file, nor a payload named as INPUT.
@@ -96,7 +98,8 @@ void run_batch_command(BatchCli& cli, Console& console) {
   const batch::BatchRun run = batch::run_batch(cli.options, context);
 
   batch::SummaryInput summary{
-      "kvonce-trace batch", &run.results, run.resumed, batch::run_notes(run, cli.options), {}};
+      "kvonce-trace batch", &run.results, run.resumed, batch::run_notes(run, cli.options), {},
+      cli.trace_link};
   const batch::Totals totals = batch::tally(run.results);
   emit_summary(console, cli.summary, batch::summary_markdown(summary),
                batch::summary_line(totals, run.resumed));
@@ -110,7 +113,7 @@ void run_merge_command(BatchCli& cli, Console& console) {
   roles.check();
   const batch::MergeResult merged = batch::merge_results(cli.merge_files);
   batch::SummaryInput summary{"kvonce-trace batch merge", &merged.results, 0, merged.notes,
-                              merged.duplicates};
+                              merged.duplicates,          cli.trace_link};
   const batch::Totals totals = batch::tally(merged.results);
   std::string line = batch::summary_line(totals, 0);
   if (!merged.duplicates.empty()) {
@@ -136,7 +139,11 @@ void add_merge_subcommand(CLI::App& batch_cmd, const std::shared_ptr<BatchCli>& 
       ->required();
   cmd->add_option("--summary", cli->merge_summary, "Write the Markdown summary here, not to stdout")
       ->type_name("FILE");
-  cmd->callback([cli, &console] { run_merge_command(*cli, console); });
+  add_trace_link(*cmd, cli->trace_link);
+  cmd->callback([cli, &console] {
+    default_trace_link(cli->trace_link, console.host.env);
+    run_merge_command(*cli, console);
+  });
 }
 
 }  // namespace
@@ -190,6 +197,7 @@ void add_batch_command(CLI::App& app, Console& console) {
   add_judging_order(*cmd, o.payload.order, o.payload.rules);
   add_read_limits(*cmd, o.payload.limits);
   add_max_output_bytes(*cmd, o.payload.max_output_bytes);
+  add_trace_link(*cmd, cli->trace_link);
   add_merge_subcommand(*cmd, cli, console);
   cmd->callback([cli, cmd, &console] {
     if (cmd->got_subcommand("merge")) return;
@@ -200,6 +208,7 @@ void add_batch_command(CLI::App& app, Console& console) {
       fail(ErrorKind::input,
            cli->options.resume->string() + ": is a directory, not a --resume results file");
     }
+    default_trace_link(cli->trace_link, console.host.env);
     run_batch_command(*cli, console);
   });
 }

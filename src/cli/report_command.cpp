@@ -84,6 +84,7 @@ void add_report_command(CLI::App& app, Console& console) {
     check_file_roles(*args);
     report::ReportOptions options = args->options;
     options.clock = console.host.clock;
+    default_trace_link(options.trace_link, console.host.env);
     if (!args->metadata_file.empty()) {
       options.metadata_for =
           report::MetadataRequest{args->metadata_file, args->source_type, args->source_detail};

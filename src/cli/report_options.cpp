@@ -25,6 +25,22 @@ void add_report_options(CLI::App& cmd, report::ReportOptions& o) {
       ->check(CLI::Range(0, 100000).description(""))
       ->type_name("N")
       ->capture_default_str();
+  add_trace_link(cmd, o.trace_link);
+}
+
+void add_trace_link(CLI::App& cmd, std::optional<report::TraceLinkTemplate>& link) {
+  cmd.add_option_function<std::string>(
+         report::kTraceLinkOption,
+         [&link](const std::string& text) {
+           link = report::TraceLinkTemplate::parse(text, report::kTraceLinkOption);
+         },
+         "Link each issue to its trace: an https:// URL with {traceId} and {spanId}, e.g. "
+         "https://jaeger.example/trace/{traceId} (default: $KVONCE_TRACE_LINK)")
+      ->type_name("TEMPLATE");
+}
+
+void default_trace_link(std::optional<report::TraceLinkTemplate>& link, const Environment& env) {
+  if (!link) link = report::trace_link_from(std::nullopt, env);
 }
 
 }  // namespace kvonce::cli

@@ -80,6 +80,7 @@ void add_run_command(CLI::App& app, Console& console) {
   add_console_options(*cmd, *shown_as);
   cmd->callback([opts, shown_as, &console] {
     const Environment& env = console.host.env;
+    default_trace_link(opts->report->trace_link, env);
     opts->mask.environment = env;
     opts->clock = console.host.clock;
     const auto transport = console.transport(opts->fetch.allow_http);
@@ -96,6 +97,7 @@ void add_run_command(CLI::App& app, Console& console) {
     shown.output_dir = opts->trace_dir / "otlp";
     shown.order = opts->order;
     shown.rules = opts->rules;
+    shown.trace_link = opts->report->trace_link;
     print_verdict(outcome.otlp, shown, *shown_as, console);
     if (outcome.mismatch) {
       console.err << "kvonce-trace: mode-mismatch: " << console_escape(*outcome.mismatch) << "\n";

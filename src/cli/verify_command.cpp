@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/options.hpp"
+#include "cli/report_options.hpp"
 
 namespace kvonce::cli {
 namespace {
@@ -69,12 +70,14 @@ void add_verify_command(CLI::App& app, Console& console) {
   add_read_limits(*cmd, opts->limits);
   add_max_output_bytes(*cmd, opts->max_output_bytes);
   add_masking(*cmd, opts->mask);
+  add_trace_link(*cmd, opts->trace_link);
   cmd->callback([cli, opts, &console] {
     opts->inputs.insert(opts->inputs.end(), cli->payloads.begin(), cli->payloads.end());
     if (opts->inputs.empty()) {
       fail(ErrorKind::usage, "verify needs a payload: PAYLOAD... or -i PAYLOAD (- for stdin)");
     }
     check_stdin_once(opts->inputs);
+    default_trace_link(opts->trace_link, console.host.env);
     opts->keep_validation_json = cli->json;
     opts->mask.environment = console.host.env;
     opts->clock = console.host.clock;

@@ -95,15 +95,15 @@ describe('key histories', () => {
       const issue = v.issues.find((i) => i.type === 'multiple-success');
       assert.deepEqual(issue.history.map((h) => h.eventIndex), [0, 2, 3, 4]);
       assert.equal(issue.history.at(-1).eventIndex, issue.eventIndex);
-      assert.deepEqual(issue.history[0], { eventIndex: 0, timestamp: time(0), type: 'retry', attempts: 1, traceId: traceId(0) });
+      assert.deepEqual(issue.history[0], { eventIndex: 0, timestamp: time(0), type: 'retry', attempts: 1, traceId: traceId(0), spanId: '0000000000000001' });
       assert.equal(issue.history[2].value, '"first"');
       const checked = await validate(file);
       assert.equal(checked.code, 0, checked.output);
     }
 
     for (const doc of [out.summary, out.comment]) {
-      assert.ok(doc.includes('<details><summary>History of <code>order-000267</code> (4 events)</summary>'), doc);
-      assert.match(doc, /\| 3 \| 2025-10-09T08:00:03\.000Z \| success \| 3 \| value "first" \| 0+4 \|/);
+      assert.ok(doc.includes('<details><summary>History of <code>order-000267</code> (multiple-success, 4 events)</summary>'), doc);
+      assert.match(doc, /\| 3 \| 2025-10-09T08:00:03\.000Z \| success \| 3 \| value "first" \| `0+4` \|/);
       assert.ok(doc.includes('</details>'));
     }
   });
@@ -144,8 +144,8 @@ describe('key histories', () => {
       const key = `order-${String(k).padStart(6, '0')}`;
       for (let n = 0; n < 3; n++) spans.push(span(k * 4 + n, 'success', key, { value: `value-${'x'.repeat(40)}-${n}`, attempts: 1 }));
     }
-    // 200 issues per mode leave the Step Summary room for some histories, not all.
-    const out = await runAndReport(dir, otlp(spans), ['--max-issues', '200']);
+    // 300 issue rows leave the Step Summary room for some histories, not all.
+    const out = await runAndReport(dir, otlp(spans), ['--max-issues', '300']);
     const summaryBytes = Buffer.byteLength(out.summary);
     const commentBytes = Buffer.byteLength(out.comment);
     assert.ok(summaryBytes <= STEP_SUMMARY_MAX, `Step Summary: ${summaryBytes} bytes`);
@@ -156,19 +156,20 @@ describe('key histories', () => {
     assert.match(out.comment, /- ❌ \*\*otlp\*\*: invalid, 9000 issues \(27000 events, 9000 keys\)/);
     assert.match(out.comment, /- ❌ \*\*ndjson\*\*: invalid, 9000 issues/);
     assert.match(out.summary, /more \(see otlp\/kvonce-validation\.json\)/);
-    // Histories were dropped before any issue line: all 200 issues of each mode are listed, and
-    // fewer histories than that, those of the first issues.
-    const issueLines = (out.summary.match(/^- \\\[multiple-success\\\]/gm) || []).length;
-    const histories = (out.summary.match(/<details>/g) || []).length;
-    assert.equal(issueLines, 400);
+    // Histories were dropped before any issue row: all 300 issues are listed (once: the modes
+    // agree), and fewer histories than that, those of the first issues.
+    const issueLines = (out.summary.match(/^\| multiple-success \|/gm) || []).length;
+    const histories = (out.summary.match(/<details><summary>History of/g) || []).length;
+    assert.equal(issueLines, 300);
     assert.ok(histories > 0 && histories < issueLines, `${issueLines} issues, ${histories} histories`);
-    assert.ok(out.summary.includes('`order-000000`: success on a key already written'));
+    assert.ok(out.summary.includes('| multiple-success | `order-000000` | success on a key already written'));
     assert.ok(out.summary.indexOf('History of <code>order-000000</code>') > 0);
-    assert.ok(!out.summary.includes('History of <code>order-000199</code>'));
-    // The comment lists its 10 issues per mode, each with its history.
-    assert.equal((out.comment.match(/<details>/g) || []).length, 20);
+    assert.ok(!out.summary.includes('History of <code>order-000299</code>'));
+    // The comment lists its 10 issues, each with its history.
+    assert.equal((out.comment.match(/^\| multiple-success \|/gm) || []).length, 10);
+    assert.equal((out.comment.match(/<details><summary>History of/g) || []).length, 10);
     // Every history shown is complete.
-    assert.equal(histories, (out.summary.match(/<\/details>/g) || []).length);
+    assert.equal((out.summary.match(/<details>/g) || []).length, (out.summary.match(/<\/details>/g) || []).length);
     // The validation file holds every history and still satisfies its schema.
     const file = path.join(out.trace, 'otlp', 'kvonce-validation.json');
     const v = readJson(file);

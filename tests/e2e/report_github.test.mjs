@@ -104,7 +104,7 @@ describe('report --post-comment', () => {
     const comments = github.comments(PR);
     assert.equal(comments.length, 5);
     assert.match(comments[3].body, /❌ \*\*ndjson\*\*: invalid, 4 issues/);
-    assert.match(comments[3].body, /\\\[duplicate-before-success\\\] `beta`/);
+    assert.match(comments[3].body, /^\| duplicate-before-success \| `beta` \|/m);
     assert.deepEqual(github.requests.map((q) => `${q.method} ${q.path}`), [
       `GET /repos/${REPO}/issues/${PR}/comments?per_page=100`,
       `GET /repos/${REPO}/issues/${PR}/comments?per_page=100&page=2`,
@@ -177,7 +177,8 @@ describe('report --check-run', () => {
     assert.equal(created.conclusion, 'failure');
     assert.equal(created.output.title, 'Invalid: otlp 4 issues, ndjson 4 issues');
     assert.match(created.output.summary, /❌ \*\*otlp\*\*: invalid, 4 issues/);
-    assert.match(created.output.text, /### ndjson: 4 issues/);
+    assert.match(created.output.summary, /^❌ \*\*Invalid\*\*: both modes report the same 4 issues$/m);
+    assert.match(created.output.text, /^\| rule \| key \| what \| when \| trace \|$/m);
 
     const second = await report('valid', ['--check-run']);
     assert.equal(second.code, 0, second.stderr);
@@ -231,7 +232,7 @@ describe('size limits', () => {
     assert.equal(body, fs.readFileSync(path.join(dir, 'comment.md'), 'utf8'));
     assert.match(body, /… \d+ more \(see ndjson\/kvonce-validation\.json\)/);
     // Keys appear only inside code spans, where HTML is shown as text.
-    assert.ok(body.includes('`key|<script>0</script>`'));
+    assert.ok(body.includes('`key\\|<script>0</script>`'));
     assert.ok(!body.replace(/`[^`\n]*`/g, '').includes('<script>'), 'raw HTML outside a code span');
     const output = github.checkRuns[0].output;
     assert.ok(output.summary.length <= 65535 && output.text.length <= 65535);
@@ -306,5 +307,71 @@ describe('report: only what the token wrote is updated', () => {
       assert.ok(!/[\x00-\x09\x0b-\x1f\x7f]/.test(text), `a control character in ${JSON.stringify(text)}`);
       for (const line of text.split('\n')) assert.ok(!line.trimStart().startsWith('::'), line);
     }
+  });
+});
+
+describe('trace links', () => {
+  const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const SPAN = '00f067aa0ba902b7';
+  const TEMPLATE = 'https://jaeger.example/trace/{traceId}?uiFind={spanId}';
+  const LINK = `https://jaeger.example/trace/${TRACE}?uiFind=${SPAN}`;
+
+  // Two successes of one key: a multiple-success issue at the second span.
+  function twice(dir) {
+    const span = (i) => ({ traceId: TRACE, spanId: i ? SPAN : 'a'.repeat(16), name: 'put',
+      startTimeUnixNano: String(1760000000000000000n + BigInt(i) * 1000000000n),
+      attributes: [['type', 'success'], ['key', 'k'], ['value', `v${i}`]]
+        .map(([k, v]) => ({ key: `kvonce.event.${k}`, value: { stringValue: v } })) });
+    const file = path.join(dir, 'twice.json');
+    fs.writeFileSync(file, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span(0), span(1)] }] }] }));
+    return file;
+  }
+
+  test('verify --trace-link prints the link under the issue', async (t) => {
+    const dir = tempDir(t);
+    const r = await run(['verify', '-i', twice(dir), '-d', path.join(dir, 'otlp'), '--profile', 'compat',
+      '--trace-link', TEMPLATE], {}, dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /\[multiple-success\] k: .*\n {4}link: (.*)\n/);
+    assert.equal(r.stdout.match(/\n {4}link: (.*)\n/)[1], LINK);
+  });
+
+  test('KVONCE_TRACE_LINK links every issue of the Step Summary and the PR comment', async (t) => {
+    const dir = tempDir(t);
+    const trace = path.join(dir, 'trace');
+    const v = await run(['run', '-i', twice(dir), '--trace-dir', trace, '--profile', 'compat'],
+      { KVONCE_TRACE_LINK: TEMPLATE }, dir);
+    assert.equal(v.code, 1, v.stderr);
+    assert.ok(v.stdout.includes(`    link: ${LINK}\n`), v.stdout);
+    const summary = path.join(dir, 'summary.md');
+    const comment = path.join(dir, 'comment.md');
+    const r = await run(['report', '--trace-dir', trace, '--step-summary', summary, '--pr-comment', comment],
+      { KVONCE_TRACE_LINK: TEMPLATE }, dir);
+    assert.equal(r.code, 1, r.stderr);
+    for (const file of [summary, comment]) {
+      const md = fs.readFileSync(file, 'utf8');
+      assert.ok(md.includes(`](${LINK})`), md);
+      // Both modes agree: the issue is listed once.
+      assert.equal(md.match(/multiple-success \|/g).length, 1, md);
+    }
+    const body = fs.readFileSync(comment, 'utf8');
+    assert.ok(body.startsWith(`${MARKER}\n### KvOnce Trace Validation\n`));
+    assert.match(body, /^- ❌ \*\*otlp\*\*: invalid, 1 issue /m);
+    assert.match(body, /^- ❌ \*\*ndjson\*\*: invalid, 1 issue /m);
+    // The events keep the span id through prepare: the ndjson mode's issue links it too.
+    const ndjson = JSON.parse(fs.readFileSync(path.join(trace, 'ndjson', 'kvonce-validation.json'), 'utf8'));
+    assert.equal(ndjson.issues[0].spanId, SPAN);
+  });
+
+  test('a template that is not https:// is a usage error naming its source', async (t) => {
+    const dir = tempDir(t);
+    const opt = await run(['report', '--trace-dir', path.join(work, 'valid'), '--trace-link',
+      'http://jaeger.example/trace/{traceId}'], {}, dir);
+    assert.equal(opt.code, 3, opt.stderr);
+    assert.match(opt.stderr, /--trace-link: a link must be https:\/\//);
+    const env = await run(['report', '--trace-dir', path.join(work, 'valid')],
+      { KVONCE_TRACE_LINK: 'https://jaeger.example/{trace}' }, dir);
+    assert.equal(env.code, 3, env.stderr);
+    assert.match(env.stderr, /KVONCE_TRACE_LINK: unknown placeholder \{trace\}/);
   });
 });

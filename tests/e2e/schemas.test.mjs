@@ -146,7 +146,8 @@ describe('the schemas reject what the contract forbids', () => {
     await assertValid(schema('event'), [path.join(dir, 'ok.json')]);
     await assertInvalid(schema('event'), dir, 'no-key.json', { ...event, key: undefined });
     await assertInvalid(schema('event'), dir, 'seconds.json', { ...event, timestamp: '2025-10-09T08:53:20Z' });
-    await assertInvalid(schema('event'), dir, 'extra.json', { ...event, spanId: 'x' });
+    await assertInvalid(schema('event'), dir, 'extra.json', { ...event, parentSpanId: 'x' });
+    await assertInvalid(schema('event'), dir, 'span-number.json', { ...event, spanId: 7 });
     await assertInvalid(schema('validation'), dir, 'valid-text.json', {
       generatedAt: '2025-10-09T08:53:20.000Z', valid: 'yes', profile: 'spec', maxRetries: 3, inputFormat: 'otlp',
       order: 'time', eventCount: 0, keyCount: 0, issueCount: 0, issueCounts: {}, issues: [], warnings: [] });

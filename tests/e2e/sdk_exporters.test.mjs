@@ -68,8 +68,10 @@ class CountingIds {
   }
 }
 
-// Every span is a root span, so the span at `index` of a set starts trace index + 1.
+// Every span is a root span, so the span at `index` of a set starts trace index + 1 and is its
+// span index + 1.
 const traceIdOf = (index) => counted('trace', index + 1, 32);
+const spanIdOf = (index) => counted('span', index + 1, 16);
 
 // The NDJSON events `prepare` must write for a set, in time order.
 function expectedEvents(spans) {
@@ -80,6 +82,7 @@ function expectedEvents(spans) {
     const nanos = BigInt(s.start[0]) * 1_000_000_000n + BigInt(s.start[1]);
     const e = {
       traceId: traceIdOf(index),
+      spanId: spanIdOf(index),
       timestamp: new Date(Number(nanos / 1_000_000n)).toISOString(),
       timeUnixNano: String(nanos),
       actor: SERVICE,

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kvonce/batch/result.hpp"
+#include "kvonce/batch/summary.hpp"
 #include "kvonce/util/error.hpp"
 
 using namespace kvonce;
@@ -102,4 +103,46 @@ TEST_CASE("parse_result_line") {
       CHECK_THROWS_AS(parse_result_line(bad), Error);
     }
   }
+}
+
+TEST_CASE("results lines: the first issue's trace and span ids round-trip, and are optional") {
+  PayloadResult r;
+  r.source = "a.json";
+  r.issue_counts["multiple-success"] = 1;
+  r.first_trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  r.first_span_id = "00f067aa0ba902b7";
+  const std::string line = to_json_line(r);
+  CHECK_THAT(
+      line,
+      Catch::EndsWith(
+          R"("firstIssue":{"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00f067aa0ba902b7"}})"
+          "\n"));
+  const PayloadResult back = parse_result_line(line);
+  CHECK(back.first_trace_id == r.first_trace_id);
+  CHECK(back.first_span_id == r.first_span_id);
+  r.first_trace_id.clear();
+  CHECK(to_json_line(r).find("firstIssue") == std::string::npos);
+  CHECK(parse_result_line(to_json_line(r)).first_trace_id.empty());
+}
+
+TEST_CASE("summary_markdown: with a trace link, invalid payloads link their first issue") {
+  std::vector<PayloadResult> results(2);
+  results[0].source = "a.json";
+  results[0].events = 2;
+  results[0].issue_counts["multiple-success"] = 1;
+  results[0].first_trace_id = "abc";
+  results[0].first_span_id = "def";
+  results[1].source = "b.json";
+  results[1].events = 2;
+  results[1].issue_counts["multiple-success"] = 1;
+  SummaryInput in{"kvonce-trace batch", &results, 0, {}, {}};
+  CHECK_THAT(summary_markdown(in), Catch::Contains("| Source | Events | Keys | Issues |\n"));
+  in.trace_link =
+      kvonce::report::TraceLinkTemplate::parse("https://t.example/{traceId}/{spanId}", "x");
+  const std::string md = summary_markdown(in);
+  CHECK_THAT(md, Catch::Contains("| Source | Events | Keys | Issues | First issue |\n"));
+  CHECK_THAT(md,
+             Catch::Contains(
+                 "| a.json | 2 | 0 | multiple-success 1 | [trace](https://t.example/abc/def) |\n"));
+  CHECK_THAT(md, Catch::Contains("| b.json | 2 | 0 | multiple-success 1 | – |\n"));
 }

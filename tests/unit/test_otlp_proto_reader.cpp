@@ -115,6 +115,8 @@ TEST_CASE("protobuf: ids become lower-case hex, spans exported twice give one ev
   const Loaded l = load_bytes(pb::resource_spans("", spans_pb({span, span})));
   REQUIRE(l.lines.size() == 1);
   CHECK_THAT(l.lines[0], Catch::Contains(R"("traceId":"000000000000000000000000000000ab")"));
+  CHECK_THAT(l.lines[0], Catch::Contains(R"("spanId":"00000000000000ab")"));
+  CHECK(l.store[0].span_id == "00000000000000ab");
   CHECK(l.result.stats.duplicates == 1);
 }
 

@@ -5,6 +5,7 @@
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/report/history_markdown.hpp"
 #include "kvonce/report/load.hpp"
+#include "kvonce/report/trace_link.hpp"
 #include "kvonce/report/writers.hpp"
 
 #include "support/test_support.hpp"
@@ -22,7 +23,8 @@ HistoryEntry entry(std::uint64_t i) {
                       "1",
                       std::string(100, 'v'),
                       std::nullopt,
-                      std::string(32, 'a')};
+                      std::string(32, 'a'),
+                      std::string(16, 'b')};
 }
 
 Report with_histories(std::size_t n, bool histories) {
@@ -73,20 +75,26 @@ TEST_CASE("report history: read from the validation file, the last 10 kept") {
   CHECK(m.issues[1].history.empty());
 }
 
-TEST_CASE("report history: a <details> block with a table, trace text inert") {
+TEST_CASE("report history: a <details> block with a table, trace text inert, traces linked") {
   IssueEntry issue{"<b>@alice|x</b>", "multiple-success", "m", "", ""};
   issue.history.push_back(
-      HistoryEntry{3, "", "success", "", std::string("\"a|b<i>\""), std::string("\"x\""), "t"});
-  const std::string out = history_details(issue, "");
-  CHECK_THAT(out, Catch::StartsWith("  <details><summary>History of <code>&lt;b&gt;@&#8203;"
-                                    "alice|x&lt;/b&gt;</code> (1 event)</summary>\n\n"));
-  CHECK_THAT(out, Catch::Contains("  | 3 | – | success | – | value \"a\\|b&lt;i&gt;\", reason "
-                                  "\"x\" | t |\n"));
-  CHECK_THAT(out, Catch::EndsWith("\n  </details>\n\n"));
-  CHECK(history_details(IssueEntry{}, "").empty());
+      HistoryEntry{3, "", "success", "", std::string("\"a|b<i>\""), std::string("\"x\""), "t", ""});
+  Report report;
+  const std::string out = history_details(report, issue);
+  CHECK_THAT(out, Catch::StartsWith("<details><summary>History of <code>&lt;b&gt;@&#8203;"
+                                    "alice|x&lt;/b&gt;</code> (multiple-success, 1 event)"
+                                    "</summary>\n\n"));
+  CHECK_THAT(out, Catch::Contains("| 3 | – | success | – | value \"a\\|b&lt;i&gt;\", reason "
+                                  "\"x\" | `t` |\n"));
+  CHECK_THAT(out, Catch::EndsWith("\n</details>\n"));
+  CHECK(history_details(report, IssueEntry{}).empty());
+
+  report.trace_link = TraceLinkTemplate::parse("https://jaeger.example/trace/{traceId}", "test");
+  CHECK_THAT(history_details(report, issue),
+             Catch::Contains("| [`t`](https://jaeger.example/trace/t) |"));
 }
 
-TEST_CASE("report history: histories are dropped first, the issue lines and limits hold") {
+TEST_CASE("report history: histories are dropped first, the issue rows and limits hold") {
   const Report plain = with_histories(9000, false), full = with_histories(9000, true);
   const std::string summary = step_summary_markdown(full, 200);
   const std::string comment = pr_comment_markdown(full, 10);
@@ -94,23 +102,23 @@ TEST_CASE("report history: histories are dropped first, the issue lines and limi
   CHECK(summary.size() <= kStepSummaryMaxBytes);
   CHECK(comment.size() <= kCommentMaxBytes);
   CHECK(check.text.size() <= kCheckRunMaxBytes);
-  // The same issue lines as without histories: none gave way to a history.
+  // The same issue rows as without histories: none gave way to a history.
+  const std::string row = "| multiple-success |";
   const std::string plain_summary = step_summary_markdown(plain, 200);
-  CHECK(count(summary, "- \\[multiple-success\\]") ==
-        count(plain_summary, "- \\[multiple-success\\]"));
-  CHECK(count(comment, "- \\[multiple-success\\]") ==
-        count(pr_comment_markdown(plain, 10), "- \\[multiple-success\\]"));
+  CHECK(count(summary, row) == count(plain_summary, row));
+  CHECK(count(summary, row) == 200);
+  CHECK(count(comment, row) == count(pr_comment_markdown(plain, 10), row));
+  CHECK(count(check.text, row) == count(check_run_content(plain).text, row));
   CHECK_THAT(summary, Catch::Contains("more (see otlp/kvonce-validation.json)"));
   // Some histories fit, from the first issue on; not all of them.
-  const std::size_t shown = count(summary, "<details>");
+  const std::string history = "<details><summary>History of";
+  const std::size_t shown = count(summary, history);
   CHECK(shown > 0);
-  CHECK(shown < count(summary, "- \\[multiple-success\\]"));
-  CHECK_THAT(
-      summary,
-      Catch::Contains("`order-0`: success appeared 2 times — 2025-10-09T08:53:20.000Z, trace `" +
-                      std::string(32, 'a') + "`\n  <details>"));
+  CHECK(shown < count(summary, row));
+  CHECK(summary.find(history + " <code>order-0</code>") != std::string::npos);
+  CHECK(summary.find(history) > summary.rfind(row));  // below the table
   // The PR comment's ten issues each have room for theirs.
-  CHECK(count(comment, "<details>") == 20);
+  CHECK(count(comment, history) == 10);
 }
 
 TEST_CASE("report history: the Step Summary's warnings keep their room, histories give way") {
@@ -119,6 +127,6 @@ TEST_CASE("report history: the Step Summary's warnings keep their room, historie
   for (ModeResult& m : full.modes) m.warnings.assign(5, "skipped " + std::string(400, 'w'));
   const std::string summary = step_summary_markdown(full, 200);
   CHECK(summary.size() <= kStepSummaryMaxBytes);
-  CHECK(count(summary, "- skipped " + std::string(400, 'w') + "\n") == 10);
-  CHECK(count(summary, "<details>") > 0);
+  CHECK(count(summary, ": skipped " + std::string(400, 'w') + "\n") == 10);
+  CHECK(count(summary, "<details><summary>History of") > 0);
 }

@@ -71,50 +71,6 @@ TEST_CASE("md_code") {
   }
 }
 
-TEST_CASE("issue_line") {
-  SECTION("full location") {
-    IssueEntry issue{"beta", "duplicate-before-success",
-                     "failure with reason duplicate (1 occurrence)", "2025-10-09T08:53:21.500Z",
-                     "abc"};
-    CHECK(issue_line(issue) ==
-          "\\[duplicate-before-success\\] `beta`: failure with reason duplicate (1 occurrence) — "
-          "2025-10-09T08:53:21.500Z, trace `abc`");
-  }
-  SECTION("an old-format issue without time and trace") {
-    CHECK(issue_line(IssueEntry{"k", "duplicate", "m", "", ""}) == "\\[duplicate\\] `k`: m");
-  }
-}
-
-TEST_CASE("append_issue_list") {
-  ModeResult m;
-  m.mode = "otlp";
-  m.status = ModeStatus::invalid;
-  for (int i = 0; i < 20; ++i)
-    m.issues.push_back(IssueEntry{"k" + std::to_string(i), "t", "m", "", ""});
-  m.issue_count = 25;  // more in the file than kept
-
-  SECTION("stops at the limit and counts the rest") {
-    std::string out;
-    CHECK(append_issue_list(out, m, 3, 100000, "  ") == 3);
-    CHECK(out ==
-          "  - \\[t\\] `k0`: m\n  - \\[t\\] `k1`: m\n  - \\[t\\] `k2`: m\n"
-          "  - … 22 more (see otlp/kvonce-validation.json)\n");
-  }
-  SECTION("stops before the budget runs out") {
-    std::string out;
-    const std::size_t shown = append_issue_list(out, m, 100, 250);
-    CHECK(shown < 20);
-    CHECK(out.size() <= 250);
-    CHECK_THAT(out, Catch::Contains("- … " + std::to_string(25 - shown) + " more"));
-  }
-  SECTION("no more line when every issue is shown") {
-    m.issue_count = 20;
-    std::string out;
-    CHECK(append_issue_list(out, m, 100, 100000) == 20);
-    CHECK_THAT(out, !Catch::Contains("more"));
-  }
-}
-
 TEST_CASE("mode_line") {
   ModeResult m;
   m.mode = "ndjson";

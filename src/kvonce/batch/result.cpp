@@ -45,6 +45,10 @@ std::string to_json_line(const PayloadResult& r) {
     line["error"] = nullptr;
   }
   line["seconds"] = static_cast<double>(static_cast<std::int64_t>(r.seconds * 1e4 + 0.5)) / 1e4;
+  if (!r.first_trace_id.empty()) {
+    line["firstIssue"] = {{"traceId", r.first_trace_id}};
+    if (!r.first_span_id.empty()) line["firstIssue"]["spanId"] = r.first_span_id;
+  }
   return line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -111,6 +115,15 @@ PayloadResult parse_result_line(std::string_view line) {
     malformed("\"seconds\" is not a number");
   }
   if (r.valid && r.error) malformed("\"valid\" is true beside an error");
+  // Optional (older lines lack it); anything but strings is ignored, never an error.
+  if (const auto first = doc.find("firstIssue"); first != doc.end() && first->is_object()) {
+    const auto text = [&](const char* name) {
+      const auto it = first->find(name);
+      return it != first->end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    r.first_trace_id = text("traceId");
+    r.first_span_id = text("spanId");
+  }
   return r;
 }
 

@@ -3,7 +3,9 @@
 // A results line is one JSON object (JSON Lines):
 //   {"source":"payloads/kvonce-trace/2025/10/09/a.json.gz","sha256":"<hex>"|null,"bytes":N,
 //    "events":N,"keys":N,"valid":true|false,"issueCounts":{"<issue type>":N,...},
-//    "error":null|{"kind":"<error kind>","message":"..."},"seconds":S}
+//    "error":null|{"kind":"<error kind>","message":"..."},"seconds":S,
+//    "firstIssue":{"traceId":"...","spanId":"..."}}   (firstIssue only with an issue; spanId
+//    optional)
 // sha256 and bytes are those of the payload as stored (before gunzip); sha256 is null when the
 // payload could not be read at all. issueCounts counts issues (one per key and type) by type.
 // valid is true only when the payload was read, held events and broke no rule.
@@ -38,6 +40,8 @@ struct PayloadResult {
   std::map<std::string, std::uint64_t> issue_counts;
   std::optional<PayloadError> error;
   double seconds = 0;
+  // The first issue's trace and span ids, for a trace link; "" when valid or not recorded.
+  std::string first_trace_id = {}, first_span_id = {};
 
   // Verified to a verdict: read to the end, with events, valid or not.
   bool verified() const { return !error; }

@@ -49,6 +49,13 @@ std::string issues_text(const PayloadResult& r) {
   return out;
 }
 
+// "[trace](url)" to the first issue's trace, or "–". The URL is percent-encoded throughout, so it
+// needs no escaping for a table cell or the console.
+std::string first_issue_link(const SummaryInput& in, const PayloadResult& r) {
+  const std::string url = report::trace_link(in.trace_link, r.first_trace_id, r.first_span_id);
+  return url.empty() ? std::string("–") : report::md_link("trace", url);
+}
+
 void more_line(std::string& out, std::size_t total, const char* what) {
   if (total > kMaxListed) {
     out += "\n… and " + std::to_string(total - kMaxListed) + " more " + what +
@@ -125,11 +132,15 @@ std::string summary_markdown(const SummaryInput& in) {
       invalid.push_back(&r);
   }
   if (!invalid.empty()) {
-    out += "\n### Invalid payloads\n\n| Source | Events | Keys | Issues |\n|---|---:|---:|---|\n";
+    const bool links = in.trace_link.has_value();
+    out += "\n### Invalid payloads\n\n| Source | Events | Keys | Issues |";
+    out += links ? " First issue |\n|---|---:|---:|---|---|\n" : "\n|---|---:|---:|---|\n";
     for (std::size_t i = 0; i < invalid.size() && i < kMaxListed; ++i) {
       const PayloadResult& r = *invalid[i];
       out += "| " + cell(r.source) + " | " + grouped(r.events) + " | " + grouped(r.keys) + " | " +
-             cell(issues_text(r)) + " |\n";
+             cell(issues_text(r)) + " |";
+      if (links) out += " " + first_issue_link(in, r) + " |";
+      out += "\n";
     }
     more_line(out, invalid.size(), "invalid payloads");
   }

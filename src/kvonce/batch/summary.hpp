@@ -12,10 +12,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "kvonce/batch/result.hpp"
+#include "kvonce/report/trace_link.hpp"
 
 namespace kvonce::batch {
 
@@ -36,6 +38,8 @@ struct SummaryInput {
   std::uint64_t resumed = 0;                            // of results, taken over from --resume
   std::vector<std::string> notes;       // lines under the totals (shard, wall time, jobs, ...)
   std::vector<std::string> duplicates;  // "source (sha256) in FILE and FILE"
+  // With a template, invalid payloads link their first issue's trace.
+  std::optional<report::TraceLinkTemplate> trace_link = {};
 };
 
 // The Markdown summary: a totals table, the issues by type, the invalid payloads and the errors

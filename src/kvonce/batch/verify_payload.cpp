@@ -44,6 +44,10 @@ void check_payload(io::HashedInput& input, const PayloadOptions& options, Payloa
     r.keys = verdict.keys;
   }
   for (const rules::Issue& issue : verdict.issues) ++r.issue_counts[rules::to_string(issue.type)];
+  if (!verdict.issues.empty()) {
+    r.first_trace_id = verdict.issues.front().trace_id;
+    r.first_span_id = verdict.issues.front().span_id;
+  }
   r.valid = !r.error && verdict.valid();
 }
 

@@ -26,6 +26,10 @@ void append_field_json(std::string& out, FieldForm form, std::string_view text) 
 void append_event_line(std::string& out, const EventView& e) {
   out += "{\"traceId\":";
   append_json_string(out, e.trace_id);
+  if (!e.span_id.empty()) {
+    out += ",\"spanId\":";
+    append_json_string(out, e.span_id);
+  }
   out += ",\"timestamp\":";
   append_timestamp_json(out, e);
   if (e.timed) {

@@ -22,6 +22,7 @@ struct EventView {
   FieldForm type_form = FieldForm::text;
   FieldForm key_form = FieldForm::text;
   std::string_view trace_id;
+  std::string_view span_id;  // "" when the span or line carried none (links need it, rules don't)
   std::string_view actor;
   std::string_view type;
   std::string_view key;
@@ -38,8 +39,9 @@ class EventSink {
 };
 
 // Appends one NDJSON line (with '\n') in the contract's field order:
-// traceId, timestamp, actor, event, type, key, value, reason, context. An untimed event has
-// "timestamp": null; a type or key is written as it was given (a string, its JSON, or null).
+// traceId, spanId (only when known), timestamp, actor, event, type, key, value, reason, context. An
+// untimed event has "timestamp": null; a type or key is written as it was given (a string, its
+// JSON, or null).
 void append_event_line(std::string& out, const EventView& event);
 
 // The event's timestamp as JSON: "2025-10-09T08:53:20.000Z", or null when it has none.

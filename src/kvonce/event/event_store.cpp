@@ -30,10 +30,11 @@ void EventStore::add(const EventView& e) {
                                             e.value.value_or(""),
                                             e.reason.value_or(""),
                                             e.context.value_or("")};
-  std::size_t total = 0;
+  const std::string_view span = e.span_id.size() <= kMaxSpanId ? e.span_id : std::string_view();
+  std::size_t total = span.size();
   for (const auto& f : fields) total += f.size();
   if (total > UINT32_MAX) fail(ErrorKind::limit, "one event is larger than 4 GiB");
-  Entry entry{e.time_ns, allocate(total), {}, 0};
+  Entry entry{e.time_ns, allocate(total), {}, 0, static_cast<std::uint16_t>(span.size())};
   char* out = const_cast<char*>(entry.text);
   std::uint32_t at = 0;
   for (int f = 0; f < kFields; ++f) {
@@ -41,6 +42,7 @@ void EventStore::add(const EventView& e) {
     at += static_cast<std::uint32_t>(fields[f].size());
     entry.ends[f] = at;
   }
+  if (!span.empty()) std::memcpy(out + at, span.data(), span.size());
   entry.flags = static_cast<std::uint8_t>((e.value ? kHasValue : 0) | (e.reason ? kHasReason : 0) |
                                           (e.context ? kHasContext : 0) | (e.timed ? 0 : kUntimed) |
                                           static_cast<int>(e.type_form) << kTypeFormShift |
@@ -61,6 +63,7 @@ EventView EventStore::operator[](std::size_t i) const {
   v.type_form = static_cast<FieldForm>(e.flags >> kTypeFormShift & 3);
   v.key_form = static_cast<FieldForm>(e.flags >> kKeyFormShift & 3);
   v.trace_id = field(kTrace);
+  v.span_id = std::string_view(e.text + e.ends[kContext], e.span_size);
   v.actor = field(kActor);
   v.type = field(kType);
   v.key = field(kKey);

@@ -38,9 +38,14 @@ class EventStore final : public EventSink {
     const char* text;                         // start of this event's text in a block
     std::array<std::uint32_t, kFields> ends;  // end offset of each field within text
     std::uint8_t flags;  // kHas* bits, kUntimed, and the type and key forms (FieldForm)
+    // The span id follows the context in the text. Its length lives in what was padding, so the
+    // entry stays 48 bytes; a span id too long for it is no identifier and is not kept.
+    std::uint16_t span_size;
   };
   static constexpr std::uint8_t kHasValue = 1, kHasReason = 2, kHasContext = 4, kUntimed = 8;
   static constexpr int kTypeFormShift = 4, kKeyFormShift = 6;
+  static_assert(sizeof(void*) != 8 || sizeof(Entry) == 48, "index entries stay compact");
+  static constexpr std::size_t kMaxSpanId = UINT16_MAX;
   static bool before(const Entry& a, const Entry& b);
 
   char* allocate(std::size_t bytes);

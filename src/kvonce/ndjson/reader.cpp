@@ -10,7 +10,7 @@ namespace {
 
 // One line's fields, reused across lines so buffers keep their capacity.
 struct LineFields {
-  std::string trace_id, timestamp, actor, type, key, value, reason, context;
+  std::string trace_id, span_id, timestamp, actor, type, key, value, reason, context;
   std::string time_unix_nano;  // the exact start time, when the writer recorded it
   bool has_timestamp = false, has_value = false, has_reason = false, has_context = false;
   FieldForm type_form = FieldForm::missing, key_form = FieldForm::missing;
@@ -18,6 +18,7 @@ struct LineFields {
 
   void clear() {
     trace_id.clear();
+    span_id.clear();
     actor.clear();
     type.clear();
     key.clear();
@@ -65,6 +66,8 @@ void read_line_object(json::Reader& r, LineFields& f) {
   while (r.next_member(m)) {
     if (m == "traceId") {
       read_scalar(r, f.trace_id);
+    } else if (m == "spanId") {
+      read_scalar(r, f.span_id);
     } else if (m == "timestamp") {
       f.has_timestamp = r.peek() == json::Kind::string;
       if (f.has_timestamp) {
@@ -151,6 +154,7 @@ void read_events(io::ByteSource& source, const io::ReadLimits& limits, EventSink
     e.key_form = f.key_form;
     if (f.trace_id.empty()) trace_fallback = "ndjson-missing-traceid-l" + std::to_string(line);
     e.trace_id = f.trace_id.empty() ? std::string_view(trace_fallback) : f.trace_id;
+    e.span_id = f.span_id;
     e.actor = f.actor.empty() ? std::string_view("unknown") : f.actor;
     e.type = f.type;
     e.key = f.key;

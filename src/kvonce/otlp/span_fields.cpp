@@ -176,6 +176,7 @@ EventView MappedEvent::view() const {
   EventView v;
   v.time_ns = time_ns;
   v.trace_id = trace_id;
+  v.span_id = span_id;
   v.actor = actor;
   v.type = type;
   v.key = key;
@@ -234,6 +235,7 @@ SkipReason map_span(const SpanFields& span, const AttributeSet& resource, Mapped
   e.type.assign(type);
   e.key.assign(key);
   assign_trace_id(e, span, resource);
+  e.span_id = span.span_id;
   assign_actor(e, attrs, resource);
   assign_json(attrs.get(kValue), e.value, e.has_value);
   assign_json(attrs.get(kReason), e.reason, e.has_reason);

@@ -84,7 +84,7 @@ enum class SkipReason { none, not_kvonce, missing_type, missing_key, bad_timesta
 // The event mapped from one span; it owns its text, so it can wait for a late resource.
 struct MappedEvent {
   std::uint64_t time_ns = 0;
-  std::string trace_id, actor, type, key, value, reason, context;
+  std::string trace_id, span_id, actor, type, key, value, reason, context;
   bool has_value = false, has_reason = false, has_context = false;
   bool trace_id_generated = false;  // no id on the span: a resource attribute may supply one
   bool actor_defaulted = false;     // no actor on the span: a resource attribute may supply one

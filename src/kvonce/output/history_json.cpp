@@ -14,7 +14,9 @@ void append_history_event_json(std::string& out, const rules::HistoryEvent& e) {
   if (e.value) out += ",\"value\":" + json_quote(*e.value);
   if (e.reason) out += ",\"reason\":" + json_quote(*e.reason);
   if (e.truncated) out += ",\"truncated\":true";
-  out += ",\"traceId\":" + json_quote(e.trace_id) + "}";
+  out += ",\"traceId\":" + json_quote(e.trace_id);
+  if (!e.span_id.empty()) out += ",\"spanId\":" + json_quote(e.span_id);
+  out += "}";
 }
 
 void append_history_json(std::string& out, const EventStore& events,

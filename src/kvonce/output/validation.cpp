@@ -62,6 +62,7 @@ void append_validation_json(std::string& out, const rules::VerifyResult& result,
     out +=
         ",\"timestamp\":" + (issue.timed ? "\"" + format_iso_millis(issue.time_ns) + "\"" : "null");
     out += ",\"traceId\":" + json_quote(issue.trace_id);
+    if (!issue.span_id.empty()) out += ",\"spanId\":" + json_quote(issue.span_id);
     out += ",\"count\":" + std::to_string(issue.count);
     if (info.history_events) {
       out += ",\"history\":";

@@ -36,6 +36,8 @@ HistoryEntry read_entry(json::Reader& r) {
       e.reason = text_of(r);
     else if (name == "traceId")
       e.trace_id = text_of(r);
+    else if (name == "spanId")
+      e.span_id = text_of(r);
     else
       r.skip();
   }

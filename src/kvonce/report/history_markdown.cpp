@@ -1,6 +1,8 @@
 #include "kvonce/report/history_markdown.hpp"
 
+#include "kvonce/report/issue_table.hpp"
 #include "kvonce/report/markdown.hpp"
+#include "kvonce/report/trace_link.hpp"
 
 namespace kvonce::report {
 namespace {
@@ -16,10 +18,16 @@ std::string value_cell(const HistoryEntry& e) {
   return out.empty() ? std::string("–") : out;
 }
 
-std::string row(const HistoryEntry& e) {
+std::string trace_of(const Report& report, const HistoryEntry& e) {
+  if (e.trace_id.empty()) return "–";
+  const std::string url = trace_link(report.trace_link, e.trace_id, e.span_id);
+  return url.empty() ? cell_code(e.trace_id, 80) : md_link(cell_code(e.trace_id, 16), url);
+}
+
+std::string row(const Report& report, const HistoryEntry& e) {
   return "| " + (e.event_index ? std::to_string(*e.event_index) : std::string("–")) + " | " +
          cell(e.timestamp) + " | " + cell(e.type) + " | " + cell(e.attempts) + " | " +
-         value_cell(e) + " | " + cell(e.trace_id) + " |\n";
+         value_cell(e) + " | " + trace_of(report, e) + " |\n";
 }
 
 }  // namespace
@@ -50,37 +58,30 @@ std::string html_text(std::string_view s, std::size_t max_bytes) {
   return out;
 }
 
-std::string history_details(const IssueEntry& issue, std::string_view indent) {
+std::string history_details(const Report& report, const IssueEntry& issue) {
   if (issue.history.empty()) return {};
-  const std::string in = std::string(indent) + "  ";
   const std::size_t n = issue.history.size();
-  std::string out = in + "<details><summary>History of <code>" +
-                    html_text(issue.key, kMaxKeyBytes) + "</code> (" + std::to_string(n) +
+  std::string out = "<details><summary>History of <code>" + html_text(issue.key, kMaxKeyBytes) +
+                    "</code> (" + html_text(issue.type, 80) + ", " + std::to_string(n) +
                     (n == 1 ? " event" : " events") + ")</summary>\n\n";
-  out += in + "| event | time | type | attempts | value / reason | trace |\n";
-  out += in + "| --: | --- | --- | --: | --- | --- |\n";
-  for (const HistoryEntry& e : issue.history) out += in + row(e);
-  out += "\n" + in + "</details>\n\n";
+  out += "| event | time | type | attempts | value / reason | trace |\n";
+  out += "| --: | --- | --- | --: | --- | --- |\n";
+  for (const HistoryEntry& e : issue.history) out += row(report, e);
+  out += "\n</details>\n";
   return out;
 }
 
-void insert_histories(std::string& out, const std::vector<IssueEntry>& issues,
-                      const std::vector<std::size_t>& line_ends, std::size_t max_size,
-                      std::string_view indent) {
-  std::size_t room = out.size() < max_size ? max_size - out.size() : 0;
-  std::string merged;
-  std::size_t copied = 0;
-  for (std::size_t i = 0; i < line_ends.size() && i < issues.size(); ++i) {
-    const std::string details = history_details(issues[i], indent);
-    if (details.size() > room) break;
-    merged.append(out, copied, line_ends[i] - copied);
-    merged += details;
-    copied = line_ends[i];
-    room -= details.size();
+std::string histories_markdown(const Report& report, const MergedIssues& merged, std::size_t shown,
+                               std::size_t room) {
+  std::string out;
+  for (std::size_t i = 0; i < shown && i < merged.rows.size(); ++i) {
+    const std::string details = history_details(report, *merged.rows[i].issue);
+    if (details.empty()) continue;
+    const std::string block = (out.empty() ? "\n" : "") + details;
+    if (out.size() + block.size() > room) break;
+    out += block;
   }
-  if (copied == 0) return;
-  merged.append(out, copied, std::string::npos);
-  out = std::move(merged);
+  return out;
 }
 
 }  // namespace kvonce::report

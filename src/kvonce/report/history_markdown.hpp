@@ -1,27 +1,26 @@
-// Issue histories in the Markdown reports: a collapsed <details> block with a small table under
-// each issue line. Histories are the first thing a report drops when it runs out of room: every
-// issue line that fits without them is kept, and histories are added in issue order while the
-// document stays within its budget (so the last issues lose theirs first).
+// Issue histories in the Markdown reports: a collapsed <details> block with a small table for each
+// issue of the issue table, below it. Histories are the first thing a report drops when it runs
+// out of room: every issue row that fits without them is kept, and histories are added in row
+// order while the document stays within its budget (so the last issues lose theirs first).
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
+#include "kvonce/report/issue_merge.hpp"
 #include "kvonce/report/model.hpp"
 
 namespace kvonce::report {
 
-// The block for one issue, each line indented by `indent` plus two spaces (inside the issue's
-// list item); "" when the issue has no history.
-std::string history_details(const IssueEntry& issue, std::string_view indent);
+// The block for one issue: "History of <key> (rule, N events)" and a table whose trace cells link
+// like the issue table's; "" when the issue has no history.
+std::string history_details(const Report& report, const IssueEntry& issue);
 
-// `line_ends[i]` is where the line of m.issues[i] ends in `out`: inserts the histories there, in
-// order, while `out` stays within max_size bytes, and stops at the first that does not fit.
-void insert_histories(std::string& out, const std::vector<IssueEntry>& issues,
-                      const std::vector<std::size_t>& line_ends, std::size_t max_size,
-                      std::string_view indent);
+// What goes below the issue table: the histories of its first `shown` rows, in order, within
+// `room` bytes; stops at the first that does not fit.
+std::string histories_markdown(const Report& report, const MergedIssues& merged, std::size_t shown,
+                               std::size_t room);
 
 // Text inside HTML (the <summary>): & < > " ' as entities, control characters as spaces, and no
 // '@' that could start a mention.

@@ -58,6 +58,8 @@ IssueEntry read_issue(json::Reader& r) {
       issue.trace_id = text_value(r);
     else if (name == "history")
       issue.history = read_history(r);
+    else if (name == "spanId")
+      issue.span_id = text_value(r);
     else
       r.skip();
   }

@@ -5,7 +5,6 @@
 #include <cctype>
 #include <vector>
 
-#include "kvonce/report/history_markdown.hpp"
 #include "kvonce/util/strings.hpp"
 
 namespace kvonce::report {
@@ -16,9 +15,6 @@ constexpr std::string_view kEllipsis = "…";
 bool is_control(unsigned char c) {
   return c < 0x20 || c == 0x7f;
 }
-
-// Room kept for the "… N more" line, so that it always fits.
-constexpr std::size_t kMoreLineBytes = 120;
 
 }  // namespace
 
@@ -140,36 +136,6 @@ std::string count_text(const std::optional<std::uint64_t>& n) {
 
 std::string issues_text(std::uint64_t n) {
   return std::to_string(n) + (n == 1 ? " issue" : " issues");
-}
-
-std::string issue_line(const IssueEntry& issue) {
-  std::string out =
-      "\\[" + md_text(issue.type, 80) + "\\] " + md_code(issue.key) + ": " + md_text(issue.message);
-  if (!issue.timestamp.empty() || !issue.trace_id.empty()) out += " —";
-  if (!issue.timestamp.empty()) out += " " + md_text(issue.timestamp, 40);
-  if (!issue.timestamp.empty() && !issue.trace_id.empty()) out += ",";
-  if (!issue.trace_id.empty()) out += " trace " + md_code(issue.trace_id, 80);
-  return out;
-}
-
-std::size_t append_issue_list(std::string& out, const ModeResult& m, std::size_t limit,
-                              std::size_t max_size, std::string_view indent) {
-  std::size_t shown = 0;
-  std::vector<std::size_t> line_ends;  // where each issue's history goes
-  for (const IssueEntry& issue : m.issues) {
-    if (shown == limit) break;
-    const std::string line = std::string(indent) + "- " + issue_line(issue) + "\n";
-    if (out.size() + line.size() + kMoreLineBytes > max_size) break;
-    out += line;
-    line_ends.push_back(out.size());
-    ++shown;
-  }
-  if (m.issue_count > shown) {
-    out += std::string(indent) + "- … " + std::to_string(m.issue_count - shown) + " more (see " +
-           m.mode + "/kvonce-validation.json)\n";
-  }
-  insert_histories(out, m.issues, line_ends, max_size, indent);  // only into the room left
-  return shown;
 }
 
 std::string mode_line(const ModeResult& m) {

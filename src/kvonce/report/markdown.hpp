@@ -3,7 +3,7 @@
 // Keys, messages, trace ids and error texts come from the traces, so they are untrusted: md_text()
 // and md_code() make any of them inert (no HTML, no links, no table cells broken by '|', no
 // @-mentions, no math) and bounded in length. Every writer also keeps its document under a
-// byte budget: append_issue_list() stops adding issues before the budget runs out and says how
+// byte budget: append_issue_table() stops adding issues before the budget runs out and says how
 // many it left out.
 #pragma once
 
@@ -39,15 +39,6 @@ std::string verdict_text(ModeStatus status);
 std::string count_text(const std::optional<std::uint64_t>& n);
 // "1 issue", "4 issues".
 std::string issues_text(std::uint64_t n);
-
-// "\[type\] `key`: message — 2025-10-09T08:53:21.500Z, trace `abc`".
-std::string issue_line(const IssueEntry& issue);
-
-// Appends up to `limit` issue lines of `m` ("<indent>- <line>\n") while `out` stays within
-// `max_size` bytes, then "<indent>- … N more (see kvonce-validation.json)" for the rest.
-// Returns the number of issues shown.
-std::size_t append_issue_list(std::string& out, const ModeResult& m, std::size_t limit,
-                              std::size_t max_size, std::string_view indent = "");
 
 // The line of one mode, e.g. "✅ **otlp**: valid, 0 issues (6 events, 3 keys)".
 std::string mode_line(const ModeResult& m);

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "kvonce/report/trace_link.hpp"
+
 namespace kvonce::report {
 
 // valid / invalid: kvonce-validation.json says so. missing: the mode directory does not exist.
@@ -26,6 +28,7 @@ struct HistoryEntry {
   std::string attempts;                      // as JSON text; "" when null
   std::optional<std::string> value, reason;  // JSON text, possibly cut
   std::string trace_id;
+  std::string span_id = {};  // "" when absent
 };
 
 struct IssueEntry {
@@ -34,6 +37,7 @@ struct IssueEntry {
   std::string message;
   std::string timestamp;                   // as written (ISO 8601); "" when absent
   std::string trace_id;                    // "" when absent
+  std::string span_id = {};                // "" when absent
   std::vector<HistoryEntry> history = {};  // oldest first; empty for files without one
 };
 
@@ -63,6 +67,8 @@ struct PayloadSummary {
 struct Report {
   PayloadSummary payload;
   std::vector<ModeResult> modes;  // otlp, then ndjson
+  // Not read from the directory: the --trace-link / KVONCE_TRACE_LINK of the report run.
+  std::optional<TraceLinkTemplate> trace_link;
 };
 
 // valid: every present mode is valid (and one is present). invalid: a mode is invalid or could

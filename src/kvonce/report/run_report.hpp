@@ -18,6 +18,7 @@
 #include "kvonce/net/http.hpp"
 #include "kvonce/report/metadata_for.hpp"
 #include "kvonce/report/model.hpp"
+#include "kvonce/report/trace_link.hpp"
 #include "kvonce/transfer/retry.hpp"
 #include "kvonce/util/clock.hpp"
 #include "kvonce/util/environment.hpp"
@@ -34,6 +35,7 @@ struct ReportOptions {
   std::optional<std::uint64_t> pr;  // default: the pull_request event
   std::size_t max_issues = 10;      // per mode in the Step Summary (the comment shows <= 10)
   std::optional<MetadataRequest> metadata_for;
+  std::optional<TraceLinkTemplate> trace_link;  // links issues to their traces when set
   transfer::RetryPolicy retry{3,  1000, 60'000,
                               {}, {},   {}};  // GitHub asks for up to a minute's wait
   Clock clock;                                // stamps the Check Run's completed_at

@@ -1,6 +1,9 @@
-// The GitHub Step Summary section.
+// The GitHub Step Summary section: the verdict, the mode table, the issue table, then what only
+// some readers need (errors, warnings) and the payload.
 #include <algorithm>
 
+#include "kvonce/report/history_markdown.hpp"
+#include "kvonce/report/issue_table.hpp"
 #include "kvonce/report/markdown.hpp"
 #include "kvonce/report/writers.hpp"
 
@@ -18,42 +21,49 @@ std::string table(const Report& report) {
   return out;
 }
 
-std::size_t warnings_bytes(const ModeResult& m) {
-  std::size_t n = m.warnings.empty() ? 0 : std::string_view("\nWarnings:\n\n").size();
-  for (const std::string& w : m.warnings) n += md_text(w).size() + 3;  // "- " and "\n"
-  return n;
+// Why a mode could not be read: part of the verdict, so not folded.
+void append_errors(std::string& out, const Report& report, std::size_t max_size) {
+  for (const ModeResult& m : report.modes) {
+    if (m.status != ModeStatus::error) continue;
+    append_bounded(out, "\n**" + m.mode + "**: " + md_text(m.error, kMaxErrorBytes) + "\n",
+                   max_size);
+  }
 }
 
-// The section of one mode, within max_size bytes; empty when there is nothing to add to its row.
-std::string mode_section(const ModeResult& m, std::size_t max_issues, std::size_t max_size) {
-  if (m.status == ModeStatus::missing) return {};
-  if (m.status == ModeStatus::valid && m.issue_count == 0 && m.warnings.empty()) return {};
-  std::string out = "\n#### " + m.mode + ": " + verdict_text(m.status);
-  if (m.status == ModeStatus::error) {
-    out += "\n\n" + md_text(m.error, kMaxErrorBytes) + "\n";
-    return out.size() <= max_size ? out : std::string();
+// The readers' warnings, folded: they explain what was skipped, not the verdict.
+void append_warnings(std::string& out, const Report& report, std::size_t max_size) {
+  std::size_t count = 0;
+  for (const ModeResult& m : report.modes) count += m.warnings.size();
+  if (count == 0) return;
+  const std::string close = "\n</details>\n";
+  const std::size_t room = max_size > close.size() ? max_size - close.size() : 0;
+  out += "\n<details><summary>Warnings (" + std::to_string(count) + ")</summary>\n\n";
+  for (const ModeResult& m : report.modes) {
+    for (const std::string& w : m.warnings) {
+      if (!append_bounded(out, "- " + m.mode + ": " + md_text(w) + "\n", room)) break;
+    }
   }
-  out += ", " + issues_text(m.issue_count) + "\n\n";
-  // The warnings below keep their room: the issues' histories give way first.
-  const std::size_t warnings = warnings_bytes(m);
-  append_issue_list(out, m, max_issues, max_size > warnings ? max_size - warnings : 0);
-  if (!m.warnings.empty()) append_bounded(out, "\nWarnings:\n\n", max_size);
-  for (const std::string& w : m.warnings) {
-    if (!append_bounded(out, "- " + md_text(w) + "\n", max_size)) break;
-  }
-  return out;
+  out += close;
 }
 
 }  // namespace
 
 std::string step_summary_markdown(const Report& report, std::size_t max_issues) {
-  std::string out = std::string("## ") + kTitle + "\n\n**Payload:** " +
-                    payload_text(report.payload) + "\n\n" + table(report);
-  const std::size_t modes = std::max<std::size_t>(report.modes.size(), 1);
-  const std::size_t share =
-      out.size() < kStepSummaryMaxBytes ? (kStepSummaryMaxBytes - out.size() - 1) / modes : 0;
-  for (const ModeResult& m : report.modes) out += mode_section(m, max_issues, share);
-  return out + "\n";
+  const MergedIssues merged = merge_issues(report);
+  const std::string footer = "\n**Payload:** " + payload_text(report.payload) + "\n\n";
+  const std::size_t max_size = kStepSummaryMaxBytes - footer.size();
+  std::string out =
+      std::string("## ") + kTitle + "\n\n" + verdict_line(report, merged) + "\n\n" + table(report);
+  if (!merged.rows.empty()) out += "\n#### Issues\n\n";
+  const std::size_t shown =
+      append_issue_table(out, report, merged, rows_limit(merged, max_issues), max_size - 1024);
+  const std::size_t table_end = out.size();
+  append_errors(out, report, max_size - 512);
+  append_warnings(out, report, max_size);
+  // The histories go under the table, in the room the rest left: they are the first to give way.
+  out.insert(table_end, histories_markdown(report, merged, shown,
+                                           max_size > out.size() ? max_size - out.size() : 0));
+  return out + footer;
 }
 
 }  // namespace kvonce::report

@@ -131,6 +131,7 @@ HistoryEvent describe_event(const EventView& event, std::uint64_t index, Profile
   if (event.reason) out.reason = cut_utf8(*event.reason, kMaxHistoryValueBytes, cut);
   out.truncated = out.truncated || cut;
   out.trace_id = std::string(event.trace_id);
+  out.span_id = std::string(event.span_id);
   return out;
 }
 

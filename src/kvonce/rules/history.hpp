@@ -41,6 +41,7 @@ struct HistoryEvent {
   std::optional<std::string> reason;    // JSON text, cut to kMaxHistoryValueBytes
   bool truncated = false;               // the value or the reason was cut
   std::string trace_id;
+  std::string span_id;  // "" when the event carried none
 };
 
 HistoryEvent describe_event(const EventView& event, std::uint64_t index, Profile profile);

@@ -21,7 +21,8 @@ struct Issue {
   std::uint64_t time_ns = 0;
   std::string trace_id;
   std::uint64_t count = 1;
-  bool timed = true;  // false: the offending event has no time (its timestamp prints as null)
+  bool timed = true;    // false: the offending event has no time (its timestamp prints as null)
+  std::string span_id;  // of the offending event; "" when it carried none
   // The key's story (rules/history.hpp): indices of its last events up to and including
   // event_index, oldest first; filled after verification, empty before.
   std::vector<std::uint64_t> history = {};
@@ -43,7 +44,8 @@ class IssueList {
       return false;
     }
     issues_.push_back(Issue{std::string(key), type, make_message(), event_index, event.time_ns,
-                            std::string(event.trace_id), 1, event.timed});
+                            std::string(event.trace_id), 1, event.timed,
+                            std::string(event.span_id)});
     slot = static_cast<std::uint32_t>(issues_.size());
     return true;
   }

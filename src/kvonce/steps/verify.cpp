@@ -206,6 +206,8 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
                                       (issue.timed ? format_iso_millis(issue.time_ns) : "no time") +
                                       ", trace " + console_escape(issue.trace_id)) +
            "\n";
+    const std::string link = report::trace_link(options.trace_link, issue.trace_id, issue.span_id);
+    if (!link.empty()) out += "    link: " + style.paint(Tone::dim, console_escape(link)) + "\n";
     if (i < o.issue_histories.size()) out += o.issue_histories[i];
   }
   const bool written = !options.output_dir.empty();

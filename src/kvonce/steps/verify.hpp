@@ -11,6 +11,7 @@
 #include "kvonce/output/output_set.hpp"
 #include "kvonce/output/projection.hpp"
 #include "kvonce/payload/load.hpp"
+#include "kvonce/report/trace_link.hpp"
 #include "kvonce/rules/verify.hpp"
 #include "kvonce/steps/prepare.hpp"
 #include "kvonce/util/clock.hpp"
@@ -44,6 +45,9 @@ struct VerifyOptions {
   std::optional<output::SetOrigin> origin;
   std::optional<std::string> github_run_id, github_run_attempt;  // recorded when set
   Clock clock;  // the outputs' generatedAt; empty = the system's
+  // Shown under each issue of the console summary; not recorded in the outputs (report takes its
+  // own --trace-link, so a link can change without verifying again).
+  std::optional<report::TraceLinkTemplate> trace_link;
 };
 
 struct VerifyOutcome {
