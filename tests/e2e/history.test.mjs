@@ -103,7 +103,7 @@ describe('key histories', () => {
 
     for (const doc of [out.summary, out.comment]) {
       assert.ok(doc.includes('<details><summary>History of <code>order-000267</code> (multiple-success, 4 events)</summary>'), doc);
-      assert.match(doc, /\| 3 \| 2025-10-09T08:00:03\.000Z \| success \| 3 \| value "first" \| `0+4` \|/);
+      assert.match(doc, /\| 3 \| 2025-10-09 08:00:03\.000Z \| success \| 3 \| value "first" \| `0+4` \|/);
       assert.ok(doc.includes('</details>'));
     }
   });

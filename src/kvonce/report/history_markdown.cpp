@@ -26,7 +26,7 @@ std::string trace_of(const Report& report, const HistoryEntry& e) {
 
 std::string row(const Report& report, const HistoryEntry& e) {
   return "| " + (e.event_index ? std::to_string(*e.event_index) : std::string("–")) + " | " +
-         cell(e.timestamp) + " | " + cell(e.type) + " | " + cell(e.attempts) + " | " +
+         when_text(e.timestamp) + " | " + cell(e.type) + " | " + cell(e.attempts) + " | " +
          value_cell(e) + " | " + trace_of(report, e) + " |\n";
 }
 

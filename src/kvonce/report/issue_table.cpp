@@ -48,20 +48,11 @@ std::string errors_text(const Report& report) {
   return modes.empty() ? modes : modes + " could not be read";
 }
 
-// "2025-10-09 08:53:21.000Z": with a space in place of the 'T', a narrow column wraps between
-// date and time rather than inside the date.
-std::string when_text(const IssueEntry& i) {
-  if (i.timestamp.empty()) return "–";
-  std::string text = md_text(i.timestamp, 40);
-  if (text.size() > 10 && text[10] == 'T') text[10] = ' ';
-  return text;
-}
-
 std::string issue_row(const Report& report, const MergedIssue& row, bool show_modes) {
   const IssueEntry& i = *row.issue;
   std::string out = "| " + md_text(i.type, 80) + " | " + cell_code(i.key, kMaxKeyBytes) + " | " +
-                    md_text(i.message) + " | " + when_text(i) + " | " + trace_cell(report, i) +
-                    " |";
+                    md_text(i.message) + " | " + when_text(i.timestamp) + " | " +
+                    trace_cell(report, i) + " |";
   if (show_modes) out += " " + modes_text(report, row.modes) + " |";
   return out + "\n";
 }
@@ -90,6 +81,13 @@ std::string cell_code(std::string_view s, std::size_t max_bytes) {
     out += c;
   }
   return out;
+}
+
+std::string when_text(std::string_view timestamp) {
+  if (timestamp.empty()) return "–";
+  std::string text = md_text(timestamp, 40);
+  if (text.size() > 10 && text[10] == 'T') text[10] = ' ';
+  return text;
 }
 
 std::string verdict_line(const Report& report, const MergedIssues& merged) {

@@ -19,6 +19,10 @@ std::string verdict_line(const Report& report, const MergedIssues& merged);
 // template and the ids it needs; "–" without a trace id.
 std::string trace_cell(const Report& report, const IssueEntry& issue);
 
+// "2025-10-09 08:53:21.000Z" for an ISO 8601 time, "–" for none: with a space in place of the
+// 'T', a narrow column wraps between date and time rather than inside the date.
+std::string when_text(std::string_view timestamp);
+
 // s as a code span that is safe in a table cell too ('|' escaped as GFM requires).
 std::string cell_code(std::string_view s, std::size_t max_bytes);
 
