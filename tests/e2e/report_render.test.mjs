@@ -181,7 +181,7 @@ describe('rendered reports', () => {
       if (name === 'summary') {
         assert.deepEqual(dom.tables[0].head, ['mode', 'verdict', 'events', 'keys', 'issues']);
         assert.deepEqual(dom.details.filter((d) => !histories.includes(d)).map((d) => d.summary),
-          ['Warnings (2)'], 'the warnings, folded');
+          ['Warnings (1)'], 'the warning both modes give, folded once');
       } else {
         assert.ok(md.startsWith('<!-- kvonce-trace-summary -->\n### KvOnce Trace Validation\n'));
         assert.match(md, /^- ❌ \*\*otlp\*\*: invalid, 2 issues/mu);

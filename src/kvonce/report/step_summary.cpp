@@ -1,6 +1,10 @@
 // The GitHub Step Summary section: the verdict, the mode table, the issue table, then what only
 // some readers need (errors, warnings) and the payload.
 #include <algorithm>
+#include <map>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "kvonce/report/history_markdown.hpp"
 #include "kvonce/report/issue_table.hpp"
@@ -30,18 +34,27 @@ void append_errors(std::string& out, const Report& report, std::size_t max_size)
   }
 }
 
-// The readers' warnings, folded: they explain what was skipped, not the verdict.
+// The readers' warnings, folded: they explain what was skipped, not the verdict. A warning that
+// several modes give is listed once, with those modes.
 void append_warnings(std::string& out, const Report& report, std::size_t max_size) {
-  std::size_t count = 0;
-  for (const ModeResult& m : report.modes) count += m.warnings.size();
-  if (count == 0) return;
-  const std::string close = "\n</details>\n";
-  const std::size_t room = max_size > close.size() ? max_size - close.size() : 0;
-  out += "\n<details><summary>Warnings (" + std::to_string(count) + ")</summary>\n\n";
+  std::vector<std::pair<std::string, std::string>> listed;  // warning, its modes
+  std::map<std::string_view, std::size_t> index;            // ordered: no hash of payload text
   for (const ModeResult& m : report.modes) {
     for (const std::string& w : m.warnings) {
-      if (!append_bounded(out, "- " + m.mode + ": " + md_text(w) + "\n", room)) break;
+      const auto [it, added] = index.try_emplace(w, listed.size());
+      if (added) {
+        listed.emplace_back(w, m.mode);
+      } else {
+        listed[it->second].second += ", " + m.mode;
+      }
     }
+  }
+  if (listed.empty()) return;
+  const std::string close = "\n</details>\n";
+  const std::size_t room = max_size > close.size() ? max_size - close.size() : 0;
+  out += "\n<details><summary>Warnings (" + std::to_string(listed.size()) + ")</summary>\n\n";
+  for (const auto& [warning, modes] : listed) {
+    if (!append_bounded(out, "- " + modes + ": " + md_text(warning) + "\n", room)) break;
   }
   out += close;
 }
