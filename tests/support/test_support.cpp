@@ -98,16 +98,30 @@ std::string kv_span(unsigned long long start_ns, const std::string& type, const 
   return span_json(start_ns, attrs);
 }
 
-CliResult run_cli(std::vector<std::string> args, std::map<std::string, std::string> env) {
+namespace {
+
+CliResult run_in_process(std::vector<std::string> args, std::map<std::string, std::string> env,
+                         bool terminals) {
   args.insert(args.begin(), "kvonce-trace");
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
   cli::Host host = cli::process_host(out, err);
   host.env = environment_from(std::move(env));
-  host.is_terminal = [](int) { return false; };  // no colour, whatever runs the tests
+  // Whatever runs the tests, the streams are terminals only when a test says so.
+  host.is_terminal = [terminals](int) { return terminals; };
   const int code = cli::run(static_cast<int>(argv.size()), argv.data(), host);
   return {code, out.str(), err.str()};
+}
+
+}  // namespace
+
+CliResult run_cli(std::vector<std::string> args, std::map<std::string, std::string> env) {
+  return run_in_process(std::move(args), std::move(env), false);
+}
+
+CliResult run_cli_tty(std::vector<std::string> args, std::map<std::string, std::string> env) {
+  return run_in_process(std::move(args), std::move(env), true);
 }
 
 std::chrono::system_clock::time_point instant(const std::string& iso) {

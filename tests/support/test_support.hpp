@@ -56,6 +56,8 @@ struct CliResult {
   std::string out, err;
 };
 CliResult run_cli(std::vector<std::string> args, std::map<std::string, std::string> env = {});
+// The same with stdout and stderr taken for terminals (colour on unless the options say no).
+CliResult run_cli_tty(std::vector<std::string> args, std::map<std::string, std::string> env = {});
 
 // The instant of an ISO 8601 UTC text ("2026-01-02T03:04:05.678Z"), for a fixed clock.
 std::chrono::system_clock::time_point instant(const std::string& iso);

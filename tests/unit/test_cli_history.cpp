@@ -3,28 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.hpp"
+#include "two_keys_trace.hpp"
 
 using namespace kvonce;
 using namespace kvonce::test;
 using nlohmann::json;
 
-namespace {
-
-// "a" is written twice (multiple-success at event 2); "b" is clean.
-const std::string kTrace =
-    R"({"timestamp":"2025-10-09T08:00:00.000Z","type":"success","key":"a","value":"v1","context":{"attempts":1},"traceId":"t0"}
-{"timestamp":"2025-10-09T08:00:01.000Z","type":"success","key":"b","value":"x","context":{"attempts":1},"traceId":"t1"}
-{"timestamp":"2025-10-09T08:00:02.000Z","type":"success","key":"a","value":"v2","context":{"attempts":1},"traceId":"t2"}
-{"timestamp":"2025-10-09T08:00:03.000Z","type":"failure","key":"a","reason":"duplicate","traceId":"t3"}
-)";
-
-struct Fixture {
-  TempDir dir;
-  std::string in = (dir / "trace.ndjson").string();
-  Fixture() { write_file(dir / "trace.ndjson", kTrace); }
-};
-
-}  // namespace
+using Fixture = TwoKeysFixture;
 
 TEST_CASE("verify: each issue carries its key's history, in the file and on the console") {
   Fixture f;

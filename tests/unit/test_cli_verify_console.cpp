@@ -23,19 +23,6 @@ json comparable(json v) {
   return v;
 }
 
-// run_cli with stdout and stderr taken for terminals.
-CliResult run_cli_tty(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-  args.insert(args.begin(), "kvonce-trace");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  cli::Host host = cli::process_host(out, err);
-  host.env = environment_from(std::move(env));
-  host.is_terminal = [](int) { return true; };
-  const int code = cli::run(static_cast<int>(argv.size()), argv.data(), host);
-  return {code, out.str(), err.str()};
-}
-
 bool has_escape(const std::string& text) {
   return text.find('\x1b') != std::string::npos;
 }

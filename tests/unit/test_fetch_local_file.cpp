@@ -5,29 +5,12 @@
 #include "kvonce/util/error.hpp"
 
 #include "support/test_support.hpp"
+#include "support/thrown.hpp"
 
 using namespace kvonce;
 using namespace kvonce::test;
 
 namespace {
-
-ErrorKind kind_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.kind();
-  }
-  return ErrorKind::internal;
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 void put(const std::filesystem::path& path, const std::string& bytes) {
   std::filesystem::create_directories(path.parent_path());

@@ -6,29 +6,10 @@
 #include "kvonce/transfer/payload_choice.hpp"
 #include "kvonce/util/error.hpp"
 
+#include "support/thrown.hpp"
+
 using namespace kvonce;
-
-namespace {
-
-ErrorKind kind_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.kind();
-  }
-  return ErrorKind::internal;
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-}  // namespace
+using namespace kvonce::test;
 
 TEST_CASE("choose_payload: the message says how to pick one in a directory and an artifact") {
   using transfer::choose_payload;

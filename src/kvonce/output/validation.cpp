@@ -25,6 +25,24 @@ std::vector<std::string> describe_warnings(const ReadStats& s) {
   return out;
 }
 
+void append_issue_json(std::string& out, const rules::Issue& issue, const EventStore* history,
+                       rules::Profile profile) {
+  out += "{\"key\":" + json_quote(issue.key);
+  out += ",\"type\":" + json_quote(rules::to_string(issue.type));
+  out += ",\"message\":" + json_quote(issue.message);
+  out += ",\"eventIndex\":" + std::to_string(issue.event_index);
+  out +=
+      ",\"timestamp\":" + (issue.timed ? "\"" + format_iso_millis(issue.time_ns) + "\"" : "null");
+  out += ",\"traceId\":" + json_quote(issue.trace_id);
+  if (!issue.span_id.empty()) out += ",\"spanId\":" + json_quote(issue.span_id);
+  out += ",\"count\":" + std::to_string(issue.count);
+  if (history) {
+    out += ",\"history\":";
+    append_history_json(out, *history, issue.history, profile);
+  }
+  out += "}";
+}
+
 void append_validation_json(std::string& out, const rules::VerifyResult& result,
                             const ValidationInfo& info, const std::vector<std::string>& warnings,
                             std::chrono::system_clock::time_point generated_at,
@@ -55,20 +73,7 @@ void append_validation_json(std::string& out, const rules::VerifyResult& result,
   for (std::size_t i = 0; i < result.issues.size(); ++i) {
     const rules::Issue& issue = result.issues[i];
     out += i ? ",\n" : "\n";
-    out += "{\"key\":" + json_quote(issue.key);
-    out += ",\"type\":" + json_quote(rules::to_string(issue.type));
-    out += ",\"message\":" + json_quote(issue.message);
-    out += ",\"eventIndex\":" + std::to_string(issue.event_index);
-    out +=
-        ",\"timestamp\":" + (issue.timed ? "\"" + format_iso_millis(issue.time_ns) + "\"" : "null");
-    out += ",\"traceId\":" + json_quote(issue.trace_id);
-    if (!issue.span_id.empty()) out += ",\"spanId\":" + json_quote(issue.span_id);
-    out += ",\"count\":" + std::to_string(issue.count);
-    if (info.history_events) {
-      out += ",\"history\":";
-      append_history_json(out, *info.history_events, issue.history, info.options.profile);
-    }
-    out += "}";
+    append_issue_json(out, issue, info.history_events, info.options.profile);
   }
   out += result.issues.empty() ? "]" : "\n]";
   out += ",\"warnings\":[";

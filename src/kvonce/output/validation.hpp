@@ -26,6 +26,10 @@ struct ValidationInfo {
 // Readable warnings: skipped records by reason, then the reader's first located warnings.
 std::vector<std::string> describe_warnings(const ReadStats& stats);
 
+// One issue as the validation document writes it; with `history`, the events of its history.
+void append_issue_json(std::string& out, const rules::Issue& issue, const EventStore* history,
+                       rules::Profile profile);
+
 // Appends the validation document as JSON text, generated at `generated_at`; with `set`, its
 // record of the files finished.
 void append_validation_json(std::string& out, const rules::VerifyResult& result,

@@ -1,5 +1,6 @@
 // What `explain` prints: a timeline for people, one JSON document for scripts.
 #include "kvonce/output/history_json.hpp"
+#include "kvonce/output/validation.hpp"
 #include "kvonce/steps/explain.hpp"
 #include "kvonce/steps/history_text.hpp"
 #include "kvonce/util/console_text.hpp"
@@ -18,17 +19,6 @@ std::string state_text(const KeyStateAfter& s) {
 std::string settings_text(const ExplainOptions& options) {
   return std::string("profile ") + rules::to_string(options.rules.profile) + ", max retries " +
          std::to_string(options.rules.max_retries) + ", order " + to_string(options.order);
-}
-
-void append_issue_json(std::string& out, const rules::Issue& issue) {
-  out += "{\"key\":" + json_quote(issue.key);
-  out += ",\"type\":" + json_quote(rules::to_string(issue.type));
-  out += ",\"message\":" + json_quote(issue.message);
-  out += ",\"eventIndex\":" + std::to_string(issue.event_index);
-  out +=
-      ",\"timestamp\":" + (issue.timed ? "\"" + format_iso_millis(issue.time_ns) + "\"" : "null");
-  out += ",\"traceId\":" + json_quote(issue.trace_id);
-  out += ",\"count\":" + std::to_string(issue.count) + "}";
 }
 
 }  // namespace
@@ -89,7 +79,7 @@ std::string explain_json(const ExplainOutcome& o, const ExplainOptions& options)
   out += ",\"issues\":[";
   for (std::size_t i = 0; i < o.issues.size(); ++i) {
     out += i ? ",\n" : "\n";
-    append_issue_json(out, o.issues[i]);
+    output::append_issue_json(out, o.issues[i], nullptr, options.rules.profile);
   }
   out += o.issues.empty() ? "]}\n" : "\n]}\n";
   return out;
