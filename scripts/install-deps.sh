@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages kvonce-trace builds and tests with (Debian 12).
+# Installs the Debian packages kvonce-trace builds and tests with (Debian 12), and any packages
+# named as arguments (scripts/install-test-deps.sh names the test-only ones).
 # Idempotent: skips apt entirely when every package is already present.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ packages=(
   gzip python3
   zsh fish
   help2man debootstrap
+  "$@"
 )
 
 missing=()

@@ -4,18 +4,7 @@
 # packages of tests/e2e, from the lock file.
 set -euo pipefail
 
-browser=(chromium fonts-dejavu-core fonts-noto-color-emoji)
-missing=()
-for p in "${browser[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+"$(dirname "$0")/install-deps.sh" chromium fonts-dejavu-core fonts-noto-color-emoji
 
 cd "$(dirname "$0")/../tests/e2e"
 if [ -f package-lock.json ]; then
