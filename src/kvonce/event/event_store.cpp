@@ -38,7 +38,8 @@ void EventStore::add(const EventView& e) {
   char* out = const_cast<char*>(entry.text);
   std::uint32_t at = 0;
   for (int f = 0; f < kFields; ++f) {
-    std::memcpy(out + at, fields[f].data(), fields[f].size());
+    // memcpy wants valid pointers even for no bytes: an event of empty fields may have none.
+    if (!fields[f].empty()) std::memcpy(out + at, fields[f].data(), fields[f].size());
     at += static_cast<std::uint32_t>(fields[f].size());
     entry.ends[f] = at;
   }
