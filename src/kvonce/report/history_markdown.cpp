@@ -32,32 +32,6 @@ std::string row(const Report& report, const HistoryEntry& e) {
 
 }  // namespace
 
-std::string html_text(std::string_view s, std::size_t max_bytes) {
-  const std::string cut = truncate_utf8(s, max_bytes);
-  std::string out;
-  for (const char ch : cut) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == 0x7f) {
-      out += ' ';
-    } else if (ch == '&') {
-      out += "&amp;";
-    } else if (ch == '<') {
-      out += "&lt;";
-    } else if (ch == '>') {
-      out += "&gt;";
-    } else if (ch == '"') {
-      out += "&quot;";
-    } else if (ch == '\'') {
-      out += "&#39;";
-    } else if (ch == '@') {
-      out += "@&#8203;";
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
 std::string history_details(const Report& report, const IssueEntry& issue) {
   if (issue.history.empty()) return {};
   const std::size_t n = issue.history.size();

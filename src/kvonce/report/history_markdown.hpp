@@ -22,8 +22,4 @@ std::string history_details(const Report& report, const IssueEntry& issue);
 std::string histories_markdown(const Report& report, const MergedIssues& merged, std::size_t shown,
                                std::size_t room);
 
-// Text inside HTML (the <summary>): & < > " ' as entities, control characters as spaces, and no
-// '@' that could start a mention.
-std::string html_text(std::string_view s, std::size_t max_bytes);
-
 }  // namespace kvonce::report

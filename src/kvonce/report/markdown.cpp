@@ -58,29 +58,48 @@ std::size_t autolink_end(std::string_view s, std::size_t start) {
   return end;
 }
 
-void append_inert_text(std::string& out, std::string_view text) {
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (is_control(c)) {
-      out += ' ';
-    } else if (ch == '&') {
-      out += "&amp;";
-    } else if (ch == '<') {
-      out += "&lt;";
-    } else if (ch == '>') {
-      out += "&gt;";
-    } else if (ch == '@') {
-      out += "@&#8203;";  // a zero-width space after '@': shown as typed, never a mention
-    } else if (std::string_view("\\`*_[]|~#$!").find(ch) != std::string_view::npos) {
-      out += '\\';
-      out += ch;
-    } else {
-      out += ch;
-    }
+// One character of untrusted text, kept text: controls as spaces, HTML's specials as entities,
+// '@' never a mention, and the characters in `backslashed` escaped for Markdown.
+void append_inert_char(std::string& out, char ch, std::string_view backslashed) {
+  const auto c = static_cast<unsigned char>(ch);
+  if (is_control(c)) {
+    out += ' ';
+  } else if (ch == '&') {
+    out += "&amp;";
+  } else if (ch == '<') {
+    out += "&lt;";
+  } else if (ch == '>') {
+    out += "&gt;";
+  } else if (ch == '@') {
+    out += "@&#8203;";  // a zero-width space after '@': shown as typed, never a mention
+  } else if (backslashed.find(ch) != std::string_view::npos) {
+    out += '\\';
+    out += ch;
+  } else {
+    out += ch;
   }
 }
 
+void append_inert_text(std::string& out, std::string_view text) {
+  for (const char ch : text) append_inert_char(out, ch, "\\`*_[]|~#$!");
+}
+
 }  // namespace
+
+std::string html_text(std::string_view s, std::size_t max_bytes) {
+  const std::string cut = truncate_utf8(s, max_bytes);
+  std::string out;
+  for (const char ch : cut) {
+    if (ch == '"') {
+      out += "&quot;";
+    } else if (ch == '\'') {
+      out += "&#39;";
+    } else {
+      append_inert_char(out, ch, "");
+    }
+  }
+  return out;
+}
 
 std::string md_text(std::string_view s, std::size_t max_bytes) {
   const std::string cut = truncate_utf8(s, max_bytes);

@@ -49,4 +49,8 @@ bool append_bounded(std::string& out, std::string_view line, std::size_t max_siz
 // The payload line: "sample `embedded:...` · sha256 `ab12…` · 9154 bytes", or why there is none.
 std::string payload_text(const PayloadSummary& payload);
 
+// Text inside HTML (the <summary>): & < > " ' as entities, control characters as spaces, and no
+// '@' that could start a mention.
+std::string html_text(std::string_view s, std::size_t max_bytes);
+
 }  // namespace kvonce::report
