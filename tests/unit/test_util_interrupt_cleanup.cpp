@@ -1,6 +1,9 @@
 // SIGINT and SIGTERM remove the process's temporary files, then end it with 130 or 143. Each
 // case runs in a forked child, so the signal ends the child and never the test process.
+#include <chrono>
 #include <csignal>
+#include <random>
+#include <thread>
 
 #include <catch2/catch.hpp>
 #include <sys/wait.h>
@@ -91,4 +94,39 @@ TEST_CASE("held_by_this_process follows registration") {
     CHECK(held_by_this_process(dir / "x"));
   }
   CHECK_FALSE(held_by_this_process(dir / "x"));
+}
+
+// A signal can arrive at any instant of a file's creation, on the creating thread or another. The
+// children below create and discard temporary files without pause on two threads and are
+// signalled after a random delay: whatever instant it hits, no temporary file may remain.
+TEST_CASE("an interrupt at any instant of a creation leaves no temporary file") {
+  TempDir dir;
+  std::mt19937 random(20261203);
+  for (int round = 0; round < 150; ++round) {
+    int ready[2];
+    REQUIRE(::pipe(ready) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      install_interrupt_cleanup();
+      const auto churn = [&](const char* name) {
+        for (;;) AtomicFile file(dir / name);
+      };
+      std::thread other(churn, "b.json");
+      (void)!::write(ready[1], "r", 1);
+      churn("a.json");
+    }
+    char byte = 0;
+    REQUIRE(::read(ready[0], &byte, 1) == 1);
+    ::close(ready[0]);
+    ::close(ready[1]);
+    const auto delay = std::chrono::microseconds(std::uniform_int_distribution<>(0, 2000)(random));
+    std::this_thread::sleep_for(delay);
+    ::kill(pid, round % 2 ? SIGINT : SIGTERM);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    INFO("round " << round << ": " << (dir.files().empty() ? "" : dir.files().front()));
+    REQUIRE(dir.files().empty());
+  }
 }

@@ -1,9 +1,12 @@
 #include "kvonce/batch/worker.hpp"
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <random>
 #include <system_error>
 
-#include <stdlib.h>  // mkdtemp
+#include <sys/stat.h>
 
 #include "kvonce/io/hashed_input.hpp"
 #include "kvonce/util/error.hpp"
@@ -36,13 +39,22 @@ ResumeIndex index_resume(const std::vector<PayloadResult>& recorded) {
 }
 
 ScratchDir::ScratchDir() {
-  std::string templ = (fs::temp_directory_path() / "kvonce-batch-XXXXXX").string();
-  if (!mkdtemp(templ.data())) {
-    fail(ErrorKind::output,
-         "cannot create a temporary directory in " + fs::temp_directory_path().string());
+  // mkdtemp() would name the directory only once it exists, too late to register it.
+  std::random_device random;
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    char name[32];
+    std::snprintf(name, sizeof name, "kvonce-batch-%08x", random());
+    path_ = fs::temp_directory_path() / name;
+    cleanup_.emplace(path_, RemoveOnInterrupt::Kind::directory);
+    const int made = ::mkdir(path_.c_str(), 0700);
+    const int mkdir_errno = errno;
+    cleanup_->created();
+    if (made == 0) return;
+    cleanup_.reset();
+    if (mkdir_errno != EEXIST) break;
   }
-  path_ = templ;
-  cleanup_.emplace(path_, RemoveOnInterrupt::Kind::directory);
+  fail(ErrorKind::output,
+       "cannot create a temporary directory in " + fs::temp_directory_path().string());
 }
 
 ScratchDir::~ScratchDir() {
@@ -57,7 +69,9 @@ Worker::Worker(const PayloadOptions& options, const TransportFactory& make_trans
       remote_(remote),
       resume_(resume),
       download_(std::move(download)) {
-  if (!download_.empty()) download_cleanup_.emplace(download_);
+  if (download_.empty()) return;
+  download_cleanup_.emplace(download_);
+  download_cleanup_->created();  // created much later, by the download
 }
 
 bool Worker::has_record(const std::string& source) const {

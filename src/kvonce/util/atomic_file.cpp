@@ -161,10 +161,14 @@ void AtomicFile::open_through(bool append) {
 void AtomicFile::open_temporary() {
   for (int attempt = 0; attempt < 16; ++attempt) {
     temp_ = temp_name_for(final_);
+    cleanup_.emplace(temp_);  // before the file exists, so that no signal can miss it
     const int fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    const int open_errno = errno;
+    cleanup_->created();
+    if (fd < 0) cleanup_.reset();
+    errno = open_errno;
     if (fd < 0 && errno == EEXIST) continue;
     if (fd < 0) fail(ErrorKind::output, target_.string() + ": cannot create file: " + errno_text());
-    cleanup_.emplace(temp_);
     if (lock_fresh_temporary(fd, temp_)) {
       file_ = ::fdopen(fd, "wb");
       if (!file_) {

@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdint>
 #include <cstring>
+#include <ctime>
 #include <mutex>
 #include <set>
 #include <string>
@@ -12,13 +14,27 @@
 namespace kvonce {
 namespace {
 
-// A slot moves free -> filling -> armed -> free as a file is registered and released; the handler
-// takes an armed slot to firing and never gives it back (the process ends). A slot being filled
-// is skipped: its owner checks g_interrupted once the slot is armed.
-enum SlotState : int { kFree, kFilling, kArmed, kFiring };
+// A slot moves free -> filling -> creating -> armed -> free as a file is registered, created and
+// released. The handler unlinks creating and armed slots; it waits for other threads' filling and
+// creating slots to settle, because a file created after its unlink would otherwise outlive the
+// process. A thread that finishes creating once the handler has started removes the file itself.
+enum SlotState : int { kFree, kFilling, kCreating, kArmed, kFiring };
+
+// A state and the thread that owns the slot in it, in one atomic word: read apart, a slot claimed
+// by one thread could still show the owner of its previous use.
+using Word = std::uint64_t;
+constexpr Word word(SlotState state, pid_t owner) {
+  return static_cast<Word>(static_cast<std::uint32_t>(owner)) << 8 | state;
+}
+constexpr SlotState state_of(Word w) {
+  return static_cast<SlotState>(w & 0xff);
+}
+constexpr pid_t owner_of(Word w) {
+  return static_cast<pid_t>(w >> 8);
+}
 
 struct Slot {
-  std::atomic<int> state{kFree};
+  std::atomic<Word> state{word(kFree, 0)};
   std::atomic<char*> path{nullptr};
   std::atomic<bool> directory{false};
 };
@@ -27,12 +43,11 @@ struct Slot {
 constexpr int kSlots = 4096;
 Slot g_slots[kSlots];
 
-static_assert(std::atomic<int>::is_always_lock_free && std::atomic<char*>::is_always_lock_free &&
+static_assert(std::atomic<Word>::is_always_lock_free && std::atomic<char*>::is_always_lock_free &&
                   std::atomic<bool>::is_always_lock_free,
               "the signal handler may only use lock-free atomics");
 
-// Set by the handler before it looks at any slot. A file registered after that look is removed by
-// its own thread (see RemoveOnInterrupt): whichever comes first, no file outlives the process.
+// Set by the handler before it looks at any slot.
 std::atomic<bool> g_interrupted{false};
 
 std::mutex g_held_mutex;
@@ -41,30 +56,55 @@ std::set<std::string>& held_paths() {
   return paths;
 }
 
-extern "C" void remove_and_exit(int signo) {
-  g_interrupted.store(true);
-  for (Slot& slot : g_slots) {  // files first, so that their directories are empty after
-    int armed = kArmed;
-    if (!slot.directory.load() && slot.state.compare_exchange_strong(armed, kFiring)) {
-      ::unlink(slot.path.load());
+// Whether another thread is between registering a file and telling that it exists. Bounded, so
+// that a thread stuck in open() on a dead network mount cannot keep the process alive.
+void wait_for_creators() {
+  const pid_t me = ::gettid();
+  for (int waited_ms = 0; waited_ms < 2000; ++waited_ms) {
+    bool pending = false;
+    for (Slot& slot : g_slots) {
+      const Word w = slot.state.load();
+      pending |= (state_of(w) == kFilling || state_of(w) == kCreating) && owner_of(w) != me;
+    }
+    if (!pending) return;
+    const timespec one_ms{0, 1'000'000};
+    ::nanosleep(&one_ms, nullptr);
+  }
+}
+
+void fire(bool directories) {
+  for (Slot& slot : g_slots) {
+    if (slot.directory.load() != directories) continue;
+    Word w = slot.state.load();
+    if (state_of(w) != kArmed && state_of(w) != kCreating) continue;
+    if (slot.state.compare_exchange_strong(w, word(kFiring, owner_of(w)))) {
+      (directories ? ::rmdir : ::unlink)(slot.path.load());
     }
   }
-  for (Slot& slot : g_slots) {
-    int armed = kArmed;
-    if (slot.state.compare_exchange_strong(armed, kFiring)) ::rmdir(slot.path.load());
-  }
+}
+
+extern "C" void remove_and_exit(int signo) {
+  g_interrupted.store(true);
+  wait_for_creators();
+  fire(false);  // files first, so that their directories are empty after
+  fire(true);
   ::_exit(128 + signo);
 }
 
-int arm(const std::string& path, bool directory) {
+int reserve(const std::string& path, bool directory) {
+  const pid_t me = ::gettid();
   for (int i = 0; i < kSlots; ++i) {
-    int free = kFree;
-    if (!g_slots[i].state.compare_exchange_strong(free, kFilling)) continue;
+    Word free = word(kFree, 0);
+    if (!g_slots[i].state.compare_exchange_strong(free, word(kFilling, me))) continue;
+    // The handler may have looked at this slot before it was taken, and would not wait for it: no
+    // new file once the process is ending.
+    if (g_interrupted.load())
+      for (;;) ::pause();
     char* copy = new char[path.size() + 1];
     std::memcpy(copy, path.c_str(), path.size() + 1);
     g_slots[i].path.store(copy);
     g_slots[i].directory.store(directory);
-    g_slots[i].state.store(kArmed);
+    g_slots[i].state.store(word(kCreating, me));
     return i;
   }
   return -1;
@@ -72,9 +112,10 @@ int arm(const std::string& path, bool directory) {
 
 void disarm(int i) {
   char* path = g_slots[i].path.load();
-  int armed = kArmed;
   // Firing: the handler is using the path and the process is ending; leave it to the handler.
-  if (g_slots[i].state.compare_exchange_strong(armed, kFree)) delete[] path;
+  Word w = g_slots[i].state.load();
+  if (state_of(w) != kArmed && state_of(w) != kCreating) return;
+  if (g_slots[i].state.compare_exchange_strong(w, word(kFree, 0))) delete[] path;
 }
 
 void install_for(int signo) {
@@ -95,19 +136,26 @@ void install_interrupt_cleanup() {
   install_for(SIGTERM);
 }
 
-RemoveOnInterrupt::RemoveOnInterrupt(const std::filesystem::path& path, Kind kind) : path_(path) {
+RemoveOnInterrupt::RemoveOnInterrupt(const std::filesystem::path& path, Kind kind)
+    : path_(path), directory_(kind == Kind::directory) {
   {
     std::lock_guard<std::mutex> lock(g_held_mutex);
     held_paths().insert(path_.string());
   }
   held_ = true;
-  slot_ = arm(path_.string(), kind == Kind::directory);
-  // The handler may have looked at the slots between this file's creation and its arming; the
-  // process is then ending, so remove the file here and wait for the handler's _exit.
+  slot_ = reserve(path_.string(), directory_);
+}
+
+void RemoveOnInterrupt::created() {
+  if (slot_ < 0) return;
+  // The handler has started and may have unlinked before the file existed; it waits for this
+  // slot to leave `creating`, so remove the file here and wait for its _exit.
   if (g_interrupted.load()) {
-    (kind == Kind::directory ? ::rmdir : ::unlink)(path_.c_str());
+    (directory_ ? ::rmdir : ::unlink)(path_.c_str());
+    g_slots[slot_].state.store(word(kFiring, ::gettid()));
     for (;;) ::pause();
   }
+  g_slots[slot_].state.store(word(kArmed, ::gettid()));
 }
 
 void RemoveOnInterrupt::release() {

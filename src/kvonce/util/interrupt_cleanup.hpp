@@ -5,8 +5,8 @@
 // Files registered here are removed by the signal handler, which then ends the process with
 // exit status 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM.
 //
-// The handler only reads lock-free atomics and calls unlink() and _exit(), so it is safe in a
-// signal handler and while other threads register and release files.
+// The handler only reads lock-free atomics and calls unlink(), rmdir(), nanosleep(), gettid() and
+// _exit(), so it is safe in a signal handler and while other threads register and release files.
 #pragma once
 
 #include <filesystem>
@@ -18,8 +18,11 @@ namespace kvonce {
 void install_interrupt_cleanup();
 
 // While alive, `path` is removed if the process is interrupted, and counts as held by this
-// process (held_by_this_process). Release it once the file is renamed into place or removed.
-// A directory is removed after every file, and only once empty (its files registered too).
+// process (held_by_this_process). Register a path before creating it, and call created() once the
+// call that creates it has returned (whether or not it succeeded): a signal that arrives in
+// between, on this thread or another, still removes the file. Release it once the file is
+// renamed into place or removed. A directory is removed after every file, and only once empty
+// (its files registered too).
 class RemoveOnInterrupt {
  public:
   enum class Kind { file, directory };
@@ -27,10 +30,14 @@ class RemoveOnInterrupt {
   ~RemoveOnInterrupt() { release(); }
   RemoveOnInterrupt(const RemoveOnInterrupt&) = delete;
   RemoveOnInterrupt& operator=(const RemoveOnInterrupt&) = delete;
+  // Until this is called, the handler waits (at most 2 s) for this thread before it ends the
+  // process; call it right after the creating call, or right away for a path created later.
+  void created();
   void release();
 
  private:
   std::filesystem::path path_;
+  bool directory_ = false;
   int slot_ = -1;  // -1: every slot was taken; the file is then only cleaned by a later run
   bool held_ = false;
 };
