@@ -2,6 +2,8 @@
 #include <memory>
 
 #include "kvonce/steps/explain.hpp"
+#include "kvonce/steps/recorded_judging.hpp"
+#include "kvonce/steps/verify.hpp"
 #include "kvonce/util/error.hpp"
 
 #include "cli/commands.hpp"
@@ -15,6 +17,28 @@ namespace {
 int explain_exit_code(const steps::ExplainOutcome& outcome) {
   if (!outcome.found()) return static_cast<int>(ExitCode::no_events);
   return static_cast<int>(outcome.valid() ? ExitCode::ok : ExitCode::violations);
+}
+
+// A trace directory is explained as verify judged it (kvonce-validation.json records how), unless
+// the command line says otherwise.
+void judge_as_recorded(const CLI::App& cmd, steps::ExplainOptions& opts) {
+  const steps::RecordedJudging recorded =
+      steps::recorded_judging(steps::trace_dir_events(*opts.trace_dir));
+  const auto given = [&cmd](const char* name) { return cmd.get_option(name)->count() != 0; };
+  bool used = false;
+  if (recorded.profile && !given("--profile")) {
+    opts.rules.profile = *recorded.profile;
+    used = true;
+  }
+  if (recorded.max_retries && !given("--max-retries")) {
+    opts.rules.max_retries = *recorded.max_retries;
+    used = true;
+  }
+  if (!given("--order")) {
+    used |= recorded.order.has_value();
+    opts.order = recorded.order.value_or(steps::default_order(opts.rules.profile));
+  }
+  if (used) opts.judging_recorded_in = recorded.file;
 }
 
 }  // namespace
@@ -40,7 +64,8 @@ void add_explain_command(CLI::App& app, Console& console) {
   CLI::Option* dir =
       cmd->add_option("--trace-dir", *trace_dir,
                       "Directory verify or run wrote: reads its kvonce-events.ndjson "
-                      "(or the one under otlp/, else ndjson/)")
+                      "(or the one under otlp/, else ndjson/), judged with the profile, "
+                      "--max-retries and --order its kvonce-validation.json records unless given")
           ->type_name("DIR");
   input->excludes(dir);
   cmd->add_flag("--json", *json, "Print the timeline as one JSON document");
@@ -49,11 +74,14 @@ void add_explain_command(CLI::App& app, Console& console) {
   add_judging_order(*cmd, opts->order, opts->rules);
   add_read_limits(*cmd, opts->limits);
   add_masking(*cmd, opts->mask);
-  cmd->callback([opts, json, trace_dir, input, &console] {
+  cmd->callback([cmd, opts, json, trace_dir, input, &console] {
     if (input->count() == 0 && trace_dir->empty()) {
       fail(ErrorKind::usage, "explain needs --input PAYLOAD or --trace-dir DIR");
     }
-    if (!trace_dir->empty()) opts->trace_dir = *trace_dir;
+    if (!trace_dir->empty()) {
+      opts->trace_dir = *trace_dir;
+      judge_as_recorded(*cmd, *opts);
+    }
     opts->mask.environment = console.host.env;
     const steps::ExplainOutcome outcome = steps::explain(*opts);
     console.out << (*json ? steps::explain_json(outcome, *opts)

@@ -79,9 +79,10 @@ CLI::Option* add_byte_size(CLI::App& cmd, const std::string& name, std::uint64_t
 }
 
 void add_read_limits(CLI::App& cmd, io::ReadLimits& limits) {
-  add_byte_size(cmd, "--max-decompressed-bytes", limits.max_decompressed_bytes,
-                "Stop with exit code 5 when a gzip payload inflates beyond this size (0 = no "
-                "limit)");
+  add_byte_size(
+      cmd, "--max-decompressed-bytes", limits.max_decompressed_bytes,
+      "Stop with exit code 5 when a gzip or zstd payload inflates beyond this size (0 = no "
+      "limit)");
   add_byte_size(cmd, "--max-string-bytes", limits.max_string_bytes,
                 "Largest JSON string or number accepted");
 }

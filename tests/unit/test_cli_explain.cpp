@@ -67,3 +67,44 @@ TEST_CASE("explain: --trace-dir reads the events verify wrote, and an input is r
   CHECK(run_cli({"explain", "a", "-i", f.in, "--trace-dir", (f.dir / "t").string()}).exit_code ==
         3);
 }
+
+TEST_CASE("explain --trace-dir judges as the verification it reads did, unless told otherwise") {
+  TempDir dir;
+  // Two retries then the success: valid under MAX_RETRIES 3, a violation under 1.
+  write_file(
+      dir / "trace.ndjson",
+      R"({"timestamp":"2025-10-09T08:00:00.000Z","type":"retry","key":"r","reason":"timeout","context":{"attempts":1}}
+{"timestamp":"2025-10-09T08:00:01.000Z","type":"retry","key":"r","reason":"timeout","context":{"attempts":2}}
+{"timestamp":"2025-10-09T08:00:02.000Z","type":"success","key":"r","value":"v","context":{"attempts":3}}
+)");
+  const std::string out = (dir / "out").string();
+  REQUIRE(run_cli({"verify", "-i", (dir / "trace.ndjson").string(), "-d", out, "--max-retries", "1",
+                   "--order", "input"})
+              .exit_code == 1);
+
+  const auto recorded = run_cli({"explain", "r", "--trace-dir", out});
+  CHECK(recorded.exit_code == 1);
+  CHECK_THAT(recorded.out, Catch::Contains("max retries 1, order input as recorded in " + out +
+                                           "/kvonce-validation.json"));
+  const json doc = json::parse(run_cli({"explain", "r", "--trace-dir", out, "--json"}).out);
+  CHECK(doc["maxRetries"] == 1);
+  CHECK(doc["order"] == "input");
+  CHECK(doc["judgingRecordedIn"] == out + "/kvonce-validation.json");
+
+  const auto told = run_cli({"explain", "r", "--trace-dir", out, "--max-retries", "3"});
+  CHECK(told.exit_code == 0);
+  CHECK_THAT(told.out, Catch::Contains("max retries 3, order input as recorded in"));
+
+  // The same events without a validation file: the defaults, and no claim of a record.
+  std::filesystem::remove(dir / "out/kvonce-validation.json");
+  const auto bare = run_cli({"explain", "r", "--trace-dir", out});
+  CHECK(bare.exit_code == 0);
+  CHECK_THAT(bare.out,
+             Catch::Contains("max retries 3, order time)") && !Catch::Contains("as recorded"));
+
+  // A validation file that is not one: exit 4, naming it and where.
+  write_file(dir / "out/kvonce-validation.json", R"({"profile":"strict"})");
+  const auto bad = run_cli({"explain", "r", "--trace-dir", out});
+  CHECK(bad.exit_code == 4);
+  CHECK_THAT(bad.err, Catch::Contains(out + "/kvonce-validation.json: unknown profile at byte"));
+}

@@ -28,6 +28,8 @@ struct ExplainOptions {
   rules::VerifyOptions rules;
   io::ReadLimits limits;
   privacy::MaskOptions mask;
+  // The validation file the profile, MAX_RETRIES or order came from, when one did.
+  std::filesystem::path judging_recorded_in;
 };
 
 // The key's store state after an event, as the projection replays it.

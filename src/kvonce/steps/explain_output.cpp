@@ -17,8 +17,13 @@ std::string state_text(const KeyStateAfter& s) {
 }
 
 std::string settings_text(const ExplainOptions& options) {
-  return std::string("profile ") + rules::to_string(options.rules.profile) + ", max retries " +
-         std::to_string(options.rules.max_retries) + ", order " + to_string(options.order);
+  std::string out = std::string("profile ") + rules::to_string(options.rules.profile) +
+                    ", max retries " + std::to_string(options.rules.max_retries) + ", order " +
+                    to_string(options.order);
+  if (!options.judging_recorded_in.empty()) {
+    out += " as recorded in " + console_escape(options.judging_recorded_in.string());
+  }
+  return out;
 }
 
 }  // namespace
@@ -57,6 +62,10 @@ std::string explain_json(const ExplainOutcome& o, const ExplainOptions& options)
   out += ",\"profile\":" + json_quote(rules::to_string(options.rules.profile));
   out += ",\"maxRetries\":" + std::to_string(options.rules.max_retries);
   out += ",\"order\":" + json_quote(to_string(options.order));
+  if (!options.judging_recorded_in.empty()) {
+    out += ",\"judgingRecordedIn\":" +
+           json_quote(console_escape(options.judging_recorded_in.string()));
+  }
   out += ",\"eventCount\":" + std::to_string(o.events);
   out += ",\"keyEventCount\":" + std::to_string(o.steps.size());
   out += ",\"timeline\":[";
