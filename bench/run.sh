@@ -291,8 +291,8 @@ if ((! forms_only)); then
       # What this machine's two CPUs give two jobs that share nothing: two `--jobs 1` processes, one
       # per half of the payloads (--shard), at once, against one process over all of them. On
       # shared or hyper-threaded vCPUs this is well above 0.5×, and row 5 cannot beat it.
-      halves=(sh -c '"$0" batch --jobs 1 --shard 0/2 "$1" & a=$!
-        "$0" batch --jobs 1 --shard 1/2 "$1" & b=$!
+      halves=(sh -c '"$0" batch --jobs 1 --shard 1/2 "$1" & a=$!
+        "$0" batch --jobs 1 --shard 2/2 "$1" & b=$!
         wait "$a" && wait "$b"' "$bin" "$dir")
       if pair -- "${halves[@]}" -- "$bin" batch --jobs 1 "$dir"; then
         row 5c "reference: two \`batch --jobs 1\` processes at once, a --shard half each, vs one" \

@@ -9,7 +9,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
   catch2 libzip-dev libzstd-dev libprotobuf-dev protobuf-compiler zstd libbenchmark-dev ccache
   clang clang-format libclang-rt-14-dev
-  gzip python3
+  gzip python3 time perl
   zsh fish
   help2man debootstrap
   "$@"
