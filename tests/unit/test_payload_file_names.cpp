@@ -1,5 +1,5 @@
-// The compression and payload file name tables round-trip: each compression's magic is sniffed as
-// that compression, and each name the tables list is picked by exactly the pickers they say.
+// The payload file name table round-trips: each name it lists is picked by exactly the pickers it
+// says, and each compression's suffix after a payload suffix is picked.
 #include <algorithm>
 #include <string>
 
@@ -46,25 +46,6 @@ void check_name(const std::string& name, Picker pickers) {
 }
 
 }  // namespace
-
-TEST_CASE("compression table: each magic is sniffed as its compression") {
-  for (const io::CompressionRow& row : io::kCompressionTable) {
-    CAPTURE(row.encoding);
-    CHECK(io::content_encoding(row.compression) == row.encoding);
-    for (const io::Magic& magic : row.magic) {
-      if (magic.bytes.empty()) continue;
-      CHECK(magic.bytes.size() <= io::kCompressionMagicBytes);
-      std::string head(magic.bytes);
-      CHECK(io::sniff_compression(head + "payload") == row.compression);
-      // Every first byte the mask admits.
-      head[0] = static_cast<char>(static_cast<unsigned char>(head[0]) | ~magic.first_mask);
-      CHECK(io::sniff_compression(head) == row.compression);
-      CHECK(io::sniff_compression(head.substr(0, head.size() - 1)) == io::Compression::none);
-    }
-  }
-  CHECK(io::sniff_compression("{\"resourceSpans\":[]}") == io::Compression::none);
-  CHECK(io::sniff_compression("") == io::Compression::none);
-}
 
 TEST_CASE("payload name table: each name is picked by exactly the pickers it lists") {
   const std::string gz(io::row_of(io::Compression::gzip).suffix);

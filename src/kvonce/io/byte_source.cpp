@@ -8,9 +8,7 @@
 #include <unistd.h>
 
 #include "kvonce/io/compression.hpp"
-#include "kvonce/io/gzip_source.hpp"
 #include "kvonce/io/prefetch_source.hpp"
-#include "kvonce/io/zstd_source.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::io {
@@ -147,12 +145,8 @@ std::unique_ptr<ByteSource> open_payload(std::unique_ptr<ByteSource> raw, const 
   info.raw_bytes += prefix.size();
   auto sniffed = std::make_unique<ReplaySource>(std::move(raw), std::move(prefix), &info.raw_bytes);
   // Decompress on a second thread: it overlaps with parsing instead of adding to it.
-  switch (info.compression) {
-    case Compression::gzip:
-      return make_prefetch_source(make_gzip_source(std::move(sniffed), limits, info));
-    case Compression::zstd:
-      return make_prefetch_source(make_zstd_source(std::move(sniffed), limits, info));
-    case Compression::none: break;
+  if (const Decompressor decompress = row_of(info.compression).decompress) {
+    return make_prefetch_source(decompress(std::move(sniffed), limits, info));
   }
   return std::make_unique<CountingSource>(std::move(sniffed), info);
 }

@@ -7,12 +7,31 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace kvonce::io {
 
+class ByteSource;
+struct ReadLimits;
+struct InputInfo;
+
 enum class Compression { none, gzip, zstd };
+
+// A decompressor: a ByteSource that inflates `compressed` under `limits`, keeping `info`'s counts.
+// Each is defined in io/<name>_source.cpp, the only file that includes its library. Errors (input)
+// name the source and the compressed byte offset; more than limits.max_decompressed_bytes of
+// output is Error(limit).
+using Decompressor = std::unique_ptr<ByteSource> (*)(std::unique_ptr<ByteSource> compressed,
+                                                     const ReadLimits& limits, InputInfo& info);
+// gzip: one or more concatenated members; trailing bytes that are not a member are an error.
+std::unique_ptr<ByteSource> make_gzip_source(std::unique_ptr<ByteSource> compressed,
+                                             const ReadLimits& limits, InputInfo& info);
+// zstd: one or more frames; skippable frames (metadata some writers put before or between
+// frames) are passed over.
+std::unique_ptr<ByteSource> make_zstd_source(std::unique_ptr<ByteSource> compressed,
+                                             const ReadLimits& limits, InputInfo& info);
 
 // Leading bytes that mark a compression. `first_mask` applies to the first byte only: zstd's
 // skippable frames carry any of 0x184D2A50..0x184D2A5F (little-endian), so its low nibble varies.
@@ -26,15 +45,20 @@ struct CompressionRow {
   std::string_view encoding;  // the payload metadata's contentEncoding
   std::string_view suffix;    // the file name suffix it is stored under ("" for none)
   std::array<Magic, 2> magic;
+  Decompressor decompress;  // null for none
 };
 
 // The one table of compressions. Sniffing checks the rows in order; `none` matches what no other
 // row does. Which names a payload may be stored under is payload/file_names.hpp.
 inline constexpr std::array<CompressionRow, 3> kCompressionTable = {{
-    {Compression::gzip, "gzip", ".gz", {{{"\x1f\x8b"}, {}}}},
+    {Compression::gzip, "gzip", ".gz", {{{"\x1f\x8b"}, {}}}, &make_gzip_source},
     // A zstd frame, or a skippable frame that may precede the data frames.
-    {Compression::zstd, "zstd", ".zst", {{{"\x28\xb5\x2f\xfd"}, {"\x50\x2a\x4d\x18", 0xf0}}}},
-    {Compression::none, "identity", "", {}},
+    {Compression::zstd,
+     "zstd",
+     ".zst",
+     {{{"\x28\xb5\x2f\xfd"}, {"\x50\x2a\x4d\x18", 0xf0}}},
+     &make_zstd_source},
+    {Compression::none, "identity", "", {}, nullptr},
 }};
 
 // Enough leading bytes to tell every compression apart.

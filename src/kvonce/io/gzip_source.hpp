@@ -8,11 +8,7 @@
 
 namespace kvonce::io {
 
-// Inflates a gzip stream of one or more concatenated members. Errors (input) name the source and
-// the compressed byte offset: corrupt data, a truncated member, trailing bytes that are not a gzip
-// member. More than limits.max_decompressed_bytes of output is Error(limit).
-std::unique_ptr<ByteSource> make_gzip_source(std::unique_ptr<ByteSource> compressed,
-                                             const ReadLimits& limits, InputInfo& info);
+// make_gzip_source, the decompressor, is declared with its row in compression.hpp.
 
 // Compresses bytes into one gzip member (tests, the benchmark generator, fixtures).
 std::string gzip_compress(const std::string& bytes, int level = 6);
