@@ -1,23 +1,20 @@
 // The compression table is the one list of compressions: each row's magic is sniffed as it, each
 // compressed row's decompressor reads what the library wrote, and the schemas' `compression`
 // enums list exactly its names, so a compression added to the table and nowhere else fails here.
-#include <filesystem>
 #include <set>
 #include <string>
 
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 #include "kvonce/io/byte_source.hpp"
 #include "kvonce/io/compression.hpp"
 #include "kvonce/io/gzip_source.hpp"
 #include "kvonce/io/zstd_source.hpp"
 
+#include "support/schema_enums.hpp"
 #include "support/test_support.hpp"
 
 using namespace kvonce;
-using nlohmann::json;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -28,24 +25,6 @@ std::set<std::string> table_names() {
     names.emplace(row.compression == io::Compression::none ? "none" : std::string(row.encoding));
   }
   return names;
-}
-
-// Every `enum` found under a property named "compression", with its JSON pointer.
-void compression_enums(const json& node, const std::string& pointer,
-                       std::vector<std::pair<std::string, std::set<std::string>>>& out) {
-  if (node.is_object()) {
-    for (const auto& [name, child] : node.items()) {
-      if (name == "compression" && child.is_object() && child.contains("enum")) {
-        out.emplace_back(pointer + "/compression/enum", child["enum"].get<std::set<std::string>>());
-      } else {
-        compression_enums(child, pointer + "/" + name, out);
-      }
-    }
-  } else if (node.is_array()) {
-    for (std::size_t i = 0; i < node.size(); ++i) {
-      compression_enums(node[i], pointer + "/" + std::to_string(i), out);
-    }
-  }
 }
 
 std::string compress(io::Compression compression, const std::string& bytes) {
@@ -95,17 +74,13 @@ TEST_CASE("compression table: open_payload reads each compression through its ro
 }
 
 TEST_CASE("compression table: every schema's compression enum lists exactly the table's names") {
-  std::size_t enums = 0;
-  for (const auto& entry : fs::directory_iterator(std::string(KVONCE_SOURCE_DIR) + "/schemas")) {
-    if (entry.path().extension() != ".json") continue;
-    const json schema = json::parse(test::read_file(entry.path()));
-    std::vector<std::pair<std::string, std::set<std::string>>> found;
-    compression_enums(schema, "", found);
-    for (const auto& [pointer, values] : found) {
-      CAPTURE(entry.path().filename().string(), pointer);
-      CHECK(values == table_names());
-      ++enums;
-    }
+  const auto enums =
+      test::schema_enums([](const std::string& property, const std::set<std::string>&) {
+        return property == "compression";
+      });
+  for (const test::SchemaEnum& e : enums) {
+    CAPTURE(e.file, e.pointer);
+    CHECK(e.values == table_names());
   }
-  CHECK(enums >= 2);  // the validation and prepare-stats schemas
+  CHECK(enums.size() >= 2);  // the validation and prepare-stats schemas
 }

@@ -1,21 +1,18 @@
 // The issue type table is the one list of issue types: the schemas' enums and docs/rules.md are
 // checked against it, so a rule added to the table and nowhere else fails here.
 #include <algorithm>
-#include <filesystem>
 #include <set>
 #include <sstream>
 #include <string>
 
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 #include "kvonce/rules/issue_type.hpp"
 
+#include "support/schema_enums.hpp"
 #include "support/test_support.hpp"
 
 using namespace kvonce;
-using nlohmann::json;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -23,31 +20,6 @@ std::set<std::string> table_names() {
   std::set<std::string> names;
   for (const rules::IssueTypeRow& row : rules::kIssueTypeTable) names.emplace(row.name);
   return names;
-}
-
-// Every `enum` of a JSON schema that names at least one issue type, with its JSON pointer.
-void issue_type_enums(const json& node, const std::string& pointer,
-                      std::vector<std::pair<std::string, std::set<std::string>>>& out) {
-  if (node.is_object()) {
-    for (const auto& [name, child] : node.items()) {
-      if (name == "enum" && child.is_array()) {
-        std::set<std::string> values;
-        for (const json& v : child) {
-          if (v.is_string()) values.insert(v.get<std::string>());
-        }
-        const std::set<std::string> names = table_names();
-        const bool names_issue_types = std::any_of(
-            values.begin(), values.end(), [&](const std::string& v) { return names.count(v); });
-        if (names_issue_types) out.emplace_back(pointer + "/enum", values);
-      } else {
-        issue_type_enums(child, pointer + "/" + name, out);
-      }
-    }
-  } else if (node.is_array()) {
-    for (std::size_t i = 0; i < node.size(); ++i) {
-      issue_type_enums(node[i], pointer + "/" + std::to_string(i), out);
-    }
-  }
 }
 
 // The issue types documented under "## Profile `<profile>`" of docs/rules.md: its "### `name`"
@@ -87,19 +59,17 @@ TEST_CASE("issue type table: to_string is the row's name, every name is distinct
 }
 
 TEST_CASE("issue type table: every schema enum of issue types lists exactly the table's names") {
-  std::size_t enums = 0;
-  for (const auto& entry : fs::directory_iterator(std::string(KVONCE_SOURCE_DIR) + "/schemas")) {
-    if (entry.path().extension() != ".json") continue;
-    const json schema = json::parse(test::read_file(entry.path()));
-    std::vector<std::pair<std::string, std::set<std::string>>> found;
-    issue_type_enums(schema, "", found);
-    for (const auto& [pointer, values] : found) {
-      CAPTURE(entry.path().filename().string(), pointer);
-      CHECK(values == table_names());
-      ++enums;
-    }
+  const std::set<std::string> names = table_names();
+  const auto enums =
+      test::schema_enums([&](const std::string&, const std::set<std::string>& values) {
+        return std::any_of(values.begin(), values.end(),
+                           [&](const std::string& v) { return names.count(v) != 0; });
+      });
+  for (const test::SchemaEnum& e : enums) {
+    CAPTURE(e.file, e.pointer);
+    CHECK(e.values == names);
   }
-  CHECK(enums > 0);  // the validation schema has them
+  CHECK(!enums.empty());  // the validation schema has them
 }
 
 TEST_CASE("issue type table: docs/rules.md documents each type under each profile reporting it") {
