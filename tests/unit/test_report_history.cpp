@@ -75,6 +75,21 @@ TEST_CASE("report history: read from the validation file, the last 10 kept") {
   CHECK(m.issues[1].history.empty());
 }
 
+TEST_CASE("report history: an issue without a time shows none, as its history's events do") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "otlp");
+  write_file(dir / "otlp" / trace_dir::kValidationFile,
+             "{\"valid\":false,\"issues\":[{\"key\":\"k\",\"type\":\"multiple-success\","
+             "\"message\":\"m\",\"timestamp\":null,\"traceId\":\"t\",\"history\":[{"
+             "\"eventIndex\":0,\"timestamp\":null,\"type\":\"success\",\"traceId\":\"t\"}]}]}");
+  Report report;
+  report.modes.push_back(load_mode(dir / "otlp", "otlp"));
+  REQUIRE(report.modes[0].issues.size() == 1);
+  CHECK(report.modes[0].issues[0].timestamp.empty());
+  const std::string md = pr_comment_markdown(report, 10);
+  CHECK_THAT(md, Catch::Contains("| `k` | m | – |") && !Catch::Contains("null"));
+}
+
 TEST_CASE("report history: a <details> block with a table, trace text inert, traces linked") {
   IssueEntry issue{"<b>@alice|x</b>", "multiple-success", "m", "", ""};
   issue.history.push_back(

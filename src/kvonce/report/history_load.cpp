@@ -5,8 +5,36 @@
 namespace kvonce::report {
 namespace {
 
-// Strings as they are, null as "", anything else as compact JSON.
-std::string text_of(json::Reader& r) {
+HistoryEntry read_entry(json::Reader& r) {
+  HistoryEntry e;
+  r.begin_object();
+  std::string_view name;
+  while (r.next_member(name)) {
+    if (name == "eventIndex" && r.peek() == json::Kind::number)
+      e.event_index = parse_u64(r.number());
+    else if (name == "timestamp")
+      e.timestamp = text_value(r);
+    else if (name == "type")
+      e.type = text_value(r);
+    else if (name == "attempts")
+      e.attempts = text_value(r);
+    else if (name == "value")
+      e.value = text_value(r);
+    else if (name == "reason")
+      e.reason = text_value(r);
+    else if (name == "traceId")
+      e.trace_id = text_value(r);
+    else if (name == "spanId")
+      e.span_id = text_value(r);
+    else
+      r.skip();
+  }
+  return e;
+}
+
+}  // namespace
+
+std::string text_value(json::Reader& r) {
   if (r.peek() == json::Kind::string) return std::string(r.string());
   if (r.peek() == json::Kind::null) {
     r.null();
@@ -16,35 +44,6 @@ std::string text_of(json::Reader& r) {
   r.copy_value(out);
   return out;
 }
-
-HistoryEntry read_entry(json::Reader& r) {
-  HistoryEntry e;
-  r.begin_object();
-  std::string_view name;
-  while (r.next_member(name)) {
-    if (name == "eventIndex" && r.peek() == json::Kind::number)
-      e.event_index = parse_u64(r.number());
-    else if (name == "timestamp")
-      e.timestamp = text_of(r);
-    else if (name == "type")
-      e.type = text_of(r);
-    else if (name == "attempts")
-      e.attempts = text_of(r);
-    else if (name == "value")
-      e.value = text_of(r);
-    else if (name == "reason")
-      e.reason = text_of(r);
-    else if (name == "traceId")
-      e.trace_id = text_of(r);
-    else if (name == "spanId")
-      e.span_id = text_of(r);
-    else
-      r.skip();
-  }
-  return e;
-}
-
-}  // namespace
 
 std::vector<HistoryEntry> read_history(json::Reader& r) {
   std::vector<HistoryEntry> out;

@@ -20,15 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A scalar as text: strings as they are, anything else as compact JSON (old files may hold
-// numbers where this tool writes strings).
-std::string text_value(json::Reader& r) {
-  if (r.peek() == json::Kind::string) return std::string(r.string());
-  std::string out;
-  r.copy_value(out);
-  return out;
-}
-
 std::optional<std::uint64_t> count_value(json::Reader& r) {
   if (r.peek() != json::Kind::number) {
     r.skip();
