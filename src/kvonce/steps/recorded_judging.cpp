@@ -1,5 +1,8 @@
 #include "kvonce/steps/recorded_judging.hpp"
 
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -7,6 +10,7 @@
 #include "kvonce/io/byte_source.hpp"
 #include "kvonce/json/reader.hpp"
 #include "kvonce/util/error.hpp"
+#include "kvonce/util/time.hpp"
 
 namespace kvonce::steps {
 namespace fs = std::filesystem;
@@ -17,33 +21,26 @@ namespace {
                              std::to_string(reader.offset()) + " (not a validation document)");
 }
 
+// The value whose to_string is `name`, so that what verify writes is read back by the same names.
+template <typename T>
+std::optional<T> named(std::string_view name, std::initializer_list<T> values) {
+  for (const T value : values) {
+    if (name == to_string(value)) return value;
+  }
+  return std::nullopt;
+}
+
 void read_member(std::string_view key, json::Reader& reader, RecordedJudging& out) {
   if (key == "profile") {
-    const std::string_view name = reader.string();
-    if (name == "spec")
-      out.profile = rules::Profile::spec;
-    else if (name == "compat")
-      out.profile = rules::Profile::compat;
-    else
-      malformed(out.file, reader, "unknown profile");
+    out.profile = named(reader.string(), {rules::Profile::spec, rules::Profile::compat});
+    if (!out.profile) malformed(out.file, reader, "unknown profile");
   } else if (key == "order") {
-    const std::string_view name = reader.string();
-    if (name == "time")
-      out.order = Order::time;
-    else if (name == "input")
-      out.order = Order::input;
-    else
-      malformed(out.file, reader, "unknown order");
+    out.order = named(reader.string(), {Order::time, Order::input});
+    if (!out.order) malformed(out.file, reader, "unknown order");
   } else if (key == "maxRetries") {
-    const std::string text(reader.number());
-    std::size_t used = 0;
-    std::int64_t value = -1;
-    try {
-      value = std::stoll(text, &used);
-    } catch (const std::exception&) {
-    }
-    if (used != text.size() || value < 0) malformed(out.file, reader, "maxRetries is not a count");
-    out.max_retries = value;
+    const std::optional<std::uint64_t> value = parse_u64(reader.number());
+    if (!value || *value > INT64_MAX) malformed(out.file, reader, "maxRetries is not a count");
+    out.max_retries = static_cast<std::int64_t>(*value);
   } else {
     reader.skip();
   }
