@@ -1,7 +1,9 @@
 // Merging the per-mode issue lists.
 #include "kvonce/report/issue_merge.hpp"
 
-#include <unordered_map>
+#include <deque>
+
+#include "kvonce/util/key_index.hpp"
 
 namespace kvonce::report {
 namespace {
@@ -24,15 +26,24 @@ bool judged(const ModeResult& m) {
 MergedIssues merge_issues(const Report& report) {
   MergedIssues out;
   // Rows by identity; several when one mode lists the same issue twice (never written so, but the
-  // files are read as they are).
-  std::unordered_map<std::string, std::vector<std::size_t>> rows_of;
+  // files are read as they are). Identities hold payload keys: a keyed index, not std::hash.
+  KeyIndex index;
+  std::deque<std::string> ids;  // the bytes `index` points at (stable)
+  std::vector<std::vector<std::size_t>> rows_of;
   for (std::size_t i = 0; i < report.modes.size() && i < 32; ++i) {
     const ModeResult& m = report.modes[i];
     if (!judged(m)) continue;
     const std::uint32_t bit = 1u << i;
     out.judged |= bit;
     for (const IssueEntry& issue : m.issues) {
-      std::vector<std::size_t>& rows = rows_of[identity(issue)];
+      ids.push_back(identity(issue));
+      const auto [at, fresh] = index.insert(ids.back());
+      if (fresh) {
+        rows_of.emplace_back();
+      } else {
+        ids.pop_back();
+      }
+      std::vector<std::size_t>& rows = rows_of[at];
       bool taken = false;
       for (const std::size_t r : rows) {
         if (out.rows[r].modes & bit) continue;
