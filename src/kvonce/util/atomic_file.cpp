@@ -4,6 +4,7 @@
 #include <cstring>
 #include <random>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -45,38 +46,55 @@ bool is_temporary_of(std::string_view name, std::string_view prefix) {
          all_digits(rest.substr(dash + 1));
 }
 
-// Removes `path` when no writer holds its lock. Checked on the open file, then the name is
-// checked to still be that file, so a temporary created meanwhile under the name is kept.
-void remove_if_abandoned(const fs::path& path) {
-  if (held_by_this_process(path)) return;  // fcntl-style locks (NFS) do not exclude ourselves
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+// Removes `name` (in `dir`) when no writer holds its lock. Checked on the open file, then the
+// name is checked to still be that file, so a temporary created meanwhile under the name is kept.
+void remove_if_abandoned(int dir, const std::string& name, const fs::path& held_as) {
+  if (held_by_this_process(held_as)) return;  // fcntl-style locks (NFS) do not exclude ourselves
+  const int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return;
   struct stat by_fd = {};
   struct stat by_name = {};
   if (::fstat(fd, &by_fd) == 0 && S_ISREG(by_fd.st_mode) && ::flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-      ::lstat(path.c_str(), &by_name) == 0 && same_inode(by_fd, by_name)) {
-    ::unlink(path.c_str());
+      ::fstatat(dir, name.c_str(), &by_name, AT_SYMLINK_NOFOLLOW) == 0 &&
+      same_inode(by_fd, by_name)) {
+    ::unlinkat(dir, name.c_str(), 0);
   }
   ::close(fd);
 }
 
-void remove_stale_temporaries(const fs::path& target) {
-  const std::string prefix = "." + target.filename().string() + ".tmp-";
-  const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (is_temporary_of(it->path().filename().string(), prefix)) remove_if_abandoned(it->path());
+// The stale temporaries of `target` (a name) in the directory open as `dir`, shown as `shown`.
+void remove_stale_temporaries(int dir, const std::string& target, const fs::path& shown) {
+  const std::string prefix = "." + target + ".tmp-";
+  const int listing = ::fcntl(dir, F_DUPFD_CLOEXEC, 0);
+  DIR* entries = listing >= 0 ? ::fdopendir(listing) : nullptr;
+  if (!entries) {
+    if (listing >= 0) ::close(listing);
+    return;
   }
+  while (const dirent* entry = ::readdir(entries)) {
+    const std::string name = entry->d_name;
+    if (is_temporary_of(name, prefix)) remove_if_abandoned(dir, name, shown / name);
+  }
+  ::closedir(entries);
+}
+
+void remove_stale_temporaries(const fs::path& target) {
+  const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  remove_stale_temporaries(fd, target.filename().string(), target.parent_path());
+  ::close(fd);
 }
 
 // Takes the writer's lock on a fresh temporary file. False when a cleanup of another run removed
 // the file between its creation and the lock (then the caller takes another name). On a
 // filesystem without locks the file stays unlocked, and no cleanup can ever prove it stale.
-bool lock_fresh_temporary(int fd, const fs::path& path) {
+bool lock_fresh_temporary(int fd, int at, const fs::path& path) {
   if (::flock(fd, LOCK_EX) != 0) return true;
   struct stat by_fd = {};
   struct stat by_name = {};
-  return ::fstat(fd, &by_fd) == 0 && ::stat(path.c_str(), &by_name) == 0 &&
+  return ::fstat(fd, &by_fd) == 0 &&
+         ::fstatat(at, path.c_str(), &by_name, AT_SYMLINK_NOFOLLOW) == 0 &&
          same_inode(by_fd, by_name);
 }
 
@@ -109,7 +127,42 @@ fs::path follow_links(const fs::path& path) {
   fail(ErrorKind::output, path.string() + ": too many levels of symbolic links");
 }
 
-AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)) {
+AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)), at_(AT_FDCWD) {
+  open_path();
+}
+
+AtomicFile::AtomicFile(const OutputPath& target) : target_(target.path()), at_(AT_FDCWD) {
+  if (target.dir()) {
+    open_in_dir(*target.dir(), target.rel());
+  } else {
+    open_path();
+  }
+}
+
+// A name the tool chose: only a regular file (or nothing) is replaced, and never through a link.
+// The lstat-like look only words the refusal: the temporary file and the rename work on names in
+// the directory's descriptor, which no link can redirect.
+void AtomicFile::open_in_dir(const OutputDir& dir, const fs::path& rel) {
+  dir_ = rel.has_parent_path() ? dir.sub(rel.parent_path()) : dir;
+  at_ = dir_->fd();
+  final_ = rel.filename();
+  struct stat st {};
+  if (::fstatat(at_, final_.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (S_ISLNK(st.st_mode)) fail_planted_link(target_);
+    if (S_ISDIR(st.st_mode)) {
+      fail(ErrorKind::output, target_.string() + ": is a directory, expected a file path");
+    }
+    if (!S_ISREG(st.st_mode)) {
+      fail(ErrorKind::output, target_.string() +
+                                  ": is not a regular file; kvonce-trace replaces only regular "
+                                  "files in its output directories");
+    }
+  }
+  remove_stale_temporaries(at_, final_.string(), dir_->path());
+  open_temporary();
+}
+
+void AtomicFile::open_path() {
   if (target_ == "-") {
     mode_ = Mode::stdout_stream;
     file_ = stdout;
@@ -161,19 +214,25 @@ void AtomicFile::open_through(bool append) {
 void AtomicFile::open_temporary() {
   for (int attempt = 0; attempt < 16; ++attempt) {
     temp_ = temp_name_for(final_);
-    cleanup_.emplace(temp_);  // before the file exists, so that no signal can miss it
-    const int fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    // Registered before the file exists, so that no signal can miss it.
+    if (dir_) {
+      cleanup_.emplace(at_, temp_, dir_->path() / temp_);
+    } else {
+      cleanup_.emplace(temp_);
+    }
+    const int fd =
+        ::openat(at_, temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     const int open_errno = errno;
     cleanup_->created();
     if (fd < 0) cleanup_.reset();
     errno = open_errno;
     if (fd < 0 && errno == EEXIST) continue;
     if (fd < 0) fail(ErrorKind::output, target_.string() + ": cannot create file: " + errno_text());
-    if (lock_fresh_temporary(fd, temp_)) {
+    if (lock_fresh_temporary(fd, at_, temp_)) {
       file_ = ::fdopen(fd, "wb");
       if (!file_) {
         ::close(fd);
-        ::unlink(temp_.c_str());
+        ::unlinkat(at_, temp_.c_str(), 0);
         cleanup_.reset();
         fail(ErrorKind::output, target_.string() + ": cannot create file: " + errno_text());
       }
@@ -191,7 +250,7 @@ AtomicFile::~AtomicFile() {
   if (mode_ == Mode::stdout_stream || committed_) return;
   if (file_) std::fclose(file_);
   if (mode_ == Mode::replace) {
-    ::unlink(temp_.c_str());
+    ::unlinkat(at_, temp_.c_str(), 0);
     cleanup_.reset();
   }
 }
@@ -234,7 +293,7 @@ void AtomicFile::commit_replace() {
   const auto fail_removing = [&](const std::string& what) {
     const std::string reason = errno_text();
     if (held >= 0) ::close(held);
-    ::unlink(temp_.c_str());
+    ::unlinkat(at_, temp_.c_str(), 0);
     cleanup_.reset();
     committed_ = true;  // nothing left for the destructor
     fail(ErrorKind::output, target_.string() + ": " + what + ": " + reason);
@@ -246,13 +305,21 @@ void AtomicFile::commit_replace() {
     fail_removing("write failed");
   }
   if (std::fclose(f) != 0) fail_removing("close failed");
-  if (std::rename(temp_.c_str(), final_.c_str()) != 0) fail_removing("cannot move into place");
+  if (::renameat(at_, temp_.c_str(), at_, final_.c_str()) != 0) {
+    fail_removing("cannot move into place");
+  }
   if (held >= 0) ::close(held);
   cleanup_.reset();
   committed_ = true;
 }
 
 void write_file_atomically(const fs::path& target, std::string_view bytes) {
+  AtomicFile file(target);
+  file.write(bytes);
+  file.commit();
+}
+
+void write_file_atomically(const OutputPath& target, std::string_view bytes) {
   AtomicFile file(target);
   file.write(bytes);
   file.commit();

@@ -12,6 +12,11 @@
 //   descriptor (/dev/stdout, /dev/fd/N, /proc/self/fd/N) is appended to: it is whatever the
 //   caller opened, `> new` or `>> log`, and replacing it would lose what `>>` meant to keep.
 // - a directory, a block device or a socket: Error(output).
+// A file the tool names inside one of its output directories (an OutputPath with a directory,
+// output_dir.hpp) is replaced only when it is a regular file or nothing: a link, device, FIFO,
+// socket or directory there is Error(output), naming it. Its temporary file is created and
+// renamed within the directory's descriptor (openat O_CREAT | O_EXCL | O_NOFOLLOW, renameat), so
+// no link in the directory's path can send the bytes elsewhere.
 //
 // Temporary files are named `.NAME.tmp-PID-N`. Their writer holds an exclusive flock() on them
 // until the rename, and they are removed when the process is interrupted (interrupt_cleanup.hpp).
@@ -28,12 +33,14 @@
 #include <string_view>
 
 #include "kvonce/util/interrupt_cleanup.hpp"
+#include "kvonce/util/output_dir.hpp"
 
 namespace kvonce {
 
 class AtomicFile {
  public:
   explicit AtomicFile(std::filesystem::path target);
+  explicit AtomicFile(const OutputPath& target);
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
@@ -46,12 +53,16 @@ class AtomicFile {
 
  private:
   enum class Mode { stdout_stream, through, replace };
+  void open_path();
+  void open_in_dir(const OutputDir& dir, const std::filesystem::path& rel);
   void open_through(bool append);
   void open_temporary();
   void commit_through();
   void commit_replace();
 
   std::filesystem::path target_;  // as given, for messages
+  std::optional<OutputDir> dir_;  // a name the tool chose: final_ and temp_ are names in it
+  int at_;                        // what final_ and temp_ are relative to: dir_'s or AT_FDCWD
   std::filesystem::path final_;   // what rename() replaces: the target with its links followed
   std::filesystem::path temp_;
   std::FILE* file_ = nullptr;
@@ -62,6 +73,7 @@ class AtomicFile {
 
 // Writes a whole small file atomically.
 void write_file_atomically(const std::filesystem::path& target, std::string_view bytes);
+void write_file_atomically(const OutputPath& target, std::string_view bytes);
 
 // Creates a directory (and its parents); throws Error(output) naming it when that fails.
 void ensure_directory(const std::filesystem::path& dir);

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace kvonce {
@@ -36,6 +37,7 @@ constexpr pid_t owner_of(Word w) {
 struct Slot {
   std::atomic<Word> state{word(kFree, 0)};
   std::atomic<char*> path{nullptr};
+  std::atomic<int> dir{AT_FDCWD};  // what `path` is relative to
   std::atomic<bool> directory{false};
 };
 
@@ -44,7 +46,7 @@ constexpr int kSlots = 4096;
 Slot g_slots[kSlots];
 
 static_assert(std::atomic<Word>::is_always_lock_free && std::atomic<char*>::is_always_lock_free &&
-                  std::atomic<bool>::is_always_lock_free,
+                  std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
               "the signal handler may only use lock-free atomics");
 
 // Set by the handler before it looks at any slot.
@@ -78,7 +80,7 @@ void fire(bool directories) {
     Word w = slot.state.load();
     if (state_of(w) != kArmed && state_of(w) != kCreating) continue;
     if (slot.state.compare_exchange_strong(w, word(kFiring, owner_of(w)))) {
-      (directories ? ::rmdir : ::unlink)(slot.path.load());
+      ::unlinkat(slot.dir.load(), slot.path.load(), directories ? AT_REMOVEDIR : 0);
     }
   }
 }
@@ -91,7 +93,7 @@ extern "C" void remove_and_exit(int signo) {
   ::_exit(128 + signo);
 }
 
-int reserve(const std::string& path, bool directory) {
+int reserve(int dir, const std::string& path, bool directory) {
   const pid_t me = ::gettid();
   for (int i = 0; i < kSlots; ++i) {
     Word free = word(kFree, 0);
@@ -103,6 +105,7 @@ int reserve(const std::string& path, bool directory) {
     char* copy = new char[path.size() + 1];
     std::memcpy(copy, path.c_str(), path.size() + 1);
     g_slots[i].path.store(copy);
+    g_slots[i].dir.store(dir);
     g_slots[i].directory.store(directory);
     g_slots[i].state.store(word(kCreating, me));
     return i;
@@ -137,13 +140,24 @@ void install_interrupt_cleanup() {
 }
 
 RemoveOnInterrupt::RemoveOnInterrupt(const std::filesystem::path& path, Kind kind)
-    : path_(path), directory_(kind == Kind::directory) {
+    : path_(path), held_as_(path), dir_fd_(AT_FDCWD), directory_(kind == Kind::directory) {
   {
     std::lock_guard<std::mutex> lock(g_held_mutex);
-    held_paths().insert(path_.string());
+    held_paths().insert(held_as_.string());
   }
   held_ = true;
-  slot_ = reserve(path_.string(), directory_);
+  slot_ = reserve(dir_fd_, path_.string(), directory_);
+}
+
+RemoveOnInterrupt::RemoveOnInterrupt(int dir_fd, const std::filesystem::path& name,
+                                     const std::filesystem::path& held_as)
+    : path_(name), held_as_(held_as), dir_fd_(dir_fd) {
+  {
+    std::lock_guard<std::mutex> lock(g_held_mutex);
+    held_paths().insert(held_as_.string());
+  }
+  held_ = true;
+  slot_ = reserve(dir_fd_, path_.string(), false);
 }
 
 void RemoveOnInterrupt::created() {
@@ -151,7 +165,7 @@ void RemoveOnInterrupt::created() {
   // The handler has started and may have unlinked before the file existed; it waits for this
   // slot to leave `creating`, so remove the file here and wait for its _exit.
   if (g_interrupted.load()) {
-    (directory_ ? ::rmdir : ::unlink)(path_.c_str());
+    ::unlinkat(dir_fd_, path_.c_str(), directory_ ? AT_REMOVEDIR : 0);
     g_slots[slot_].state.store(word(kFiring, ::gettid()));
     for (;;) ::pause();
   }
@@ -164,7 +178,7 @@ void RemoveOnInterrupt::release() {
   if (!held_) return;
   held_ = false;
   std::lock_guard<std::mutex> lock(g_held_mutex);
-  held_paths().erase(path_.string());
+  held_paths().erase(held_as_.string());
 }
 
 bool held_by_this_process(const std::filesystem::path& path) {

@@ -5,8 +5,8 @@
 // Files registered here are removed by the signal handler, which then ends the process with
 // exit status 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM.
 //
-// The handler only reads lock-free atomics and calls unlink(), rmdir(), nanosleep(), gettid() and
-// _exit(), so it is safe in a signal handler and while other threads register and release files.
+// The handler only reads lock-free atomics and calls unlinkat(), nanosleep(), gettid() and _exit(),
+// so it is safe in a signal handler and while other threads register and release files.
 #pragma once
 
 #include <filesystem>
@@ -27,6 +27,10 @@ class RemoveOnInterrupt {
  public:
   enum class Kind { file, directory };
   explicit RemoveOnInterrupt(const std::filesystem::path& path, Kind kind = Kind::file);
+  // A file named in the directory open as `dir_fd` (which must stay open while this is alive), so
+  // that no link in the directory's path can send the removal elsewhere; held as `held_as`.
+  RemoveOnInterrupt(int dir_fd, const std::filesystem::path& name,
+                    const std::filesystem::path& held_as);
   ~RemoveOnInterrupt() { release(); }
   RemoveOnInterrupt(const RemoveOnInterrupt&) = delete;
   RemoveOnInterrupt& operator=(const RemoveOnInterrupt&) = delete;
@@ -36,7 +40,9 @@ class RemoveOnInterrupt {
   void release();
 
  private:
-  std::filesystem::path path_;
+  std::filesystem::path path_;     // relative to dir_fd_
+  std::filesystem::path held_as_;  // the key of held_by_this_process
+  int dir_fd_;
   bool directory_ = false;
   int slot_ = -1;  // -1: every slot was taken; the file is then only cleaned by a later run
   bool held_ = false;
