@@ -39,7 +39,9 @@ void check_file_roles(const steps::RunOptions& o, const Environment& env) {
     }
   }
   roles.output(o.trace_dir / trace_dir::kMetadataFile, "--trace-dir");
-  if (o.report->pr_comment) roles.output(*o.report->pr_comment, "--pr-comment");
+  roles.output(o.report->pr_comment ? std::filesystem::path(*o.report->pr_comment)
+                                    : o.trace_dir / trace_dir::kPrCommentFile,
+               "--pr-comment");
   if (o.report->step_summary) roles.output(*o.report->step_summary, "--step-summary");
   if (o.report->github_output) roles.output(*o.report->github_output, "--github-output");
   roles.check();
@@ -84,9 +86,6 @@ void add_run_command(CLI::App& app, Console& console) {
     opts->mask.environment = env;
     opts->clock = console.host.clock;
     const auto transport = console.transport(opts->fetch.allow_http);
-    if (!opts->report->pr_comment) {
-      opts->report->pr_comment = (opts->trace_dir / trace_dir::kPrCommentFile).string();
-    }
     check_file_roles(*opts, env);
     const auto log = [&](const std::string& line) {
       if (shown_as->quiet) return;

@@ -31,7 +31,8 @@ ObjectFetch fetch_gcs_object(const GcsOptions& o, const Environment& env, net::H
 std::vector<ObjectFetch> fetch_gcs_prefix(const GcsOptions& o, const Environment& env,
                                           net::HttpTransport& t, const std::filesystem::path& dir,
                                           const transfer::DownloadPolicy& policy) {
-  return fetch_store_prefix(*open_gcs_store(env, o, policy), parse_store_uri(o.uri), t, dir);
+  return fetch_store_prefix(*open_gcs_store(env, o, policy), parse_store_uri(o.uri), t,
+                            OutputDir::as_named(dir));
 }
 
 std::vector<std::string> list_gcs_objects(const GcsOptions& o, const Environment& env,

@@ -64,7 +64,8 @@ ObjectFetch fetch_s3_object(const S3Options& o, const Environment& env, net::Htt
 std::vector<ObjectFetch> fetch_s3_prefix(const S3Options& o, const Environment& env,
                                          net::HttpTransport& t, const std::filesystem::path& dir,
                                          const transfer::DownloadPolicy& policy) {
-  return fetch_store_prefix(*open_s3_store(env, o, policy), parse_store_uri(o.uri), t, dir);
+  return fetch_store_prefix(*open_s3_store(env, o, policy), parse_store_uri(o.uri), t,
+                            OutputDir::as_named(dir));
 }
 
 std::vector<std::string> list_s3_objects(const S3Options& o, const Environment& env,

@@ -31,8 +31,7 @@ struct GcsSession {
   }
 };
 
-ObjectFetch get_object(const GcsSession& session, const ObjectUri& uri,
-                       const std::filesystem::path& target) {
+ObjectFetch get_object(const GcsSession& session, const ObjectUri& uri, const OutputPath& target) {
   // The object name is one path segment: '/' is encoded too.
   const std::string url = session.bucket_url(uri.bucket) + "/" + uri_encode(uri.key) + "?alt=media";
   const std::string label = uri.str() + " (" + net::redact_url(url) + ")";
@@ -109,7 +108,7 @@ class GcsStore final : public ObjectStore {
   }
 
   ObjectFetch get(const ObjectUri& object, net::HttpTransport& transport,
-                  const std::filesystem::path& target) override {
+                  const OutputPath& target) override {
     return get_object(session(transport), object, target);
   }
 

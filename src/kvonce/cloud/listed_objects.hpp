@@ -11,14 +11,14 @@
 
 namespace kvonce::cloud {
 
-// Calls fetch_one(key, local file) for every key, the file being local_path_for(dir, prefix, key).
+// Calls fetch_one(key, local file) for every key, the file being local_path_for(dir, prefix, key),
+// a name in `dir` that is never written through a link.
 // Every local path is checked before the first download. When one fetch fails, the files already
 // fetched by this call are removed and the error passes on. `what` names the listing (redacted)
 // in messages; an empty `keys` is Error(input).
 std::vector<ObjectFetch> fetch_listed_objects(
-    const std::vector<std::string>& keys, std::string_view prefix, const std::filesystem::path& dir,
+    const std::vector<std::string>& keys, std::string_view prefix, const OutputDir& dir,
     const std::string& what,
-    const std::function<ObjectFetch(const std::string& key, const std::filesystem::path& file)>&
-        fetch_one);
+    const std::function<ObjectFetch(const std::string& key, const OutputPath& file)>& fetch_one);
 
 }  // namespace kvonce::cloud

@@ -50,7 +50,7 @@ ObjectUri parse_store_uri(std::string_view uri) {
 }
 
 ObjectFetch fetch_store_object(ObjectStore& store, const ObjectUri& uri,
-                               net::HttpTransport& transport, const std::filesystem::path& target) {
+                               net::HttpTransport& transport, const OutputPath& target) {
   if (uri.is_prefix()) {
     fail(ErrorKind::usage,
          uri.str() + " names a prefix, not an object (fetch it into a directory)");
@@ -60,11 +60,11 @@ ObjectFetch fetch_store_object(ObjectStore& store, const ObjectUri& uri,
 
 std::vector<ObjectFetch> fetch_store_prefix(ObjectStore& store, const ObjectUri& uri,
                                             net::HttpTransport& transport,
-                                            const std::filesystem::path& target_dir) {
+                                            const OutputDir& target_dir) {
   if (!uri.is_prefix()) fail(ErrorKind::usage, uri.str() + " is not a prefix (it must end in '/')");
   const auto names = store.list(uri, transport, ListingScope{});
   return fetch_listed_objects(names, uri.key, target_dir, uri.str(),
-                              [&](const std::string& name, const std::filesystem::path& file) {
+                              [&](const std::string& name, const OutputPath& file) {
                                 ObjectUri object = uri;
                                 object.key = name;
                                 return store.get(object, transport, file);

@@ -75,7 +75,7 @@ class ObjectStore {
   // Downloads one object to `target`: bounded, hashed, retried, atomic. Thread-safe when each
   // thread passes its own transport.
   virtual ObjectFetch get(const ObjectUri& object, net::HttpTransport& transport,
-                          const std::filesystem::path& target) = 0;
+                          const OutputPath& target) = 0;
 };
 
 struct StoreBackend {
@@ -99,13 +99,14 @@ ObjectUri parse_store_uri(std::string_view uri);
 
 // Downloads the object `uri` names to `target`; Error(usage) when it names a prefix.
 ObjectFetch fetch_store_object(ObjectStore& store, const ObjectUri& uri,
-                               net::HttpTransport& transport, const std::filesystem::path& target);
+                               net::HttpTransport& transport, const OutputPath& target);
 
 // Lists every object under the prefix `uri` and downloads each to target_dir/<name relative to
-// the prefix>, creating subdirectories, all or nothing (listed_objects.hpp). The policy's
+// the prefix>, creating subdirectories, all or nothing (listed_objects.hpp); those names come
+// from the listing, so none is written through a link (output_dir.hpp). The policy's
 // max_bytes applies to each object. An empty listing is Error(input).
 std::vector<ObjectFetch> fetch_store_prefix(ObjectStore& store, const ObjectUri& uri,
                                             net::HttpTransport& transport,
-                                            const std::filesystem::path& target_dir);
+                                            const OutputDir& target_dir);
 
 }  // namespace kvonce::cloud

@@ -34,8 +34,7 @@ struct S3Session {
   }
 };
 
-ObjectFetch get_object(const S3Session& session, const ObjectUri& uri,
-                       const std::filesystem::path& target) {
+ObjectFetch get_object(const S3Session& session, const ObjectUri& uri, const OutputPath& target) {
   // HTTP clients remove "." and ".." path segments before sending, so such a key could not be
   // addressed (and its signature would not match).
   const std::string wrapped = "/" + uri.key + "/";
@@ -100,7 +99,7 @@ class S3Store final : public ObjectStore {
   }
 
   ObjectFetch get(const ObjectUri& object, net::HttpTransport& transport,
-                  const std::filesystem::path& target) override {
+                  const OutputPath& target) override {
     return get_object(session(object, transport), object, target);
   }
 

@@ -82,18 +82,18 @@ std::string encoding_of(const transfer::DownloadResult& d, const fs::path& file)
 }
 
 PayloadMetadata single(std::string type, std::string detail, const transfer::DownloadResult& d,
-                       const fs::path& file) {
+                       const OutputPath& file) {
   PayloadMetadata m;
   m.source_type = std::move(type);
   m.source_detail = std::move(detail);
   m.sha256 = d.sha256;
   m.size_bytes = d.size_bytes;
-  m.content_encoding = encoding_of(d, file);
+  m.content_encoding = encoding_of(d, file.path());
   m.attempts = d.attempts;
   return m;
 }
 
-PayloadMetadata write_sample(const fs::path& target, const transfer::DownloadPolicy& policy) {
+PayloadMetadata write_sample(const OutputPath& target, const transfer::DownloadPolicy& policy) {
   transfer::VerifiedFile file(target, policy.max_bytes, payload::kEmbeddedSampleName);
   file.write(payload::embedded_sample());
   transfer::DownloadResult d;
@@ -127,7 +127,7 @@ PayloadMetadata from_objects(std::string_view type, const cloud::ObjectUri& pref
 }
 
 PayloadMetadata fetch_url(const std::string& url, const Environment& env, bool allow_http,
-                          net::HttpTransport& transport, const fs::path& target,
+                          net::HttpTransport& transport, const OutputPath& target,
                           const transfer::DownloadPolicy& policy) {
   net::check_outbound(url, net::outbound_policy_from(env, allow_http));
   const std::string label = net::redact_url(url);
@@ -144,7 +144,7 @@ PayloadMetadata fetch_url(const std::string& url, const Environment& env, bool a
 }
 
 PayloadMetadata fetch_object(const Source& source, const FetchOptions& o, const Environment& env,
-                             net::HttpTransport& transport, const fs::path& target,
+                             net::HttpTransport& transport, const OutputPath& target,
                              const transfer::DownloadPolicy& policy) {
   const std::string text = o.date ? cloud::with_date_prefix(source.value, *o.date) : source.value;
   // A store flag insists on its scheme (--s3 gs://... is refused); a URL picks the store.
@@ -158,15 +158,18 @@ PayloadMetadata fetch_object(const Source& source, const FetchOptions& o, const 
                                       o.gcs_api_url, std::nullopt, o.resolve};
   const auto store = backend.open(env, settings, policy);
   if (uri.is_prefix()) {
+    // The target is a directory; the objects' names in it come from the listing.
+    const OutputDir dir =
+        target.dir() ? target.dir()->sub(target.rel()) : OutputDir::as_named(target.path());
     return from_objects(backend.source_type, uri,
-                        cloud::fetch_store_prefix(*store, uri, transport, target), target);
+                        cloud::fetch_store_prefix(*store, uri, transport, dir), target.path());
   }
   const auto r = cloud::fetch_store_object(*store, uri, transport, target);
   return single(std::string(backend.source_type), r.source_detail, r.download, target);
 }
 
 PayloadMetadata fetch_source(const Source& source, const FetchOptions& o, const Environment& env,
-                             net::HttpTransport& transport, const fs::path& target,
+                             net::HttpTransport& transport, const OutputPath& target,
                              const transfer::DownloadPolicy& policy) {
   if (o.date && source.kind != Kind::store) {
     fail(ErrorKind::usage, "--date applies to s3:// and gs:// sources only");
@@ -197,6 +200,12 @@ PayloadMetadata fetch_source(const Source& source, const FetchOptions& o, const 
   fail(ErrorKind::internal, "unknown payload source");
 }
 
+// A path under `tree` as a name in it; else the user's path.
+OutputPath output_path(const std::optional<OutputDir>& tree, const fs::path& path) {
+  if (!tree) return OutputPath(path);
+  return OutputPath(*tree, tree->relative(path));
+}
+
 fs::path checked_target(const fs::path& target) {
   if (target.empty() || target == "-") {
     fail(ErrorKind::usage, "--target must name a file (standard output is not supported)");
@@ -216,18 +225,22 @@ FetchResult fetch(const FetchOptions& options, const Environment& env,
   const Source source = choose_source(options, env);
   result.metadata_path =
       options.metadata ? *options.metadata : default_metadata_path(result.target);
+  const OutputPath target = output_path(options.tree, result.target);
+  const OutputPath metadata_path =
+      options.tree || options.metadata
+          ? output_path(options.tree, result.metadata_path)
+          : target.sibling(result.metadata_path.filename().string());  // a name fetch chose
   // The metadata file is opened before the payload is replaced, so a metadata path that cannot
   // be written fails the fetch with both files as they were; should writing it fail after all,
   // the previous metadata (which describes the replaced payload) is removed.
-  ensure_directory(result.metadata_path.parent_path());
-  AtomicFile metadata(result.metadata_path);
-  result.metadata = fetch_source(source, options, env, transport, result.target, policy);
+  if (!metadata_path.dir()) ensure_directory(result.metadata_path.parent_path());
+  AtomicFile metadata(metadata_path);
+  result.metadata = fetch_source(source, options, env, transport, target, policy);
   try {
     metadata.write(metadata_json(result.metadata, now(options.clock)));
     metadata.commit();
   } catch (const Error&) {
-    std::error_code ec;
-    fs::remove(result.metadata_path, ec);
+    remove_output(metadata_path);
     throw;
   }
   return result;

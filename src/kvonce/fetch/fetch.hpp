@@ -27,6 +27,7 @@
 #include "kvonce/net/http.hpp"
 #include "kvonce/util/clock.hpp"
 #include "kvonce/util/environment.hpp"
+#include "kvonce/util/output_dir.hpp"
 
 namespace kvonce::fetch {
 
@@ -44,6 +45,10 @@ struct FetchOptions {
   double timeout_seconds = 120;  // per attempt, whole transfer
   int retries = 3;
   std::optional<std::filesystem::path> metadata;  // default: beside the target
+  // run: the trace directory, already open; `target` and `metadata` lie in it and are names the
+  // tool chose, never written through a link. Else `target` and `metadata` are the user's paths
+  // (links followed), and the default metadata is a name the tool chose beside the target.
+  std::optional<OutputDir> tree;
   bool allow_http = false;
   std::function<void(const std::string&)> log;  // progress lines (retries); empty = silent
   Clock clock;  // fetchedAt, request signatures; empty = the system's

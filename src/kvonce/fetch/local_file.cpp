@@ -14,7 +14,7 @@
 
 namespace kvonce::fetch {
 namespace fs = std::filesystem;
-transfer::DownloadResult copy_local_file(const fs::path& source, const fs::path& target,
+transfer::DownloadResult copy_local_file(const fs::path& source, const OutputPath& target,
                                          const transfer::DownloadPolicy& policy) {
   std::error_code ec;
   if (fs::is_directory(source, ec)) {
@@ -27,7 +27,8 @@ transfer::DownloadResult copy_local_file(const fs::path& source, const fs::path&
                            : std::nullopt;
   transfer::DownloadResult result;
   result.attempts = 1;
-  if (fs::exists(target, ec) && fs::equivalent(source, target, ec)) {
+  // A name the tool chose is replaced whatever it is (AtomicFile refuses a link there).
+  if (!target.dir() && fs::exists(target.path(), ec) && fs::equivalent(source, target.path(), ec)) {
     // Copying a file onto itself would truncate it: check it in place instead.
     const PayloadMetadata m = describe_local_file(source, "", "");
     if (policy.max_bytes != 0 && m.size_bytes > policy.max_bytes) {

@@ -10,10 +10,11 @@
 namespace kvonce::fetch {
 
 // Copies `source` to `target` through VerifiedFile (max_bytes, expect_sha256 of the policy;
-// retries and timeouts do not apply). Copying a file onto itself only hashes it.
+// retries and timeouts do not apply). Copying a file onto itself (a path the user named) only
+// hashes it.
 // Error(input) when the source cannot be read.
 transfer::DownloadResult copy_local_file(const std::filesystem::path& source,
-                                         const std::filesystem::path& target,
+                                         const OutputPath& target,
                                          const transfer::DownloadPolicy& policy);
 
 // The payload file in a downloaded artifact directory (regular files only, symlinks ignored,

@@ -79,9 +79,9 @@ std::string metadata_json(const PayloadMetadata& m, std::chrono::system_clock::t
   return j.dump(2) + "\n";
 }
 
-void write_metadata(const std::filesystem::path& path, const PayloadMetadata& metadata,
+void write_metadata(const OutputPath& path, const PayloadMetadata& metadata,
                     std::chrono::system_clock::time_point now) {
-  ensure_directory(path.parent_path());
+  if (!path.dir()) ensure_directory(path.path().parent_path());
   write_file_atomically(path, metadata_json(metadata, now));
 }
 

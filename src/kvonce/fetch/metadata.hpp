@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "kvonce/util/output_dir.hpp"
+
 namespace kvonce::fetch {
 
 // sourceType values (the old job's, plus gcs).
@@ -54,8 +56,9 @@ struct PayloadMetadata {
 std::string metadata_json(const PayloadMetadata& metadata,
                           std::chrono::system_clock::time_point now);
 
-// Writes it atomically; Error(output) when that fails.
-void write_metadata(const std::filesystem::path& path, const PayloadMetadata& metadata,
+// Writes it atomically (a path the user named, its directory created; or a name the tool chose in
+// an output directory, never through a link); Error(output) when that fails.
+void write_metadata(const OutputPath& path, const PayloadMetadata& metadata,
                     std::chrono::system_clock::time_point now);
 
 // The default place: kvonce-payload-metadata.json in the target's directory.

@@ -122,16 +122,13 @@ const Artifact& newest(const std::vector<Artifact>& artifacts) {
 
 // Removes the downloaded archive on every way out.
 struct TempFile {
-  fs::path path;
-  ~TempFile() {
-    std::error_code ec;
-    fs::remove(path, ec);
-  }
+  OutputPath path;
+  ~TempFile() { remove_output(path); }
 };
 
 // The archive itself: `label` names it; the payload's expected hash does not apply to it.
 transfer::DownloadResult download_archive(const Client& github, net::HttpTransport& transport,
-                                          std::uint64_t id, const fs::path& archive,
+                                          std::uint64_t id, const OutputPath& archive,
                                           const transfer::DownloadPolicy& policy,
                                           const std::string& label) {
   const std::string zip_path =
@@ -152,7 +149,7 @@ transfer::DownloadResult download_archive(const Client& github, net::HttpTranspo
 
 ArtifactFetch fetch_artifact(const std::string& name, const std::optional<std::string>& run_id,
                              const Environment& env, net::HttpTransport& transport,
-                             const fs::path& target, const transfer::DownloadPolicy& policy) {
+                             const OutputPath& target, const transfer::DownloadPolicy& policy) {
   if (name.empty()) fail(ErrorKind::usage, "--artifact needs a name");
   if (run_id && (run_id->empty() || run_id->find_first_not_of("0123456789") != std::string::npos)) {
     fail(ErrorKind::usage, "--run-id must be a number");
@@ -169,16 +166,17 @@ ArtifactFetch fetch_artifact(const std::string& name, const std::optional<std::s
   const std::string label =
       repo + " artifact '" + name + "' (id " + std::to_string(chosen.id) + ")";
 
-  TempFile archive{target.parent_path() /
-                   ("." + target.filename().string() + ".artifact-" + std::to_string(::getpid()))};
+  // Beside the target, a name of the tool's own as the target is (output_dir.hpp).
+  TempFile archive{target.sibling("." + target.path().filename().string() + ".artifact-" +
+                                  std::to_string(::getpid()))};
   const transfer::DownloadResult zip =
       download_archive(github, transport, chosen.id, archive.path, policy, label);
 
   ArtifactFetch out;
   std::string entry;
-  if (transfer::looks_like_zip(archive.path)) {
+  if (transfer::looks_like_zip(archive.path.path())) {
     transfer::ZipExtraction extracted =
-        transfer::extract_payload(archive.path, target, policy, label);
+        transfer::extract_payload(archive.path.path(), target, policy, label);
     out.download = extracted.file;
     entry = extracted.entry;
   } else {
@@ -187,9 +185,7 @@ ArtifactFetch fetch_artifact(const std::string& name, const std::optional<std::s
       fail(ErrorKind::integrity, label + ": SHA-256 " + zip.sha256 +
                                      " differs from --expect-sha256; the file was not kept");
     }
-    std::error_code ec;
-    fs::rename(archive.path, target, ec);
-    if (ec) fail(ErrorKind::output, target.string() + ": cannot move into place: " + ec.message());
+    move_into_place(archive.path, target);
     out.download = zip;
     entry = "body";
   }

@@ -29,7 +29,6 @@ struct ArtifactFetch {
 // other API failures; the zip errors of extract_payload.
 ArtifactFetch fetch_artifact(const std::string& name, const std::optional<std::string>& run_id,
                              const Environment& env, net::HttpTransport& transport,
-                             const std::filesystem::path& target,
-                             const transfer::DownloadPolicy& policy);
+                             const OutputPath& target, const transfer::DownloadPolicy& policy);
 
 }  // namespace kvonce::github

@@ -1,14 +1,18 @@
 #include "kvonce/output/output_set.hpp"
 
 #include <algorithm>
-#include <system_error>
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 
 namespace kvonce::output {
 
-SetFile::SetFile(const std::filesystem::path& path, std::string name, OutputBudget& budget)
+SetFile::SetFile(const OutputPath& path, std::string name, OutputBudget& budget)
     : file_(path), name_(std::move(name)), budget_(budget) {}
 
 void SetFile::write(std::string_view bytes) {
@@ -21,7 +25,7 @@ void SetFile::finish() {
   if (sha256_.empty()) sha256_ = sha_.finish_hex();
 }
 
-OutputSet::OutputSet(std::filesystem::path dir, std::vector<std::string> members, SetOrigin origin,
+OutputSet::OutputSet(OutputDir dir, std::vector<std::string> members, SetOrigin origin,
                      OutputBudget& budget)
     : dir_(std::move(dir)),
       members_(std::move(members)),
@@ -29,9 +33,7 @@ OutputSet::OutputSet(std::filesystem::path dir, std::vector<std::string> members
       budget_(budget) {}
 
 SetFile& OutputSet::open(const std::string& name) {
-  const std::filesystem::path path = dir_ / name;
-  ensure_directory(path.parent_path());
-  files_.push_back(std::make_unique<SetFile>(path, name, budget_));
+  files_.push_back(std::make_unique<SetFile>(OutputPath(dir_, name), name, budget_));
   return *files_.back();
 }
 
@@ -63,12 +65,15 @@ void OutputSet::commit() {
     const bool written = std::any_of(files_.begin(), files_.end(),
                                      [&](const auto& f) { return f->name() == member; });
     if (written) continue;
-    std::error_code ec;
-    const std::filesystem::path stale = dir_ / member;
-    std::filesystem::remove(stale, ec);
-    if (ec)
+    // Within the directory's descriptor: a link planted at a member is removed, never followed.
+    const std::filesystem::path rel(member);
+    const std::optional<OutputDir> in = rel.has_parent_path() ? dir_.existing_sub(rel.parent_path())
+                                                              : std::optional<OutputDir>(dir_);
+    if (in && ::unlinkat(in->fd(), rel.filename().c_str(), 0) != 0 && errno != ENOENT) {
       fail(ErrorKind::output,
-           stale.string() + ": cannot remove the previous run's file: " + ec.message());
+           (dir_.path() / member).string() +
+               ": cannot remove the previous run's file: " + std::strerror(errno));
+    }
   }
   for (const auto& f : files_) f->file().commit();
 }

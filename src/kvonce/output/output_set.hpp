@@ -4,7 +4,8 @@
 // mix of two runs. Every file of the set is written to a temporary file first, each byte charged
 // to the run's OutputBudget and hashed on the way; nothing replaces the previous set until every
 // file is complete. Then the previous run's files that this run does not write are removed, and
-// the new files are renamed into place in the order they were opened, the validation last.
+// the new files are renamed into place in the order they were opened, the validation last. The
+// files are names the tool chose in an OutputDir: none is written or removed through a link.
 #pragma once
 
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/output_budget.hpp"
+#include "kvonce/util/output_dir.hpp"
 
 namespace kvonce::output {
 
@@ -29,7 +31,7 @@ struct SetOrigin {
 
 class SetFile {
  public:
-  SetFile(const std::filesystem::path& path, std::string name, OutputBudget& budget);
+  SetFile(const OutputPath& path, std::string name, OutputBudget& budget);
   void write(std::string_view bytes);  // charged, hashed, written
   void finish();                       // no more bytes: the digest is known
   const std::string& name() const { return name_; }
@@ -47,7 +49,7 @@ class SetFile {
 class OutputSet {
  public:
   // `members` names every file a set of this kind may hold (relative to `dir`, '/'-separated).
-  OutputSet(std::filesystem::path dir, std::vector<std::string> members, SetOrigin origin,
+  OutputSet(OutputDir dir, std::vector<std::string> members, SetOrigin origin,
             OutputBudget& budget);
 
   // A new file of the set (its directory created); written until finish().
@@ -61,7 +63,7 @@ class OutputSet {
   void commit();
 
  private:
-  std::filesystem::path dir_;
+  OutputDir dir_;
   std::vector<std::string> members_;
   SetOrigin origin_;
   OutputBudget& budget_;

@@ -326,7 +326,7 @@ ProjectionStats write_projection(const EventStore& events,
                                  std::chrono::system_clock::time_point generated_at) {
   const std::filesystem::path dir = projection_path.parent_path();
   OutputBudget unbounded(UINT64_MAX);
-  OutputSet set(dir, {}, SetOrigin{}, unbounded);
+  OutputSet set(OutputDir::as_named(dir), {}, SetOrigin{}, unbounded);
   const ProjectionStats stats =
       write_projection(events, set, projection_path.filename().string(),
                        state_sequence_path.lexically_relative(dir).generic_string(), generated_at);

@@ -58,8 +58,7 @@ void write_metadata_for(const MetadataRequest& request, const std::filesystem::p
   // The event count as verify found it, when verify has run (run and report go in that order).
   const ModeResult otlp = load_mode(trace_dir / "otlp", "otlp", LoadOptions{0, 0, {}});
   if (otlp.present() && otlp.status != ModeStatus::error) m.event_count = otlp.events;
-  ensure_directory(trace_dir);
-  fetch::write_metadata(trace_dir / trace_dir::kMetadataFile, m, now);
+  fetch::write_metadata(OutputPath(OutputDir::tree(trace_dir), trace_dir::kMetadataFile), m, now);
 }
 
 }  // namespace kvonce::report

@@ -64,9 +64,11 @@ ReportOutcome run_report(const ReportOptions& o, const Environment& env,
     append_to_file(*path, step_summary_markdown(out.report, o.max_issues));
     say("report: step summary appended to " + console_escape(*path));
   }
-  if (o.pr_comment) {
-    write_file_atomically(*o.pr_comment, pr_comment_markdown(out.report, o.max_issues));
-    say("report: PR comment written to " + console_escape(*o.pr_comment));
+  if (o.pr_comment || o.tree) {
+    const OutputPath comment =
+        o.pr_comment ? OutputPath(*o.pr_comment) : OutputPath(*o.tree, trace_dir::kPrCommentFile);
+    write_file_atomically(comment, pr_comment_markdown(out.report, o.max_issues));
+    say("report: PR comment written to " + console_escape(comment.path().string()));
   }
   if (const auto path = o.github_output ? o.github_output : env("GITHUB_OUTPUT")) {
     append_to_file(*path, github_outputs_text(out.report));

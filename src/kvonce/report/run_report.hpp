@@ -22,13 +22,17 @@
 #include "kvonce/transfer/retry.hpp"
 #include "kvonce/util/clock.hpp"
 #include "kvonce/util/environment.hpp"
+#include "kvonce/util/output_dir.hpp"
 
 namespace kvonce::report {
 
 struct ReportOptions {
   std::filesystem::path trace_dir = trace_dir::kDefault;
-  std::optional<std::string> step_summary;   // appended to; default $GITHUB_STEP_SUMMARY
-  std::optional<std::string> pr_comment;     // the comment body, written atomically
+  std::optional<std::string> step_summary;  // appended to; default $GITHUB_STEP_SUMMARY
+  std::optional<std::string> pr_comment;    // the comment body, written atomically
+  // run: the trace directory, already open. Without pr_comment, the comment body is written in it
+  // as kvonce-pr-comment.md, a name the tool chose (never written through a link).
+  std::optional<OutputDir> tree;
   std::optional<std::string> github_output;  // appended to; default $GITHUB_OUTPUT
   bool post_comment = false;
   bool check_run = false;

@@ -59,7 +59,7 @@ struct Payload {
 };
 
 // Picks the payload as the old job did and brings it to local files.
-Payload obtain_payload(const RunOptions& options, const Environment& env,
+Payload obtain_payload(const RunOptions& options, const OutputDir& tree, const Environment& env,
                        net::HttpTransport& transport,
                        const std::function<void(const std::string&)>& log) {
   Payload p;
@@ -75,7 +75,7 @@ Payload obtain_payload(const RunOptions& options, const Environment& env,
   f.clock = options.clock;
   f.target = options.trace_dir / trace_dir::kPayloadDir / "kvonce-otlp-payload";
   f.metadata = options.trace_dir / trace_dir::kMetadataFile;
-  ensure_directory(f.target.parent_path());
+  f.tree = tree;  // both are names run chose: never written through a link
   const fetch::FetchResult fetched = fetch::fetch(f, env, transport);
   log(fetch::fetch_summary_text(fetched));
   p.metadata = fetched.metadata;
@@ -107,8 +107,9 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
                const std::function<void(const std::string&)>& log) {
   RunOutcome out;
   auto start = std::chrono::steady_clock::now();
-  ensure_directory(options.trace_dir);
-  Payload payload = obtain_payload(options, env, transport, log);
+  // Every file below is a name run chose in its tree: none is written through a link.
+  const OutputDir tree = OutputDir::tree(options.trace_dir);
+  Payload payload = obtain_payload(options, tree, env, transport, log);
 
   EventStore store;
   const privacy::MaskOptions mask = privacy::resolve_key(options.mask);  // before any output
@@ -134,6 +135,7 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   VerifyOptions otlp;
   otlp.format = payload::Format::otlp;
   otlp.output_dir = options.trace_dir / "otlp";
+  otlp.within = tree;
   otlp.order = options.order;
   otlp.rules = options.rules;
   otlp.limits = options.limits;
@@ -163,12 +165,13 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   payload.metadata.event_count = out.otlp.events;
   const auto written_at = now(options.clock);
   budget->charge(fetch::metadata_json(payload.metadata, written_at).size());
-  fetch::write_metadata(options.trace_dir / trace_dir::kMetadataFile, payload.metadata, written_at);
+  fetch::write_metadata(OutputPath(tree, trace_dir::kMetadataFile), payload.metadata, written_at);
   out.payload = payload.metadata;
 
   if (options.report) {
     report::ReportOptions r = *options.report;
     r.trace_dir = options.trace_dir;
+    r.tree = tree;
     r.clock = options.clock;
     out.report = report::run_report(r, env, transport, log);
   }

@@ -100,12 +100,13 @@ output::ValidationInfo validation_info(const EventStore& store, const VerifyOutc
 void write_set(const EventStore& store, VerifyOutcome& out,
                const std::vector<std::string>& warnings, OutputBudget& budget,
                const VerifyOptions& options, std::chrono::system_clock::time_point generated_at) {
-  const auto& dir = options.output_dir;
-  ensure_directory(dir);
+  OutputDir dir = options.within ? options.within->sub(options.within->relative(options.output_dir))
+                                 : OutputDir::tree(options.output_dir);
   output::SetOrigin origin = options.origin.value_or(output::SetOrigin{});
   origin.github_run_id = options.github_run_id;
   origin.github_run_attempt = options.github_run_attempt;
-  output::OutputSet set(dir, {trace_dir::kModeFiles.begin(), trace_dir::kModeFiles.end()},
+  output::OutputSet set(std::move(dir),
+                        {trace_dir::kModeFiles.begin(), trace_dir::kModeFiles.end()},
                         std::move(origin), budget);
   if (!store.empty()) {
     write_events(store, set.open(trace_dir::kEventsFile));

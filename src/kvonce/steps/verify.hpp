@@ -16,6 +16,7 @@
 #include "kvonce/steps/prepare.hpp"
 #include "kvonce/util/clock.hpp"
 #include "kvonce/util/console_style.hpp"
+#include "kvonce/util/output_dir.hpp"
 
 namespace kvonce::steps {
 
@@ -27,7 +28,10 @@ struct VerifyOptions {
   std::vector<std::string> inputs;  // paths; "-" is standard input
   payload::Format format = payload::Format::autodetect;
   // Where the output set goes; empty: nowhere (the verdict alone, no file written or removed).
+  // An output directory: entered without links within the working directory (output_dir.hpp).
   std::filesystem::path output_dir;
+  // run: the trace directory output_dir lies in, already open; output_dir is entered below it.
+  std::optional<OutputDir> within;
   // Keep the validation document's text in the outcome (verify --json prints it). It counts
   // against the output bound as one more output, charged before any file is committed.
   bool keep_validation_json = false;

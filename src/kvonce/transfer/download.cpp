@@ -25,7 +25,7 @@ RetryPolicy retry_policy_of(const DownloadPolicy& p) {
 
 DownloadResult download_to_file(net::HttpTransport& transport,
                                 const std::function<net::HttpRequest()>& make_request,
-                                const std::filesystem::path& target, const DownloadPolicy& policy,
+                                const OutputPath& target, const DownloadPolicy& policy,
                                 const std::string& label) {
   const std::optional<std::string> expected =
       policy.expect_sha256 ? std::optional(normalise_sha256(*policy.expect_sha256)) : std::nullopt;

@@ -16,6 +16,7 @@
 #include "kvonce/net/http.hpp"
 #include "kvonce/transfer/retry.hpp"
 #include "kvonce/util/clock.hpp"
+#include "kvonce/util/output_dir.hpp"
 
 namespace kvonce::transfer {
 
@@ -55,7 +56,7 @@ RetryPolicy retry_policy_of(const DownloadPolicy& policy);
 // (AccessDenied, NoSuchKey, ExpiredToken, ...) with a hint.
 DownloadResult download_to_file(net::HttpTransport& transport,
                                 const std::function<net::HttpRequest()>& make_request,
-                                const std::filesystem::path& target, const DownloadPolicy& policy,
+                                const OutputPath& target, const DownloadPolicy& policy,
                                 const std::string& label);
 
 }  // namespace kvonce::transfer

@@ -7,15 +7,15 @@
 namespace kvonce::transfer {
 namespace {
 
-const std::filesystem::path& with_directory(const std::filesystem::path& target) {
-  ensure_directory(target.parent_path());
+// A path the user named gets its directory; a name the tool chose, its directories (AtomicFile).
+const OutputPath& with_directory(const OutputPath& target) {
+  if (!target.dir()) ensure_directory(target.path().parent_path());
   return target;
 }
 
 }  // namespace
 
-VerifiedFile::VerifiedFile(const std::filesystem::path& target, std::uint64_t max_bytes,
-                           std::string label)
+VerifiedFile::VerifiedFile(const OutputPath& target, std::uint64_t max_bytes, std::string label)
     : file_(with_directory(target)), max_bytes_(max_bytes), label_(std::move(label)) {}
 
 void VerifiedFile::write(std::string_view chunk) {

@@ -18,9 +18,10 @@ namespace kvonce::transfer {
 
 class VerifiedFile {
  public:
-  // Creates the temporary file beside `target` (and target's directory if needed).
+  // Creates the temporary file beside `target` (and target's directory if needed; a name the
+  // tool chose is never written through a link, see output_dir.hpp).
   // `label` names the source in messages (already redacted).
-  VerifiedFile(const std::filesystem::path& target, std::uint64_t max_bytes, std::string label);
+  VerifiedFile(const OutputPath& target, std::uint64_t max_bytes, std::string label);
 
   // Error(limit) once more than max_bytes (0 = no limit) have arrived.
   void write(std::string_view chunk);

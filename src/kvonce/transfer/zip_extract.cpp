@@ -98,7 +98,7 @@ bool looks_like_zip(const fs::path& file) {
   return (head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6);
 }
 
-ZipExtraction extract_payload(const fs::path& zip, const fs::path& target,
+ZipExtraction extract_payload(const fs::path& zip, const OutputPath& target,
                               const DownloadPolicy& policy, const std::string& label) {
   const auto archive = open_archive(zip, label);
   const std::vector<std::string> names = checked_file_entries(archive.get(), label);

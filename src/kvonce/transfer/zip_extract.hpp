@@ -24,7 +24,7 @@ struct ZipExtraction {
 // apply to the extracted file). An archive with an entry whose name contains a ".." segment, is
 // absolute (or has a drive letter or backslash), or that is a symbolic link is rejected whole:
 // Error(input), nothing written. `label` names the archive in messages.
-ZipExtraction extract_payload(const std::filesystem::path& zip, const std::filesystem::path& target,
+ZipExtraction extract_payload(const std::filesystem::path& zip, const OutputPath& target,
                               const DownloadPolicy& policy, const std::string& label);
 
 }  // namespace kvonce::transfer
