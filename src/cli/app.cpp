@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include "kvonce/util/console_bound.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 
@@ -52,9 +53,12 @@ Host process_host(std::ostream& out, std::ostream& err) {
               [](int fd) { return ::isatty(fd) == 1; }};
 }
 
-int run(int argc, const char* const* argv, const Host& host) {
-  std::ostream& out = host.out;
-  std::ostream& err = host.err;
+namespace {
+
+// Runs the command line with its console text going to `out` and `err`, bounded by the two
+// ConsoleBounds below them.
+int run_bounded(int argc, const char* const* argv, const Host& host, std::ostream& out,
+                std::ostream& err, ConsoleBound& out_bound, ConsoleBound& err_bound) {
   CLI::App app{
       "kvonce-trace: prove from its OpenTelemetry traces that a KvOnce service behaves "
       "as its specification says.\nWithout a subcommand, `run` verifies the embedded "
@@ -83,18 +87,39 @@ int run(int argc, const char* const* argv, const Host& host) {
       const char* const run_argv[] = {argv[0], "run"};
       return run(2, run_argv, host);
     }
+    out_bound.finish();
     check_stdout(out);
+    check_stdout(host.out);  // a --json document is written to it directly
     return console.exit_code;
   } catch (const Error& e) {
+    err_bound.finish();  // the error is the last word: never left out
     err << "kvonce-trace: " << to_string(e.kind()) << ": " << console_escape(e.what()) << "\n";
     return static_cast<int>(exit_code_for(e.kind()));
   } catch (const std::bad_alloc&) {
+    err_bound.finish();
     err << "kvonce-trace: out of memory\n";
     return static_cast<int>(ExitCode::limit);
   } catch (const std::exception& e) {
+    err_bound.finish();
     err << "kvonce-trace: internal error: " << console_escape(e.what()) << "\n";
     return static_cast<int>(ExitCode::internal);
   }
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, const Host& host) {
+  // Console text is bounded per line and per stream (util/console_bound.hpp): a small payload
+  // must not fill a CI log. A --json document is data: commands write it to host.out directly,
+  // and --max-output-bytes bounds it.
+  ConsoleBound out_bound(host.out.rdbuf()), err_bound(host.err.rdbuf());
+  std::ostream out(&out_bound), err(&err_bound);
+  const int code = run_bounded(argc, argv, host, out, err, out_bound, err_bound);
+  out_bound.finish();
+  err_bound.finish();
+  out.flush();
+  err.flush();
+  return code;
 }
 
 }  // namespace kvonce::cli

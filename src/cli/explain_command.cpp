@@ -84,8 +84,12 @@ void add_explain_command(CLI::App& app, Console& console) {
     }
     opts->mask.environment = console.host.env;
     const steps::ExplainOutcome outcome = steps::explain(*opts);
-    console.out << (*json ? steps::explain_json(outcome, *opts)
-                          : steps::explain_text(outcome, *opts));
+    // The JSON document is data, never cut as console text is.
+    if (*json) {
+      console.host.out << steps::explain_json(outcome, *opts);
+    } else {
+      console.out << steps::explain_text(outcome, *opts);
+    }
     console.exit_code = explain_exit_code(outcome);
   });
 }

@@ -84,8 +84,9 @@ void add_verify_command(CLI::App& app, Console& console) {
     opts->github_run_id = console.host.env("GITHUB_RUN_ID");
     opts->github_run_attempt = console.host.env("GITHUB_RUN_ATTEMPT");
     const steps::VerifyOutcome outcome = steps::verify(*opts);
-    // stdout holds the validation document alone with --json: the summary goes to stderr.
-    if (cli->json) console.out << outcome.validation_json;
+    // stdout holds the validation document alone with --json: the summary goes to stderr. The
+    // document is data, bounded by --max-output-bytes, never cut as console text is.
+    if (cli->json) console.host.out << outcome.validation_json;
     print_verdict(outcome, cli->verify, cli->console, console, cli->json);
     console.exit_code = verdict_exit_code(outcome);
   });

@@ -1,5 +1,7 @@
 #include "kvonce/payload/framing.hpp"
 
+#include <algorithm>
+
 #include "kvonce/io/compression.hpp"
 #include "kvonce/io/zstd_source.hpp"
 #include "kvonce/util/error.hpp"
@@ -23,19 +25,73 @@ std::string record_name(const io::ByteSource& source, std::uint64_t index, std::
          ")";
 }
 
-std::string decompress_record(std::string record, const std::string& name,
-                              const io::ReadLimits& limits, std::uint64_t& decompressed) {
-  io::ReadLimits left = limits;
-  if (limits.max_decompressed_bytes != 0) {
-    left.max_decompressed_bytes = limits.max_decompressed_bytes - decompressed;
+// One record's message, read from the framed file as the reader asks for it: nothing is
+// allocated from the announced length, which the file's author chose. A file that ends before
+// the record does is an error at that byte, whoever is reading.
+class RecordSource final : public io::ByteSource {
+ public:
+  RecordSource(io::ByteSource& file, std::uint64_t length, std::uint64_t offset, std::string name)
+      : file_(file), left_(length), length_(length), offset_(offset), name_(std::move(name)) {}
+
+  std::size_t read(char* buf, std::size_t size) override {
+    if (left_ == 0 || size == 0) return 0;
+    const std::size_t n =
+        file_.read(buf, static_cast<std::size_t>(std::min<std::uint64_t>(size, left_)));
+    if (n == 0) {
+      const std::uint64_t have = length_ - left_;
+      fail(ErrorKind::input, name_ + ": length-prefixed record truncated at byte " +
+                                 std::to_string(offset_ + have) + ": " + std::to_string(length_) +
+                                 " bytes announced, " + std::to_string(have) + " present");
+    }
+    left_ -= n;
+    return n;
   }
+  const std::string& name() const override { return name_; }
+
+  // Reads what the record's reader left unread, so the next length is where the file says.
+  void skip_rest() {
+    char buf[64 * 1024];
+    while (read(buf, sizeof buf) > 0) {
+    }
+  }
+
+ private:
+  io::ByteSource& file_;
+  std::uint64_t left_, length_, offset_;
+  std::string name_;
+};
+
+// A non-owning view of a source, for the layers stacked on a record that the loop owns.
+class Borrowed final : public io::ByteSource {
+ public:
+  explicit Borrowed(io::ByteSource& inner) : inner_(inner) {}
+  std::size_t read(char* buf, std::size_t size) override { return inner_.read(buf, size); }
+  const std::string& name() const override { return inner_.name(); }
+
+ private:
+  io::ByteSource& inner_;
+};
+
+// Reads one record as a stream: sniffs its own zstd compression and its encoding from its first
+// bytes, then hands the (decompressing) stream to `on_record`.
+void read_record(RecordSource& body, FramedRecord& record, const io::ReadLimits& limits,
+                 std::uint64_t& decompressed,
+                 const std::function<void(const FramedRecord&)>& on_record) {
+  std::unique_ptr<io::ByteSource> message = std::make_unique<Borrowed>(body);
+  record.compressed = io::sniff_compression(io::peek_prefix(message, io::kCompressionMagicBytes)) ==
+                      io::Compression::zstd;
   io::InputInfo info;
-  auto source = io::make_zstd_source(io::from_memory(std::move(record), name), left, info);
-  std::string out;
-  char buf[64 * 1024];
-  for (std::size_t n; (n = source->read(buf, sizeof buf)) > 0;) out.append(buf, n);
+  if (record.compressed) {
+    io::ReadLimits left = limits;
+    if (limits.max_decompressed_bytes != 0) {
+      left.max_decompressed_bytes = limits.max_decompressed_bytes - decompressed;
+    }
+    message = io::make_zstd_source(std::move(message), left, info);
+  }
+  record.encoding = detect_record(io::peek_prefix(message, kDetectBytes), body.name());
+  record.message = message.get();
+  on_record(record);
   decompressed += info.decompressed_bytes;
-  return out;
 }
 
 }  // namespace
@@ -62,23 +118,12 @@ std::uint64_t read_framed(io::ByteSource& source, const io::ReadLimits& limits,
                                  " bytes exceeds --max-decompressed-bytes (" +
                                  std::to_string(limits.max_decompressed_bytes) + " bytes)");
     }
-    std::string message(length, '\0');
-    const std::size_t have = read_fully(source, message.data(), length);
-    if (have < length) {
-      fail(ErrorKind::input, name + ": length-prefixed record truncated at byte " +
-                                 std::to_string(offset + have) + ": " + std::to_string(length) +
-                                 " bytes announced, " + std::to_string(have) + " present");
-    }
+    RecordSource body(source, length, offset, name);
     FramedRecord record;
     record.index = index;
     record.offset = offset;
-    record.compressed = io::sniff_compression(message) == io::Compression::zstd;
-    if (record.compressed)
-      message = decompress_record(std::move(message), name, limits, decompressed);
-    record.encoding = detect_record(message, name);
-    const auto body = io::from_memory(std::move(message), name);
-    record.message = body.get();
-    on_record(record);
+    read_record(body, record, limits, decompressed, on_record);
+    body.skip_rest();
     offset += length;
   }
 }

@@ -17,13 +17,16 @@ struct FramedRecord {
   std::uint64_t offset = 0;  // byte offset of the message (after its length prefix)
   bool compressed = false;   // zstd-compressed on its own
   Encoding encoding = Encoding::json;
-  io::ByteSource* message = nullptr;  // the (decompressed) message, named for messages
+  io::ByteSource* message = nullptr;  // the (decompressed) message, named for messages; valid
+                                      // during the call only
 };
 
-// Reads every record of `source` and hands each message to `on_record`. A record is held in
-// memory while it is read (the Collector writes one per export batch). Errors (input) name the
-// record and byte offset: a truncated length or message. A record longer than, or decompressing
-// to more than, limits.max_decompressed_bytes is Error(limit). Returns the number of records.
+// Reads every record of `source` and hands each message to `on_record` as a stream: a record is
+// read as the reader asks for it and decompressed as it goes, never held whole, and nothing is
+// allocated from the announced length. Errors (input) name the record and byte offset: a
+// truncated length or message (found when the reader reaches the end of the file). A record
+// longer than, or decompressing to more than, limits.max_decompressed_bytes is Error(limit).
+// Returns the number of records.
 std::uint64_t read_framed(io::ByteSource& source, const io::ReadLimits& limits,
                           const std::function<void(const FramedRecord&)>& on_record);
 

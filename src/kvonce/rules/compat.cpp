@@ -17,7 +17,6 @@
 // Messages are the validator's own. Each issue is located at its first offending event.
 #include <algorithm>
 #include <deque>
-#include <unordered_map>
 
 #include "kvonce/rules/attempt.hpp"
 #include "kvonce/rules/compat_key.hpp"
@@ -145,13 +144,13 @@ class KeyEntries {
   std::vector<KeyTotals> members() && {
     if (names_.empty()) return std::move(totals_);
     std::vector<KeyTotals> out;
-    std::unordered_map<std::string_view, std::size_t> at;
+    KeyIndex at;  // numbers names in order of first sight: a name's index is its place in out
     for (KeyTotals& t : totals_) {
-      const auto [it, fresh] = at.emplace(t.key, out.size());
+      const auto [place, fresh] = at.insert(t.key);
       if (fresh) {
         out.push_back(t);
       } else {
-        out[it->second] = t;
+        out[place] = t;
       }
     }
     return out;
@@ -162,11 +161,14 @@ class KeyEntries {
     CompatKey key = compat_key(e.key_form, e.key);
     names_.push_back(std::move(key.name));
     if (!key.identity.empty()) {
-      const auto [it, fresh] = others_.emplace(std::move(key.identity), totals_.size());
+      identities_.push_back(std::move(key.identity));
+      const auto [slot, fresh] = others_.insert(identities_.back());
       if (!fresh) {
+        identities_.pop_back();
         names_.pop_back();
-        return totals_[it->second];
+        return totals_[other_entry_[slot]];
       }
+      other_entry_.push_back(static_cast<std::uint32_t>(totals_.size()));
     }
     totals_.emplace_back().key = names_.back();
     return totals_.back();
@@ -175,8 +177,10 @@ class KeyEntries {
   std::vector<KeyTotals> totals_;
   KeyIndex strings_;  // string keys (views into the event store)
   std::vector<std::uint32_t> string_entry_;
-  std::unordered_map<std::string, std::size_t> others_;  // numbers and booleans, tagged
-  std::deque<std::string> names_;                        // names of non-string keys (stable)
+  KeyIndex others_;                     // numbers and booleans, tagged (views into identities_)
+  std::deque<std::string> identities_;  // stable
+  std::vector<std::uint32_t> other_entry_;
+  std::deque<std::string> names_;  // names of non-string keys (stable)
 };
 
 }  // namespace

@@ -20,7 +20,6 @@
 //
 // One pass, O(1) work per event, memory per key only.
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "kvonce/json/reader.hpp"
@@ -88,7 +87,9 @@ class SpecChecker {
   void keyless() {
     const bool missing = event_->key_form == FieldForm::missing;
     key_ = missing ? std::string_view("null") : event_->key;
-    IssueSlots& slots = keyless_[std::string(key_)];
+    const auto [at, fresh] = keyless_.insert(key_);
+    if (fresh) keyless_slots_.emplace_back();
+    IssueSlots& slots = keyless_slots_[at];
     if (missing) {
       report(slots, IssueType::key_missing, [] { return std::string("event carries no key"); });
     } else {
@@ -170,10 +171,11 @@ class SpecChecker {
   }
 
   std::int64_t max_retries_;
-  KeyIndex keys_;                                        // views into the event store
-  std::vector<KeyState> states_;                         // by key index
-  std::unordered_map<std::string, IssueSlots> keyless_;  // by the key's JSON text
-  std::string_view key_;                                 // the key issues are reported under
+  KeyIndex keys_;                          // views into the event store
+  std::vector<KeyState> states_;           // by key index
+  KeyIndex keyless_;                       // the key's JSON text, or "null"
+  std::vector<IssueSlots> keyless_slots_;  // by keyless_ index
+  std::string_view key_;                   // the key issues are reported under
   IssueList issues_;
   std::uint64_t index_ = 0;
   const EventView* event_ = nullptr;
