@@ -5,9 +5,13 @@
 #                 empty: the same for the action's own ref (ACTION_REF);
 #                 anything else (a branch, a commit): the action's own source, built.
 #   REPOSITORY    owner/name whose releases are downloaded
-# A release is installed by scripts/install.sh (SHA256SUMS checked) into the runner's tool cache
-# and taken from there by later jobs on the same runner. A build runs in a debian:12 container,
-# since the build assumes Debian 12's packages, and builds the binary alone (no tests).
+# A release's tarball is kept in the runner's tool cache for later jobs on the same runner, but
+# the cache is writable by whatever ran there before (self-hosted runners keep it across jobs),
+# so nothing in it is trusted: every job fetches the release's SHA256SUMS again, copies the cached
+# tarball into its own directory under RUNNER_TEMP, hashes that copy and extracts it there; a
+# tarball that does not match is downloaded afresh (and checked the same way). The binary put on
+# PATH is always one this job extracted from bytes it checked. A build runs in a debian:12
+# container, since the build assumes Debian 12's packages, and builds the binary alone (no tests).
 set -euo pipefail
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -26,20 +30,47 @@ release_exists() { curl -fsSL -o /dev/null "$(base_of "$1")/SHA256SUMS"; }
 source_version() { sed -n 's/^project(kvonce-trace VERSION \([0-9.]*\).*/\1/p' "$source_dir/CMakeLists.txt"; }
 
 tool_dir() { echo "$RUNNER_TOOL_CACHE/kvonce-trace/$1/$arch"; }
-cached() { [ -f "$(tool_dir "$1").complete" ]; }
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+fail() {
+  echo "::error::$*"
+  exit 1
+}
 
-# A release, from the tool cache when an earlier job of this runner installed it.
+# A release, extracted into this job's own directory from a tarball checked against the
+# release's SHA256SUMS: the tool cache's copy when it matches, else a fresh download.
 install_release() {
-  local tool
-  tool=$(tool_dir "$1")
-  if cached "$1"; then
-    echo "kvonce-trace $1 from the tool cache ($tool)"
+  local version=$1 asset cache job expected actual
+  asset=kvonce-trace-$1-linux-$arch.tar.gz
+  cache=$(tool_dir "$1")
+  job=$(mktemp -d "${RUNNER_TEMP:-/tmp}/kvonce-trace.XXXXXX")
+  curl -fsSL --retry 3 -o "$job/SHA256SUMS" "$(base_of "$version")/SHA256SUMS" ||
+    fail "cannot download SHA256SUMS of kvonce-trace $version from $(base_of "$version")"
+  expected=$(awk -v f="$asset" '$2 == f || $2 == "*" f { print $1 }' "$job/SHA256SUMS")
+  [ -n "$expected" ] || fail "kvonce-trace $version has no $asset: its SHA256SUMS does not list it"
+  # The copy is what is hashed and extracted: the cache may change after the check.
+  if [ -f "$cache/$asset" ] && cp "$cache/$asset" "$job/$asset" &&
+    [ "$(sha256_of "$job/$asset")" = "$expected" ]; then
+    echo "kvonce-trace $version from the tool cache ($cache/$asset, checked against SHA256SUMS)"
   else
-    rm -rf "$tool"
-    KVONCE_REPOSITORY=$REPOSITORY "$source_dir/scripts/install.sh" "$1" "$tool"
-    touch "$tool.complete"
+    if [ -e "$cache/$asset" ]; then
+      echo "::warning::the tool cache's $asset does not match the release's SHA256SUMS: downloading it again"
+    fi
+    curl -fsSL --retry 3 -o "$job/$asset" "$(base_of "$version")/$asset" ||
+      fail "cannot download $asset from $(base_of "$version")"
+    actual=$(sha256_of "$job/$asset")
+    [ "$actual" = "$expected" ] ||
+      fail "checksum mismatch for $asset: SHA256SUMS says $expected, the download is $actual; nothing installed"
+    # Kept for later jobs (who check it again); a cache that cannot be written only costs time.
+    if mkdir -p "$cache" 2>/dev/null && cp "$job/$asset" "$cache/.$asset.$$" 2>/dev/null; then
+      mv -f "$cache/.$asset.$$" "$cache/$asset"
+    else
+      rm -f "$cache/.$asset.$$"
+    fi
   fi
-  bindir=$tool/bin
+  mkdir "$job/x"
+  tar -xzf "$job/$asset" -C "$job/x" || fail "$asset is not a readable tarball"
+  bindir=$job/x/kvonce-trace-$version-linux-$arch/bin
+  [ -x "$bindir/kvonce-trace" ] || fail "$asset holds no kvonce-trace-$version-linux-$arch/bin/kvonce-trace"
 }
 
 build_from_source() {
@@ -92,7 +123,7 @@ install_missing_libraries() {
 }
 
 if [[ $ref =~ ^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]]; then
-  if cached "${ref#v}" || release_exists "${ref#v}"; then
+  if release_exists "${ref#v}"; then
     install_release "${ref#v}"
   elif [ -n "${VERSION:-}" ]; then
     echo "::error::kvonce-trace has no release ${ref#v} in $REPOSITORY"

@@ -96,6 +96,7 @@ void run_batch_command(BatchCli& cli, Console& console) {
   batch::BatchContext context{console.host.env, [&console] { return console.transport(false); },
                               progress.get(), download};
   const batch::BatchRun run = batch::run_batch(cli.options, context);
+  if (run.judged_again) console.err << batch::judged_again_text(run.judged_again) << "\n";
 
   batch::SummaryInput summary{
       "kvonce-trace batch", &run.results, run.resumed, batch::run_notes(run, cli.options), {},

@@ -21,7 +21,8 @@ constexpr const char* kSources = R"(Sources (one; without any, the environment d
   --url, $KVONCE_OTLP_PAYLOAD_URL      HTTPS (presigned S3/GCS URLs too; s3:// and gs:// as below)
   --s3, $KVONCE_OTLP_S3_URI            s3://bucket/key (AWS credentials, web identity, profile)
   --gcs                                gs://bucket/object (Google credentials)
-  none of these                        the embedded sample
+  --sample, or none of these           the embedded sample (in GitHub Actions only with
+                                       --sample; an empty source variable there is an error)
 A URI ending in '/' (or given with --date) fetches every object under it into --target as a
 directory. KVONCE_ALLOWED_HOSTS=host,*.domain restricts the hosts contacted.)";
 

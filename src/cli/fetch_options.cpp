@@ -26,6 +26,9 @@ void add_source_options(CLI::App& cmd, fetch::FetchOptions& o, bool with_file) {
   cmd.add_option("--gcs", o.gcs, "gs://bucket/object, or gs://bucket/prefix/ for every object")
       ->type_name("URI")
       ->group("Source");
+  cmd.add_flag("--sample", o.sample,
+               "The embedded sample (in GitHub Actions only when asked for with this flag)")
+      ->group("Source");
   cmd.add_option("--date", o.date,
                  "The day of the kvonce-trace/YYYY/MM/DD/ prefix under --s3/--gcs")
       ->type_name("YYYY-MM-DD")

@@ -17,6 +17,10 @@ void add_report_options(CLI::App& cmd, report::ReportOptions& o) {
   cmd.add_flag("--check-run", o.check_run,
                "Create the Check Run \"KvOnce Trace Validation\" on the head commit, or update the "
                "one this token's app created");
+  cmd.add_option("--app-slug", o.app_slug,
+                 "The GitHub App the token belongs to (its comments are by SLUG[bot]); default: "
+                 "asked of the GraphQL API, and a new comment and Check Run when it cannot say")
+      ->type_name("SLUG");
   cmd.add_option("--github-output", o.github_output,
                  "Append the step outputs to this file (default: $GITHUB_OUTPUT when set)")
       ->type_name("FILE");

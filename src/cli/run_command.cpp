@@ -22,7 +22,8 @@ constexpr const char* kPayload = R"(Payload (the first that applies):
   --artifact-dir, --artifact, --url, --s3, --gcs, or $KVONCE_PAYLOAD_ARTIFACT,
   $KVONCE_OTLP_PAYLOAD_URL, $KVONCE_OTLP_S3_URI
                                       fetched into <trace-dir>/payload/ (see `fetch --help`)
-  none of these                       the embedded sample
+  --sample, or none of these          the embedded sample (in GitHub Actions only with
+                                      --sample; an empty source variable there is an error)
 Outputs in <trace-dir>: otlp/ and ndjson/ (events, projection, state sequence, validation),
 kvonce-payload-metadata.json, kvonce-pr-comment.md; in GitHub Actions also the Step Summary and
 the step outputs valid, valid_otlp, valid_ndjson, issues_otlp, issues_ndjson.)";

@@ -154,7 +154,7 @@ test('usage errors exit 2', async (t) => {
 
 // scripts/action-install.sh, the install step of action.yml, with the runner's variables.
 function actionInstall(t, release, { toolCache, os = 'Linux', arch = ARCH === 'aarch64' ? 'ARM64' : 'X64' } = {}) {
-  const dir = tempDir(t);
+  const dir = tempDir(t); // this job's RUNNER_TEMP
   const env = {
     PATH: process.env.PATH,
     HOME: dir,
@@ -173,34 +173,71 @@ function actionInstall(t, release, { toolCache, os = 'Linux', arch = ARCH === 'a
   return new Promise((resolve) => {
     execFile(path.join(ROOT, 'scripts', 'action-install.sh'), [], { env, timeout: 60_000 }, (error, stdout, stderr) => {
       const read = (f) => (fs.existsSync(env[f]) ? fs.readFileSync(env[f], 'utf8') : '');
-      resolve({ code: error ? error.code : 0, stdout, stderr, path: read('GITHUB_PATH'), output: read('GITHUB_OUTPUT') });
+      resolve({ code: error ? error.code : 0, stdout, stderr, path: read('GITHUB_PATH'), output: read('GITHUB_OUTPUT'), temp: dir });
     });
   });
 }
 
-test('the action installs a release into the tool cache once, then takes it from there', async (t) => {
+// The directory the action put on PATH: one of this job's RUNNER_TEMP, never the tool cache.
+function assertJobPrivate(r) {
+  const bin = r.path.trim();
+  assert.ok(bin.startsWith(`${r.temp}/`), `PATH gets ${bin}, outside the job's RUNNER_TEMP ${r.temp}`);
+  assert.match(bin, new RegExp(`/kvonce-trace-${version}-linux-${ARCH}/bin$`));
+  assert.equal(r.output, `binary=${bin}/kvonce-trace\n`);
+  assert.match(r.stdout, new RegExp(`^kvonce-trace ${version}$`, 'm'));
+}
+
+test('the action keeps the release tarball in the tool cache, and checks it again in every job', async (t) => {
   const toolCache = tempDir(t);
-  const tool = path.join(toolCache, 'kvonce-trace', version, ARCH);
+  const cached = path.join(toolCache, 'kvonce-trace', version, ARCH, `kvonce-trace-${version}-linux-${ARCH}.tar.gz`);
   const first = await actionInstall(t, 'good', { toolCache });
   assert.equal(first.code, 0, first.stderr);
-  assert.equal(first.path, `${tool}/bin\n`);
-  assert.equal(first.output, `binary=${tool}/bin/kvonce-trace\n`);
-  assert.match(first.stdout, new RegExp(`^kvonce-trace ${version}$`, 'm'));
-  assert.ok(fs.existsSync(`${tool}.complete`));
+  assertJobPrivate(first);
   assert.ok(requests.includes(`/good/kvonce-trace-${version}-linux-${ARCH}.tar.gz`));
+  assert.equal(sha256(fs.readFileSync(cached)), sha256(assets[`/good/kvonce-trace-${version}-linux-${ARCH}.tar.gz`]));
 
   const second = await actionInstall(t, 'good', { toolCache });
   assert.equal(second.code, 0, second.stderr);
-  assert.match(second.stdout, /from the tool cache/);
-  assert.deepEqual(requests, [], 'the second job downloaded again');
-  assert.equal(second.path, `${tool}/bin\n`);
+  assert.match(second.stdout, /from the tool cache .*checked against SHA256SUMS/);
+  // SHA256SUMS again, the tarball not.
+  assert.ok(requests.includes('/good/SHA256SUMS'), 'the second job trusted the cache without SHA256SUMS');
+  assert.ok(!requests.some((u) => u.endsWith('.tar.gz')), 'the second job downloaded the tarball again');
+  assertJobPrivate(second);
+});
+
+test('the action never runs what the tool cache holds: a planted binary or tarball is replaced by the release', async (t) => {
+  const toolCache = tempDir(t);
+  const tool = path.join(toolCache, 'kvonce-trace', version, ARCH);
+  const canary = path.join(tempDir(t), 'planted-binary-ran');
+  const planted = `#!/bin/sh\ntouch ${canary}\necho kvonce-trace ${version}\n`;
+  // The layout an earlier version of the action cached: a binary beside a .complete marker.
+  fs.mkdirSync(path.join(tool, 'bin'), { recursive: true });
+  fs.writeFileSync(path.join(tool, 'bin', 'kvonce-trace'), planted, { mode: 0o755 });
+  fs.writeFileSync(`${tool}.complete`, '');
+  // A tarball under the release's name holding the planted binary.
+  const dir = tempDir(t);
+  const top = path.join(dir, `kvonce-trace-${version}-linux-${ARCH}`);
+  fs.mkdirSync(path.join(top, 'bin'), { recursive: true });
+  fs.writeFileSync(path.join(top, 'bin', 'kvonce-trace'), planted, { mode: 0o755 });
+  const cached = path.join(tool, `kvonce-trace-${version}-linux-${ARCH}.tar.gz`);
+  execFileSync('tar', ['-czf', cached, '-C', dir, path.basename(top)]);
+
+  const r = await actionInstall(t, 'good', { toolCache });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /::warning::the tool cache's \S+ does not match the release's SHA256SUMS: downloading it again/);
+  assert.ok(requests.includes(`/good/kvonce-trace-${version}-linux-${ARCH}.tar.gz`), 'not downloaded afresh');
+  assertJobPrivate(r);
+  assert.equal(fs.existsSync(canary), false, 'the planted binary ran');
+  // The job's binary is the release's, and the cache now holds the release's tarball.
+  assert.deepEqual(fs.readFileSync(path.join(r.path.trim(), 'kvonce-trace')), fs.readFileSync(BIN));
+  assert.equal(sha256(fs.readFileSync(cached)), sha256(assets[`/good/kvonce-trace-${version}-linux-${ARCH}.tar.gz`]));
 });
 
 test('the action refuses a tampered release and caches nothing', async (t) => {
   const toolCache = tempDir(t);
   const r = await actionInstall(t, 'tampered', { toolCache });
   assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /checksum mismatch/);
+  assert.match(r.stdout, /::error::checksum mismatch/);
   assert.equal(r.path, '');
   assert.deepEqual(listFiles(toolCache), []);
 });

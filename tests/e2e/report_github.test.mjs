@@ -108,7 +108,7 @@ describe('report --post-comment', () => {
     assert.deepEqual(github.requests.map((q) => `${q.method} ${q.path}`), [
       `GET /repos/${REPO}/issues/${PR}/comments?per_page=100`,
       `GET /repos/${REPO}/issues/${PR}/comments?per_page=100&page=2`,
-      'GET /user',
+      'POST /graphql',
       `PATCH /repos/${REPO}/issues/comments/${ours.id}`,
     ]);
     assertEveryRequestAuthenticated();
@@ -254,10 +254,10 @@ describe('report: only what the token wrote is updated', () => {
     assert.equal(comments[0].body, planted);
     assert.equal(comments[1].user.login, 'github-actions[bot]');
     assert.match(comments[1].body, /❌ \*\*otlp\*\*: invalid/);
-    // GET /user is refused to an installation token: the identity is GitHub Actions' bot.
+    // GraphQL's viewer names the installation token's bot (GET /user would refuse it).
     assert.deepEqual(github.requests.map((q) => `${q.method} ${q.path}`), [
       `GET /repos/${REPO}/issues/${PR}/comments?per_page=100`,
-      'GET /user',
+      'POST /graphql',
       `POST /repos/${REPO}/issues/${PR}/comments`,
     ]);
   });
@@ -272,7 +272,7 @@ describe('report: only what the token wrote is updated', () => {
     assert.equal(github.comments(PR).length, 2);
   });
 
-  test('a user token: GET /user names the author whose comment is updated', async () => {
+  test('a user token: GraphQL\'s viewer names the author whose comment is updated', async () => {
     github.setIdentity({ user: 'octocat' });
     const bot = github.addComment(PR, planted, { login: 'github-actions[bot]', id: 41898282, type: 'Bot' });
     const ours = github.addComment(PR, `${MARKER}\nold`);
@@ -280,6 +280,42 @@ describe('report: only what the token wrote is updated', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`PR comment updated #${ours.id}`));
     assert.equal(github.comments(PR).find((c) => c.id === bot.id).body, planted);
+  });
+
+  test('a GitHub App installation token: its own comment and check run are updated, GitHub Actions\' stay', async () => {
+    github.setIdentity({ app: 'kvonce-app' });
+    const actions = github.addComment(PR, planted, { login: 'github-actions[bot]', id: 41898282, type: 'Bot' });
+    const ours = github.addComment(PR, `${MARKER}\nold`);
+    const actionsRun = github.addCheckRun(HEAD_SHA, 'KvOnce Trace Validation', 'github-actions');
+    const ourRun = github.addCheckRun(HEAD_SHA, 'KvOnce Trace Validation', 'kvonce-app');
+    const r = await report('valid', ['--post-comment', '--check-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`PR comment updated #${ours.id}`));
+    assert.match(r.stdout, new RegExp(`check run updated #${ourRun.id} \\(success\\)`));
+    assert.equal(github.comments(PR).find((c) => c.id === actions.id).body, planted);
+    assert.equal(github.checkRuns.find((c) => c.id === actionsRun.id).conclusion, 'success');
+    assert.ok(!github.requests.some((q) => q.path === '/user' || q.path.startsWith('/app')));
+  });
+
+  test('--app-slug names the app without asking GraphQL', async () => {
+    github.setIdentity({ app: 'kvonce-app' });
+    const ours = github.addComment(PR, `${MARKER}\nold`);
+    const r = await report('valid', ['--post-comment', '--app-slug', 'kvonce-app']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`PR comment updated #${ours.id}`));
+    assert.ok(!github.requests.some((q) => q.path === '/graphql'));
+  });
+
+  test('GraphQL refused: the author is unknown, so a new comment and check run are created', async () => {
+    const bots = github.addComment(PR, planted, { login: 'github-actions[bot]', id: 41898282, type: 'Bot' });
+    const run = github.addCheckRun(HEAD_SHA, 'KvOnce Trace Validation', 'github-actions');
+    github.failNext('POST', /^\/graphql$/, 403, { body: { message: 'Resource not accessible by integration' } });
+    const r = await report('invalid', ['--post-comment', '--check-run']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /PR comment created #\d+/);
+    assert.match(r.stdout, /check run created #\d+ \(failure\)/);
+    assert.equal(github.comments(PR).find((c) => c.id === bots.id).body, planted);
+    assert.equal(github.checkRuns.find((c) => c.id === run.id).conclusion, 'success');
   });
 
   test('a check run of the same name by another app stays; ours is created beside it', async () => {

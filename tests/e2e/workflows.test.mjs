@@ -3,7 +3,7 @@
 // properties the docs promise hold: least permissions, the inputs of the reusable workflow, the
 // trace directory upload, and only kvonce-trace options that the binary really has.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -235,10 +235,16 @@ describe('action.yml', () => {
     assert.match(install.env.ACTION_REF, /github\.action_ref/);
     assert.equal(run.id, 'run');
     assert.match(run.run, /kvonce-trace run\b/);
-    assert.match(run.env.KVONCE_OTLP_PAYLOAD, /inputs\.payload-path/);
-    assert.match(run.env.KVONCE_OTLP_PAYLOAD_URL, /inputs\.payload-url/);
-    assert.match(run.env.KVONCE_OTLP_S3_URI, /inputs\.s3-uri/);
+    assert.match(run.env.PAYLOAD_PATH, /inputs\.payload-path/);
+    assert.match(run.env.PAYLOAD_URL, /inputs\.payload-url/);
+    assert.match(run.env.S3_URI, /inputs\.s3-uri/);
     assert.match(run.env.ARTIFACT_DIR, /inputs\.artifact-dir/);
+    assert.match(run.env.SAMPLE, /inputs\.sample/);
+    assert.match(run.env.APP_SLUG, /inputs\.app-slug/);
+    // An input left empty must not become an empty source variable (an error in Actions).
+    for (const name of ['KVONCE_OTLP_PAYLOAD', 'KVONCE_OTLP_PAYLOAD_URL', 'KVONCE_OTLP_S3_URI', 'KVONCE_PAYLOAD_ARTIFACT']) {
+      assert.equal(run.env[name], undefined, `the step sets ${name} even when its input is empty`);
+    }
     for (const step of steps(action)) assert.ok(step.shell, `${step.name} has no shell (composite steps need one)`);
   });
 });
@@ -267,4 +273,68 @@ describe('release.yml', () => {
     assert.ok(manifest.some((s) => /imagetools create/.test(s.run || '') && /ghcr\.io/.test(s.run)));
     assert.ok(manifest.some((s) => /^actions\/attest-build-provenance@/.test(s.uses || '') && s.with['push-to-registry']));
   });
+});
+
+// The action's run step executed as the runner would: its env with the inputs substituted (an
+// input not given is its default, as GitHub passes it), GITHUB_ACTIONS=true, and the binary
+// under test as `kvonce-trace` on PATH.
+describe('action.yml run step, executed', () => {
+  const action = YAML.parse(fs.readFileSync(ACTION, 'utf8'));
+  const step = steps(action).find((s) => s.id === 'run');
+
+  async function runStep(t, inputs, files = {}) {
+    const dir = tempDir(t);
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.symlinkSync(process.env.KVONCE_BIN, path.join(bin, 'kvonce-trace'));
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    const given = { ...Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, String(v.default ?? '')])),
+      'post-comment': 'false', 'check-run': 'false', 'github-token': '', ...inputs };
+    const env = { PATH: `${bin}:${process.env.PATH}`, HOME: dir, GITHUB_ACTIONS: 'true',
+      GITHUB_OUTPUT: path.join(dir, 'outputs'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md') };
+    for (const [name, value] of Object.entries(step.env)) {
+      const m = /^\$\{\{ inputs\.([a-z-]+) \}\}$/.exec(value);
+      env[name] = m ? given[m[1]] : ''; // the one other expression (POST_COMMENT) is empty off pull requests
+    }
+    return new Promise((resolve) => {
+      const child = execFile('bash', ['-e', '-c', step.run], { cwd: dir, env, timeout: 60_000 }, (error, stdout, stderr) => {
+        const read = (f) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : '');
+        resolve({ code: error ? error.code : 0, stdout, stderr, outputs: read('outputs'), summary: read('summary.md'),
+          comment: read('artifacts/hermetic-reports/trace/kvonce-pr-comment.md') });
+      });
+      child.stdin?.end();
+    });
+  }
+
+  test('a payload-path alone: that payload is verified (no empty variable for the other inputs)', async (t) => {
+    const payload = fs.readFileSync(path.join(ROOT, 'data', 'kvonce-otlp-sample.json')); // a valid payload
+    const r = await runStep(t, { 'payload-path': 'payload.json' }, { 'payload.json': payload });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.outputs, /^valid=true$/m);
+    assert.match(r.comment, /Payload: env-file `payload\.json`/);
+    assert.doesNotMatch(r.summary, /embedded sample/);
+  });
+
+  test('no payload input: the job fails (exit 3) instead of verifying the embedded sample', async (t) => {
+    const r = await runStep(t, {});
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stderr, /no payload source given/);
+    assert.doesNotMatch(r.outputs, /valid=true/);
+  });
+
+  test('sample: true verifies the embedded sample, and the report says so', async (t) => {
+    const r = await runStep(t, { sample: 'true' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.summary, /\*\*the embedded sample\*\* \(not a payload of this project\)/);
+    assert.match(r.comment, /Payload: \*\*the embedded sample\*\*/);
+  });
+});
+
+test('the reusable workflow passes its sample input to the action', () => {
+  const wf = load('trace-conformance.yml');
+  const action = YAML.parse(fs.readFileSync(ACTION, 'utf8'));
+  assert.equal(wf.on.workflow_call.inputs.sample.type, 'boolean');
+  assert.equal(wf.on.workflow_call.inputs.sample.default, false);
+  assert.equal(String(action.inputs.sample.default), 'false');
+  assert.match(steps(wf).find((s) => s.id === 'run').with.sample, /inputs\.sample/);
 });

@@ -2,7 +2,8 @@
 // size configurable) and check runs, behind an HttpTransport. It answers 401 without the expected
 // bearer token or API version header, and can be told to fail the next requests first. Like
 // GitHub it records who wrote what: `user.login` on comments, `app.slug` on check runs; the token
-// is an installation token (GITHUB_TOKEN, refused by GET /user) unless `user_login` is set.
+// is an installation token (GITHUB_TOKEN or an app's, refused by GET /user) unless `user_login`
+// is set. POST /graphql answers `query { viewer { login } }` for either kind, as GitHub does.
 #pragma once
 
 #include <deque>
@@ -36,6 +37,7 @@ class FakeGitHub : public net::HttpTransport {
 
   std::optional<std::string> user_login;    // set: a user's token, which GET /user names
   std::string app_slug = "github-actions";  // the app of an installation token
+  bool graphql = true;                      // false: POST /graphql is refused (403)
 
   std::string token_login() const { return user_login ? *user_login : app_slug + "[bot]"; }
 
@@ -87,6 +89,14 @@ class FakeGitHub : public net::HttpTransport {
     }
     const std::string path = r.url.substr(std::string(kBase).size());
     const std::string repo = "/repos/octo/repo";
+    if (r.method == "POST" && path == "/graphql") {
+      if (!graphql) return reply(403, {{"message", "Resource not accessible by integration"}});
+      const auto query = nlohmann::json::parse(r.body, nullptr, false);
+      if (!query.is_object() || query.value("query", "") != "query { viewer { login } }") {
+        return reply(200, {{"errors", {{{"message", "unexpected query"}}}}});
+      }
+      return reply(200, {{"data", {{"viewer", {{"login", token_login()}}}}}});
+    }
     if (r.method == "GET" && path == "/user") {
       if (!user_login) return reply(403, {{"message", "Resource not accessible by integration"}});
       return reply(200, {{"login", *user_login}, {"type", "User"}});

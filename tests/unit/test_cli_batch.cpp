@@ -263,3 +263,98 @@ TEST_CASE("cli batch: --summary may not be the results file or a payload") {
     CHECK(read_file(results) == before);
   }
 }
+
+namespace {
+
+// One key retried four times, then written at its fifth attempt: valid with --max-retries 4 or
+// more, invalid (retry-bound-exceeded) with 3.
+void write_retried_payload(const std::filesystem::path& path) {
+  std::string text;
+  for (int i = 1; i <= 4; ++i) {
+    text += ndjson_event(i, "retry", "k", "\"context\":{\"attempts\":" + std::to_string(i) + "}");
+  }
+  text += ndjson_event(5, "success", "k", "\"context\":{\"attempts\":5},\"value\":\"v\"");
+  write_payload(path, text);
+}
+
+}  // namespace
+
+TEST_CASE("cli batch: --resume reuses only verdicts judged under the same options") {
+  TempDir dir;
+  write_retried_payload(dir / "in/retried.json");
+  write_payload(dir / "in/plain.json", valid_payload(2));
+  const std::string in = (dir / "in").string(), results = (dir / "r.jsonl").string();
+  REQUIRE(run_cli({"batch", in, "--max-retries", "10", "--results", results}).exit_code == 0);
+  // A fresh run with --max-retries 3 finds the retried key over the bound.
+  REQUIRE(run_cli({"batch", in, "--max-retries", "3"}).exit_code == 1);
+
+  SECTION("each line records what its verdict was judged under") {
+    for (const auto& line : read_lines(results)) {
+      const auto judged = nlohmann::json::parse(line).at("judgedUnder");
+      CHECK(judged == nlohmann::json{{"version", KVONCE_VERSION},
+                                     {"profile", "spec"},
+                                     {"maxRetries", 10},
+                                     {"order", "time"},
+                                     {"format", "auto"},
+                                     {"maxDecompressedBytes", 1ULL << 30},
+                                     {"maxStringBytes", 64u << 20},
+                                     {"maxDepth", 256}});
+    }
+  }
+  SECTION("other max retries: judged again, as a fresh run, and the console says how many") {
+    const auto r = run_cli({"batch", in, "--max-retries", "3", "--resume", results});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("2 payloads were judged again: the --resume file recorded "
+                                      "their verdicts under other options"));
+    CHECK_THAT(r.err, !Catch::Contains("RESUMED"));
+    CHECK_THAT(r.out, Catch::Contains("2 payloads were judged again"));
+  }
+  SECTION("another profile or order: judged again too") {
+    CHECK_THAT(
+        run_cli({"batch", in, "--max-retries", "10", "--profile", "compat", "--resume", results})
+            .err,
+        Catch::Contains("2 payloads were judged again"));
+    CHECK_THAT(
+        run_cli({"batch", in, "--max-retries", "10", "--order", "input", "--resume", results}).err,
+        Catch::Contains("2 payloads were judged again"));
+  }
+  SECTION("the same options: resumed, nothing judged again") {
+    const auto r = run_cli({"batch", in, "--max-retries", "10", "--resume", results});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::Contains("RESUMED") && !Catch::Contains("judged again"));
+  }
+  SECTION("lines that record no options (an older version's) are judged again") {
+    std::string text;
+    for (const auto& line : read_lines(results)) {
+      auto doc = nlohmann::json::parse(line);
+      doc.erase("judgedUnder");
+      text += doc.dump() + "\n";
+    }
+    write_file(results, text);
+    const auto r = run_cli({"batch", in, "--max-retries", "3", "--resume", results});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("2 payloads were judged again"));
+  }
+}
+
+TEST_CASE("cli batch merge: shards judged under different options are refused") {
+  TempDir dir;
+  for (int i = 0; i < 8; ++i)
+    write_payload(dir / ("in/p" + std::to_string(i) + ".json"), valid_payload(2));
+  const std::string in = (dir / "in").string();
+  const std::string r1 = (dir / "r1.jsonl").string(), r2 = (dir / "r2.jsonl").string();
+  REQUIRE(
+      run_cli({"batch", in, "--shard", "1/2", "--max-retries", "3", "--results", r1}).exit_code ==
+      0);
+  REQUIRE(
+      run_cli({"batch", in, "--shard", "2/2", "--max-retries", "10", "--results", r2}).exit_code ==
+      0);
+  REQUIRE_FALSE(read_lines(r1).empty());
+  REQUIRE_FALSE(read_lines(r2).empty());
+  const auto r = run_cli({"batch", "merge", r1, r2});
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Catch::Contains("r2.jsonl: ") &&
+                        Catch::Contains("judged under other options") &&
+                        Catch::Contains("maxRetries 3 vs 10"));
+  CHECK(r.out.empty());
+}

@@ -70,3 +70,25 @@ TEST_CASE("upsert_check_run") {
     CHECK(github.check_runs[1].app_slug == "github-actions");
   }
 }
+
+TEST_CASE("upsert_check_run: a GitHub App's installation token") {
+  FakeGitHub github;
+  github.app_slug = "kvonce-app";  // GET /user refuses its token with 403, as GitHub does
+  Client client = client_for(github);
+  SECTION("GraphQL's viewer names the app: the run it created is updated") {
+    const Published first = upsert_check_run(client, kSha, kTitle, content("failure"), kAt);
+    const Published second = upsert_check_run(client, kSha, kTitle, content("success"), kAt);
+    CHECK_FALSE(second.created);
+    CHECK(second.id == first.id);
+    REQUIRE(github.check_runs.size() == 1);
+  }
+  SECTION("GraphQL refused: the author is unknown, so a new run is created") {
+    github.graphql = false;
+    github.app_slug = "github-actions";
+    upsert_check_run(client, kSha, kTitle, content("success"), kAt);
+    const Published p = upsert_check_run(client, kSha, kTitle, content("failure"), kAt);
+    CHECK(p.created);
+    REQUIRE(github.check_runs.size() == 2);
+    CHECK(github.check_runs[0].doc["conclusion"] == "success");
+  }
+}

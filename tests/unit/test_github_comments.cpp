@@ -48,7 +48,8 @@ TEST_CASE("upsert_pr_comment") {
     // Two pages listed (the third was not needed), the token's identity once a marked comment
     // was found, then one PATCH.
     REQUIRE(github.requests.size() == 4);
-    CHECK_THAT(github.requests[2].url, Catch::EndsWith("/user"));
+    CHECK(github.requests[2].method == "POST");
+    CHECK_THAT(github.requests[2].url, Catch::EndsWith("/graphql"));
     CHECK(github.requests[3].method == "PATCH");
     CHECK_THAT(github.requests[3].url, Catch::EndsWith("/repos/octo/repo/issues/comments/5"));
   }
@@ -82,7 +83,7 @@ TEST_CASE("upsert_pr_comment: only a comment the token's identity wrote is updat
     CHECK(p.id == 2);
     CHECK(github.comments[0].body == planted);
   }
-  SECTION("a user's token: GET /user names the author to look for") {
+  SECTION("a user's token: GraphQL's viewer names the author to look for") {
     github.user_login = "octocat";
     github.comments.push_back({1, planted});  // the bot's, not this token's
     github.comments.push_back({2, planted, "octocat"});
@@ -95,16 +96,16 @@ TEST_CASE("upsert_pr_comment: only a comment the token's identity wrote is updat
     upsert_pr_comment(client, 7, kCommentMarker, body);
     upsert_pr_comment(client, 7, kCommentMarker, body);
     std::size_t lookups = 0;
-    for (const auto& r : github.requests) lookups += r.url.ends_with("/user") ? 1 : 0;
+    for (const auto& r : github.requests) lookups += r.url.ends_with("/graphql") ? 1 : 0;
     CHECK(lookups == 1);
     CHECK(github.comments.size() == 1);
   }
   SECTION("no marked comment: no lookup") {
     github.comments.push_back({1, "LGTM", "mallory"});
     CHECK(upsert_pr_comment(client, 7, kCommentMarker, body).created);
-    for (const auto& r : github.requests) CHECK_FALSE(r.url.ends_with("/user"));
+    for (const auto& r : github.requests) CHECK_FALSE(r.url.ends_with("/graphql"));
   }
-  SECTION("GET /user failing otherwise is an error, not a guess") {
+  SECTION("the identity lookup failing otherwise is an error, not a guess") {
     github.comments.push_back({1, planted});
     github.failures.push_back(
         FakeGitHub::reply(200, nlohmann::json::array({{{"id", 1}, {"body", planted}}})));
@@ -115,4 +116,55 @@ TEST_CASE("upsert_pr_comment: only a comment the token's identity wrote is updat
     CHECK(github.comments.size() == 1);
     CHECK(github.comments[0].body == planted);
   }
+}
+
+TEST_CASE("upsert_pr_comment: a GitHub App's installation token") {
+  FakeGitHub github;
+  github.app_slug = "kvonce-app";  // GET /user refuses its token with 403, as GitHub does
+  const std::string body = std::string(kCommentMarker) + "\nnew";
+  const std::string planted = std::string(kCommentMarker) + "\nall green, merge away";
+  github.comments.push_back({1, planted, "github-actions[bot]"});  // another app's
+  github.comments.push_back({2, planted, "kvonce-app[bot]"});
+
+  SECTION("GraphQL's viewer names the app's bot: its comment is updated, no other") {
+    Client client = client_for(github);
+    const Published p = upsert_pr_comment(client, 7, kCommentMarker, body);
+    CHECK_FALSE(p.created);
+    CHECK(p.id == 2);
+    CHECK(github.comments[0].body == planted);
+    CHECK(github.comments[1].body == body);
+    for (const auto& r : github.requests) CHECK_FALSE(r.url.ends_with("/user"));
+  }
+  SECTION("the app slug given: no lookup at all") {
+    transfer::RetryPolicy retry{2, 1, 10, [](auto) {}, {}, {}};
+    Client client(github, Api{FakeGitHub::kBase, FakeGitHub::kToken, "octo/repo", "kvonce-app"},
+                  retry);
+    CHECK(upsert_pr_comment(client, 7, kCommentMarker, body).id == 2);
+    for (const auto& r : github.requests) CHECK_FALSE(r.url.ends_with("/graphql"));
+  }
+  SECTION("GraphQL refused: the author is unknown, so a new comment is created") {
+    github.graphql = false;
+    Client client = client_for(github);
+    const Published p = upsert_pr_comment(client, 7, kCommentMarker, body);
+    CHECK(p.created);
+    REQUIRE(github.comments.size() == 3);
+    CHECK(github.comments[0].body == planted);
+    CHECK(github.comments[1].body == planted);
+  }
+  SECTION("GraphQL answering errors, not a login: a new comment too") {
+    github.failures.push_back(FakeGitHub::reply(
+        200, nlohmann::json::array(
+                 {{{"id", 1}, {"body", planted}, {"user", {{"login", "github-actions[bot]"}}}}})));
+    github.failures.push_back(
+        FakeGitHub::reply(200, {{"errors", {{{"message", "Something went wrong"}}}}}));
+    Client client = client_for(github);
+    CHECK(upsert_pr_comment(client, 7, kCommentMarker, body).created);
+    CHECK(github.comments[0].body == planted);
+  }
+}
+
+TEST_CASE("github::graphql_url") {
+  CHECK(graphql_url("https://api.github.com") == "https://api.github.com/graphql");
+  CHECK(graphql_url("https://ghe.example/api/v3/") == "https://ghe.example/api/graphql");
+  CHECK(graphql_url("http://127.0.0.1:9") == "http://127.0.0.1:9/graphql");
 }

@@ -75,11 +75,13 @@ struct Pool {
   std::atomic<bool> stop{false};
   std::exception_ptr fatal;
 
-  void record(PayloadResult r, bool resumed) {
+  void record(PayloadResult r, Reuse reuse) {
+    const bool resumed = reuse == Reuse::resumed;
     std::lock_guard<std::mutex> guard(lock);
     if (writer && (!resumed || rewrite_resumed)) writer->append(r);
     if (progress) progress->payload_done(r, resumed);
     run.resumed += resumed ? 1 : 0;
+    run.judged_again += reuse == Reuse::judged_again ? 1 : 0;
     run.verified_events += resumed ? 0 : r.events;
     run.results.push_back(std::move(r));
   }
@@ -89,9 +91,9 @@ struct Pool {
       while (!stop) {
         const std::size_t i = next++;
         if (i >= refs.size()) break;
-        bool resumed = false;
-        PayloadResult r = worker.process(refs[i], resumed);
-        record(std::move(r), resumed);
+        Reuse reuse = Reuse::none;
+        PayloadResult r = worker.process(refs[i], reuse);
+        record(std::move(r), reuse);
       }
     } catch (...) {  // the results file cannot be written, or no transport: stop everyone
       std::lock_guard<std::mutex> guard(lock);
@@ -120,7 +122,7 @@ BatchRun run_batch(const BatchOptions& options, const BatchContext& context) {
   if (into_resume_file) writer.emplace(*results_path, options.results_lock_wait);
   ResultsFile previous;  // a missing --resume file is an empty one
   if (options.resume && fs::exists(*options.resume)) previous = read_results(*options.resume);
-  const ResumeIndex resume = index_resume(previous.results);
+  const ResumeIndex resume = index_resume(previous.results, judged_under(options.payload));
   if (results_path && !writer) writer.emplace(*results_path, options.results_lock_wait);
   std::optional<ScratchDir> scratch;
   if (std::any_of(refs.begin(), refs.end(),
@@ -158,6 +160,13 @@ BatchRun run_batch(const BatchOptions& options, const BatchContext& context) {
   return run;
 }
 
+std::string judged_again_text(std::uint64_t count) {
+  return std::to_string(count) + (count == 1 ? " payload was" : " payloads were") +
+         " judged again: the --resume file recorded " +
+         (count == 1 ? "its verdict" : "their verdicts") +
+         " under other options (version, profile, max retries, order, format or limits) or none.";
+}
+
 std::vector<std::string> run_notes(const BatchRun& run, const BatchOptions& options) {
   std::vector<std::string> notes;
   if (options.shard) {
@@ -170,6 +179,7 @@ std::vector<std::string> run_notes(const BatchRun& run, const BatchOptions& opti
                 run.jobs, run.jobs == 1 ? "" : "s",
                 run.wall_seconds > 0 ? static_cast<double>(events) / run.wall_seconds : 0.0);
   notes.emplace_back(buf);
+  if (run.judged_again) notes.push_back(judged_again_text(run.judged_again));
   return notes;
 }
 

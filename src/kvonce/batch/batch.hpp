@@ -7,11 +7,12 @@
 // the results file as it finishes (results_file.hpp) and reported to the console (progress.hpp).
 //
 // Resume: a payload is skipped when the --resume file has a line with the same source and the
-// same sha256 that reached a verdict (no error, or no_events); its recorded line counts in the
-// totals. Its sha256 is computed first: for a local file by reading it, for an object by
-// downloading it (the listing's ETag is not a SHA-256 and is no MD5 for multipart uploads), so
-// resuming a remote batch saves the verification, not the transfer. Lines with another error
-// are verified again.
+// same sha256 that reached a verdict (no error, or no_events) under the same options (the line's
+// judgedUnder, result.hpp); its recorded line counts in the totals. A verdict recorded under
+// other options, or without them (older lines), is judged again and counted (judged_again). Its
+// sha256 is computed first: for a local file by reading it, for an object by downloading it (the
+// listing's ETag is not a SHA-256 and is no MD5 for multipart uploads), so resuming a remote batch
+// saves the verification, not the transfer. Lines with another error are verified again.
 //
 // Memory: each worker holds the events of one payload at a time (EventStore: about 48 bytes of
 // index plus the event's text per event, never the payload's bytes) and frees them before the
@@ -63,6 +64,7 @@ struct BatchRun {
       results;               // every payload of the shard, resumed ones included, by source
   std::uint64_t listed = 0;  // payloads the inputs held, before the shard filter
   std::uint64_t resumed = 0;
+  std::uint64_t judged_again = 0;     // recorded, but under other options: verified again
   std::uint64_t verified_events = 0;  // events of the payloads verified by this run
   unsigned jobs = 0;
   double wall_seconds = 0;
@@ -72,6 +74,9 @@ struct BatchRun {
 // kvonce::Error only for usage errors, an INPUT that cannot be expanded, a --resume file that
 // cannot be read and a results file that cannot be written (what was written stays valid).
 BatchRun run_batch(const BatchOptions& options, const BatchContext& context);
+
+// "N payloads were judged again: ..." for the console and the summary.
+std::string judged_again_text(std::uint64_t count);
 
 // The summary notes for a run: shard, wall time, jobs, events per second.
 std::vector<std::string> run_notes(const BatchRun& run, const BatchOptions& options);

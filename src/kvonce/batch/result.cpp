@@ -27,6 +27,21 @@ std::uint64_t PayloadResult::issues() const {
   return total;
 }
 
+std::string judged_under_difference(const JudgedUnder& a, const JudgedUnder& b) {
+  std::string out;
+  const auto value = [](const JudgedUnder& j, const std::string& name) {
+    const auto it = j.find(name);
+    return it == j.end() ? std::string("(none)") : it->second;
+  };
+  JudgedUnder names = a;
+  names.insert(b.begin(), b.end());
+  for (const auto& [name, unused] : names) {
+    if (value(a, name) == value(b, name)) continue;
+    out += (out.empty() ? "" : ", ") + name + " " + value(a, name) + " vs " + value(b, name);
+  }
+  return out;
+}
+
 std::string to_json_line(const PayloadResult& r) {
   // An ordered object keeps the documented field order, which makes lines easy to read and diff.
   nlohmann::ordered_json line;
@@ -48,6 +63,10 @@ std::string to_json_line(const PayloadResult& r) {
   if (!r.first_trace_id.empty()) {
     line["firstIssue"] = {{"traceId", r.first_trace_id}};
     if (!r.first_span_id.empty()) line["firstIssue"]["spanId"] = r.first_span_id;
+  }
+  if (!r.judged_under.empty()) {
+    nlohmann::ordered_json& judged = line["judgedUnder"] = nlohmann::ordered_json::object();
+    for (const auto& [name, value] : r.judged_under) judged[name] = json::parse(value);
   }
   return line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
@@ -123,6 +142,10 @@ PayloadResult parse_result_line(std::string_view line) {
     };
     r.first_trace_id = text("traceId");
     r.first_span_id = text("spanId");
+  }
+  // Optional too: a line without it (or with anything but an object) is judged again on resume.
+  if (const auto judged = doc.find("judgedUnder"); judged != doc.end() && judged->is_object()) {
+    for (const auto& [name, value] : judged->items()) r.judged_under[name] = value.dump();
   }
   return r;
 }

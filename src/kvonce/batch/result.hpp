@@ -4,11 +4,14 @@
 //   {"source":"payloads/kvonce-trace/2025/10/09/a.json.gz","sha256":"<hex>"|null,"bytes":N,
 //    "events":N,"keys":N,"valid":true|false,"issueCounts":{"<issue type>":N,...},
 //    "error":null|{"kind":"<error kind>","message":"..."},"seconds":S,
-//    "firstIssue":{"traceId":"...","spanId":"..."}}   (firstIssue only with an issue; spanId
+//    "firstIssue":{"traceId":"...","spanId":"..."},   (firstIssue only with an issue; spanId
 //    optional)
+//    "judgedUnder":{"version":"0.1.0","profile":"spec","maxRetries":3,...}}
 // sha256 and bytes are those of the payload as stored (before gunzip); sha256 is null when the
 // payload could not be read at all. issueCounts counts issues (one per key and type) by type.
-// valid is true only when the payload was read, held events and broke no rule.
+// valid is true only when the payload was read, held events and broke no rule. judgedUnder is
+// what besides the payload's bytes decides its verdict (verify_payload.hpp: judged_under()):
+// --resume reuses a line only when it equals this run's, and merge refuses shards that differ.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +33,13 @@ struct PayloadError {
   std::string message;
 };
 
+// The options a verdict was judged under: member name -> its value as JSON text (compact), so
+// lines compare member by member whatever their order. Empty: not recorded (older lines).
+using JudgedUnder = std::map<std::string, std::string>;
+
+// "name=value, ..." of the members where `a` and `b` differ ("(none)" for a missing one).
+std::string judged_under_difference(const JudgedUnder& a, const JudgedUnder& b);
+
 struct PayloadResult {
   std::string source;
   std::string sha256;  // "" = unknown (null in the line)
@@ -42,6 +52,7 @@ struct PayloadResult {
   double seconds = 0;
   // The first issue's trace and span ids, for a trace link; "" when valid or not recorded.
   std::string first_trace_id = {}, first_span_id = {};
+  JudgedUnder judged_under = {};
 
   // Verified to a verdict: read to the end, with events, valid or not.
   bool verified() const { return !error; }

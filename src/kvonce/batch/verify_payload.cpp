@@ -3,6 +3,8 @@
 #include <chrono>
 #include <new>
 
+#include <nlohmann/json.hpp>
+
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/io/hashed_input.hpp"
 #include "kvonce/steps/verify.hpp"
@@ -51,7 +53,26 @@ void check_payload(io::HashedInput& input, const PayloadOptions& options, Payloa
   r.valid = !r.error && verdict.valid();
 }
 
+// One judgedUnder member: its name and its value as compact JSON text.
+template <typename T>
+std::pair<const std::string, std::string> member(const char* name, const T& value) {
+  return {name, nlohmann::json(value).dump()};
+}
+
 }  // namespace
+
+JudgedUnder judged_under(const PayloadOptions& o) {
+  return {
+      member("version", KVONCE_VERSION),
+      member("profile", rules::to_string(o.rules.profile)),
+      member("maxRetries", o.rules.max_retries),
+      member("order", steps::to_string(o.order)),
+      member("format", payload::to_string(o.format)),
+      member("maxDecompressedBytes", o.limits.max_decompressed_bytes),
+      member("maxStringBytes", o.limits.max_string_bytes),
+      member("maxDepth", o.limits.max_depth),
+  };
+}
 
 std::string safe_name(std::string_view source) {
   std::string clean;
@@ -99,6 +120,7 @@ PayloadResult verify_file(const std::string& source, const std::filesystem::path
     r.bytes = 0;
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.judged_under = judged_under(options);
   return r;
 }
 

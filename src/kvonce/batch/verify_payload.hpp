@@ -27,8 +27,14 @@ struct PayloadOptions {
   std::optional<std::uint64_t> max_output_bytes;
 };
 
+// What decides a verdict besides the payload's bytes, as recorded in each results line: the
+// tool's version, the profile, max retries, the order, the format and the read limits. One
+// member per option: an option that changes verdicts is one line in judged_under().
+JudgedUnder judged_under(const PayloadOptions& options);
+
 // Verifies the file at `file`, naming it `source` in messages and in the result. The payload's
-// events live in memory only during this call (one EventStore). Throws only for a failure that
+// events live in memory only during this call (one EventStore); the result records
+// judged_under(options). Throws only for a failure that
 // is not the payload's (an output directory that cannot be written is the payload's).
 PayloadResult verify_file(const std::string& source, const std::filesystem::path& file,
                           const PayloadOptions& options);

@@ -30,11 +30,18 @@ struct RemoveFile {
 
 }  // namespace
 
-ResumeIndex index_resume(const std::vector<PayloadResult>& recorded) {
+ResumeIndex index_resume(const std::vector<PayloadResult>& recorded,
+                         const JudgedUnder& judged_under) {
   ResumeIndex index;
   for (const PayloadResult& r : recorded) {
-    if ((r.verified() || r.no_events()) && !r.sha256.empty()) index[{r.source, r.sha256}] = r;
+    if (!(r.verified() || r.no_events()) || r.sha256.empty()) continue;
+    if (r.judged_under == judged_under) {
+      index.reusable[{r.source, r.sha256}] = r;
+    } else {
+      index.judged_otherwise.insert({r.source, r.sha256});
+    }
   }
+  for (const auto& [key, r] : index.reusable) index.judged_otherwise.erase(key);
   return index;
 }
 
@@ -75,23 +82,29 @@ Worker::Worker(const PayloadOptions& options, const TransportFactory& make_trans
 }
 
 bool Worker::has_record(const std::string& source) const {
-  const auto it = resume_.lower_bound({source, ""});
-  return it != resume_.end() && it->first.first == source;
+  const auto reusable = resume_.reusable.lower_bound({source, ""});
+  const auto otherwise = resume_.judged_otherwise.lower_bound({source, ""});
+  return (reusable != resume_.reusable.end() && reusable->first.first == source) ||
+         (otherwise != resume_.judged_otherwise.end() && otherwise->first == source);
 }
 
-const PayloadResult* Worker::recorded(const std::string& source, const std::string& sha256) const {
-  const auto it = resume_.find({source, sha256});
-  return it == resume_.end() ? nullptr : &it->second;
+const PayloadResult* Worker::recorded(const std::string& source, const std::string& sha256,
+                                      Reuse& reuse) const {
+  if (resume_.judged_otherwise.contains({source, sha256})) reuse = Reuse::judged_again;
+  const auto it = resume_.reusable.find({source, sha256});
+  if (it == resume_.reusable.end()) return nullptr;
+  reuse = Reuse::resumed;
+  return &it->second;
 }
 
-PayloadResult Worker::process(const PayloadRef& ref, bool& resumed) {
-  resumed = false;
-  if (ref.location != Location::local) return process_remote(ref, resumed);
+PayloadResult Worker::process(const PayloadRef& ref, Reuse& reuse) {
+  reuse = Reuse::none;
+  if (ref.location != Location::local) return process_remote(ref, reuse);
   if (has_record(ref.source)) {  // hash first: only then can the payload be skipped
     try {
       std::uint64_t bytes = 0;
-      if (const PayloadResult* r = recorded(ref.source, io::sha256_of_file(ref.source, bytes))) {
-        resumed = true;
+      if (const PayloadResult* r =
+              recorded(ref.source, io::sha256_of_file(ref.source, bytes), reuse)) {
         return *r;
       }
     } catch (const Error&) {
@@ -101,7 +114,7 @@ PayloadResult Worker::process(const PayloadRef& ref, bool& resumed) {
   return verify_file(ref.source, ref.source, options_);
 }
 
-PayloadResult Worker::process_remote(const PayloadRef& ref, bool& resumed) {
+PayloadResult Worker::process_remote(const PayloadRef& ref, Reuse& reuse) {
   const auto start = std::chrono::steady_clock::now();
   if (!transport_) transport_ = make_transport_();
   transfer::DownloadResult got;
@@ -112,13 +125,11 @@ PayloadResult Worker::process_remote(const PayloadRef& ref, bool& resumed) {
     r.source = ref.source;
     r.error = PayloadError{kind_name(e.kind()), e.what()};
     r.seconds = seconds_since(start);
+    r.judged_under = judged_under(options_);  // merge checks every line's options
     return r;
   }
   const RemoveFile remove{download_};
-  if (const PayloadResult* r = recorded(ref.source, got.sha256)) {
-    resumed = true;
-    return *r;
-  }
+  if (const PayloadResult* r = recorded(ref.source, got.sha256, reuse)) return *r;
   PayloadResult r = verify_file(ref.source, download_, options_);
   r.seconds = seconds_since(start);  // the download included
   return r;

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,10 +19,19 @@
 
 namespace kvonce::batch {
 
-// The --resume file's lines that reached a verdict (no error, or no_events), by (source,
-// sha256); later lines win. Other errors are left out, so those payloads run again.
-using ResumeIndex = std::map<std::pair<std::string, std::string>, PayloadResult>;
-ResumeIndex index_resume(const std::vector<PayloadResult>& recorded);
+// The --resume file's lines that reached a verdict (no error, or no_events) under this run's
+// options (`judged_under`), by (source, sha256); later lines win. Other errors are left out, so
+// those payloads run again; so are verdicts recorded under other options or without any.
+struct ResumeIndex {
+  using Key = std::pair<std::string, std::string>;  // source, sha256
+  std::map<Key, PayloadResult> reusable;
+  std::set<Key> judged_otherwise;  // a verdict, but under other (or unrecorded) options only
+};
+ResumeIndex index_resume(const std::vector<PayloadResult>& recorded,
+                         const JudgedUnder& judged_under);
+
+// Where a payload's result came from.
+enum class Reuse { none, resumed, judged_again };  // judged_again: its record was judged otherwise
 
 // A private temporary directory (in $TMPDIR) for downloaded objects, removed with its content.
 class ScratchDir {
@@ -43,14 +53,17 @@ class Worker {
   Worker(const PayloadOptions& options, const TransportFactory& make_transport, RemoteStore& remote,
          const ResumeIndex& resume, std::filesystem::path download);
 
-  // The payload's result; `resumed` says it was taken from the resume index. A download that
-  // fails is the payload's error. Throws only when no transport can be made.
-  PayloadResult process(const PayloadRef& ref, bool& resumed);
+  // The payload's result; `reuse` says whether it was taken from the resume index, or judged
+  // again because its record was judged under other options. A download that fails is the
+  // payload's error. Throws only when no transport can be made.
+  PayloadResult process(const PayloadRef& ref, Reuse& reuse);
 
  private:
-  const PayloadResult* recorded(const std::string& source, const std::string& sha256) const;
+  // The reusable record, or nullptr; `reuse` says what became of the record.
+  const PayloadResult* recorded(const std::string& source, const std::string& sha256,
+                                Reuse& reuse) const;
   bool has_record(const std::string& source) const;
-  PayloadResult process_remote(const PayloadRef& ref, bool& resumed);
+  PayloadResult process_remote(const PayloadRef& ref, Reuse& reuse);
 
   const PayloadOptions& options_;
   const TransportFactory& make_transport_;

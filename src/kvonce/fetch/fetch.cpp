@@ -18,6 +18,10 @@ namespace kvonce::fetch {
 namespace fs = std::filesystem;
 namespace {
 
+bool in_github_actions(const Environment& env) {
+  return env("GITHUB_ACTIONS") == "true";
+}
+
 enum class Kind { file, env_file, artifact_dir, artifact, url, store, sample };
 
 struct Source {
@@ -32,13 +36,17 @@ Source by_scheme(Kind http_kind, const std::string& value) {
 }
 
 Source choose_source(const FetchOptions& o, const Environment& env) {
-  const std::array<std::pair<const std::optional<std::string>*, const char*>, 6> flags{
+  check_source_variables(env);  // whichever source wins: an empty one in CI is a mistake
+  const std::optional<std::string> sample_flag =
+      o.sample ? std::optional<std::string>("") : std::nullopt;
+  const std::array<std::pair<const std::optional<std::string>*, const char*>, 7> flags{
       {{&o.file, "--file"},
        {&o.artifact_dir, "--artifact-dir"},
        {&o.artifact, "--artifact"},
        {&o.url, "--url"},
        {&o.s3, "--s3"},
-       {&o.gcs, "--gcs"}}};
+       {&o.gcs, "--gcs"},
+       {&sample_flag, "--sample"}}};
   std::string given;
   for (const auto& [value, name] : flags) {
     if (*value) given += (given.empty() ? "" : ", ") + std::string(name);
@@ -52,10 +60,12 @@ Source choose_source(const FetchOptions& o, const Environment& env) {
   if (o.url) return by_scheme(Kind::url, *o.url);
   if (o.s3) return {Kind::store, *o.s3, "s3"};
   if (o.gcs) return {Kind::store, *o.gcs, "gs"};
+  if (o.sample) return {Kind::sample, std::string(payload::kEmbeddedSampleName)};
   if (auto v = env("KVONCE_OTLP_PAYLOAD")) return {Kind::env_file, *v};
   if (auto v = env("KVONCE_PAYLOAD_ARTIFACT")) return {Kind::artifact, *v};
   if (auto v = env("KVONCE_OTLP_PAYLOAD_URL")) return by_scheme(Kind::url, *v);
   if (auto v = env("KVONCE_OTLP_S3_URI")) return {Kind::store, *v, "s3"};
+  check_sample_allowed(env);
   return {Kind::sample, std::string(payload::kEmbeddedSampleName)};
 }
 
@@ -216,6 +226,25 @@ fs::path checked_target(const fs::path& target) {
 }
 
 }  // namespace
+
+void check_source_variables(const Environment& env) {
+  if (!in_github_actions(env)) return;
+  for (const char* name : kSourceVariables) {
+    if (env.set_but_empty(name)) {
+      fail(ErrorKind::usage, std::string(name) +
+                                 " is set but empty (an empty secret or input?): name a payload, "
+                                 "or leave the variable unset");
+    }
+  }
+}
+
+void check_sample_allowed(const Environment& env) {
+  if (!in_github_actions(env)) return;
+  fail(ErrorKind::usage,
+       "no payload source given: in GitHub Actions the embedded sample is verified only with "
+       "--sample (the action's and the workflow's `sample` input); name the payload with a "
+       "source flag or variable");
+}
 
 FetchResult fetch(const FetchOptions& options, const Environment& env,
                   net::HttpTransport& transport) {

@@ -12,9 +12,11 @@ constexpr const char* kCheckRunHint =
     "the token needs checks: write on the repository; a pull request from a fork gets a "
     "read-only token";
 
-// Only an app writes check runs: a run is ours when its app is the token's.
-bool run_of(const nlohmann::json& run, const TokenIdentity& identity) {
-  return identity.app_slug && same_name(member_text(run, "app", "slug"), *identity.app_slug);
+// Only an app writes check runs: a run is ours when its app is the token's. Unknown identity:
+// none is, and a new run is made.
+bool run_of(const nlohmann::json& run, const std::optional<TokenIdentity>& identity) {
+  return identity && identity->app_slug &&
+         same_name(member_text(run, "app", "slug"), *identity->app_slug);
 }
 
 // GitHub accepts ISO 8601 timestamps; whole seconds, as its own examples show.

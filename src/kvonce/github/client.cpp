@@ -121,24 +121,41 @@ Reply Client::call(std::string_view method, const std::string& target, const std
   return reply;
 }
 
-const TokenIdentity& Client::identity() {
+std::string graphql_url(const std::string& base_url) {
+  std::string base = base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  constexpr std::string_view kEnterpriseRest = "/api/v3";
+  if (base.ends_with(kEnterpriseRest)) {
+    return base.substr(0, base.size() - kEnterpriseRest.size()) + "/api/graphql";
+  }
+  return base + "/graphql";
+}
+
+const std::optional<TokenIdentity>& Client::identity() {
   if (identity_) return *identity_;
+  if (api_.app_slug && !api_.app_slug->empty()) {
+    return identity_.emplace(identity_of_login(*api_.app_slug + "[bot]"));
+  }
+  return identity_.emplace(viewer());
+}
+
+std::optional<TokenIdentity> Client::viewer() {
+  const std::string url = graphql_url(api_.base_url);
   std::string received;
-  const net::HttpResponse response = exchange("GET", "/user", {}, received);
-  const long s = response.status;
-  if ((s == 403 || s == 404) && !transfer::is_rate_limited(response)) {
-    // An installation token has no user; GITHUB_TOKEN writes as GitHub Actions' bot.
-    identity_ = identity_of_login(kActionsBotLogin);
-    return *identity_;
-  }
-  if (s < 200 || s > 299) throw_status(response, "/user", "GET", {});
+  const net::HttpResponse response =
+      exchange("POST", url, R"({"query":"query { viewer { login } }"})", received);
+  // Refused (a token without GraphQL access, a server without GraphQL): unknown, not an error;
+  // a token rejected outright (401) or a rate limit that outlasted the retries is one.
+  if (is_refusal(response) && response.status != 401) return std::nullopt;
+  if (response.status < 200 || response.status > 299) throw_status(response, url, "POST", {});
   const auto doc = nlohmann::json::parse(received, nullptr, false);
-  const auto login = doc.is_object() ? doc.find("login") : doc.end();
-  if (login == doc.end() || !login->is_string() || login->get_ref<const std::string&>().empty()) {
-    fail(ErrorKind::fetch, call_label("GET", absolute_url("/user")) + ": the reply names no login");
+  const nlohmann::json* at = &doc;
+  for (const char* name : {"data", "viewer", "login"}) {
+    if (!at->is_object() || !at->contains(name)) return std::nullopt;  // GraphQL "errors"
+    at = &(*at)[name];
   }
-  identity_ = identity_of_login(login->get<std::string>());
-  return *identity_;
+  if (!at->is_string() || at->get_ref<const std::string&>().empty()) return std::nullopt;
+  return identity_of_login(at->get<std::string>());
 }
 
 void Client::each_page(const std::string& path,

@@ -10,8 +10,11 @@
 // is never sent anywhere else.
 //
 // identity() says who the token writes as, so the report updates only what that identity wrote:
-// GET /user for a user's token; an installation token (GITHUB_TOKEN, a GitHub App's) is refused
-// there with 403 "Resource not accessible by integration" and is taken as GitHub Actions' own.
+// the app named by Api::app_slug ("<slug>[bot]"), else GraphQL's `query { viewer { login } }`
+// (POST /graphql), which answers for a user's token, GITHUB_TOKEN and a GitHub App's
+// installation token alike (GET /user refuses installation tokens with 403, and GET /app wants
+// the app's JWT). When GraphQL refuses or names no login the identity is unknown, and the report
+// creates a new comment or Check Run rather than touch one of unknown authorship.
 #pragma once
 
 #include <functional>
@@ -34,7 +37,14 @@ struct Api {
   std::string base_url = "https://api.github.com";  // a trailing slash is dropped
   std::string token;
   std::string repository;  // "owner/name"
+  // The GitHub App the token belongs to ("my-app"; "github-actions" for GITHUB_TOKEN): what it
+  // writes is by "<slug>[bot]". Empty: asked of GraphQL.
+  std::optional<std::string> app_slug = {};
 };
+
+// The GraphQL endpoint beside a REST base URL: https://api.github.com/graphql, and
+// https://HOST/api/graphql for GitHub Enterprise Server's https://HOST/api/v3.
+std::string graphql_url(const std::string& base_url);
 
 // The transfer settings of every request the client makes.
 struct Limits {
@@ -48,8 +58,6 @@ struct TokenIdentity {
   std::string login;                    // "octocat", "github-actions[bot]"
   std::optional<std::string> app_slug;  // the GitHub App of a bot login: "github-actions"
 };
-
-inline constexpr const char* kActionsBotLogin = "github-actions[bot]";
 
 // A login as GitHub shows it for this identity; a "<slug>[bot]" login names an app.
 TokenIdentity identity_of_login(const std::string& login);
@@ -94,8 +102,9 @@ class Client {
   void each_page(const std::string& path, const std::function<bool(const nlohmann::json&)>& visit,
                  const AccessHint& hint = {});
 
-  // Who the token writes as (looked up once, then remembered).
-  const TokenIdentity& identity();
+  // Who the token writes as (looked up once, then remembered); nullopt when unknown. A token
+  // GraphQL rejects as invalid (401) is Error(auth).
+  const std::optional<TokenIdentity>& identity();
 
   const Api& api() const { return api_; }
   const transfer::RetryPolicy& retry() const { return retry_; }
@@ -112,7 +121,9 @@ class Client {
   Api api_;
   transfer::RetryPolicy retry_;
   Limits limits_;
-  std::optional<TokenIdentity> identity_;
+  std::optional<TokenIdentity> viewer();  // GraphQL's viewer login; nullopt when it names none
+
+  std::optional<std::optional<TokenIdentity>> identity_;  // outer: looked up yet
 };
 
 // "GitHub API <METHOD> <url without secrets>": how messages name a call.

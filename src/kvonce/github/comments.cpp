@@ -11,8 +11,10 @@ constexpr const char* kCommentHint =
     "the token needs pull-requests: write (or issues: write) on the repository; a pull request "
     "from a fork gets a read-only token";
 
-bool written_by(const nlohmann::json& comment, const TokenIdentity& identity) {
-  return same_name(member_text(comment, "user", "login"), identity.login);
+// Unknown identity: nothing is ours, so a new comment is made rather than one of unknown
+// authorship updated.
+bool written_by(const nlohmann::json& comment, const std::optional<TokenIdentity>& identity) {
+  return identity && same_name(member_text(comment, "user", "login"), identity->login);
 }
 
 bool starts_with_marker(const nlohmann::json& comment, std::string_view marker) {

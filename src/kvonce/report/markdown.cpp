@@ -5,6 +5,7 @@
 #include <cctype>
 #include <vector>
 
+#include "kvonce/fetch/metadata.hpp"
 #include "kvonce/util/strings.hpp"
 
 namespace kvonce::report {
@@ -183,6 +184,10 @@ std::string payload_text(const PayloadSummary& p) {
   if (!p.error.empty()) return "payload metadata unreadable: " + md_text(p.error, kMaxErrorBytes);
   std::string out =
       p.source_type.empty() ? std::string("unknown source") : md_text(p.source_type, 40);
+  // A verdict on the built-in sample says nothing about the project: say so where it is read.
+  if (p.source_type == fetch::kSourceSample) {
+    out = "**the embedded sample** (not a payload of this project)";
+  }
   if (!p.source_detail.empty()) out += " " + md_code(p.source_detail, 300);
   out += " · sha256 " + (p.sha256.empty() ? std::string("unknown") : md_code(p.sha256, 64));
   if (p.size_bytes) out += " · " + std::to_string(*p.size_bytes) + " bytes";

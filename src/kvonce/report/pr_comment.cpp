@@ -1,6 +1,7 @@
 // The PR comment body and the Check Run output: the verdict, the mode lines and one issue table.
 #include <algorithm>
 
+#include "kvonce/fetch/metadata.hpp"
 #include "kvonce/report/history_markdown.hpp"
 #include "kvonce/report/issue_table.hpp"
 #include "kvonce/report/markdown.hpp"
@@ -13,7 +14,15 @@ std::string payload_footer(const Report& report) {
   return "\nPayload: " + payload_text(report.payload) + "\n";
 }
 
+std::string verdict_title(const Report& report);
+
+// The title, marked when the payload was the built-in sample (a verdict on no project payload).
 std::string title_of(const Report& report) {
+  const std::string title = verdict_title(report);
+  return report.payload.source_type == fetch::kSourceSample ? title + " (embedded sample)" : title;
+}
+
+std::string verdict_title(const Report& report) {
   switch (overall(report)) {
     case Overall::valid: return "Valid in every mode";
     case Overall::missing: return "No results: no mode directory found";

@@ -29,6 +29,7 @@ std::optional<Publishing> resolve_publishing(const ReportOptions& o, const Envir
   if (!o.post_comment && !o.check_run) return std::nullopt;
   Publishing p;
   p.api = github_api_from(env);
+  p.api.app_slug = o.app_slug;
   if (o.post_comment) p.pr = pull_request_number(env, o.pr);
   if (o.check_run) p.sha = head_sha(env);
   return p;

@@ -36,8 +36,9 @@ struct ReportOptions {
   std::optional<std::string> github_output;  // appended to; default $GITHUB_OUTPUT
   bool post_comment = false;
   bool check_run = false;
-  std::optional<std::uint64_t> pr;  // default: the pull_request event
-  std::size_t max_issues = 10;      // per mode in the Step Summary (the comment shows <= 10)
+  std::optional<std::string> app_slug = {};  // the token's GitHub App (github::Api::app_slug)
+  std::optional<std::uint64_t> pr;           // default: the pull_request event
+  std::size_t max_issues = 10;  // per mode in the Step Summary (the comment shows <= 10)
   std::optional<MetadataRequest> metadata_for;
   std::optional<TraceLinkTemplate> trace_link;  // links issues to their traces when set
   transfer::RetryPolicy retry{3,  1000, 60'000,

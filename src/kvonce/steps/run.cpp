@@ -7,6 +7,7 @@
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
+#include "kvonce/util/error.hpp"
 #include "kvonce/util/output_budget.hpp"
 
 namespace kvonce::steps {
@@ -63,7 +64,13 @@ Payload obtain_payload(const RunOptions& options, const OutputDir& tree, const E
                        net::HttpTransport& transport,
                        const std::function<void(const std::string&)>& log) {
   Payload p;
-  const std::optional<std::string> env_file = env("KVONCE_OTLP_PAYLOAD");
+  if (options.input && options.fetch.sample) {
+    fail(ErrorKind::usage, "give one payload source, not several (--input, --sample)");
+  }
+  // Before any source is taken: an empty variable in CI is a mistake, whichever source wins.
+  fetch::check_source_variables(env);
+  const std::optional<std::string> env_file =
+      options.fetch.sample ? std::nullopt : env("KVONCE_OTLP_PAYLOAD");
   if (options.input || env_file) {
     const std::string path = options.input ? *options.input : *env_file;
     p.metadata = fetch::describe_local_file(

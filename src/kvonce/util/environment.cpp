@@ -7,7 +7,7 @@ namespace kvonce {
 Environment process_environment() {
   return [](const std::string& name) -> std::optional<std::string> {
     const char* value = std::getenv(name.c_str());
-    if (!value || !*value) return std::nullopt;
+    if (!value) return std::nullopt;
     return std::string(value);
   };
 }
@@ -15,7 +15,7 @@ Environment process_environment() {
 Environment environment_from(std::map<std::string, std::string> variables) {
   return [vars = std::move(variables)](const std::string& name) -> std::optional<std::string> {
     const auto it = vars.find(name);
-    if (it == vars.end() || it->second.empty()) return std::nullopt;
+    if (it == vars.end()) return std::nullopt;
     return it->second;
   };
 }

@@ -4,9 +4,12 @@
 // API version header or the JSON media type (400), and bodies over its size limits (422).
 // Tests queue failures (5xx, rate limits) with failNext() and read what happened in `requests`.
 // Like GitHub it records who wrote what: `user.login`/`user.type` on comments, `app.slug` on check
-// runs. The token is an installation token (GITHUB_TOKEN: it writes as github-actions[bot], and
-// GET /user answers 403 "Resource not accessible by integration") unless setIdentity({ user })
-// makes it a user's token (GET /user names the user; creating a check run needs an app: 403).
+// runs. The token is an installation token (GITHUB_TOKEN: it writes as github-actions[bot];
+// setIdentity({ app: 'my-app' }): a GitHub App's, writing as my-app[bot]), and GET /user answers
+// it 403 "Resource not accessible by integration", unless setIdentity({ user }) makes it a user's
+// token (GET /user names the user; creating a check run needs an app: 403). POST /graphql answers
+// `query { viewer { login } }` with the token's login for every kind of token, as GitHub does,
+// after the same 401 for a missing or wrong token; other queries get GraphQL's `errors`.
 import { listen } from './cloud_common.mjs';
 
 export const API_VERSION = '2022-11-28';
@@ -78,6 +81,13 @@ export async function startGitHubServer({ token, repository, pageSize = 100 }) {
   const route = (method, url, body, res) => {
     const p = url.pathname;
     let m;
+    if (p === '/graphql' && method === 'POST') {
+      const query = typeof body?.query === 'string' ? body.query.replace(/\s+/g, ' ').trim() : '';
+      if (query !== 'query { viewer { login } }') {
+        return send(res, 200, { errors: [{ message: `unexpected query: ${query}` }] });
+      }
+      return send(res, 200, { data: { viewer: { login: tokenAuthor().login } } });
+    }
     if (p === '/user' && method === 'GET') {
       if (!state.identity.user) {
         return send(res, 403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user', status: '403' });
