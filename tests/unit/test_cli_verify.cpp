@@ -115,7 +115,8 @@ TEST_CASE("verify: --max-retries and --order reach the rules") {
         std::vector<std::string>{"success-attempt-mismatch:k"});
 }
 
-TEST_CASE("verify: compat keeps the payload's order unless told otherwise, spec sorts by time") {
+TEST_CASE(
+    "verify: compat keeps the payload's order unless told otherwise, spec judges by real time") {
   // The reference never sorted, and compat checks retry attempts in sequence too.
   TempDir dir;
   write_file(
@@ -143,7 +144,14 @@ TEST_CASE("verify: compat keeps the payload's order unless told otherwise, spec 
             .exit_code == 0);
   CHECK(validation(dir / "b")["order"] == "time");
   run_cli({"verify", "-i", in, "-d", (dir / "c").string()});
-  CHECK(validation(dir / "c")["order"] == "time");
+  CHECK(validation(dir / "c")["order"] == "realtime");
+  CHECK(validation(dir / "c")["clockSkewNanos"] == 0);
+  CHECK(validation(dir / "c")["valid"] == true);
+  // The verification order is the witness: retry 1 first.
+  CHECK_THAT(read_file(dir / "c" / "kvonce-events.ndjson"),
+             Catch::StartsWith(R"({"traceId":"ndjson-missing-traceid-l2")"));
+  run_cli({"verify", "-i", in, "-d", (dir / "d").string(), "--clock-skew", "1.5ms"});
+  CHECK(validation(dir / "d")["clockSkewNanos"] == 1500000);
 }
 
 TEST_CASE("verify: an event without a time is kept, written with a null timestamp, sorted last") {
