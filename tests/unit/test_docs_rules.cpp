@@ -101,8 +101,8 @@ Examples examples() {
       ex.valid.emplace_back(profile, f.body);
     } else if (const std::string type = attribute(f.info, "realtime"); !type.empty()) {
       CHECK(ex.realtime.emplace(type, f.body).second);
-    } else if (const std::string type = attribute(f.info, "realtime-issue"); !type.empty()) {
-      CHECK(ex.realtime_issues.emplace(type, json::parse(f.body)).second);
+    } else if (const std::string rt = attribute(f.info, "realtime-issue"); !rt.empty()) {
+      CHECK(ex.realtime_issues.emplace(rt, json::parse(f.body)).second);
     }
   }
   return ex;

@@ -516,7 +516,7 @@ TEST_CASE("hostile input: two different successes of one key sharing trace and s
     return span_json(start,
                      {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", "k"),
                       str_attr("kvonce.event.value", value),
-                      str_attr("kvonce.event.context", "{\"attempts\":1}")},
+                      raw_attr("kvonce.event.context", R"({"intValue":"1"})")},
                      ids_trace, ids_span);
   };
   TempDir dir;
