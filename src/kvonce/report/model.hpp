@@ -24,12 +24,12 @@ const char* to_string(ModeStatus status);
 struct HistoryEntry {
   std::optional<std::uint64_t> event_index;
   std::string timestamp;                     // "" when null
-  std::string end = {};                      // the span's end (ISO 8601); "" when it had none
   std::string type;                          // "" when null
   std::string attempts;                      // as JSON text; "" when null
   std::optional<std::string> value, reason;  // JSON text, possibly cut
   std::string trace_id;
   std::string span_id = {};  // "" when absent
+  std::string end = {};      // the span's end (ISO 8601); "" when it had none
 };
 
 struct IssueEntry {
