@@ -72,7 +72,10 @@ std::vector<std::uint32_t> ranked(const EventStore& store, std::uint64_t skew_ns
 RealtimeJudging judge_realtime(const EventStore& store, std::uint64_t skew_ns) {
   RealtimeJudging out;
   KeyIndex keys;
-  for (const std::uint32_t i : ranked(store, skew_ns)) {
+  const std::vector<std::uint32_t> order = ranked(store, skew_ns);
+  out.rank.resize(order.size());
+  for (std::uint32_t r = 0; r < order.size(); ++r) out.rank[order[r]] = r;
+  for (const std::uint32_t i : order) {
     const EventView e = store[i];
     if (e.key_form != FieldForm::text) {
       out.keyless.push_back(i);
@@ -100,11 +103,7 @@ void order_realtime(EventStore& store, std::uint64_t skew_ns) {
     std::vector<std::uint64_t> points;
   };
   std::vector<Sequence> sequences;
-  std::vector<std::uint32_t> rank(store.size());
-  {
-    const auto order = ranked(store, skew_ns);
-    for (std::uint32_t r = 0; r < order.size(); ++r) rank[order[r]] = r;
-  }
+  const std::vector<std::uint32_t>& rank = judging.rank;
   auto add = [&](std::vector<std::uint32_t> events) {
     Sequence s{std::move(events), {}};
     std::uint64_t point = 0;

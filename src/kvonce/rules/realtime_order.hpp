@@ -24,6 +24,7 @@ struct KeyWitness {
 struct RealtimeJudging {
   std::vector<KeyWitness> keys;        // string keys, in order of first sight in the store
   std::vector<std::uint32_t> keyless;  // store positions of events without a string key
+  std::vector<std::uint32_t> rank;     // each store position's place in tie-break order
 };
 
 // Ties among equal starts are broken by end, span id, then store position.
