@@ -38,6 +38,10 @@ void judge_as_recorded(const CLI::App& cmd, steps::ExplainOptions& opts) {
     used |= recorded.order.has_value();
     opts.order = recorded.order.value_or(steps::default_order(opts.rules.profile));
   }
+  if (opts.order == steps::Order::realtime && recorded.clock_skew_ns && !given("--clock-skew")) {
+    opts.rules.clock_skew_ns = *recorded.clock_skew_ns;
+    used = true;
+  }
   if (used) opts.judging_recorded_in = recorded.file;
 }
 

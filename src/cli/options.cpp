@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <memory>
 
 #include <arpa/inet.h>
 
 #include "kvonce/steps/verify.hpp"
+#include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 
 #include "cli/byte_size.hpp"
@@ -105,18 +107,77 @@ void add_order(CLI::App& cmd, steps::Order& order) {
       ->default_str("time");
 }
 
-void add_judging_order(CLI::App& cmd, steps::Order& order, const rules::VerifyOptions& rules) {
+// A clock skew: a number of ns, us, ms or s (0 alone needs none), at most one hour.
+std::uint64_t parse_clock_skew(const std::string& text) {
+  static const std::pair<const char*, std::uint64_t> units[] = {
+      {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
+  auto bad = [&]() -> std::uint64_t {
+    fail(ErrorKind::usage, "--clock-skew " + console_escape(text) +
+                               ": expected a duration such as 500us, 20ms or 1s, at most 1h");
+  };
+  std::size_t digits = 0;
+  while (digits < text.size() &&
+         ((text[digits] >= '0' && text[digits] <= '9') || (text[digits] == '.' && digits > 0))) {
+    ++digits;
+  }
+  const std::string number = text.substr(0, digits), unit = text.substr(digits);
+  if (number.empty() || number.back() == '.' || std::count(number.begin(), number.end(), '.') > 1) {
+    return bad();
+  }
+  std::uint64_t scale = 0;
+  for (const auto& [name, ns] : units) {
+    if (unit == name) scale = ns;
+  }
+  if (unit.empty() && number.find_first_not_of("0.") == std::string::npos) return 0;
+  if (scale == 0) return bad();
+  const std::size_t dot = number.find('.');
+  const std::string whole = number.substr(0, dot);
+  const std::string fraction = dot == std::string::npos ? "" : number.substr(dot + 1);
+  constexpr std::uint64_t kHour = 3600ULL * 1000000000ULL;
+  if (whole.size() > 13) return bad();
+  std::uint64_t ns = std::stoull(whole) * scale;
+  std::uint64_t part = scale;
+  for (const char c : fraction) {
+    part /= 10;
+    ns += static_cast<std::uint64_t>(c - '0') * part;
+  }
+  if (ns > kHour) return bad();
+  return ns;
+}
+
+void add_judging_order(CLI::App& cmd, steps::Order& order, rules::VerifyOptions& rules) {
   const std::map<std::string, steps::Order> names{{"time", steps::Order::time},
-                                                  {"input", steps::Order::input}};
+                                                  {"input", steps::Order::input},
+                                                  {"realtime", steps::Order::realtime}};
   CLI::Option* option =
       cmd.add_option("--order", order,
-                     "time: sort events by start time (stable for ties; events without one "
-                     "last); input: keep payload order. Default: time for --profile spec, input "
-                     "for --profile compat")
+                     "realtime: a key is valid when some order consistent with the spans' "
+                     "start and end times replays cleanly (spec only); time: sort events by "
+                     "start time (stable for ties; events without one last); input: keep "
+                     "payload order. Default: realtime for --profile spec, input for --profile "
+                     "compat")
           ->transform(CLI::CheckedTransformer(names, CLI::ignore_case).description(""))
-          ->type_name("time|input");
-  cmd.parse_complete_callback([option, &order, &rules] {
+          ->type_name("realtime|time|input");
+  auto skew = std::make_shared<std::string>();
+  CLI::Option* skew_option =
+      cmd.add_option("--clock-skew", *skew,
+                     "With --order realtime: widen every span by this much on both sides "
+                     "(ns, us, ms or s; at most 1h), for spans timed by different hosts' "
+                     "clocks. Default: 0")
+          ->type_name("DURATION");
+  cmd.parse_complete_callback([option, skew_option, skew, &order, &rules] {
     if (option->count() == 0) order = steps::default_order(rules.profile);
+    if (order == steps::Order::realtime && rules.profile == rules::Profile::compat) {
+      fail(ErrorKind::usage, "--order realtime needs --profile spec");
+    }
+    if (skew_option->count() == 0) return;
+    if (rules.profile == rules::Profile::compat) {
+      fail(ErrorKind::usage, "--clock-skew needs --profile spec");
+    }
+    if (order != steps::Order::realtime) {
+      fail(ErrorKind::usage, "--clock-skew needs --order realtime");
+    }
+    rules.clock_skew_ns = parse_clock_skew(*skew);
   });
 }
 

@@ -35,7 +35,9 @@ void add_max_output_bytes(CLI::App& cmd, std::optional<std::uint64_t>& max);
 void add_order(CLI::App& cmd, steps::Order& order);
 // --order for a command that judges: without --order, the profile's own order
 // (steps::default_order), set once the command line is parsed.
-void add_judging_order(CLI::App& cmd, steps::Order& order, const rules::VerifyOptions& rules);
+// --clock-skew DURATION (realtime only) sets rules.clock_skew_ns; combinations the profile or
+// order cannot take are usage errors.
+void add_judging_order(CLI::App& cmd, steps::Order& order, rules::VerifyOptions& rules);
 void add_format(CLI::App& cmd, payload::Format& format);
 void add_rules(CLI::App& cmd, rules::VerifyOptions& rules);
 void add_masking(CLI::App& cmd, privacy::MaskOptions& mask);

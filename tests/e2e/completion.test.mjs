@@ -51,7 +51,7 @@ test('bash: subcommands, their options, option values and files', () => {
 test('fish: the same answers', () => {
   assert.deepEqual(fish('kvonce-trace ve'), ['verify']);
   assert.deepEqual(fish('kvonce-trace verify --pro'), ['--profile']);
-  assert.deepEqual(fish('kvonce-trace verify --order ').sort(), ['input', 'time']);
+  assert.deepEqual(fish('kvonce-trace verify --order ').sort(), ['input', 'realtime', 'time']);
   assert.deepEqual(fish('kvonce-trace batch me'), ['merge']);
   assert.ok(fish('kvonce-trace batch merge --').includes('--summary'));
   assert.ok(!fish('kvonce-trace batch merge --').includes('--jobs'));

@@ -175,7 +175,8 @@ async function check(t, set, files, { forms: recorded, words }) {
   const inputs = files.flatMap((f) => ['-i', f]);
   const kvonceSpans = spans.filter((s) => s.attrs['kvonce.event.type']).length;
 
-  const v = await run(['verify', ...inputs, '-d', path.join(dir, 'out')], {}, dir);
+  // --order time: these sets check the forms read, with the messages of a replay in time order.
+  const v = await run(['verify', ...inputs, '-d', path.join(dir, 'out'), '--order', 'time'], {}, dir);
   assert.equal(v.code, set === 'clean' ? 0 : 1, v.stdout + v.stderr);
   const validation = readJson(path.join(dir, 'out', 'kvonce-validation.json'));
   assert.deepEqual(validation.input, recorded);

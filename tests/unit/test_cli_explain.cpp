@@ -100,11 +100,34 @@ TEST_CASE("explain --trace-dir judges as the verification it reads did, unless t
   const auto bare = run_cli({"explain", "r", "--trace-dir", out});
   CHECK(bare.exit_code == 0);
   CHECK_THAT(bare.out,
-             Catch::Contains("max retries 3, order time)") && !Catch::Contains("as recorded"));
+             Catch::Contains("max retries 3, order realtime)") && !Catch::Contains("as recorded"));
 
   // A validation file that is not one: exit 4, naming it and where.
   write_file(dir / "out/kvonce-validation.json", R"({"profile":"strict"})");
   const auto bad = run_cli({"explain", "r", "--trace-dir", out});
   CHECK(bad.exit_code == 4);
   CHECK_THAT(bad.err, Catch::Contains(out + "/kvonce-validation.json: unknown profile at byte"));
+}
+
+TEST_CASE("explain: realtime judging, with the clock skew recorded beside the events") {
+  TempDir dir;
+  // The refusal ends 1 ms before the success starts: a violation, unless clocks may be 1 ms off.
+  write_file(
+      dir / "t.ndjson",
+      R"({"timestamp":"2025-10-09T08:53:20.000Z","timeUnixNano":"1760000000000000000","endTimeUnixNano":"1760000000004000000","type":"failure","key":"k","reason":"duplicate"})"
+      "\n"
+      R"({"timestamp":"2025-10-09T08:53:20.005Z","timeUnixNano":"1760000000005000000","endTimeUnixNano":"1760000000010000000","type":"success","key":"k","value":"v","context":{"attempts":1}})"
+      "\n");
+  const std::string in = (dir / "t.ndjson").string(), out = (dir / "out").string();
+  CHECK(run_cli({"verify", "-i", in, "-d", out, "--clock-skew", "1ms"}).exit_code == 0);
+  const auto recorded = run_cli({"explain", "k", "--trace-dir", out});
+  CHECK(recorded.exit_code == 0);
+  CHECK_THAT(recorded.out, Catch::Contains("order realtime, clock skew 1000000ns as recorded in"));
+  // Each event shows its interval.
+  CHECK_THAT(recorded.out,
+             Catch::Contains("2025-10-09T08:53:20.005Z to 2025-10-09T08:53:20.010Z success"));
+  const auto strict = run_cli({"explain", "k", "--trace-dir", out, "--clock-skew", "0"});
+  CHECK(strict.exit_code == 1);
+  CHECK_THAT(strict.out, Catch::Contains("the duplicate failure ended at 2025-10-09T08:53:20.004Z "
+                                         "before the key's only success began at"));
 }

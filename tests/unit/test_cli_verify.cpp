@@ -115,7 +115,8 @@ TEST_CASE("verify: --max-retries and --order reach the rules") {
         std::vector<std::string>{"success-attempt-mismatch:k"});
 }
 
-TEST_CASE("verify: compat keeps the payload's order unless told otherwise, spec sorts by time") {
+TEST_CASE(
+    "verify: compat keeps the payload's order unless told otherwise, spec judges by real time") {
   // The reference never sorted, and compat checks retry attempts in sequence too.
   TempDir dir;
   write_file(
@@ -143,7 +144,14 @@ TEST_CASE("verify: compat keeps the payload's order unless told otherwise, spec 
             .exit_code == 0);
   CHECK(validation(dir / "b")["order"] == "time");
   run_cli({"verify", "-i", in, "-d", (dir / "c").string()});
-  CHECK(validation(dir / "c")["order"] == "time");
+  CHECK(validation(dir / "c")["order"] == "realtime");
+  CHECK(validation(dir / "c")["clockSkewNanos"] == 0);
+  CHECK(validation(dir / "c")["valid"] == true);
+  // The verification order is the witness: retry 1 first.
+  CHECK_THAT(read_file(dir / "c" / "kvonce-events.ndjson"),
+             Catch::StartsWith(R"({"traceId":"ndjson-missing-traceid-l2")"));
+  run_cli({"verify", "-i", in, "-d", (dir / "d").string(), "--clock-skew", "1.5ms"});
+  CHECK(validation(dir / "d")["clockSkewNanos"] == 1500000);
 }
 
 TEST_CASE("verify: an event without a time is kept, written with a null timestamp, sorted last") {
@@ -170,10 +178,12 @@ TEST_CASE("verify: an event without a time is kept, written with a null timestam
   const json projection = json::parse(read_file(dir / "a" / "kvonce-projection.json"));
   CHECK(projection["perKey"]["k"]["firstTimestamp"].is_null());
 
+  // Under realtime (spec's default) the untimed event is concurrent with every other: the rules
+  // alone place it, and as early as they allow.
   CHECK(run_cli({"verify", "-i", in, "-d", (dir / "b").string()}).exit_code == 1);
-  CHECK(issue_keys(validation(dir / "b")) ==
-        std::vector<std::string>{"retry-context-missing:j", "timestamp-missing:k",
-                                 "duplicate-before-success:k"});
+  CHECK(issue_keys(validation(dir / "b")) == std::vector<std::string>{"timestamp-missing:k",
+                                                                      "duplicate-before-success:k",
+                                                                      "retry-context-missing:j"});
 }
 
 TEST_CASE("run: the embedded sample is valid in both modes") {

@@ -5,6 +5,8 @@
 //   ```ndjson rule=<profile>:<issue-type>   a failing trace
 //   ```json issue=<profile>:<issue-type>    {"key","type","message","eventIndex"} it reports
 //   ```ndjson valid=<profile>               a contrast trace that the profile accepts
+//   ```ndjson realtime=<issue-type>          a trace `spec` rejects under real-time judging only
+//   ```json realtime-issue=<issue-type>      the issue it reports
 #include <map>
 #include <set>
 #include <sstream>
@@ -81,6 +83,8 @@ struct Examples {
   std::map<std::string, std::string> failing;              // "profile:type" -> NDJSON
   std::map<std::string, json> issues;                      // "profile:type" -> documented issue
   std::vector<std::pair<std::string, std::string>> valid;  // profile, NDJSON
+  std::map<std::string, std::string> realtime;             // type -> NDJSON
+  std::map<std::string, json> realtime_issues;             // type -> documented issue
 };
 
 Examples examples() {
@@ -95,6 +99,10 @@ Examples examples() {
       CHECK(ex.issues.emplace(issue, json::parse(f.body)).second);
     } else if (const std::string profile = attribute(f.info, "valid"); !profile.empty()) {
       ex.valid.emplace_back(profile, f.body);
+    } else if (const std::string type = attribute(f.info, "realtime"); !type.empty()) {
+      CHECK(ex.realtime.emplace(type, f.body).second);
+    } else if (const std::string rt = attribute(f.info, "realtime-issue"); !rt.empty()) {
+      CHECK(ex.realtime_issues.emplace(rt, json::parse(f.body)).second);
     }
   }
   return ex;
@@ -210,5 +218,29 @@ TEST_CASE("docs/rules.md contrast examples are accepted by their profile") {
     CHECK(v.exit_code == 0);
     CHECK(v.validation.at("valid") == true);
     CHECK(v.validation.at("issues").empty());
+  }
+}
+
+TEST_CASE("docs/rules.md real-time examples: one per order-dependent rule, as documented") {
+  const Examples ex = examples();
+  const std::set<std::string> order_dependent{
+      "duplicate-before-success", "retry-attempt-out-of-sequence", "success-attempt-mismatch"};
+  std::set<std::string> documented;
+  for (const auto& [type, text] : ex.realtime) documented.insert(type);
+  CHECK(documented == order_dependent);
+  TempDir dir;
+  for (const auto& [type, ndjson] : ex.realtime) {
+    CAPTURE(type);
+    REQUIRE(ex.realtime_issues.count(type) == 1);
+    const json& documented_issue = ex.realtime_issues.at(type);
+    const Verdict v = verify(dir, ndjson, "spec");  // realtime: spec's default order
+    CHECK(v.exit_code == 1);
+    CHECK(v.validation.at("order") == "realtime");
+    const json& issues = v.validation.at("issues");
+    REQUIRE(issues.size() == 1);
+    CHECK(issues.at(0).at("type") == type);
+    CHECK(issues.at(0).at("key") == documented_issue.at("key"));
+    CHECK(issues.at(0).at("message") == documented_issue.at("message"));
+    CHECK(issues.at(0).at("eventIndex") == documented_issue.at("eventIndex"));
   }
 }

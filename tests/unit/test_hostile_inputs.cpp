@@ -321,14 +321,24 @@ TEST_CASE("hostile input: attempts of 2^63 are integers, never the expected one"
                          R"(,"value":1,"context":{"attempts":9223372036854775808})") +
                  nd_line("2025-01-01T00:00:03Z", "success", "m",
                          R"(,"value":1,"context":-9223372036854775808)"));
-  const auto r =
-      run_cli({"verify", "-i", (dir / "a.ndjson").string(), "-d", (dir / "out").string()});
+  const auto r = run_cli({"verify", "-i", (dir / "a.ndjson").string(), "-d", (dir / "out").string(),
+                          "--order", "time"});
   CHECK(r.exit_code == 1);
   CHECK(issue_types(validation(dir / "out")) ==
         std::vector<std::string>{"retry-attempt-out-of-sequence", "success-attempt-mismatch",
                                  "success-attempt-mismatch"});
   CHECK_THAT(r.out, Catch::Contains("retry 1 carries attempts 9223372036854775808, expected 1"));
   CHECK_THAT(r.out, Catch::Contains("carries attempts -9223372036854775808, expected 1"));
+  // Under real time (spec's default) no order gives them a position either.
+  const auto realtime =
+      run_cli({"verify", "-i", (dir / "a.ndjson").string(), "-d", (dir / "rt").string()});
+  CHECK(realtime.exit_code == 1);
+  // One order-dependent issue per key: k's at its retry, which ends first.
+  CHECK(issue_types(validation(dir / "rt")) ==
+        std::vector<std::string>{"retry-attempt-out-of-sequence", "success-attempt-mismatch"});
+  CHECK_THAT(realtime.out,
+             Catch::Contains("the retry carrying attempts 9223372036854775808 (at ") &&
+                 Catch::Contains("matches no position in any order"));
   const auto compat = run_cli({"verify", "-i", (dir / "a.ndjson").string(), "-d",
                                (dir / "compat").string(), "--profile", "compat"});
   CHECK((compat.exit_code == 0 || compat.exit_code == 1));
@@ -340,7 +350,8 @@ TEST_CASE("hostile input: attempts of 2^63 are integers, never the expected one"
     write_file(dir / "a.json", otlp_doc({kv_span(T0, "success", "k",
                                                  str_attr("kvonce.event.value", "v") + "," +
                                                      raw_attr("kvonce.event.context", ctx))}));
-    const auto o = run_cli({"verify", "-i", (dir / "a.json").string(), "-d", (dir / "o").string()});
+    const auto o = run_cli(
+        {"verify", "-i", (dir / "a.json").string(), "-d", (dir / "o").string(), "--order", "time"});
     CHECK(o.exit_code == 1);
     const auto v = validation(dir / "o");
     CHECK(issue_types(v) == std::vector<std::string>{"success-attempt-mismatch"});
@@ -495,4 +506,44 @@ TEST_CASE("hostile input: regressions found by fuzzing") {
     CHECK(net::redact_url("https://[::1]:8443/a?x=1&X-Amz-Signature=s") ==
           "https://[::1]:8443/a?x=1");
   }
+}
+
+TEST_CASE("hostile input: two different successes of one key sharing trace and span ids") {
+  // A payload hides a second success behind the first one's ids. Both are events: the key has two
+  // successes (INVALID), and a warning naming both spans shows in every output.
+  const std::string ids_trace = "0af7651916cd43dd8448eb211c80319c", ids_span = "b7ad6b7169203331";
+  auto success = [&](unsigned long long start, const std::string& value) {
+    return span_json(start,
+                     {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", "k"),
+                      str_attr("kvonce.event.value", value),
+                      raw_attr("kvonce.event.context", R"({"intValue":"1"})")},
+                     ids_trace, ids_span);
+  };
+  TempDir dir;
+  write_file(dir / "p.json", otlp_doc({success(1760000000000000000ULL, "v1"),
+                                       success(1760000000500000000ULL, "v2")}));
+  const fs::path trace = dir / "trace";
+  const auto summary = dir / "summary.md";
+  const CliResult r = run_cli({"run", "-i", (dir / "p.json").string(), "--trace-dir",
+                               trace.string(), "--step-summary", summary.string()});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  const nlohmann::json v = validation(trace / "otlp");
+  CHECK(v["valid"] == false);
+  CHECK(issue_types(v) == std::vector<std::string>{"multiple-success"});
+  CHECK(v["eventCount"] == 2);
+  bool named = false;
+  for (const auto& w : v["warnings"]) {
+    const std::string text = w.get<std::string>();
+    named = named || (text.find("shares traceId " + ids_trace) != std::string::npos &&
+                      text.find("spanId " + ids_span) != std::string::npos &&
+                      text.find("with the span at byte ") != std::string::npos &&
+                      text.find("but maps to a different event") != std::string::npos);
+  }
+  CHECK(named);
+  // The console, the Step Summary and the PR comment say it too.
+  CHECK_THAT(r.out + r.err, Catch::Contains("but maps to a different event"));
+  CHECK_THAT(read_file(summary), Catch::Contains("but maps to a different event"));
+  CHECK_THAT(read_file(trace / "kvonce-pr-comment.md"),
+             Catch::Contains("but maps to a different event") && Catch::Contains(ids_span));
 }

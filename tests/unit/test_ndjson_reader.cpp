@@ -177,3 +177,31 @@ TEST_CASE("ndjson: events written with timeUnixNano read back with their exact t
   CHECK(l.store[0].time_ns == 1760000000000123456ULL);
   CHECK(l.stats.warning_count == 0);
 }
+
+TEST_CASE("ndjson: endTimeUnixNano makes an interval; a bad one, or none, leaves a point") {
+  const std::string start =
+      R"({"timestamp":"2025-10-09T08:53:20.000Z","timeUnixNano":"1760000000000000005",)";
+  const Loaded l = load(start +
+                        R"("endTimeUnixNano":"1760000000030000000","type":"retry","key":"k"})"
+                        "\n" +
+                        start +
+                        R"("endTimeUnixNano":"1760000000000000004","type":"retry","key":"k"})"
+                        "\n" +
+                        start +
+                        R"("endTimeUnixNano":"x","type":"retry","key":"k"})"
+                        "\n" +
+                        start +
+                        R"("type":"retry","key":"k"})"
+                        "\n" +
+                        R"({"endTimeUnixNano":"1760000000030000000","type":"retry","key":"k"})"
+                        "\n");
+  REQUIRE(l.store.size() == 5);
+  CHECK(l.store[0].ended);
+  CHECK(l.store[0].time_ns == 1760000000000000005ULL);
+  CHECK(l.store[0].end() == 1760000000030000000ULL);
+  CHECK_FALSE(l.store[1].ended);  // before the start
+  CHECK_FALSE(l.store[2].ended);  // not a count
+  CHECK_FALSE(l.store[3].ended);
+  CHECK(l.store[3].end() == l.store[3].time_ns);
+  CHECK_FALSE(l.store[4].ended);  // no time at all
+}

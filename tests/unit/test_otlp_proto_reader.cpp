@@ -74,8 +74,12 @@ std::string spans_pb(const std::vector<std::string>& spans) {
 
 TEST_CASE("protobuf: kvlist, array, bytes, double and bool values read as their OTLP/JSON form") {
   const Loaded pb = load_bytes(fixture("kvlist_bytes"));
+  // The fixture's span ends at T0 + 9: the event is that interval in both encodings.
+  const auto ended = [](std::string span) {
+    return span.insert(1, "\"endTimeUnixNano\":\"" + std::to_string(T0 + 9) + "\",");
+  };
   const Loaded json = load_bytes(otlp_doc(
-      {span_json(
+      {ended(span_json(
           T0 + 1,
           {str_attr("kvonce.event.type", "retry"), str_attr("http.method", "PUT"),
            str_attr("kvonce.event.key", "alpha"),
@@ -86,9 +90,10 @@ TEST_CASE("protobuf: kvlist, array, bytes, double and bool values read as their 
                R"({"key":"delay","value":{"doubleValue":0.25}},{"key":"ok","value":{"boolValue":false}},)"
                R"({"key":"empty","value":{}},{"key":"tags","value":{"arrayValue":{"values":[)"
                R"({"stringValue":"a"},{"intValue":-7},{},{"kvlistValue":{"values":[{"key":"x","value":{"stringValue":"y"}}]}}]}}}]}})")},
-          "0abc0000000000000000000000000001", "0000000000000002")},
+          "0abc0000000000000000000000000001", "0000000000000002"))},
       {str_attr("service.name", "writer-a")}));
   REQUIRE(pb.lines.size() == 1);
+  CHECK_THAT(pb.lines[0], Catch::Contains("\"endTimeUnixNano\":\"1760000000000000009\""));
   CHECK(pb.lines == json.lines);
   CHECK_THAT(pb.lines[0], Catch::Contains(R"("value":"AP8Q")"));
   CHECK_THAT(pb.lines[0],

@@ -285,18 +285,72 @@ TEST_CASE("otlp: a span exported twice becomes one event") {
   const std::string other =
       span_json(T0, {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", "k")},
                 "0102030405060708090a0b0c0d0e0f10", "0102030405060709");
-  // Once as hex, once as base64: the same span.
-  const std::string again = span_json(
-      T0 + 5, {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", "k")},
-      "AQIDBAUGBwgJCgsMDQ4PEA==", "AQIDBAUGBwg=");
-  const Loaded l = load(otlp_doc({span, other}) + "\n" + otlp_doc({again}));
+  // Once as hex, once as base64, through a Collector that adds resource attributes: the same
+  // span.
+  const std::string again =
+      span_json(T0, {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", "k")},
+                "AQIDBAUGBwgJCgsMDQ4PEA==", "AQIDBAUGBwg=");
+  const Loaded l = load(otlp_doc({span, other}) + "\n" +
+                        otlp_doc({again}, {str_attr("service.name", "collector-2")}));
   CHECK(l.store.size() == 2);
   CHECK(l.stats.duplicates == 1);
+  CHECK(l.stats.warnings.empty());
   SECTION("spans without ids are never merged") {
     const Loaded m = load(otlp_doc({kv_span(T0, "success", "k"), kv_span(T0, "success", "k")}));
     CHECK(m.store.size() == 2);
     CHECK(m.stats.duplicates == 0);
   }
+}
+
+TEST_CASE("otlp: one pair of ids with different events gives every event and a warning") {
+  auto span = [](unsigned long long start, const std::string& key, const std::string& end = "") {
+    std::string s = span_json(
+        start, {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", key)},
+        "0102030405060708090a0b0c0d0e0f10", "0102030405060708");
+    if (!end.empty()) s.insert(1, "\"endTimeUnixNano\":\"" + end + "\",");
+    return s;
+  };
+  // Differing in start, key or end: three more events; each repeat of one of them is dropped.
+  const Loaded l =
+      load(otlp_doc({span(T0, "k"), span(T0 + 5, "k"), span(T0, "k2"),
+                     span(T0, "k", std::to_string(T0 + 9)), span(T0 + 5, "k"), span(T0, "k")}));
+  CHECK(l.store.size() == 4);
+  CHECK(l.stats.duplicates == 2);
+  REQUIRE(l.stats.warnings.size() == 3);
+  CHECK_THAT(l.stats.warnings[0],
+             Catch::Contains("span r0-s0-p1") &&
+                 Catch::Contains("shares traceId 0102030405060708090a0b0c0d0e0f10 and spanId "
+                                 "0102030405060708 with the span at byte ") &&
+                 Catch::Contains("but maps to a different event; both are kept as events"));
+  CHECK(l.store[3].ended);
+  CHECK(l.store[3].end_ns == T0 + 9);
+}
+
+TEST_CASE("otlp: a span's end makes its event an interval, a bad end leaves a point") {
+  auto span = [](const std::string& end_member) {
+    std::string s = kv_span(T0, "success", "k");
+    if (!end_member.empty()) s.insert(1, end_member + ",");
+    return s;
+  };
+  const Loaded l = load(otlp_doc({span("\"endTimeUnixNano\":\"" + std::to_string(T0 + 7) + "\""),
+                                  span("\"endTimeUnixNano\":\"0\""),
+                                  span("\"endTimeUnixNano\":\"" + std::to_string(T0 - 1) + "\""),
+                                  span("\"end_time_unix_nano\":" + std::to_string(T0)), span("")}));
+  REQUIRE(l.store.size() == 5);
+  CHECK(l.store[0].ended);
+  CHECK(l.store[0].end() == T0 + 7);
+  CHECK_FALSE(l.store[1].ended);  // zero
+  CHECK_FALSE(l.store[2].ended);  // before the start
+  CHECK(l.store[3].ended);        // equal to the start: a valid end
+  CHECK(l.store[3].end() == T0);
+  CHECK_FALSE(l.store[4].ended);
+  CHECK(l.store[4].end() == T0);
+  std::string line;
+  append_event_line(line, l.store[0]);
+  CHECK_THAT(line, Catch::Contains("\"endTimeUnixNano\":\"" + std::to_string(T0 + 7) + "\""));
+  line.clear();
+  append_event_line(line, l.store[4]);
+  CHECK_THAT(line, !Catch::Contains("endTimeUnixNano"));
 }
 
 TEST_CASE("otlp: JSON Lines, concatenated documents and gzip members") {

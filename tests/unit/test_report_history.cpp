@@ -150,3 +150,13 @@ TEST_CASE("report history: the Step Summary's warnings keep their room, historie
   CHECK(count(summary, "skipped " + std::string(400, 'w')) == 5);
   CHECK(count(summary, "<details><summary>History of") > 0);
 }
+
+TEST_CASE("report history: an event with an end shows its start and end") {
+  IssueEntry issue{"k", "duplicate-before-success", "m", "", ""};
+  issue.history.push_back(HistoryEntry{0, "2025-10-09T08:53:20.000Z", "failure", "", std::nullopt,
+                                       std::string("\"duplicate\""), "t", "",
+                                       "2025-10-09T08:53:20.004Z"});
+  const std::string out = history_details(Report{}, issue);
+  CHECK_THAT(out, Catch::Contains("| event | start → end |") &&
+                      Catch::Contains("2025-10-09 08:53:20.000Z → 2025-10-09 08:53:20.004Z"));
+}

@@ -20,7 +20,7 @@ void check_payload(io::HashedInput& input, const PayloadOptions& options, Payloa
   readers.push_back(input.reader());
   payload::LoadResult load =
       payload::load_events(std::move(readers), options.format, options.limits, store);
-  if (options.order == steps::Order::time) store.sort_by_time();
+  steps::order_events(store, options.order, options.rules.clock_skew_ns);
   r.events = store.size();
 
   rules::VerifyResult verdict;
@@ -42,7 +42,7 @@ void check_payload(io::HashedInput& input, const PayloadOptions& options, Payloa
   } else if (store.empty()) {
     r.error = PayloadError{"no_events", steps::no_events_message(load.stats)};
   } else {
-    verdict = rules::verify(store, options.rules);
+    verdict = rules::verify(store, steps::judging_rules(options.rules, options.order));
     r.keys = verdict.keys;
   }
   for (const rules::Issue& issue : verdict.issues) ++r.issue_counts[rules::to_string(issue.type)];

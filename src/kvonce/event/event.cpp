@@ -38,6 +38,11 @@ void append_event_line(std::string& out, const EventView& e) {
     out += ",\"timeUnixNano\":\"";
     append_uint(out, e.time_ns);
     out += '"';
+    if (e.ended) {
+      out += ",\"endTimeUnixNano\":\"";
+      append_uint(out, e.end_ns);
+      out += '"';
+    }
   }
   out += ",\"actor\":";
   append_json_string(out, e.actor);

@@ -19,6 +19,10 @@ enum class FieldForm : std::uint8_t { text, json, missing };
 struct EventView {
   std::uint64_t time_ns = 0;  // start time, nanoseconds since the Unix epoch (ordering key)
   bool timed = true;          // false: an NDJSON line without a valid timestamp (time_ns is 0)
+  // The span's end, when it has a valid one (not before the start); otherwise the event is a
+  // point at its start. Real-time judging reads the interval [time_ns, end()].
+  bool ended = false;
+  std::uint64_t end_ns = 0;
   FieldForm type_form = FieldForm::text;
   FieldForm key_form = FieldForm::text;
   std::string_view trace_id;
@@ -29,6 +33,8 @@ struct EventView {
   std::optional<std::string_view> value;
   std::optional<std::string_view> reason;
   std::optional<std::string_view> context;
+
+  std::uint64_t end() const { return ended ? end_ns : time_ns; }
 };
 
 // Push-style consumer of events: readers call on_event() for each event as they decode it.
@@ -39,9 +45,9 @@ class EventSink {
 };
 
 // Appends one NDJSON line (with '\n') in the contract's field order:
-// traceId, spanId (only when known), timestamp, actor, event, type, key, value, reason, context. An
-// untimed event has "timestamp": null; a type or key is written as it was given (a string, its
-// JSON, or null).
+// traceId, spanId (only when known), timestamp, timeUnixNano and endTimeUnixNano (when known),
+// actor, event, type, key, value, reason, context. An untimed event has "timestamp": null; a type
+// or key is written as it was given (a string, its JSON, or null).
 void append_event_line(std::string& out, const EventView& event);
 
 // The event's timestamp as JSON: "2025-10-09T08:53:20.000Z", or null when it has none.

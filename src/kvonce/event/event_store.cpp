@@ -31,10 +31,15 @@ void EventStore::add(const EventView& e) {
                                             e.reason.value_or(""),
                                             e.context.value_or("")};
   const std::string_view span = e.span_id.size() <= kMaxSpanId ? e.span_id : std::string_view();
-  std::size_t total = span.size();
+  const std::size_t end_bytes = e.ended ? sizeof e.end_ns : 0;
+  std::size_t total = span.size() + end_bytes;
   for (const auto& f : fields) total += f.size();
   if (total > UINT32_MAX) fail(ErrorKind::limit, "one event is larger than 4 GiB");
-  Entry entry{e.time_ns, allocate(total), {}, 0, static_cast<std::uint16_t>(span.size())};
+  Entry entry{e.time_ns,
+              allocate(total),
+              {},
+              0,
+              static_cast<std::uint16_t>(span.size() | (e.ended ? kEnded : 0))};
   char* out = const_cast<char*>(entry.text);
   std::uint32_t at = 0;
   for (int f = 0; f < kFields; ++f) {
@@ -44,6 +49,7 @@ void EventStore::add(const EventView& e) {
     entry.ends[f] = at;
   }
   if (!span.empty()) std::memcpy(out + at, span.data(), span.size());
+  if (e.ended) std::memcpy(out + at + span.size(), &e.end_ns, sizeof e.end_ns);
   entry.flags = static_cast<std::uint8_t>((e.value ? kHasValue : 0) | (e.reason ? kHasReason : 0) |
                                           (e.context ? kHasContext : 0) | (e.timed ? 0 : kUntimed) |
                                           static_cast<int>(e.type_form) << kTypeFormShift |
@@ -64,7 +70,10 @@ EventView EventStore::operator[](std::size_t i) const {
   v.type_form = static_cast<FieldForm>(e.flags >> kTypeFormShift & 3);
   v.key_form = static_cast<FieldForm>(e.flags >> kKeyFormShift & 3);
   v.trace_id = field(kTrace);
-  v.span_id = std::string_view(e.text + e.ends[kContext], e.span_size);
+  const std::size_t span_size = e.span_size & kMaxSpanId;
+  v.span_id = std::string_view(e.text + e.ends[kContext], span_size);
+  v.ended = e.span_size & kEnded;
+  if (v.ended) std::memcpy(&v.end_ns, e.text + e.ends[kContext] + span_size, sizeof v.end_ns);
   v.actor = field(kActor);
   v.type = field(kType);
   v.key = field(kKey);
@@ -78,6 +87,13 @@ bool EventStore::before(const Entry& a, const Entry& b) {
   const bool a_untimed = a.flags & kUntimed, b_untimed = b.flags & kUntimed;
   if (a_untimed != b_untimed) return b_untimed;
   return a.time_ns < b.time_ns;  // both untimed: 0 and 0, so input order stays
+}
+
+void EventStore::permute(const std::vector<std::uint32_t>& order) {
+  std::vector<Entry> moved;
+  moved.reserve(index_.size());
+  for (const std::uint32_t i : order) moved.push_back(index_[i]);
+  index_ = std::move(moved);
 }
 
 bool EventStore::is_time_ordered() const {

@@ -26,6 +26,8 @@ class EventStore final : public EventSink {
   // Stable sort by start time: events with equal times keep their input order; events without a
   // time go last, in input order.
   void sort_by_time();
+  // Reorders the events: position i receives the event at order[i] (a permutation).
+  void permute(const std::vector<std::uint32_t>& order);
   // Whether events are already in time order (then sorting is skipped).
   bool is_time_ordered() const;
 
@@ -39,13 +41,15 @@ class EventStore final : public EventSink {
     std::array<std::uint32_t, kFields> ends;  // end offset of each field within text
     std::uint8_t flags;  // kHas* bits, kUntimed, and the type and key forms (FieldForm)
     // The span id follows the context in the text. Its length lives in what was padding, so the
-    // entry stays 48 bytes; a span id too long for it is no identifier and is not kept.
+    // entry stays 48 bytes; a span id too long for it is no identifier and is not kept. The top
+    // bit (kEnded) says that the span's end follows the span id, as 8 bytes.
     std::uint16_t span_size;
   };
   static constexpr std::uint8_t kHasValue = 1, kHasReason = 2, kHasContext = 4, kUntimed = 8;
   static constexpr int kTypeFormShift = 4, kKeyFormShift = 6;
   static_assert(sizeof(void*) != 8 || sizeof(Entry) == 48, "index entries stay compact");
-  static constexpr std::size_t kMaxSpanId = UINT16_MAX;
+  static constexpr std::uint16_t kEnded = 0x8000;
+  static constexpr std::size_t kMaxSpanId = kEnded - 1;
   static bool before(const Entry& a, const Entry& b);
 
   char* allocate(std::size_t bytes);

@@ -11,10 +11,11 @@ namespace {
 // One line's fields, reused across lines so buffers keep their capacity.
 struct LineFields {
   std::string trace_id, span_id, timestamp, actor, type, key, value, reason, context;
-  std::string time_unix_nano;  // the exact start time, when the writer recorded it
+  std::string time_unix_nano;      // the exact start time, when the writer recorded it
+  std::string end_time_unix_nano;  // the span's end, when the writer recorded it
   bool has_timestamp = false, has_value = false, has_reason = false, has_context = false;
   FieldForm type_form = FieldForm::missing, key_form = FieldForm::missing;
-  bool has_time_unix_nano = false;
+  bool has_time_unix_nano = false, has_end_time = false;
 
   void clear() {
     trace_id.clear();
@@ -22,7 +23,8 @@ struct LineFields {
     actor.clear();
     type.clear();
     key.clear();
-    has_timestamp = has_value = has_reason = has_context = has_time_unix_nano = false;
+    has_timestamp = has_value = has_reason = has_context = has_time_unix_nano = has_end_time =
+        false;
     type_form = key_form = FieldForm::missing;
   }
 };
@@ -79,6 +81,13 @@ void read_line_object(json::Reader& r, LineFields& f) {
       f.has_time_unix_nano = r.peek() == json::Kind::string || r.peek() == json::Kind::number;
       if (f.has_time_unix_nano) {
         f.time_unix_nano.assign(r.peek() == json::Kind::string ? r.string() : r.number());
+      } else {
+        r.skip();
+      }
+    } else if (m == "endTimeUnixNano") {
+      f.has_end_time = r.peek() == json::Kind::string;
+      if (f.has_end_time) {
+        f.end_time_unix_nano.assign(r.string());
       } else {
         r.skip();
       }
@@ -150,6 +159,11 @@ void read_events(io::ByteSource& source, const io::ReadLimits& limits, EventSink
     e.time_ns =
         time ? exact_time(f, *time, source.name() + ": line " + std::to_string(line), stats) : 0;
     e.timed = time.has_value();
+    // endTimeUnixNano (a decimal string, as timeUnixNano) makes the event an interval; one that
+    // is unreadable or before the start leaves a point.
+    const auto end = f.has_end_time ? parse_u64(f.end_time_unix_nano) : std::nullopt;
+    e.ended = e.timed && end && *end >= e.time_ns;
+    e.end_ns = e.ended ? *end : 0;
     e.type_form = f.type_form;
     e.key_form = f.key_form;
     if (f.trace_id.empty()) trace_fallback = "ndjson-missing-traceid-l" + std::to_string(line);

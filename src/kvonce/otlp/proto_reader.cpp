@@ -28,8 +28,9 @@ constexpr int kResourceSpans = 1;  // TracesData and ExportTraceServiceRequest
 constexpr int kResource = 1, kScopeSpans = 2, kInstrumentationLibrarySpans = 1000;  // ResourceSpans
 constexpr int kResourceAttributes = 1;                                              // Resource
 constexpr int kSpans = 2;  // ScopeSpans and InstrumentationLibrarySpans
-constexpr int kTraceId = 1, kSpanId = 2, kStartTime = 7, kSpanAttributes = 9;  // Span
-constexpr int kKey = 1, kValue = 2;                                            // KeyValue
+constexpr int kTraceId = 1, kSpanId = 2, kStartTime = 7, kEndTime = 8,
+              kSpanAttributes = 9;   // Span
+constexpr int kKey = 1, kValue = 2;  // KeyValue
 constexpr int kStringValue = 1, kBoolValue = 2, kIntValue = 3, kDoubleValue = 4, kArrayValue = 5,
               kKvlistValue = 6, kBytesValue = 7;  // AnyValue
 constexpr int kValues = 1;                        // ArrayValue and KeyValueList
@@ -319,6 +320,10 @@ class Walker {
         std::uint64_t ns = 0;
         if (!in_->ReadLittleEndian64(&ns)) truncated();
         span.start_time = std::to_string(ns);
+      } else if (field == kEndTime && wire == kFixed64) {
+        std::uint64_t ns = 0;
+        if (!in_->ReadLittleEndian64(&ns)) truncated();
+        span.end_time = std::to_string(ns);
       } else if (field == kSpanAttributes && wire == kLen) {
         nested("attributes", attributes++, [&] { read_attribute(span.attributes); });
       } else {

@@ -142,6 +142,15 @@ void Converter::State::read_span(json::Reader& r, SpanFields& span) {
         span.start_time_invalid = true;
         r.skip();
       }
+    } else if (m == "endTimeUnixNano" || m == "end_time_unix_nano") {
+      const json::Kind k = r.peek();
+      if (k == json::Kind::string) {
+        span.end_time = std::string(r.string());
+      } else if (k == json::Kind::number) {
+        span.end_time = std::string(r.number());
+      } else {
+        r.skip();
+      }
     } else if (m == "attributes") {
       read_attributes(r, span.attributes, problems);
     } else {

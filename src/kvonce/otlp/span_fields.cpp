@@ -190,12 +190,15 @@ void SpanFields::clear() {
   span_id.clear();
   start_time.reset();
   start_time_invalid = false;
+  end_time.reset();
   attributes.clear();
 }
 
 EventView MappedEvent::view() const {
   EventView v;
   v.time_ns = time_ns;
+  v.ended = ended;
+  v.end_ns = end_ns;
   v.trace_id = trace_id;
   v.span_id = span_id;
   v.actor = actor;
@@ -257,6 +260,11 @@ SkipReason map_span(const SpanFields& span, const AttributeSet& resource, Mapped
     return SkipReason::bad_timestamp;
   }
   e.time_ns = *time;
+  // An end that is absent, zero, unreadable or before the start leaves a point at the start.
+  const std::optional<std::uint64_t> end =
+      span.end_time ? parse_u64(trim(*span.end_time)) : std::nullopt;
+  e.ended = end && *end != 0 && *end >= *time;
+  e.end_ns = e.ended ? *end : 0;
   e.type.assign(type);
   e.key.assign(key);
   assign_trace_id(e, span, resource);

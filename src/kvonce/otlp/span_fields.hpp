@@ -72,6 +72,7 @@ struct SpanFields {
   std::string span_id;                    // normalised span.spanId
   std::optional<std::string> start_time;  // raw startTimeUnixNano text
   bool start_time_invalid = false;        // present but neither string nor number
+  std::optional<std::string> end_time;    // raw endTimeUnixNano text
   AttributeSet attributes;
   std::uint64_t resource_index = 0, scope_index = 0, span_index = 0;
   std::uint64_t offset = 0;  // byte offset of the span object, for messages
@@ -84,6 +85,8 @@ enum class SkipReason { none, not_kvonce, missing_type, missing_key, bad_timesta
 // The event mapped from one span; it owns its text, so it can wait for a late resource.
 struct MappedEvent {
   std::uint64_t time_ns = 0;
+  std::uint64_t end_ns = 0;
+  bool ended = false;  // a valid end: not zero, not before the start
   std::string trace_id, span_id, actor, type, key, value, reason, context;
   bool has_value = false, has_reason = false, has_context = false;
   bool trace_id_generated = false;  // no id on the span: a resource attribute may supply one

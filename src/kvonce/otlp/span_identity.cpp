@@ -30,31 +30,43 @@ Hash128 span_fingerprint(const HashKey& key, std::string_view trace_id, std::str
   return siphash128<1, 3>(key, std::string_view(buf, size));
 }
 
-bool SpanIdentitySet::insert(std::string_view trace_id, std::string_view span_id) {
-  if ((size_ + 1) * 2 > slots_.size()) grow();
-  Hash128 id = fingerprint_(key_, trace_id, span_id);
-  if (empty(id)) id.hi = 1;  // {0, 0} marks an empty slot
-  const std::size_t mask = slots_.size() - 1;
+SpanIdentitySet::Slot& SpanIdentitySet::slot_of(std::vector<Slot>& slots, const Hash128& id) const {
+  const std::size_t mask = slots.size() - 1;
   for (std::size_t i = id.lo & mask;; i = (i + 1) & mask) {
-    Hash128& s = slots_[i];
-    if (empty(s)) {
-      s = id;
-      ++size_;
-      return true;
-    }
-    if (s.lo == id.lo && s.hi == id.hi) return false;
+    Slot& s = slots[i];
+    if (empty(s.id) || (s.id.lo == id.lo && s.id.hi == id.hi)) return s;
   }
 }
 
-void SpanIdentitySet::grow() {
-  std::vector<Hash128> old = std::move(slots_);
-  slots_.assign(old.empty() ? 1024 : old.size() * 2, Hash128{});
-  const std::size_t mask = slots_.size() - 1;
-  for (const Hash128& f : old) {
-    if (empty(f)) continue;
-    std::size_t i = f.lo & mask;
-    while (!empty(slots_[i])) i = (i + 1) & mask;
-    slots_[i] = f;
+SpanIdentitySet::Sighting SpanIdentitySet::insert(std::string_view trace_id,
+                                                  std::string_view span_id, const Hash128& content,
+                                                  std::uint64_t offset) {
+  if ((size_ + 1) * 2 > slots_.size()) grow(slots_);
+  Hash128 id = fingerprint_(key_, trace_id, span_id);
+  if (empty(id)) id.hi = 1;  // {0, 0} marks an empty slot
+  Slot& s = slot_of(slots_, id);
+  if (empty(s.id)) {
+    s = Slot{id, content, offset};
+    ++size_;
+    return {Seen::fresh, offset};
+  }
+  if (s.content.lo == content.lo && s.content.hi == content.hi) return {Seen::same, s.offset};
+  // Another event under these ids: new unless this very event came under them before.
+  if ((variant_count_ + 1) * 2 > variants_.size()) grow(variants_);
+  Hash128 variant{id.lo ^ content.lo, id.hi ^ (content.hi * 0x9E3779B97F4A7C15ULL + 1)};
+  if (empty(variant)) variant.hi = 1;
+  Slot& v = slot_of(variants_, variant);
+  if (!empty(v.id)) return {Seen::same, s.offset};
+  v = Slot{variant, content, offset};
+  ++variant_count_;
+  return {Seen::different, s.offset};
+}
+
+void SpanIdentitySet::grow(std::vector<Slot>& slots) {
+  std::vector<Slot> old = std::move(slots);
+  slots.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  for (const Slot& f : old) {
+    if (!empty(f.id)) slot_of(slots, f.id) = f;
   }
 }
 

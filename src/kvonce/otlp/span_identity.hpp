@@ -1,5 +1,7 @@
 // The spans already read, so that a span exported twice (a retried export, a collector restart)
-// becomes one event. One 16-byte fingerprint per span in an open-addressing table: no allocation
+// becomes one event. A span is the same span when its ids repeat *and* the event it maps to is
+// the same (its content fingerprint, span_sink.cpp); two different events under one pair of ids
+// are both kept. One 16-byte fingerprint per span in an open-addressing table: no allocation
 // per span and one cache line per lookup, where a node-based set cost 15-19% of a read.
 //
 // The fingerprint is SipHash-1-3/128 under the process's secret key (keyed_hash.hpp). An unkeyed
@@ -30,15 +32,40 @@ class SpanIdentitySet {
 
   // True when (trace_id, span_id) was not seen before, that is when no stored fingerprint
   // equals its 128 bits; the table slot comes from the low 64.
-  bool insert(std::string_view trace_id, std::string_view span_id);
+  bool insert(std::string_view trace_id, std::string_view span_id) {
+    return insert(trace_id, span_id, Hash128{}, 0).seen == Seen::fresh;
+  }
+
+  // The same, with the fingerprint of the event the span maps to and where the span was read
+  // (a byte offset): `same` when these ids came with this event before (the first event of the
+  // ids, or one of the other events seen under them), `different` when the event is new under
+  // known ids; `first_offset` is where the ids were first read.
+  enum class Seen { fresh, same, different };
+  struct Sighting {
+    Seen seen;
+    std::uint64_t first_offset;
+  };
+  Sighting insert(std::string_view trace_id, std::string_view span_id, const Hash128& content,
+                  std::uint64_t offset);
 
   std::size_t size() const { return size_; }
 
  private:
-  void grow();
+  struct Slot {
+    Hash128 id;  // {0, 0}: empty
+    Hash128 content;
+    std::uint64_t offset;
+  };
+  void grow(std::vector<Slot>& slots);
+  // Finds the slot of `id`, or the empty slot where it belongs.
+  Slot& slot_of(std::vector<Slot>& slots, const Hash128& id) const;
 
-  std::vector<Hash128> slots_;  // a power of two in size, at most half full; {0, 0}: empty
+  std::vector<Slot> slots_;  // a power of two in size, at most half full
   std::size_t size_ = 0;
+  // Fingerprints of (ids, event) for the events that came under ids already taken: rare, so a
+  // second table keeps the first one's slots small.
+  std::vector<Slot> variants_;
+  std::size_t variant_count_ = 0;
   HashKey key_;
   SpanFingerprint fingerprint_;
 };

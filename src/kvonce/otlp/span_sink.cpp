@@ -1,6 +1,31 @@
 #include "kvonce/otlp/span_sink.hpp"
 
+#include <cstring>
+
 namespace kvonce::otlp {
+namespace {
+
+// The fingerprint of what a span maps to, ids aside (they are the table's key): type, key,
+// value, reason, context, start and end; not the actor or anything else a resource or scope
+// gives, so a span re-exported through Collectors that add attributes is still one event.
+Hash128 event_fingerprint(const MappedEvent& e, std::string& buf) {
+  buf.clear();
+  auto field = [&](bool present, std::string_view text) {
+    const std::uint64_t n = present ? text.size() + 1 : 0;  // absent != empty
+    buf.append(reinterpret_cast<const char*>(&n), sizeof n);
+    buf.append(text);
+  };
+  field(true, e.type);
+  field(true, e.key);
+  field(e.has_value, e.value);
+  field(e.has_reason, e.reason);
+  field(e.has_context, e.context);
+  const std::uint64_t times[] = {e.time_ns, e.ended ? e.end_ns : 0, e.ended ? 1u : 0u};
+  buf.append(reinterpret_cast<const char*>(times), sizeof times);
+  return siphash128<1, 3>(process_hash_key(), buf);
+}
+
+}  // namespace
 
 std::uint64_t SpanSink::begin_resource() {
   resource_index_ = next_resource_++;
@@ -57,10 +82,19 @@ void SpanSink::finish_span(const std::string& source_name, std::vector<std::stri
       return;
     case SkipReason::none: break;
   }
-  if (!span_.trace_id.empty() && !span_.span_id.empty() &&
-      !seen_.insert(span_.trace_id, span_.span_id)) {
-    ++stats_.duplicates;
-    return;
+  if (!span_.trace_id.empty() && !span_.span_id.empty()) {
+    const auto sighting = seen_.insert(span_.trace_id, span_.span_id,
+                                       event_fingerprint(event_, fingerprint_buf_), span_.offset);
+    if (sighting.seen == SpanIdentitySet::Seen::same) {
+      ++stats_.duplicates;
+      return;
+    }
+    if (sighting.seen == SpanIdentitySet::Seen::different) {
+      stats_.warn(where(source_name) + ": shares traceId " + span_.trace_id.substr(0, 64) +
+                  " and spanId " + span_.span_id.substr(0, 32) + " with the span at byte " +
+                  std::to_string(sighting.first_offset) + " " + std::string(kSharedIdsWarning) +
+                  "; both are kept as events");
+    }
   }
   if (!resource_seen_ || !pending_.empty()) {
     pending_.push_back(event_);

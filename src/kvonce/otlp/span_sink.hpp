@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kvonce/event/event.hpp"
@@ -14,6 +15,10 @@
 #include "kvonce/otlp/span_identity.hpp"
 
 namespace kvonce::otlp {
+
+// The words of the warning about two different spans under one pair of ids; reports find it by
+// them, to show it beside the verdict.
+inline constexpr std::string_view kSharedIdsWarning = "but maps to a different event";
 
 class SpanSink {
  public:
@@ -50,6 +55,7 @@ class SpanSink {
   SpanFields span_;
   MappedEvent event_;
   std::string warning_;
+  std::string fingerprint_buf_;
 };
 
 }  // namespace kvonce::otlp

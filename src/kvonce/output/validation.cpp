@@ -56,6 +56,7 @@ void append_validation_json(std::string& out, const rules::VerifyResult& result,
   out += "\",\"maxRetries\":" + std::to_string(info.options.max_retries);
   out += ",\"inputFormat\":" + json_quote(info.input_format);
   out += ",\"order\":" + json_quote(info.order);
+  out += ",\"clockSkewNanos\":" + std::to_string(info.options.clock_skew_ns);
   if (!info.inputs_json.empty()) out += ",\"input\":" + info.inputs_json;
   out += ",\"eventCount\":" + std::to_string(info.events);
   out += ",\"keyCount\":" + std::to_string(info.keys);

@@ -15,7 +15,7 @@ namespace kvonce::output {
 struct ValidationInfo {
   rules::VerifyOptions options;
   std::string input_format;  // "otlp" or "ndjson"
-  std::string order;         // "time" or "input"
+  std::string order;         // "realtime", "time" or "input"
   std::uint64_t events = 0;
   std::uint64_t keys = 0;
   std::string inputs_json;  // "input": the form of each input as read (a JSON array), if set

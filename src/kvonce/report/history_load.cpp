@@ -5,6 +5,12 @@
 namespace kvonce::report {
 namespace {
 
+// An end in nanoseconds as the table shows times; "" when it is no count.
+std::string format_end(std::string_view nanos) {
+  const auto ns = parse_u64(nanos);
+  return ns ? format_iso_millis(*ns) : std::string();
+}
+
 HistoryEntry read_entry(json::Reader& r) {
   HistoryEntry e;
   r.begin_object();
@@ -14,6 +20,8 @@ HistoryEntry read_entry(json::Reader& r) {
       e.event_index = parse_u64(r.number());
     else if (name == "timestamp")
       e.timestamp = text_value(r);
+    else if (name == "endTimeUnixNano" && r.peek() == json::Kind::string)
+      e.end = format_end(r.string());
     else if (name == "type")
       e.type = text_value(r);
     else if (name == "attempts")

@@ -26,8 +26,9 @@ std::string trace_of(const Report& report, const HistoryEntry& e) {
 
 std::string row(const Report& report, const HistoryEntry& e) {
   return "| " + (e.event_index ? std::to_string(*e.event_index) : std::string("–")) + " | " +
-         when_text(e.timestamp) + " | " + cell(e.type) + " | " + cell(e.attempts) + " | " +
-         value_cell(e) + " | " + trace_of(report, e) + " |\n";
+         when_text(e.timestamp) + (e.end.empty() ? "" : " → " + when_text(e.end)) + " | " +
+         cell(e.type) + " | " + cell(e.attempts) + " | " + value_cell(e) + " | " +
+         trace_of(report, e) + " |\n";
 }
 
 }  // namespace
@@ -38,7 +39,7 @@ std::string history_details(const Report& report, const IssueEntry& issue) {
   std::string out = "<details><summary>History of <code>" + html_text(issue.key, kMaxKeyBytes) +
                     "</code> (" + html_text(issue.type, 80) + ", " + std::to_string(n) +
                     (n == 1 ? " event" : " events") + ")</summary>\n\n";
-  out += "| event | time | type | attempts | value / reason | trace |\n";
+  out += "| event | start → end | type | attempts | value / reason | trace |\n";
   out += "| --: | --- | --- | --: | --- | --- |\n";
   for (const HistoryEntry& e : issue.history) out += row(report, e);
   out += "\n</details>\n";

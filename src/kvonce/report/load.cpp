@@ -11,6 +11,7 @@
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/json/reader.hpp"
 #include "kvonce/net/url.hpp"
+#include "kvonce/otlp/span_sink.hpp"
 #include "kvonce/report/history_load.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/time.hpp"
@@ -76,10 +77,12 @@ void read_warnings(json::Reader& r, ModeResult& m, const LoadOptions& options) {
   }
   r.begin_array();
   while (r.next_element()) {
-    if (m.warnings.size() < options.keep_warnings)
-      m.warnings.push_back(text_value(r));
-    else
-      r.skip();
+    std::string w = text_value(r);
+    // Spans that share ids but differ are kept whatever the bound: the PR comment shows them.
+    if (m.warnings.size() < options.keep_warnings ||
+        w.find(otlp::kSharedIdsWarning) != std::string::npos) {
+      m.warnings.push_back(std::move(w));
+    }
   }
 }
 

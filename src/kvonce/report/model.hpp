@@ -29,6 +29,7 @@ struct HistoryEntry {
   std::optional<std::string> value, reason;  // JSON text, possibly cut
   std::string trace_id;
   std::string span_id = {};  // "" when absent
+  std::string end = {};      // the span's end (ISO 8601); "" when it had none
 };
 
 struct IssueEntry {

@@ -123,6 +123,7 @@ HistoryEvent describe_event(const EventView& event, std::uint64_t index, Profile
   out.index = index;
   out.timed = event.timed;
   out.time_ns = event.time_ns;
+  if (event.timed && event.ended) out.end_ns = event.end_ns;
   if (event.type_form != FieldForm::missing) out.type = std::string(event.type);
   out.attempts = attempts_json(event, profile);
   bool cut = false;

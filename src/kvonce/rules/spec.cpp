@@ -19,11 +19,17 @@
 // it.
 //
 // One pass, O(1) work per event, memory per key only.
+//
+// Under real-time judging (rules/realtime_order.hpp) the order-dependent rules
+// (duplicate-before-success, retry-attempt-out-of-sequence, success-attempt-mismatch) are not
+// checked event by event: a key raises one of them, once, exactly when no order that extends
+// real-time precedence replays cleanly. The other rules are checked in verification order.
+#include <algorithm>
 #include <string>
 #include <vector>
 
-#include "kvonce/json/reader.hpp"
 #include "kvonce/rules/attempt.hpp"
+#include "kvonce/rules/realtime_order.hpp"
 #include "kvonce/rules/verify.hpp"
 #include "kvonce/util/key_index.hpp"
 #include "kvonce/util/strings.hpp"
@@ -37,14 +43,8 @@ struct KeyState {
   IssueSlots slots{};
 };
 
-bool is_duplicate_reason(const std::optional<std::string_view>& reason_json) {
-  if (!reason_json || reason_json->size() < 2 || reason_json->front() != '"') return false;
-  json::Reader r(*reason_json, {});
-  return to_lower_ascii(trim(r.string())) == "duplicate";
-}
-
 bool is_type(const EventView& e, std::string_view type) {
-  return e.type_form == FieldForm::text && e.type == type;
+  return has_type(e, type);
 }
 
 std::string type_text(const EventView& e) {
@@ -58,9 +58,24 @@ std::string type_text(const EventView& e) {
 
 class SpecChecker {
  public:
-  explicit SpecChecker(std::int64_t max_retries) : max_retries_(max_retries) {}
+  explicit SpecChecker(std::int64_t max_retries, std::vector<RealtimeIssue> realtime = {},
+                       bool by_real_time = false)
+      : max_retries_(max_retries), realtime_(std::move(realtime)), by_real_time_(by_real_time) {
+    std::sort(realtime_.begin(), realtime_.end(),
+              [](const auto& a, const auto& b) { return a.at < b.at; });
+  }
 
   void check(std::uint64_t index, const EventView& e) {
+    check_event(index, e);
+    if (next_realtime_ < realtime_.size() && realtime_[next_realtime_].at == index) {
+      RealtimeIssue& issue = realtime_[next_realtime_++];
+      const auto [key, fresh] = keys_.insert(e.key);
+      report(states_[key].slots, issue.type, [&] { return std::move(issue.message); });
+    }
+  }
+
+ private:
+  void check_event(std::uint64_t index, const EventView& e) {
     index_ = index;
     event_ = &e;
     if (e.key_form != FieldForm::text) return keyless();
@@ -80,6 +95,7 @@ class SpecChecker {
     }
   }
 
+ public:
   VerifyResult finish() { return VerifyResult{issues_.finish(), keys_.size() + keyless_.size()}; }
 
  private:
@@ -123,7 +139,7 @@ class SpecChecker {
     if (!attempt) {
       report(s, IssueType::success_context_missing,
              [] { return std::string("success carries no integer attempts in its context"); });
-    } else if (!(*attempt == expected)) {
+    } else if (!by_real_time_ && !(*attempt == expected)) {
       report(s, IssueType::success_attempt_mismatch, [&] {
         return "success carries attempts " + attempt->text + ", expected " +
                std::to_string(expected) + " after " + std::to_string(s.retries) + " retries";
@@ -145,7 +161,7 @@ class SpecChecker {
       report(s, IssueType::retry_context_missing, [&] {
         return "retry " + std::to_string(nth) + " carries no integer attempts in its context";
       });
-    } else if (!(*attempt == nth)) {
+    } else if (!by_real_time_ && !(*attempt == nth)) {
       report(s, IssueType::retry_attempt_out_of_sequence, [&] {
         return "retry " + std::to_string(nth) + " carries attempts " + attempt->text +
                ", expected " + std::to_string(nth);
@@ -155,7 +171,7 @@ class SpecChecker {
   }
 
   void failure(KeyState& s) {
-    if (!s.written && is_duplicate_reason(event_->reason)) {
+    if (!by_real_time_ && !s.written && is_duplicate_failure(*event_)) {
       report(s, IssueType::duplicate_before_success,
              [] { return std::string("failure with reason duplicate on a key not yet written"); });
     }
@@ -171,6 +187,9 @@ class SpecChecker {
   }
 
   std::int64_t max_retries_;
+  std::vector<RealtimeIssue> realtime_;     // by store position
+  std::size_t next_realtime_ = 0;
+  bool by_real_time_;
   KeyIndex keys_;                          // views into the event store
   std::vector<KeyState> states_;           // by key index
   KeyIndex keyless_;                       // the key's JSON text, or "null"
@@ -185,6 +204,21 @@ class SpecChecker {
 
 VerifyResult verify_spec(const EventStore& events, std::int64_t max_retries) {
   SpecChecker checker(max_retries);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const EventView e = events[i];
+    checker.check(i, e);
+  }
+  return checker.finish();
+}
+
+VerifyResult verify_spec_realtime(const EventStore& events, std::int64_t max_retries,
+                                  std::uint64_t skew_ns) {
+  const RealtimeJudging judging = judge_realtime(events, skew_ns);
+  std::vector<RealtimeIssue> issues;
+  for (const KeyWitness& key : judging.keys) {
+    if (!key.witness.conforms) issues.push_back(explain_key(events, key, skew_ns));
+  }
+  SpecChecker checker(max_retries, std::move(issues), true);
   for (std::size_t i = 0; i < events.size(); ++i) {
     const EventView e = events[i];
     checker.check(i, e);

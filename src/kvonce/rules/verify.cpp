@@ -7,8 +7,9 @@ const char* to_string(Profile profile) {
 }
 
 VerifyResult verify(const EventStore& events, const VerifyOptions& options) {
-  return options.profile == Profile::spec ? verify_spec(events, options.max_retries)
-                                          : verify_compat(events, options.max_retries);
+  if (options.profile == Profile::compat) return verify_compat(events, options.max_retries);
+  return options.realtime ? verify_spec_realtime(events, options.max_retries, options.clock_skew_ns)
+                          : verify_spec(events, options.max_retries);
 }
 
 }  // namespace kvonce::rules

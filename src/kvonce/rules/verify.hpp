@@ -15,6 +15,10 @@ const char* to_string(Profile profile);
 struct VerifyOptions {
   Profile profile = Profile::spec;
   std::int64_t max_retries = 3;  // MAX_RETRIES of the KvOnce specification
+  // spec only: judge the order-dependent rules by real time (the events are in verification
+  // order, rules/realtime_order.hpp), intervals widened by the clock skew on both sides.
+  bool realtime = false;
+  std::uint64_t clock_skew_ns = 0;
 };
 
 struct VerifyResult {
@@ -28,6 +32,8 @@ VerifyResult verify(const EventStore& events, const VerifyOptions& options);
 
 // The profiles, for tests and benchmarks.
 VerifyResult verify_spec(const EventStore& events, std::int64_t max_retries);
+VerifyResult verify_spec_realtime(const EventStore& events, std::int64_t max_retries,
+                                  std::uint64_t skew_ns);
 VerifyResult verify_compat(const EventStore& events, std::int64_t max_retries);
 
 }  // namespace kvonce::rules

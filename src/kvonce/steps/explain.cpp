@@ -5,6 +5,7 @@
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/event/event_store.hpp"
 #include "kvonce/rules/compat_key.hpp"
+#include "kvonce/steps/verify.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::steps {
@@ -78,7 +79,7 @@ ExplainOutcome explain(const ExplainOptions& options) {
     privacy::MaskingSink sink(all, mask);
     payload::load_files(inputs_of(options), options.format, options.limits, sink);
   }
-  if (options.order == Order::time) all.sort_by_time();
+  order_events(all, options.order, options.rules.clock_skew_ns);
 
   ExplainOutcome out;
   out.key = options.key;
@@ -88,7 +89,7 @@ ExplainOutcome explain(const ExplainOptions& options) {
   EventStore mine;
   for (const std::uint64_t i : at) mine.add(all[i]);
 
-  out.issues = rules::verify(mine, options.rules).issues;
+  out.issues = rules::verify(mine, judging_rules(options.rules, options.order)).issues;
   KeyStateAfter state;
   for (std::size_t j = 0; j < at.size(); ++j) {
     apply(state, mine[j]);

@@ -20,6 +20,9 @@ std::string settings_text(const ExplainOptions& options) {
   std::string out = std::string("profile ") + rules::to_string(options.rules.profile) +
                     ", max retries " + std::to_string(options.rules.max_retries) + ", order " +
                     to_string(options.order);
+  if (options.rules.clock_skew_ns != 0) {
+    out += ", clock skew " + std::to_string(options.rules.clock_skew_ns) + "ns";
+  }
   if (!options.judging_recorded_in.empty()) {
     out += " as recorded in " + console_escape(options.judging_recorded_in.string());
   }
@@ -62,6 +65,7 @@ std::string explain_json(const ExplainOutcome& o, const ExplainOptions& options)
   out += ",\"profile\":" + json_quote(rules::to_string(options.rules.profile));
   out += ",\"maxRetries\":" + std::to_string(options.rules.max_retries);
   out += ",\"order\":" + json_quote(to_string(options.order));
+  out += ",\"clockSkewNanos\":" + std::to_string(options.rules.clock_skew_ns);
   if (!options.judging_recorded_in.empty()) {
     out += ",\"judgingRecordedIn\":" +
            json_quote(console_escape(options.judging_recorded_in.string()));

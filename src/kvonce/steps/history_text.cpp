@@ -7,7 +7,8 @@ namespace kvonce::steps {
 
 std::string history_event_text(const rules::HistoryEvent& e) {
   std::string out = "#" + std::to_string(e.index) + " " +
-                    (e.timed ? format_iso_millis(e.time_ns) : std::string("(no time)")) + " " +
+                    (e.timed ? format_iso_millis(e.time_ns) : std::string("(no time)")) +
+                    (e.end_ns ? " to " + format_iso_millis(*e.end_ns) : std::string()) + " " +
                     (e.type ? console_escape(*e.type) : std::string("(no type)"));
   if (e.attempts) out += " attempts=" + console_escape(*e.attempts);
   if (e.value) out += " value=" + console_escape(*e.value);

@@ -4,6 +4,7 @@
 
 #include "kvonce/ndjson/writer.hpp"
 #include "kvonce/output/validation.hpp"
+#include "kvonce/rules/realtime_order.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
@@ -13,7 +14,17 @@
 namespace kvonce::steps {
 
 const char* to_string(Order order) {
-  return order == Order::time ? "time" : "input";
+  switch (order) {
+    case Order::time: return "time";
+    case Order::input: return "input";
+    case Order::realtime: return "realtime";
+  }
+  return "time";
+}
+
+void order_events(EventStore& store, Order order, std::uint64_t skew_ns) {
+  if (order == Order::time) store.sort_by_time();
+  if (order == Order::realtime) rules::order_realtime(store, skew_ns);
 }
 
 payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload::Format format,
@@ -22,7 +33,7 @@ payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload
   const privacy::MaskOptions resolved = privacy::resolve_key(mask);
   privacy::MaskingSink sink(store, resolved);  // passes events through when masking is off
   payload::LoadResult load = payload::load_files(inputs, format, limits, sink);
-  if (order == Order::time) store.sort_by_time();
+  order_events(store, order);
   return load;
 }
 

@@ -12,8 +12,13 @@
 
 namespace kvonce::steps {
 
-enum class Order { time, input };
+// time: by start time (stable); input: payload order; realtime (spec only): the verification
+// order of real-time judging (rules/realtime_order.hpp).
+enum class Order { time, input, realtime };
 const char* to_string(Order order);
+
+// Puts the store's events in `order`; `skew_ns` widens intervals under realtime.
+void order_events(EventStore& store, Order order, std::uint64_t skew_ns = 0);
 
 struct PrepareOptions {
   std::vector<std::string> inputs;  // paths; "-" is standard input

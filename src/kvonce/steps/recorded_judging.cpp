@@ -35,8 +35,11 @@ void read_member(std::string_view key, json::Reader& reader, RecordedJudging& ou
     out.profile = named(reader.string(), {rules::Profile::spec, rules::Profile::compat});
     if (!out.profile) malformed(out.file, reader, "unknown profile");
   } else if (key == "order") {
-    out.order = named(reader.string(), {Order::time, Order::input});
+    out.order = named(reader.string(), {Order::time, Order::input, Order::realtime});
     if (!out.order) malformed(out.file, reader, "unknown order");
+  } else if (key == "clockSkewNanos") {
+    out.clock_skew_ns = parse_u64(reader.number());
+    if (!out.clock_skew_ns) malformed(out.file, reader, "clockSkewNanos is not a count");
   } else if (key == "maxRetries") {
     const std::optional<std::uint64_t> value = parse_u64(reader.number());
     if (!value || *value > INT64_MAX) malformed(out.file, reader, "maxRetries is not a count");
@@ -62,8 +65,13 @@ RecordedJudging recorded_judging(const fs::path& events_file) {
   }
   reader.begin_object();
   std::string_view key;
-  // The three come first in the document: stop once they are read, whatever follows.
-  while (!(out.profile && out.max_retries && out.order) && reader.next_member(key)) {
+  // They come first in the document: stop once they are read, whatever follows.
+  // The skew follows the order; only a realtime verification records one that matters.
+  const auto complete = [&] {
+    return out.profile && out.max_retries && out.order &&
+           (out.order != Order::realtime || out.clock_skew_ns);
+  };
+  while (!complete() && reader.next_member(key)) {
     read_member(key, reader, out);
   }
   return out;

@@ -1,8 +1,8 @@
 // How `verify` judged a trace directory, read back for `explain --trace-dir`.
 //
-// Verify records its profile, MAX_RETRIES and order at the top of kvonce-validation.json. An
-// explanation of a key must judge as that verification did, or it could call valid what the
-// report called a violation; options given on the command line still win.
+// Verify records its profile, MAX_RETRIES, order and clock skew at the top of
+// kvonce-validation.json. An explanation of a key must judge as that verification did, or it could
+// call valid what the report called a violation; options given on the command line still win.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,7 @@ struct RecordedJudging {
   std::optional<rules::Profile> profile;
   std::optional<std::int64_t> max_retries;
   std::optional<Order> order;
+  std::optional<std::uint64_t> clock_skew_ns;
 };
 
 // Reads the validation file beside `events_file` (as trace_dir_events finds it), streaming its

@@ -123,7 +123,7 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   privacy::MaskingSink masking(store, mask);
   payload::LoadResult load =
       payload::load_files(payload.files, payload::Format::otlp, options.limits, masking);
-  if (options.order == Order::time) store.sort_by_time();
+  order_events(store, options.order, options.rules.clock_skew_ns);
   std::uint64_t raw = 0, inflated = 0;
   for (const auto& in : load.inputs) {
     raw += in.info.raw_bytes;

@@ -63,7 +63,7 @@ payload::LoadResult load_hashed(const VerifyOptions& options, EventStore& store,
   privacy::MaskingSink sink(store, mask);
   payload::LoadResult load =
       payload::load_events(std::move(readers), options.format, options.limits, sink);
-  if (options.order == Order::time) store.sort_by_time();
+  order_events(store, options.order, options.rules.clock_skew_ns);
   for (const auto& input : hashed) {
     input->drain();  // a reader may stop before the end (trailing bytes it does not need)
     origin.input_sha256s.push_back(input->finish_hex());
@@ -125,8 +125,13 @@ void write_set(const EventStore& store, VerifyOutcome& out,
 
 }  // namespace
 
+rules::VerifyOptions judging_rules(rules::VerifyOptions rules, Order order) {
+  rules.realtime = order == Order::realtime;
+  return rules;
+}
+
 Order default_order(rules::Profile profile) {
-  return profile == rules::Profile::compat ? Order::input : Order::time;
+  return profile == rules::Profile::compat ? Order::input : Order::realtime;
 }
 
 VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
@@ -139,7 +144,7 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   const auto generated_at = now(options.clock);
   std::vector<std::string> warnings = output::describe_warnings(out.load.stats);
   if (store.empty()) warnings.insert(warnings.begin(), no_events_message(out.load.stats));
-  out.result = rules::verify(store, options.rules);
+  out.result = rules::verify(store, judging_rules(options.rules, options.order));
   rules::attach_histories(store, options.rules.profile, out.result.issues);
   for (std::size_t i = 0; i < out.result.issues.size() && i < kShownHistories; ++i) {
     out.issue_histories.push_back(
@@ -190,7 +195,11 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
   std::string out = "verify: " + style.paint(tone, verdict) + " (" + o.format + " input, profile " +
                     rules::to_string(options.rules.profile) + ", max retries " +
                     std::to_string(options.rules.max_retries) + ", order " +
-                    to_string(options.order) + ")\n";
+                    to_string(options.order) +
+                    (options.rules.clock_skew_ns != 0
+                         ? ", clock skew " + std::to_string(options.rules.clock_skew_ns) + "ns"
+                         : std::string()) +
+                    ")\n";
   out += "  " + std::to_string(o.events) + " events, " + std::to_string(o.projection.keys) +
          " keys, " + std::to_string(o.result.issues.size()) + " issues\n";
   out += "  " + style.paint(Tone::dim, "read: " + payload::describe_read(o.load)) + "\n";

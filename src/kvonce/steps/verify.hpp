@@ -23,6 +23,8 @@ namespace kvonce::steps {
 // The order a profile judges in unless told otherwise: spec replays events in time order; compat
 // keeps the payload's order, as the JavaScript pipeline did (its projector never sorted).
 Order default_order(rules::Profile profile);
+// The rules as `order` judges them: real-time judging exactly when the order is realtime.
+rules::VerifyOptions judging_rules(rules::VerifyOptions rules, Order order);
 
 struct VerifyOptions {
   std::vector<std::string> inputs;  // paths; "-" is standard input

@@ -1,0 +1,257 @@
+#include "kvonce/rules/realtime_order.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <queue>
+#include <tuple>
+
+#include "kvonce/json/reader.hpp"
+#include "kvonce/rules/attempt.hpp"
+#include "kvonce/util/key_index.hpp"
+#include "kvonce/util/strings.hpp"
+#include "kvonce/util/time.hpp"
+
+namespace kvonce::rules {
+
+bool has_type(const EventView& e, std::string_view type) {
+  return e.type_form == FieldForm::text && e.type == type;
+}
+
+bool is_duplicate_failure(const EventView& e) {
+  if (!has_type(e, "failure")) return false;
+  const auto& reason = e.reason;
+  if (!reason || reason->size() < 2 || reason->front() != '"') return false;
+  json::Reader r(*reason, {});
+  return to_lower_ascii(trim(r.string())) == "duplicate";
+}
+
+namespace {
+
+using Kind = RealtimeEvent::Kind;
+
+std::int64_t attempts_of(const EventView& e) {
+  const auto a = spec_attempt(e.context);
+  if (!a) return RealtimeEvent::kNoAttempts;
+  if (!a->value || *a->value < 1) return RealtimeEvent::kNever;
+  return *a->value;
+}
+
+RealtimeEvent realtime_event(const EventView& e, std::uint64_t skew_ns) {
+  const Interval w = widen(e.timed, e.time_ns, e.end(), skew_ns);
+  RealtimeEvent out{Kind::free, RealtimeEvent::kNoAttempts, w.start, w.end};
+  if (has_type(e, "success")) {
+    out.kind = Kind::success;
+  } else if (has_type(e, "retry")) {
+    out.kind = Kind::retry;
+  } else if (is_duplicate_failure(e)) {
+    out.kind = Kind::duplicate;
+  }
+  if (out.kind == Kind::success || out.kind == Kind::retry) out.attempts = attempts_of(e);
+  return out;
+}
+
+// Store positions in tie-break order: widened start, end, span id, position.
+std::vector<std::uint32_t> ranked(const EventStore& store, std::uint64_t skew_ns) {
+  std::vector<std::uint32_t> order(store.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::vector<Interval> at(store.size());
+  for (std::size_t i = 0; i < store.size(); ++i) {
+    const EventView e = store[i];
+    at[i] = widen(e.timed, e.time_ns, e.end(), skew_ns);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    if (at[a].start != at[b].start) return at[a].start < at[b].start;
+    if (at[a].end != at[b].end) return at[a].end < at[b].end;
+    return store[a].span_id < store[b].span_id;
+  });
+  return order;
+}
+
+}  // namespace
+
+RealtimeJudging judge_realtime(const EventStore& store, std::uint64_t skew_ns) {
+  RealtimeJudging out;
+  KeyIndex keys;
+  const std::vector<std::uint32_t> order = ranked(store, skew_ns);
+  out.rank.resize(order.size());
+  for (std::uint32_t r = 0; r < order.size(); ++r) out.rank[order[r]] = r;
+  for (const std::uint32_t i : order) {
+    const EventView e = store[i];
+    if (e.key_form != FieldForm::text) {
+      out.keyless.push_back(i);
+      continue;
+    }
+    const auto [key, fresh] = keys.insert(e.key);
+    if (fresh) out.keys.emplace_back();
+    out.keys[key].events.push_back(i);
+  }
+  std::vector<RealtimeEvent> events;
+  for (KeyWitness& k : out.keys) {
+    events.clear();
+    for (const std::uint32_t i : k.events) events.push_back(realtime_event(store[i], skew_ns));
+    k.witness = find_witness(events);
+  }
+  return out;
+}
+
+void order_realtime(EventStore& store, std::uint64_t skew_ns) {
+  const RealtimeJudging judging = judge_realtime(store, skew_ns);
+  // Each key's sequence in verification order, with its witness points; keyless events form
+  // one more sequence (their points are their starts, in rank order already).
+  struct Sequence {
+    std::vector<std::uint32_t> events;
+    std::vector<std::uint64_t> points;
+  };
+  std::vector<Sequence> sequences;
+  const std::vector<std::uint32_t>& rank = judging.rank;
+  auto add = [&](std::vector<std::uint32_t> events) {
+    Sequence s{std::move(events), {}};
+    std::uint64_t point = 0;
+    for (const std::uint32_t i : s.events) {
+      const EventView e = store[i];
+      if (e.timed) point = std::max(point, e.time_ns);
+      s.points.push_back(point);
+    }
+    sequences.push_back(std::move(s));
+  };
+  for (const KeyWitness& k : judging.keys) {
+    std::vector<std::uint32_t> seq;
+    std::vector<bool> placed(k.events.size(), false);
+    for (const std::uint32_t j : k.witness.order) {
+      seq.push_back(k.events[j]);
+      placed[j] = true;
+    }
+    for (std::size_t j = 0; j < k.events.size(); ++j) {
+      if (!placed[j]) seq.push_back(k.events[j]);
+    }
+    add(std::move(seq));
+  }
+  if (!judging.keyless.empty()) add(judging.keyless);
+
+  // Merge by (witness point, rank) of each sequence's next event.
+  using Head = std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>;  // point, rank, sequence
+  std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+  std::vector<std::size_t> next(sequences.size(), 0);
+  for (std::uint32_t s = 0; s < sequences.size(); ++s) {
+    heads.emplace(sequences[s].points[0], rank[sequences[s].events[0]], s);
+  }
+  std::vector<std::uint32_t> order;
+  order.reserve(store.size());
+  while (!heads.empty()) {
+    const auto [point, r, s] = heads.top();
+    heads.pop();
+    const Sequence& seq = sequences[s];
+    order.push_back(seq.events[next[s]]);
+    if (++next[s] < seq.events.size()) {
+      heads.emplace(seq.points[next[s]], rank[seq.events[next[s]]], s);
+    }
+  }
+  store.permute(order);
+}
+
+namespace {
+
+// An instant with nanoseconds when it has any below the millisecond.
+std::string instant(std::uint64_t ns) {
+  std::string s = format_iso_millis(ns);
+  if (ns % 1000000 != 0) {
+    std::string sub = std::to_string(ns % 1000000);
+    s.insert(s.size() - 1, std::string(6 - sub.size(), '0') + sub);
+  }
+  return s;
+}
+
+std::string interval(const EventView& e) {
+  if (!e.timed) return "(no time)";
+  if (e.end() == e.time_ns) return "(at " + instant(e.time_ns) + ")";
+  return "(" + instant(e.time_ns) + " to " + instant(e.end()) + ")";
+}
+
+std::string count(std::size_t n, const char* noun) {
+  const std::string word = noun;
+  return std::to_string(n) + " " + (n == 1 ? word : word == "retry" ? "retries" : word + "s");
+}
+
+std::string attempts_text(const EventView& e) {
+  const auto a = spec_attempt(e.context);
+  return a ? " carrying attempts " + a->text : " without attempts";
+}
+
+}  // namespace
+
+RealtimeIssue explain_key(const EventStore& store, const KeyWitness& key, std::uint64_t skew_ns) {
+  const RealtimeWitness& w = key.witness;
+  const EventView y = store[key.events[w.blocked]];
+  RealtimeIssue out;
+  out.at = key.events[w.blocked];
+  std::size_t successes = 0, retries = 0;
+  for (const std::uint32_t i : key.events) {
+    successes += has_type(store[i], "success");
+    retries += has_type(store[i], "retry");
+  }
+  std::string y_name;
+  if (is_duplicate_failure(y)) {
+    out.type = IssueType::duplicate_before_success;
+    y_name = "the duplicate failure";
+  } else if (has_type(y, "success")) {
+    out.type = IssueType::success_attempt_mismatch;
+    y_name = "the success" + attempts_text(y);
+  } else {
+    out.type = IssueType::retry_attempt_out_of_sequence;
+    y_name = "the retry" + attempts_text(y);
+  }
+  if (!w.due) {
+    if (out.type == IssueType::duplicate_before_success) {
+      out.message = y_name + " " + interval(y) + " has no success on the key to follow";
+      return out;
+    }
+    const auto a = spec_attempt(y.context);
+    const bool success = out.type == IssueType::success_attempt_mismatch;
+    if (a && a->value && *a->value > 0) {
+      const auto k = static_cast<std::uint64_t>(*a->value);
+      out.message =
+          y_name + " " + interval(y) +
+          (success ? " needs " + count(k - 1, "retry") + " before it"
+                   : " would be retry " + std::to_string(k)) +
+          (k - (success ? 1 : 0) > retries
+               ? ", but the key has " + count(retries, "retry")
+               : ", but no retry of the key can be retry " + std::to_string(w.retries_placed + 1));
+    } else {
+      out.message = y_name + " " + interval(y) + " matches no position in any order";
+    }
+    return out;
+  }
+  const EventView x = store[key.events[*w.due]];
+  std::string x_name;
+  if (has_type(x, "success")) {
+    x_name = successes == 1 ? "the key's only success" : "the key's first success";
+  } else {
+    // The retry that holds, or is due at, the position y needs.
+    std::int64_t position = w.retries_placed + 1;
+    if (std::find(w.order.begin(), w.order.end(), *w.due) != w.order.end()) {
+      position = 0;
+      for (const std::uint32_t j : w.order) {
+        position += has_type(store[key.events[j]], "retry");
+        if (j == *w.due) break;
+      }
+    }
+    x_name = "retry " + std::to_string(position);
+  }
+  const Interval xw = widen(x.timed, x.time_ns, x.end(), skew_ns);
+  const Interval yw = widen(y.timed, y.time_ns, y.end(), skew_ns);
+  const bool x_placed = std::find(w.order.begin(), w.order.end(), *w.due) != w.order.end();
+  if (x_placed && x.timed && y.timed && yw.start > xw.end) {
+    // y had to come before x, which ended before y began.
+    out.message = y_name + " began at " + instant(y.time_ns) + " after " + x_name + " ended at " +
+                  instant(x.end());
+  } else if (x.timed && y.timed && xw.start > yw.end) {
+    out.message = y_name + " ended at " + instant(y.end()) + " before " + x_name + " began at " +
+                  instant(x.time_ns);
+  } else {
+    out.message = "no order that real time allows puts " + x_name + " " + interval(x) + " where " +
+                  y_name + " " + interval(y) + " needs it";
+  }
+  return out;
+}
+
+}  // namespace kvonce::rules
