@@ -67,6 +67,7 @@ JudgedUnder judged_under(const PayloadOptions& o) {
       member("profile", rules::to_string(o.rules.profile)),
       member("maxRetries", o.rules.max_retries),
       member("order", steps::to_string(o.order)),
+      member("clockSkewNanos", o.rules.clock_skew_ns),
       member("format", payload::to_string(o.format)),
       member("maxDecompressedBytes", o.limits.max_decompressed_bytes),
       member("maxStringBytes", o.limits.max_string_bytes),
