@@ -26,6 +26,7 @@ Order default_order(rules::Profile profile);
 struct VerifyOptions {
   std::vector<std::string> inputs;  // paths; "-" is standard input
   payload::Format format = payload::Format::autodetect;
+  bool accept_partial = false;  // read a Tempo v2 PARTIAL trace, with a warning
   // Where the output set goes; empty: nowhere (the verdict alone, no file written or removed).
   std::filesystem::path output_dir;
   // Keep the validation document's text in the outcome (verify --json prints it). It counts
