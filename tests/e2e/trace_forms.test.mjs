@@ -166,7 +166,7 @@ describe('back-end responses read as the OTLP inside them', () => {
         assert.equal(p.code, 0, `${envelope} ${format}: ${p.stderr}`);
         assert.equal(p.events, plain.events, envelope);
         assert.equal(p.stats.inputs[0].form.envelope, envelope);
-        assert.ok(p.stdout.includes(`read: ${words[envelope]} (OTLP/JSON), 2 spans`), p.stdout);
+        assert.ok(p.stderr.includes(`read: ${words[envelope]} (OTLP/JSON), 2 spans`), p.stderr);
       }
       const dir = tempDir(t);
       const v = await run(['verify', '-i', file, '-d', path.join(dir, 'out')], {}, dir);
@@ -184,7 +184,7 @@ describe('back-end responses read as the OTLP inside them', () => {
     assert.equal(p.code, 0, p.stderr);
     assert.equal(p.events, plain.events);
     assert.equal(p.stats.inputs[0].form.envelope, 'tempo-v2');
-    assert.ok(p.stdout.includes('read: Tempo v2 response (OTLP protobuf), 2 spans'), p.stdout);
+    assert.ok(p.stderr.includes('read: Tempo v2 response (OTLP protobuf), 2 spans'), p.stderr);
 
     // status PARTIAL (field 3 = 1): refused by name, read with a warning under --accept-partial.
     const partial = write(t, 'partial.pb', Buffer.concat([response, Buffer.from([0x18, 0x01])]));
@@ -210,7 +210,7 @@ describe('back-end responses read as the OTLP inside them', () => {
     assert.ok(validation.warnings.some((w) => /status PARTIAL/.test(w)), JSON.stringify(validation.warnings));
     const p = await prepare(t, file, ['--accept-partial']);
     assert.equal(p.code, 0);
-    assert.match(p.stdout, /warning: .*status PARTIAL/);
+    assert.match(p.stderr, /warning: .*status PARTIAL/);
     assert.ok(p.stats.warnings.some((w) => /status PARTIAL/.test(w)));
   });
 
