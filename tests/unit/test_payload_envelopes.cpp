@@ -46,11 +46,18 @@ Error error_of(const std::string& bytes, payload::Format format = payload::Forma
   return Error(ErrorKind::internal, "");
 }
 
+// A KvOnce span on key "k" with its own ids (`n` < 10).
+std::string kv(unsigned long long start, const std::string& type, int n) {
+  const std::string d = std::to_string(n);
+  return span_json(start, {str_attr("kvonce.event.type", type), str_attr("kvonce.event.key", "k")},
+                   std::string(31, '0') + d, std::string(15, '0') + d);
+}
+
 // The resourceSpans array of two KvOnce spans, and the TracesData around it.
 std::string resource_spans_json() {
   return R"([{"resource":{"attributes":[)" + str_attr("service.name", "svc") +
-         R"(]},"scopeSpans":[{"spans":[)" + kv_span(T0, "retry", "k") + "," +
-         kv_span(T0 + 5, "success", "k", "v") + "]}]}]";
+         R"(]},"scopeSpans":[{"spans":[)" + kv(T0, "retry", 1) + "," + kv(T0 + 5, "success", 2) +
+         "]}]}]";
 }
 std::string traces_data_json() {
   return R"({"resourceSpans":)" + resource_spans_json() + "}";
@@ -104,10 +111,10 @@ TEST_CASE("envelopes: Jaeger api/v3 and Tempo v1 and v2 JSON read as the OTLP in
 
 TEST_CASE("envelopes: several Jaeger api/v3 results back to back are one trace") {
   // Jaeger's HTTP gateway streams one {"result":..} object per chunk of the trace.
-  const std::string first = R"({"result":{"resourceSpans":[{"scopeSpans":[{"spans":[)" +
-                            kv_span(T0, "retry", "k") + "]}]}]}}";
+  const std::string first =
+      R"({"result":{"resourceSpans":[{"scopeSpans":[{"spans":[)" + kv(T0, "retry", 1) + "]}]}]}}";
   const std::string second = R"({"result":{"resourceSpans":[{"scopeSpans":[{"spans":[)" +
-                             kv_span(T0 + 5, "success", "k", "v") + "]}]}]}}";
+                             kv(T0 + 5, "success", 2) + "]}]}]}}";
   const Loaded l = load_bytes(first + "\n" + second);
   REQUIRE(l.lines.size() == 2);
   CHECK(l.result.stats.documents == 2);
