@@ -191,6 +191,12 @@ void add_format(CLI::App& cmd, payload::Format& format) {
       ->default_str("auto");
 }
 
+void add_accept_partial(CLI::App& cmd, bool& accept) {
+  cmd.add_flag("--accept-partial", accept,
+               "Read a Tempo v2 response whose status is PARTIAL (part of the trace missing), "
+               "with a warning in every output, instead of refusing it");
+}
+
 void add_rules(CLI::App& cmd, rules::VerifyOptions& rules) {
   const std::map<std::string, rules::Profile> names{{"spec", rules::Profile::spec},
                                                     {"compat", rules::Profile::compat}};

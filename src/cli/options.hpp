@@ -39,6 +39,8 @@ void add_order(CLI::App& cmd, steps::Order& order);
 // order cannot take are usage errors.
 void add_judging_order(CLI::App& cmd, steps::Order& order, rules::VerifyOptions& rules);
 void add_format(CLI::App& cmd, payload::Format& format);
+// --accept-partial: read a Tempo v2 response whose status is PARTIAL, with a warning.
+void add_accept_partial(CLI::App& cmd, bool& accept);
 void add_rules(CLI::App& cmd, rules::VerifyOptions& rules);
 void add_masking(CLI::App& cmd, privacy::MaskOptions& mask);
 

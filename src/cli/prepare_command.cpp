@@ -23,6 +23,7 @@ void add_prepare_command(CLI::App& app, Console& console) {
   cmd->add_option("--stats", opts->stats_path, "Also write the summary as JSON to this file")
       ->type_name("FILE");
   add_format(*cmd, opts->format);
+  add_accept_partial(*cmd, opts->accept_partial);
   add_order(*cmd, opts->order);
   add_read_limits(*cmd, opts->limits);
   add_masking(*cmd, opts->mask);

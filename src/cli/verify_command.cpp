@@ -65,6 +65,7 @@ void add_verify_command(CLI::App& app, Console& console) {
                 "summary goes to stderr");
   add_console_options(*cmd, cli->console);
   add_format(*cmd, opts->format);
+  add_accept_partial(*cmd, opts->accept_partial);
   add_rules(*cmd, opts->rules);
   add_judging_order(*cmd, opts->order, opts->rules);
   add_read_limits(*cmd, opts->limits);

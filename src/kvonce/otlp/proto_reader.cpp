@@ -1,5 +1,6 @@
 #include "kvonce/otlp/proto_reader.hpp"
 
+#include <array>
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -32,8 +33,9 @@ constexpr int kTraceId = 1, kSpanId = 2, kStartTime = 7, kEndTime = 8,
               kSpanAttributes = 9;   // Span
 constexpr int kKey = 1, kValue = 2;  // KeyValue
 constexpr int kStringValue = 1, kBoolValue = 2, kIntValue = 3, kDoubleValue = 4, kArrayValue = 5,
-              kKvlistValue = 6, kBytesValue = 7;  // AnyValue
-constexpr int kValues = 1;                        // ArrayValue and KeyValueList
+              kKvlistValue = 6, kBytesValue = 7;      // AnyValue
+constexpr int kValues = 1;                            // ArrayValue and KeyValueList
+constexpr int kTrace = 1, kStatus = 3, kMessage = 4;  // Tempo's TraceByIDResponse
 
 enum Wire : int {
   kVarint = 0,
@@ -47,6 +49,36 @@ enum Wire : int {
 constexpr std::size_t kMaxValueDepth = 64;  // as the JSON reader
 constexpr int kMaxGroupDepth = 64;          // nested unknown groups
 constexpr std::uint64_t kNoIndex = ~0ULL;
+
+// The wire type of each field of Span, LogRecord and Metric (index: field number; -1: none).
+// Field numbers of opentelemetry-proto v1.11.0 (logs/v1/logs.proto, metrics/v1/metrics.proto).
+constexpr int kNone = -1;
+constexpr std::array<int, 17> kSpanWire = {kNone,   kLen,     kLen,     kLen, kLen,    kLen,
+                                           kVarint, kFixed64, kFixed64, kLen, kVarint, kLen,
+                                           kVarint, kLen,     kVarint,  kLen, kFixed32};
+constexpr std::array<int, 17> kLogRecordWire = {kNone, kFixed64, kVarint,  kLen,  kNone, kLen,
+                                                kLen,  kVarint,  kFixed32, kLen,  kLen,  kFixed64,
+                                                kLen,  kNone,    kNone,    kNone, kNone};
+constexpr std::array<int, 17> kMetricWire = {kNone, kLen,  kLen,  kLen,  kNone, kLen,
+                                             kNone, kLen,  kNone, kLen,  kLen,  kLen,
+                                             kLen,  kNone, kNone, kNone, kNone};
+
+int wire_in(const std::array<int, 17>& table, int field) {
+  return field > 0 && static_cast<std::size_t>(field) < table.size() ? table[field] : kNone;
+}
+
+// What a field of a "span" says the message is: "OTLP logs", "OTLP metrics", "OTLP logs or
+// metrics" when its wire type contradicts Span's and fits a LogRecord's or a Metric's; null
+// otherwise (a span's field, or one unknown to all three: skipped as protobuf does).
+const char* foreign_signal(int field, int wire) {
+  const int span = wire_in(kSpanWire, field);
+  if (span == wire || span == kNone) return nullptr;
+  const bool log = wire_in(kLogRecordWire, field) == wire;
+  const bool metric = wire_in(kMetricWire, field) == wire;
+  if (log && metric) return "OTLP logs or metrics";
+  if (log) return "OTLP logs";
+  return metric ? "OTLP metrics" : nullptr;
+}
 
 int field_of(std::uint32_t tag) {
   return static_cast<int>(tag >> 3);
@@ -126,8 +158,14 @@ struct PathStep {
 
 class Walker {
  public:
-  Walker(io::ByteSource& source, const io::ReadLimits& limits, std::uint64_t base, SpanSink& spans)
-      : source_(source), limits_(limits), base_(base), spans_(spans), stream_(source) {}
+  Walker(io::ByteSource& source, const io::ReadLimits& limits, std::uint64_t base, SpanSink& spans,
+         ProtoEnvelope* envelope)
+      : source_(source),
+        limits_(limits),
+        base_(base),
+        spans_(spans),
+        stream_(source),
+        envelope_(envelope) {}
 
   void run() {
     ++spans_.stats().documents;
@@ -140,13 +178,17 @@ class Walker {
       pbio::CodedInputStream in(&adaptor);
       in_ = &in;
       const std::uint32_t tag = next_tag();
-      if (tag == 0) return;
-      if (field_of(tag) == kResourceSpans && wire_of(tag) == kLen) {
+      if (tag == 0) break;
+      if (envelope_) {
+        read_envelope_field(tag, resource_index);
+      } else if (field_of(tag) == kResourceSpans && wire_of(tag) == kLen) {
         nested("resource_spans", resource_index++, [&] { read_resource_spans(); });
       } else {
         skip_field(tag, 0);
       }
     }
+    // A KeyValue that did not parse was kept back in case the rest named the payload logs.
+    if (deferred_) std::rethrow_exception(deferred_);
   }
 
  private:
@@ -257,6 +299,30 @@ class Walker {
     }
   }
 
+  // One field of a TraceByIDResponse: the trace (a TracesData), its status and message.
+  void read_envelope_field(std::uint32_t tag, std::uint64_t& resource_index) {
+    const int field = field_of(tag), wire = wire_of(tag);
+    if (field == kTrace && wire == kLen) {
+      nested("trace", kNoIndex, [&] {
+        while (const std::uint32_t t = next_tag()) {
+          if (field_of(t) == kResourceSpans && wire_of(t) == kLen) {
+            envelope_->trace_found = true;
+            nested("resource_spans", resource_index++, [&] { read_resource_spans(); });
+          } else {
+            skip_field(t, 0);
+          }
+        }
+      });
+    } else if (field == kStatus && wire == kVarint) {
+      if (!in_->ReadVarint64(&envelope_->status)) truncated();
+    } else if (field == kMessage && wire == kLen) {
+      read_bytes(envelope_->message);
+      if (!valid_utf8(envelope_->message)) envelope_->message.clear();
+    } else {
+      skip_field(tag, 0);
+    }
+  }
+
   void read_resource_spans() {
     spans_.begin_resource();
     std::uint64_t scope = 0, scope_spans = 0, library_spans = 0;
@@ -325,11 +391,49 @@ class Walker {
         if (!in_->ReadLittleEndian64(&ns)) truncated();
         span.end_time = std::to_string(ns);
       } else if (field == kSpanAttributes && wire == kLen) {
-        nested("attributes", attributes++, [&] { read_attribute(span.attributes); });
+        read_span_attribute(span, attributes++);
       } else {
+        if (const char* foreign = foreign_signal(field, wire)) refuse_foreign(foreign, field, wire);
         skip_field(tag, 0);
       }
     }
+  }
+
+  [[noreturn]] void refuse_foreign(const char* what, int field, int wire) {
+    fail(ErrorKind::input,
+         source_.name() + ": " + what + ", not traces: field " + std::to_string(field) +
+             " at byte " + std::to_string(field_start_) + " (in " + path() + ") has wire type " +
+             std::to_string(wire) + ", which a Span's field " + std::to_string(field) +
+             " cannot have (send traces, or point the logs or metrics exporter elsewhere)");
+  }
+
+  // A span's attribute. A LogRecord's trace_id is its field 9 too: bytes that do not parse as a
+  // KeyValue are an error only once the rest of the payload has not shown it to be logs (the
+  // error is kept, the field skipped, and the error thrown at the end of the message).
+  void read_span_attribute(SpanFields& span, std::uint64_t index) {
+    std::uint32_t length = 0;
+    if (!in_->ReadVarint32(&length)) truncated();
+    if (length > static_cast<std::uint32_t>(INT_MAX)) truncated();
+    const std::size_t depth = path_.size();
+    const std::uint64_t end = position() + length;
+    path_.push_back({"attributes", index});
+    const auto limit = in_->PushLimit(static_cast<int>(length));
+    try {
+      read_attribute(span.attributes);
+    } catch (const Error& e) {
+      stream_.rethrow();
+      // A misread KeyValue may also claim a string longer than the limit.
+      if ((e.kind() != ErrorKind::input && e.kind() != ErrorKind::limit) || end < position()) {
+        throw;
+      }
+      in_->PopLimit(limit);
+      path_.resize(depth);
+      if (!in_->Skip(static_cast<int>(end - position()))) throw;
+      if (!deferred_) deferred_ = std::current_exception();
+      return;
+    }
+    in_->PopLimit(limit);
+    path_.pop_back();
   }
 
   // One KeyValue: only the attributes the mapping reads are decoded (as the JSON reader does).
@@ -452,6 +556,8 @@ class Walker {
   SpanSink& spans_;
   SourceStream stream_;
   pbio::CodedInputStream* in_ = nullptr;
+  ProtoEnvelope* envelope_;
+  std::exception_ptr deferred_;  // the first KeyValue that did not parse
   std::vector<PathStep> path_;
   std::vector<std::string> problems_;
   std::string scratch_, name_;
@@ -461,8 +567,8 @@ class Walker {
 }  // namespace
 
 void read_protobuf(io::ByteSource& source, const io::ReadLimits& limits, std::uint64_t base_offset,
-                   SpanSink& spans) {
-  Walker(source, limits, base_offset, spans).run();
+                   SpanSink& spans, ProtoEnvelope* envelope) {
+  Walker(source, limits, base_offset, spans, envelope).run();
 }
 
 }  // namespace kvonce::otlp

@@ -9,18 +9,34 @@
 // Unknown fields of every wire type are skipped, as a protobuf parser does; so is a known field
 // with an unexpected wire type. Errors (input) name the byte offset and the field path, such as
 // resource_spans[3].scope_spans[0].spans[12].attributes.
+//
+// OTLP logs and metrics share the layout down to ScopeLogs / ScopeMetrics, and proto3 leaves
+// default fields out, so a message can only be told from a Span by its fields: a field whose wire
+// type contradicts Span's and matches LogRecord's or Metric's refuses the input by name
+// (Error(input), "OTLP logs, not traces"), wherever in the payload it comes. A message without
+// one is read as a span; without a span's fixed64 start time it yields no event.
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "kvonce/io/byte_source.hpp"
 #include "kvonce/otlp/span_sink.hpp"
 
 namespace kvonce::otlp {
 
+// What a Tempo TraceByIDResponse says besides its trace (tempopb: trace = 1, metrics = 2,
+// status = 3, message = 4).
+struct ProtoEnvelope {
+  bool trace_found = false;  // field 1 held at least one ResourceSpans
+  std::uint64_t status = 0;  // PartialStatus: COMPLETE = 0, PARTIAL = 1
+  std::string message;
+};
+
 // Reads the whole source as one protobuf message (concatenated messages merge, as in protobuf).
-// Strings and bytes longer than limits.max_string_bytes are Error(limit).
+// Strings and bytes longer than limits.max_string_bytes are Error(limit). With `envelope` the
+// message is a TraceByIDResponse whose field 1 holds the TracesData, and `envelope` is filled.
 void read_protobuf(io::ByteSource& source, const io::ReadLimits& limits, std::uint64_t base_offset,
-                   SpanSink& spans);
+                   SpanSink& spans, ProtoEnvelope* envelope = nullptr);
 
 }  // namespace kvonce::otlp

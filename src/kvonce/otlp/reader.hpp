@@ -6,6 +6,12 @@
 // span to an EventSink as it goes. Liberal in what it accepts, like the Collector's own reader:
 // snake_case member names, the pre-1.0 instrumentationLibrarySpans, ids in hex or base64,
 // unknown members ignored. A span exported twice (same traceId and spanId) yields one event.
+//
+// The trace back-ends' responses hold the same documents in an envelope (see Envelope): Jaeger's
+// api/v3 {"result":{TracesData}} (one or several back to back), Tempo's v1 {"batches":[...]} and
+// Tempo's v2 {"trace":{TracesData},"status":..} (in protobuf its TraceByIDResponse, the trace in
+// field 1). Their refusals are errors by name: Tempo's "not found" ({"trace":{}}), a Tempo v2
+// PARTIAL trace unless accepted, and Jaeger's {"error":{"httpCode":..}}.
 #pragma once
 
 #include <memory>
@@ -15,6 +21,11 @@
 #include "kvonce/io/byte_source.hpp"
 
 namespace kvonce::otlp {
+
+// The back-end response a trace came in; none: bare OTLP.
+enum class Envelope { none, jaeger_v3, tempo_v1, tempo_v2 };
+const char* to_string(Envelope envelope);  // "jaeger-v3", "tempo-v1", "tempo-v2" ("none")
+const char* describe(Envelope envelope);   // "Jaeger api/v3 response", ...
 
 class Converter {
  public:
@@ -26,13 +37,19 @@ class Converter {
   // Reads every document of one (already decompressed) source. Throws Error(input) naming the
   // source, byte offset and line on malformed JSON. May be called for several sources: events,
   // span de-duplication and resource numbering continue across them.
-  void read(io::ByteSource& source, const io::ReadLimits& limits);
+  // Returns the envelope of the source's first document. A Tempo v2 response whose status is
+  // PARTIAL is Error(input) unless accept_partial(), then a warning.
+  Envelope read(io::ByteSource& source, const io::ReadLimits& limits);
 
   // Reads one OTLP protobuf TracesData / ExportTraceServiceRequest (see proto_reader.hpp) into
   // the same stream: the same mapping, de-duplication, numbering and warnings. `base_offset` is
   // added to byte offsets in messages (the message's place in a framed file).
+  // With Envelope::tempo_v2 the message is a Tempo TraceByIDResponse (the trace in field 1).
   void read_protobuf(io::ByteSource& source, const io::ReadLimits& limits,
-                     std::uint64_t base_offset = 0);
+                     std::uint64_t base_offset = 0, Envelope envelope = Envelope::none);
+
+  // Reads a Tempo v2 PARTIAL trace with a warning instead of refusing it.
+  void accept_partial(bool accept);
 
  private:
   struct State;

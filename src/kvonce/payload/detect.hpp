@@ -1,12 +1,21 @@
 // What a payload is, sniffed from its content (never from its name), layer by layer as real files
 // nest them: compression (io::sniff_compression: none, gzip, zstd), then framing (a document
 // stream, or the Collector file exporter's length-prefixed records), then encoding (JSON text:
-// OTLP/JSON with or without the resourceSpans wrapper, or NDJSON events; or OTLP protobuf).
+// OTLP/JSON with or without the resourceSpans wrapper, or NDJSON events; or OTLP protobuf), and
+// the back-end envelope around OTLP (Jaeger api/v3, Tempo v1 and v2).
+//
+// JSON is told by its first value: its member names and those one level in. What is known not to
+// be a trace is refused by name with a hint (Error(input)): OTLP logs and metrics, Zipkin and
+// Jaeger UI JSON, Go's stdouttrace, a top-level array; so are, among bytes that are not JSON,
+// Jaeger thrift, the Collector's debug exporter text, the JavaScript console exporter's output
+// and HTML.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
+
+#include "kvonce/otlp/reader.hpp"
 
 namespace kvonce::payload {
 
@@ -23,11 +32,15 @@ struct Detected {
   Framing framing = Framing::stream;
   Encoding encoding = Encoding::json;
   bool empty = false;  // nothing but whitespace: no encoding to tell
+  // JSON: the envelope of the first value when it is a back-end's response; protobuf: tempo_v2
+  // for a Tempo TraceByIDResponse.
+  otlp::Envelope envelope = otlp::Envelope::none;
 };
 
 // Detects the framing and encoding of decompressed content from its first bytes (`head`, up to
-// kDetectBytes). Throws Error(input) naming `name` when the bytes are none of these: "not JSON,
-// protobuf, gzip or zstd: starts with 0x89 0x50 0x4e 0x47".
+// kDetectBytes). Throws Error(input) naming `name` when the bytes are a known form that is not a
+// trace ("Zipkin JSON, not OTLP: ..."), or none of the forms: "not JSON, protobuf, gzip or zstd:
+// starts with 0x89 0x50 0x4e 0x47".
 Detected detect_content(std::string_view head, const std::string& name);
 
 // The encoding of one length-prefixed record (after its own decompression); throws as above.

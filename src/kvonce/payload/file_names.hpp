@@ -28,11 +28,11 @@ struct PayloadExtension {
 // Protobuf payloads are .pb or .binpb (never .proto: that is protobuf's schema source), and .zst
 // covers the Collector file exporter's zstd files whatever their inner extension.
 inline constexpr std::array<PayloadExtension, 6> kPayloadExtensions = {{
-    {".json", "OTLP JSON or NDJSON", Picker::both, Picker::both},
+    {".json", "OTLP JSON, a trace back-end's JSON response, or NDJSON", Picker::both, Picker::both},
     {".jsonl", "NDJSON", Picker::both, Picker::both},
     {".ndjson", "NDJSON", Picker::fetch, Picker::fetch},
-    {".pb", "OTLP protobuf", Picker::both, Picker::both},
-    {".binpb", "OTLP protobuf", Picker::both, Picker::both},
+    {".pb", "OTLP protobuf or a Tempo TraceByIDResponse", Picker::both, Picker::both},
+    {".binpb", "OTLP protobuf or a Tempo TraceByIDResponse", Picker::both, Picker::both},
     {".zst", "zstd-compressed payloads of any encoding", Picker::both, Picker::none},
 }};
 

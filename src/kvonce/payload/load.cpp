@@ -9,10 +9,12 @@ namespace kvonce::payload {
 namespace {
 
 // The reader for JSON text: the format asked for, or under auto OTLP when the text mentions
-// OTLP's members (with or without the resourceSpans wrapper), NDJSON events otherwise.
-Format json_format(Format requested, std::string_view head) {
+// OTLP's members (with or without the resourceSpans wrapper) or is a back-end's response, NDJSON
+// events otherwise.
+Format json_format(Format requested, std::string_view head, otlp::Envelope envelope) {
   if (requested != Format::autodetect) return requested;
-  return looks_like_otlp_json(head) ? Format::otlp : Format::ndjson;
+  return envelope != otlp::Envelope::none || looks_like_otlp_json(head) ? Format::otlp
+                                                                        : Format::ndjson;
 }
 
 Format protobuf_format(Format requested, const std::string& name) {
@@ -24,13 +26,11 @@ Format protobuf_format(Format requested, const std::string& name) {
   return Format::otlp;
 }
 
-void read_json(io::ByteSource& source, Format format, const io::ReadLimits& limits,
-               otlp::Converter& converter, EventSink& sink, ReadStats& stats) {
-  if (format == Format::otlp) {
-    converter.read(source, limits);
-  } else {
-    ndjson::read_events(source, limits, sink, stats);
-  }
+otlp::Envelope read_json(io::ByteSource& source, Format format, const io::ReadLimits& limits,
+                         otlp::Converter& converter, EventSink& sink, ReadStats& stats) {
+  if (format == Format::otlp) return converter.read(source, limits);
+  ndjson::read_events(source, limits, sink, stats);
+  return otlp::Envelope::none;
 }
 
 void read_records(io::ByteSource& source, Format requested, const io::ReadLimits& limits,
@@ -81,7 +81,9 @@ std::string describe_form(const InputSummary& in) {
   }
   if (in.empty) return out + "empty input";
   if (in.format == Format::ndjson) return out + "NDJSON events";
-  return out + (in.encoding == Encoding::protobuf ? "OTLP protobuf" : "OTLP/JSON");
+  const char* otlp = in.encoding == Encoding::protobuf ? "OTLP protobuf" : "OTLP/JSON";
+  if (in.envelope == otlp::Envelope::none) return out + otlp;
+  return out + otlp::describe(in.envelope) + " (" + otlp + ")";
 }
 
 std::string form_json(const InputSummary& in) {
@@ -97,6 +99,9 @@ std::string form_json(const InputSummary& in) {
     out += ",\"records\":" + std::to_string(in.records);
   }
   if (in.compressed_records) out += ",\"recordCompression\":\"zstd\"";
+  if (in.envelope != otlp::Envelope::none) {
+    out += ",\"envelope\":\"" + std::string(otlp::to_string(in.envelope)) + "\"";
+  }
   return out + "}";
 }
 
@@ -133,9 +138,10 @@ std::string why_no_events(const ReadStats& s) {
 }
 
 LoadResult load_events(std::vector<std::unique_ptr<io::ByteSource>> inputs, Format format,
-                       const io::ReadLimits& limits, EventSink& sink) {
+                       const io::ReadLimits& limits, EventSink& sink, bool accept_partial) {
   LoadResult result;
   otlp::Converter converter(sink, result.stats);  // shared: de-duplication spans all inputs
+  converter.accept_partial(accept_partial);
   result.inputs.reserve(inputs.size());
   for (auto& raw : inputs) {
     InputSummary& summary = result.inputs.emplace_back();
@@ -151,20 +157,21 @@ LoadResult load_events(std::vector<std::unique_ptr<io::ByteSource>> inputs, Form
     } else if (detected.encoding == Encoding::protobuf) {
       summary.format = protobuf_format(format, summary.name);
       summary.records = 1;
-      converter.read_protobuf(*source, limits);
+      summary.envelope = detected.envelope;
+      converter.read_protobuf(*source, limits, 0, detected.envelope);
     } else {
-      summary.format = json_format(format, head);
-      read_json(*source, summary.format, limits, converter, sink, result.stats);
+      summary.format = json_format(format, head, detected.envelope);
+      summary.envelope = read_json(*source, summary.format, limits, converter, sink, result.stats);
     }
   }
   return result;
 }
 
 LoadResult load_files(const std::vector<std::string>& paths, Format format,
-                      const io::ReadLimits& limits, EventSink& sink) {
+                      const io::ReadLimits& limits, EventSink& sink, bool accept_partial) {
   std::vector<std::unique_ptr<io::ByteSource>> inputs;
   for (const auto& path : paths) inputs.push_back(io::open_file(path));
-  return load_events(std::move(inputs), format, limits, sink);
+  return load_events(std::move(inputs), format, limits, sink, accept_partial);
 }
 
 }  // namespace kvonce::payload

@@ -24,13 +24,17 @@ struct InputSummary {
   bool compressed_records = false;     // length-prefixed records each zstd-compressed
   bool empty = false;                  // nothing but whitespace
   std::uint64_t records = 0;           // length-prefixed records, or protobuf messages
+  // A trace back-end's response around the OTLP (none: bare OTLP).
+  otlp::Envelope envelope = otlp::Envelope::none;
 };
 
-// The form read, for people: "zstd 3 length-prefixed protobuf records", "gzip OTLP/JSON".
+// The form read, for people: "zstd 3 length-prefixed protobuf records", "gzip OTLP/JSON",
+// "Tempo v2 response (OTLP protobuf)".
 std::string describe_form(const InputSummary& input);
 
 // The form read as a JSON object: {"compression":"zstd","framing":"length-prefixed",
-// "encoding":"protobuf","records":3} (records only when length-prefixed or protobuf).
+// "encoding":"protobuf","records":3} (records only when length-prefixed or protobuf; "envelope"
+// only for a back-end's response: "jaeger-v3", "tempo-v1", "tempo-v2").
 std::string form_json(const InputSummary& input);
 
 // Why nothing became an event, after describe_read: "none with kvonce.event.type".
@@ -48,13 +52,15 @@ std::string describe_read(const LoadResult& load);
 // Reads each input in turn into one event stream. Compression, framing and encoding are sniffed
 // from the content; protobuf is OTLP whatever the format (Format::ndjson rejects it). With
 // Format::autodetect JSON text is OTLP when its first 64 KiB mention resourceSpans or the
-// scopeSpans of a bare ResourceSpans, NDJSON events otherwise; a framed record is always OTLP.
-// Throws kvonce::Error on unreadable or malformed input.
+// scopeSpans of a bare ResourceSpans, or its first value is a back-end's response (detect.hpp),
+// NDJSON events otherwise; a framed record is always OTLP. A Tempo v2 PARTIAL trace is refused
+// unless `accept_partial` (then read with a warning). Throws kvonce::Error on unreadable or
+// malformed input, and on a known form that is not a trace.
 LoadResult load_events(std::vector<std::unique_ptr<io::ByteSource>> inputs, Format format,
-                       const io::ReadLimits& limits, EventSink& sink);
+                       const io::ReadLimits& limits, EventSink& sink, bool accept_partial = false);
 
 // Convenience: opens files by path ("-" is standard input).
 LoadResult load_files(const std::vector<std::string>& paths, Format format,
-                      const io::ReadLimits& limits, EventSink& sink);
+                      const io::ReadLimits& limits, EventSink& sink, bool accept_partial = false);
 
 }  // namespace kvonce::payload

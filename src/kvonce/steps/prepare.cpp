@@ -29,10 +29,10 @@ void order_events(EventStore& store, Order order, std::uint64_t skew_ns) {
 
 payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload::Format format,
                                  Order order, const io::ReadLimits& limits, EventStore& store,
-                                 const privacy::MaskOptions& mask) {
+                                 const privacy::MaskOptions& mask, bool accept_partial) {
   const privacy::MaskOptions resolved = privacy::resolve_key(mask);
   privacy::MaskingSink sink(store, resolved);  // passes events through when masking is off
-  payload::LoadResult load = payload::load_files(inputs, format, limits, sink);
+  payload::LoadResult load = payload::load_files(inputs, format, limits, sink, accept_partial);
   order_events(store, order);
   return load;
 }
@@ -53,7 +53,7 @@ PrepareResult prepare(const PrepareOptions& options) {
   PrepareResult result;
   EventStore store;
   result.load = load_ordered(options.inputs, options.format, options.order, options.limits, store,
-                             options.mask);
+                             options.mask, options.accept_partial);
   result.events = store.size();
   if (store.empty()) fail(ErrorKind::no_events, no_events_message(result.load.stats));
 

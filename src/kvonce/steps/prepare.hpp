@@ -23,6 +23,8 @@ void order_events(EventStore& store, Order order, std::uint64_t skew_ns = 0);
 struct PrepareOptions {
   std::vector<std::string> inputs;  // paths; "-" is standard input
   payload::Format format = payload::Format::autodetect;
+  // Read a Tempo v2 PARTIAL trace, with a warning.
+  bool accept_partial = false;
   std::string output = "-";  // NDJSON path; "-" is standard output
   Order order = Order::time;
   io::ReadLimits limits;
@@ -40,7 +42,8 @@ struct PrepareResult {
 // events are masked before the store sees them (under mask.key, or a key resolved here).
 payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload::Format format,
                                  Order order, const io::ReadLimits& limits, EventStore& store,
-                                 const privacy::MaskOptions& mask = {});
+                                 const privacy::MaskOptions& mask = {},
+                                 bool accept_partial = false);
 
 // Throws Error(no_events) when the inputs hold no KvOnce event; then no output file is written.
 PrepareResult prepare(const PrepareOptions& options);

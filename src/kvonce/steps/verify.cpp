@@ -61,8 +61,8 @@ payload::LoadResult load_hashed(const VerifyOptions& options, EventStore& store,
   }
   const privacy::MaskOptions mask = privacy::resolve_key(options.mask);
   privacy::MaskingSink sink(store, mask);
-  payload::LoadResult load =
-      payload::load_events(std::move(readers), options.format, options.limits, sink);
+  payload::LoadResult load = payload::load_events(std::move(readers), options.format,
+                                                  options.limits, sink, options.accept_partial);
   order_events(store, options.order, options.rules.clock_skew_ns);
   for (const auto& input : hashed) {
     input->drain();  // a reader may stop before the end (trailing bytes it does not need)

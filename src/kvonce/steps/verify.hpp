@@ -29,6 +29,7 @@ rules::VerifyOptions judging_rules(rules::VerifyOptions rules, Order order);
 struct VerifyOptions {
   std::vector<std::string> inputs;  // paths; "-" is standard input
   payload::Format format = payload::Format::autodetect;
+  bool accept_partial = false;  // read a Tempo v2 PARTIAL trace, with a warning
   // Where the output set goes; empty: nowhere (the verdict alone, no file written or removed).
   // An output directory: entered without links within the working directory (output_dir.hpp).
   std::filesystem::path output_dir;
