@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "kvonce/util/time.hpp"
+
 namespace kvonce {
 
 // How an event gave its type or its key. OTLP events always give text; an NDJSON line may give
@@ -17,8 +19,8 @@ enum class FieldForm : std::uint8_t { text, json, missing };
 // type_form and key_form); value, reason and context are JSON text (compact), absent when the
 // span or line did not carry them.
 struct EventView {
-  std::uint64_t time_ns = 0;  // start time, nanoseconds since the Unix epoch (ordering key)
-  bool timed = true;          // false: an NDJSON line without a valid timestamp (time_ns is 0)
+  Nanos time_ns = 0;  // start time, nanoseconds since the Unix epoch, signed (ordering key)
+  bool timed = true;  // false: an NDJSON line without a valid timestamp (time_ns is 0)
   FieldForm type_form = FieldForm::text;
   FieldForm key_form = FieldForm::text;
   std::string_view trace_id;

@@ -34,7 +34,10 @@ void EventStore::add(const EventView& e) {
   std::size_t total = span.size();
   for (const auto& f : fields) total += f.size();
   if (total > UINT32_MAX) fail(ErrorKind::limit, "one event is larger than 4 GiB");
-  Entry entry{e.time_ns, allocate(total), {}, 0, static_cast<std::uint16_t>(span.size())};
+  const Nanos era = e.time_ns >> 64;  // floor: the high bits of the two's complement value
+  Entry entry{
+      static_cast<std::uint64_t>(e.time_ns),  allocate(total), {}, 0, static_cast<std::int8_t>(era),
+      static_cast<std::uint16_t>(span.size())};
   char* out = const_cast<char*>(entry.text);
   std::uint32_t at = 0;
   for (int f = 0; f < kFields; ++f) {
@@ -59,7 +62,7 @@ EventView EventStore::operator[](std::size_t i) const {
     return std::string_view(e.text + begin, e.ends[f] - begin);
   };
   EventView v;
-  v.time_ns = e.time_ns;
+  v.time_ns = time_of(e);
   v.timed = !(e.flags & kUntimed);
   v.type_form = static_cast<FieldForm>(e.flags >> kTypeFormShift & 3);
   v.key_form = static_cast<FieldForm>(e.flags >> kKeyFormShift & 3);
@@ -74,9 +77,14 @@ EventView EventStore::operator[](std::size_t i) const {
   return v;
 }
 
+Nanos EventStore::time_of(const Entry& e) {
+  return static_cast<Nanos>(e.era) * (static_cast<Nanos>(1) << 64) + e.time_ns;
+}
+
 bool EventStore::before(const Entry& a, const Entry& b) {
   const bool a_untimed = a.flags & kUntimed, b_untimed = b.flags & kUntimed;
   if (a_untimed != b_untimed) return b_untimed;
+  if (a.era != b.era) return a.era < b.era;
   return a.time_ns < b.time_ns;  // both untimed: 0 and 0, so input order stays
 }
 

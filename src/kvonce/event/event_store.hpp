@@ -34,10 +34,13 @@ class EventStore final : public EventSink {
  private:
   enum Field { kTrace, kActor, kType, kKey, kValue, kReason, kContext, kFields };
   struct Entry {
-    std::uint64_t time_ns;
+    std::uint64_t time_ns;                    // the start time's low 64 bits
     const char* text;                         // start of this event's text in a block
     std::array<std::uint32_t, kFields> ends;  // end offset of each field within text
     std::uint8_t flags;  // kHas* bits, kUntimed, and the type and key forms (FieldForm)
+    // The start time's high bits (time = era * 2^64 + time_ns): 0 for OTLP's 1970..2554; ISO
+    // times of the years 0000..9999 need -4..13. It lives in the last padding byte.
+    std::int8_t era;
     // The span id follows the context in the text. Its length lives in what was padding, so the
     // entry stays 48 bytes; a span id too long for it is no identifier and is not kept.
     std::uint16_t span_size;
@@ -47,6 +50,7 @@ class EventStore final : public EventSink {
   static_assert(sizeof(void*) != 8 || sizeof(Entry) == 48, "index entries stay compact");
   static constexpr std::size_t kMaxSpanId = UINT16_MAX;
   static bool before(const Entry& a, const Entry& b);
+  static Nanos time_of(const Entry& e);
 
   char* allocate(std::size_t bytes);
 
