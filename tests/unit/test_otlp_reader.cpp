@@ -170,7 +170,7 @@ TEST_CASE("otlp: startTimeUnixNano is fixed64, exact, as string or number") {
     const Loaded l = load(otlp_doc({
         R"({"attributes":)" + attrs + "}",
         R"({"startTimeUnixNano":"-1","attributes":)" + attrs + "}",
-        R"({"startTimeUnixNano":1.5e18,"attributes":)" + attrs + "}",
+        R"({"startTimeUnixNano":1.5e0,"attributes":)" + attrs + "}",
         R"({"startTimeUnixNano":"18446744073709551616","attributes":)" + attrs + "}",
         R"({"startTimeUnixNano":true,"attributes":)" + attrs + "}",
     }));
