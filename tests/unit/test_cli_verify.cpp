@@ -82,11 +82,11 @@ TEST_CASE("verify: a corrupt NDJSON file is judged not at all") {
   TempDir dir;
   write_file(dir / "bad.ndjson",
              "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\",\"key\":\"a\",\"value\":"
-             "1}\n[oops]\n");
+             "1}\n[oops\n");
   const auto r =
       run_cli({"verify", "-i", (dir / "bad.ndjson").string(), "-d", (dir / "out").string()});
   CHECK(r.exit_code == 4);
-  CHECK_THAT(r.err, Catch::Contains("line 2 is not a JSON object"));
+  CHECK_THAT(r.err, Catch::Contains("line 2 is not a valid JSON object"));
   CHECK_FALSE(std::filesystem::exists(dir / "out" / "kvonce-validation.json"));
 }
 

@@ -1,7 +1,11 @@
+#include <string>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "kvonce/json/reader.hpp"
 #include "kvonce/util/error.hpp"
+#include "kvonce/util/strings.hpp"
 
 using kvonce::Error;
 using kvonce::ErrorKind;
@@ -130,9 +134,6 @@ TEST_CASE("Reader errors name the source, byte offset and line") {
   SECTION("bad escape") {
     CHECK_THAT(error_of(R"(["\x"])"), Catch::Contains("escape"));
   }
-  SECTION("lone surrogate") {
-    CHECK_THAT(error_of(R"(["\ud800"])"), Catch::Contains("surrogate"));
-  }
   SECTION("raw control character") {
     CHECK_THAT(error_of("[\"a\tb\"]"), Catch::Contains("control character"));
   }
@@ -179,4 +180,33 @@ TEST_CASE("Reader::at_line_end") {
   REQUIRE(r.next_document());
   r.skip();
   CHECK_FALSE(r.at_line_end());
+}
+
+TEST_CASE("Reader keeps a lone UTF-16 surrogate as its code unit and writes it back escaped") {
+  auto src = kvonce::io::from_memory(R"(["k\ud83d","k\uD83E","\udc00z","\ud83d\ude00"])", "s");
+  Reader r(*src, {});
+  REQUIRE(r.next_document());
+  r.begin_array();
+  std::vector<std::string> strings;
+  while (r.next_element()) strings.emplace_back(r.string());
+  REQUIRE(strings.size() == 4);
+  CHECK(strings[0] == "k\xED\xA0\xBD");  // the code unit's three bytes (WTF-8)
+  CHECK(strings[0] != strings[1]);
+  CHECK(strings[3] == "\xF0\x9F\x98\x80");  // a pair is one code point
+  CHECK(kvonce::json_quote(strings[0]) == R"("k\ud83d")");
+  CHECK(kvonce::json_quote(strings[1]) == R"("k\ud83e")");
+  CHECK(kvonce::json_quote(strings[2] + "0123456789") == R"("\udc00z0123456789")");
+  CHECK(compact(R"({"a\ud800":["\udfff"]})") == R"({"a\ud800":["\udfff"]})");
+}
+
+TEST_CASE("Reader::at_line_end skips the white space String.prototype.trim removes") {
+  auto src = kvonce::io::from_memory(
+      "{}\xC2\xA0\xE2\x80\xA8\v\f\xE3\x80\x80\xEF\xBB\xBF\n{}\xC2\x85", "s");
+  Reader r(*src, {});
+  REQUIRE(r.next_document());
+  r.skip();
+  CHECK(r.at_line_end());
+  REQUIRE(r.next_document());
+  r.skip();
+  CHECK_FALSE(r.at_line_end());  // U+0085 is not white space to JavaScript
 }

@@ -41,6 +41,25 @@ TEST_CASE("ndjson: CRLF, blank and whitespace-only lines are fine") {
   CHECK(l.store.size() == 2);
 }
 
+TEST_CASE("ndjson: a line is trimmed of JavaScript white space, as String.prototype.trim does") {
+  const std::string line = R"({"timestamp":"2025-10-04T06:00:00.000Z","type":"success","key":"a"})";
+  // U+00A0, U+2028, VT, FF, U+FEFF, U+3000, U+205F around lines, and a line of them only.
+  const Loaded l = load("\xC2\xA0" + line + "\xE2\x80\xA8\n\v\f" + line + "\xEF\xBB\xBF\n" +
+                        "\xE3\x80\x80\xE2\x81\x9F\n" + line);
+  CHECK(l.store.size() == 3);
+  CHECK(l.stats.records == 3);
+  // U+0085 is not white space to JavaScript: still an error.
+  CHECK_THROWS_AS(load(line + "\xC2\x85"), Error);
+}
+
+TEST_CASE("ndjson: a line that is JSON but no object is skipped and counted as {} is") {
+  const std::string line = R"({"timestamp":"2025-10-04T06:00:00.000Z","type":"success","key":"a"})";
+  const Loaded l = load("5\n\"x\"\n" + line + "\n[1,{\"type\":\"retry\"}]\nnull\ntrue\n{}");
+  CHECK(l.store.size() == 1);
+  CHECK(l.stats.records == 7);
+  CHECK(l.stats.not_kvonce == 6);
+}
+
 TEST_CASE("ndjson: fields keep their JSON, unknown fields are ignored") {
   const Loaded l = load(
       R"({"traceId":" t1 ","timestamp":"2025-10-04T06:00:00.123456Z","actor":"me","event":"x","type":"success","key":7,"value":{"b":[1,2]},"reason":null,"context":{"attempts":1},"extra":[1]})");
@@ -55,10 +74,10 @@ TEST_CASE("ndjson: fields keep their JSON, unknown fields are ignored") {
   CHECK(e.context == std::optional<std::string_view>(R"({"attempts":1})"));
 }
 
-TEST_CASE("ndjson: a line that is not one JSON object is an input error naming the line") {
+TEST_CASE("ndjson: a line that is not one JSON value is an input error naming the line") {
   const std::string ok = R"({"timestamp":"2025-10-04T06:00:00Z","type":"success","key":"a"})";
   for (const auto& [bad, what] : std::vector<std::pair<std::string, std::string>>{
-           {"[1,2]", "line 2 is not a JSON object"},
+           {"[1,2", "line 2"},
            {"{\"type\":", "line 2"},
            {ok + " " + ok, "line 2 must hold exactly one JSON object"},
            {"{\n\"type\":\"success\"}", "line 2 must hold exactly one JSON object"},
@@ -78,7 +97,7 @@ TEST_CASE("ndjson: records without type, key or a valid timestamp are kept, with
       "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"key\":\"a\"}\n"
       "{\"timestamp\":\"2025-10-04T06:00:00Z\",\"type\":\"success\",\"key\":null}\n"
       "{\"timestamp\":\"yesterday\",\"type\":\"success\",\"key\":\"a\"}\n"
-      "{\"timestamp\":\"1969-12-31T23:59:59Z\",\"type\":\"success\",\"key\":\"a\"}\n"
+      "{\"timestamp\":\"1969-13-31T23:59:59Z\",\"type\":\"success\",\"key\":\"a\"}\n"
       "{\"type\":\"success\",\"key\":\"a\"}\n"
       "{\"timestamp\":null,\"type\":\"\",\"key\":\"\"}\n"
       "{\"other\":1}\n"

@@ -96,9 +96,10 @@ TEST_CASE("protobuf: kvlist, array, bytes, double and bool values read as their 
   CHECK_THAT(pb.lines[0], Catch::Contains("\"endTimeUnixNano\":\"1760000000000000009\""));
   CHECK(pb.lines == json.lines);
   CHECK_THAT(pb.lines[0], Catch::Contains(R"("value":"AP8Q")"));
-  CHECK_THAT(pb.lines[0],
-             Catch::Contains(
-                 R"("context":{"attempts":1,"delay":0.25,"ok":false,"tags":["a",-7,{"x":"y"}]})"));
+  CHECK_THAT(
+      pb.lines[0],
+      Catch::Contains(
+          R"("context":{"attempts":1,"delay":0.25,"ok":false,"tags":["a",-7,null,{"x":"y"}]})"));
   CHECK(pb.result.inputs[0].encoding == payload::Encoding::protobuf);
   CHECK(pb.result.inputs[0].format == payload::Format::otlp);
   CHECK(pb.result.stats.records == 1);

@@ -170,7 +170,7 @@ TEST_CASE("otlp: startTimeUnixNano is fixed64, exact, as string or number") {
     const Loaded l = load(otlp_doc({
         R"({"attributes":)" + attrs + "}",
         R"({"startTimeUnixNano":"-1","attributes":)" + attrs + "}",
-        R"({"startTimeUnixNano":1.5e18,"attributes":)" + attrs + "}",
+        R"({"startTimeUnixNano":1.5e0,"attributes":)" + attrs + "}",
         R"({"startTimeUnixNano":"18446744073709551616","attributes":)" + attrs + "}",
         R"({"startTimeUnixNano":true,"attributes":)" + attrs + "}",
     }));
@@ -197,8 +197,9 @@ TEST_CASE("otlp: attribute values follow the OTLP/JSON encoding") {
   CHECK(value_of(R"({"doubleValue":1.25})") == "1.25");
   CHECK(value_of(R"({"doubleValue":"NaN"})") == R"("NaN")");
   CHECK(value_of(R"({"bytesValue":"aGVsbG8="})") == R"("aGVsbG8=")");
+  // An element with nothing to read is null, as the converter's JSON.stringify wrote it.
   CHECK(value_of(R"({"arrayValue":{"values":[{"intValue":"1"},{"stringValue":"x"},{}]}})") ==
-        R"([1,"x"])");
+        R"([1,"x",null])");
   CHECK(
       value_of(
           R"({"kvlistValue":{"values":[{"key":"a","value":{"intValue":"1"}},{"key":"b","value":{"kvlistValue":{"values":[]}}}]}})") ==

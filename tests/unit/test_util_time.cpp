@@ -43,3 +43,38 @@ TEST_CASE("parse_u64 is exact over the whole range") {
   CHECK_FALSE(parse_u64("1e9"));
   CHECK_FALSE(parse_u64(""));
 }
+
+TEST_CASE("parse_iso_instant: years 0000 to 9999 as signed nanoseconds") {
+  CHECK(parse_iso_instant("1969-12-31T23:59:59.999Z") == Nanos{-1'000'000});
+  CHECK(parse_iso_instant("1970-01-01T00:00:00Z") == Nanos{0});
+  CHECK(parse_iso_instant("0000-01-01T00:00:00Z") == Nanos{-62'167'219'200} * 1'000'000'000);
+  CHECK(parse_iso_instant("9999-12-31T23:59:59.999999999Z") ==
+        Nanos{253'402'300'799} * 1'000'000'000 + 999'999'999);
+  CHECK_FALSE(parse_iso_instant("0000-01-01T00:30:00+01:00"));  // year -1 in UTC
+  CHECK_FALSE(parse_iso_instant("9999-12-31T23:30:00-01:00"));  // year 10000 in UTC
+  for (const char* iso :
+       {"0000-01-01T00:00:00.000Z", "0000-03-01T12:34:56.789Z", "1969-12-31T23:59:59.999Z",
+        "1900-02-28T12:00:00.500Z", "2600-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"}) {
+    CHECK(format_iso_millis(*parse_iso_instant(iso)) == iso);
+  }
+  // Truncated toward the past: 1 ns before the epoch is in the millisecond before it.
+  CHECK(format_iso_millis(Nanos{-1}) == "1969-12-31T23:59:59.999Z");
+}
+
+TEST_CASE("json_number_u64: the exact integer value of a JSON number") {
+  CHECK(json_number_u64("1.76e18") == 1760000000000000000ULL);
+  CHECK(json_number_u64("176E16") == 1760000000000000000ULL);
+  CHECK(json_number_u64("1.76000000000000001e18") == 1760000000000000010ULL);
+  CHECK(json_number_u64("17600e-2") == 176ULL);
+  CHECK(json_number_u64("0") == 0ULL);
+  CHECK(json_number_u64("-0.0e5") == 0ULL);
+  CHECK(json_number_u64("18446744073709551615") == UINT64_MAX);
+  CHECK(json_number_u64("1.8446744073709551615e19") == UINT64_MAX);
+  CHECK_FALSE(json_number_u64("18446744073709551616"));
+  CHECK_FALSE(json_number_u64("1e20"));
+  CHECK_FALSE(json_number_u64("1e999999999999999999999"));
+  CHECK_FALSE(json_number_u64("1.5e0"));
+  CHECK_FALSE(json_number_u64("1760000000000000000.5"));
+  CHECK_FALSE(json_number_u64("-1"));
+  CHECK_FALSE(json_number_u64("1e-400"));
+}

@@ -32,17 +32,18 @@ void append_event_line(std::string& out, const EventView& e) {
   }
   out += ",\"timestamp\":";
   append_timestamp_json(out, e);
-  if (e.timed) {
+  if (e.timed && is_unix_u64(e.time_ns)) {
     // The exact start time beside the millisecond timestamp consumers read: spans of one
-    // millisecond keep their order when prepared files are verified together.
+    // millisecond keep their order when prepared files are verified together. Only OTLP's
+    // range (1970..2554) has one.
     out += ",\"timeUnixNano\":\"";
-    append_uint(out, e.time_ns);
+    append_uint(out, static_cast<std::uint64_t>(e.time_ns));
     out += '"';
-    if (e.ended) {
-      out += ",\"endTimeUnixNano\":\"";
-      append_uint(out, e.end_ns);
-      out += '"';
-    }
+  }
+  if (e.ended) {  // a valid end is never before the epoch, whatever the start
+    out += ",\"endTimeUnixNano\":\"";
+    append_uint(out, static_cast<std::uint64_t>(e.end_ns));
+    out += '"';
   }
   out += ",\"actor\":";
   append_json_string(out, e.actor);

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "kvonce/util/time.hpp"
+
 namespace kvonce {
 
 // How an event gave its type or its key. OTLP events always give text; an NDJSON line may give
@@ -17,12 +19,13 @@ enum class FieldForm : std::uint8_t { text, json, missing };
 // type_form and key_form); value, reason and context are JSON text (compact), absent when the
 // span or line did not carry them.
 struct EventView {
-  std::uint64_t time_ns = 0;  // start time, nanoseconds since the Unix epoch (ordering key)
-  bool timed = true;          // false: an NDJSON line without a valid timestamp (time_ns is 0)
+  Nanos time_ns = 0;  // start time, nanoseconds since the Unix epoch, signed (ordering key)
+  bool timed = true;  // false: an NDJSON line without a valid timestamp (time_ns is 0)
   // The span's end, when it has a valid one (not before the start); otherwise the event is a
-  // point at its start. Real-time judging reads the interval [time_ns, end()].
+  // point at its start. Real-time judging reads the interval [time_ns, end()]. A valid end is
+  // never before the Unix epoch (OTLP ends and NDJSON's endTimeUnixNano are unsigned).
   bool ended = false;
-  std::uint64_t end_ns = 0;
+  Nanos end_ns = 0;
   FieldForm type_form = FieldForm::text;
   FieldForm key_form = FieldForm::text;
   std::string_view trace_id;
@@ -34,7 +37,7 @@ struct EventView {
   std::optional<std::string_view> reason;
   std::optional<std::string_view> context;
 
-  std::uint64_t end() const { return ended ? end_ns : time_ns; }
+  Nanos end() const { return ended ? end_ns : time_ns; }
 };
 
 // Push-style consumer of events: readers call on_event() for each event as they decode it.

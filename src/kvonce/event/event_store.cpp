@@ -31,14 +31,16 @@ void EventStore::add(const EventView& e) {
                                             e.reason.value_or(""),
                                             e.context.value_or("")};
   const std::string_view span = e.span_id.size() <= kMaxSpanId ? e.span_id : std::string_view();
-  const std::size_t end_bytes = e.ended ? sizeof e.end_ns : 0;
+  const std::size_t end_bytes = e.ended ? sizeof(std::uint64_t) : 0;
   std::size_t total = span.size() + end_bytes;
   for (const auto& f : fields) total += f.size();
   if (total > UINT32_MAX) fail(ErrorKind::limit, "one event is larger than 4 GiB");
-  Entry entry{e.time_ns,
+  const Nanos era = e.time_ns >> 64;  // floor: the high bits of the two's complement value
+  Entry entry{static_cast<std::uint64_t>(e.time_ns),
               allocate(total),
               {},
               0,
+              static_cast<std::int8_t>(era),
               static_cast<std::uint16_t>(span.size() | (e.ended ? kEnded : 0))};
   char* out = const_cast<char*>(entry.text);
   std::uint32_t at = 0;
@@ -49,7 +51,10 @@ void EventStore::add(const EventView& e) {
     entry.ends[f] = at;
   }
   if (!span.empty()) std::memcpy(out + at, span.data(), span.size());
-  if (e.ended) std::memcpy(out + at + span.size(), &e.end_ns, sizeof e.end_ns);
+  if (e.ended) {  // an end is never before the epoch: its low 64 bits are the whole of it
+    const auto end = static_cast<std::uint64_t>(e.end_ns);
+    std::memcpy(out + at + span.size(), &end, sizeof end);
+  }
   entry.flags = static_cast<std::uint8_t>((e.value ? kHasValue : 0) | (e.reason ? kHasReason : 0) |
                                           (e.context ? kHasContext : 0) | (e.timed ? 0 : kUntimed) |
                                           static_cast<int>(e.type_form) << kTypeFormShift |
@@ -65,7 +70,7 @@ EventView EventStore::operator[](std::size_t i) const {
     return std::string_view(e.text + begin, e.ends[f] - begin);
   };
   EventView v;
-  v.time_ns = e.time_ns;
+  v.time_ns = time_of(e);
   v.timed = !(e.flags & kUntimed);
   v.type_form = static_cast<FieldForm>(e.flags >> kTypeFormShift & 3);
   v.key_form = static_cast<FieldForm>(e.flags >> kKeyFormShift & 3);
@@ -73,7 +78,11 @@ EventView EventStore::operator[](std::size_t i) const {
   const std::size_t span_size = e.span_size & kMaxSpanId;
   v.span_id = std::string_view(e.text + e.ends[kContext], span_size);
   v.ended = e.span_size & kEnded;
-  if (v.ended) std::memcpy(&v.end_ns, e.text + e.ends[kContext] + span_size, sizeof v.end_ns);
+  if (v.ended) {
+    std::uint64_t end = 0;
+    std::memcpy(&end, e.text + e.ends[kContext] + span_size, sizeof end);
+    v.end_ns = end;
+  }
   v.actor = field(kActor);
   v.type = field(kType);
   v.key = field(kKey);
@@ -83,9 +92,14 @@ EventView EventStore::operator[](std::size_t i) const {
   return v;
 }
 
+Nanos EventStore::time_of(const Entry& e) {
+  return static_cast<Nanos>(e.era) * (static_cast<Nanos>(1) << 64) + e.time_ns;
+}
+
 bool EventStore::before(const Entry& a, const Entry& b) {
   const bool a_untimed = a.flags & kUntimed, b_untimed = b.flags & kUntimed;
   if (a_untimed != b_untimed) return b_untimed;
+  if (a.era != b.era) return a.era < b.era;
   return a.time_ns < b.time_ns;  // both untimed: 0 and 0, so input order stays
 }
 

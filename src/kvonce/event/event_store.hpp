@@ -36,10 +36,13 @@ class EventStore final : public EventSink {
  private:
   enum Field { kTrace, kActor, kType, kKey, kValue, kReason, kContext, kFields };
   struct Entry {
-    std::uint64_t time_ns;
+    std::uint64_t time_ns;                    // the start time's low 64 bits
     const char* text;                         // start of this event's text in a block
     std::array<std::uint32_t, kFields> ends;  // end offset of each field within text
     std::uint8_t flags;  // kHas* bits, kUntimed, and the type and key forms (FieldForm)
+    // The start time's high bits (time = era * 2^64 + time_ns): 0 for OTLP's 1970..2554; ISO
+    // times of the years 0000..9999 need -4..13. It lives in the last padding byte.
+    std::int8_t era;
     // The span id follows the context in the text. Its length lives in what was padding, so the
     // entry stays 48 bytes; a span id too long for it is no identifier and is not kept. The top
     // bit (kEnded) says that the span's end follows the span id, as 8 bytes.
@@ -51,6 +54,7 @@ class EventStore final : public EventSink {
   static constexpr std::uint16_t kEnded = 0x8000;
   static constexpr std::size_t kMaxSpanId = kEnded - 1;
   static bool before(const Entry& a, const Entry& b);
+  static Nanos time_of(const Entry& e);
 
   char* allocate(std::size_t bytes);
 

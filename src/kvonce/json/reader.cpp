@@ -65,6 +65,32 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+// Bytes of the white space String.prototype.trim removes at p (other than '\n', which ends a
+// line): ASCII space, tab, VT, FF, CR, and U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029,
+// U+202F, U+205F, U+3000, U+FEFF in UTF-8; 0 for anything else.
+std::size_t js_space_length(const char* p, std::size_t avail) {
+  if (avail == 0) return 0;
+  const auto b = [&](std::size_t k) { return k < avail ? static_cast<unsigned char>(p[k]) : 0u; };
+  switch (b(0)) {
+    case ' ':
+    case '\t':
+    case '\v':
+    case '\f':
+    case '\r': return 1;
+    case 0xC2: return b(1) == 0xA0 ? 2 : 0;
+    case 0xE1: return b(1) == 0x9A && b(2) == 0x80 ? 3 : 0;
+    case 0xE2:
+      if (b(1) == 0x80) {
+        const unsigned c = b(2);
+        return (c >= 0x80 && c <= 0x8A) || c == 0xA8 || c == 0xA9 || c == 0xAF ? 3 : 0;
+      }
+      return b(1) == 0x81 && b(2) == 0x9F ? 3 : 0;
+    case 0xE3: return b(1) == 0x80 && b(2) == 0x80 ? 3 : 0;
+    case 0xEF: return b(1) == 0xBB && b(2) == 0xBF ? 3 : 0;
+    default: return 0;
+  }
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -338,10 +364,9 @@ void Reader::decode_escape(std::size_t& i, std::string& out) {
       i += 6;
     }
   }
-  if (cp >= 0xD800 && cp <= 0xDFFF) {
-    pos_ = i - 6;
-    error("lone UTF-16 surrogate in a \\u escape");
-  }
+  // A lone surrogate (an SDK cut a string mid-emoji) is kept as its own code unit, as
+  // JavaScript keeps it: "k\ud83d" and "k\ud83e" stay two keys. It is held as the three bytes
+  // UTF-8 would give it (WTF-8), which append_json_string writes back as the same escape.
   append_utf8(out, cp);
 }
 
@@ -497,10 +522,13 @@ void Reader::copy_value_at(std::string& out, std::size_t depth) {
 
 bool Reader::at_line_end() {
   for (;;) {
-    while (pos_ < end_ && (data_[pos_] == ' ' || data_[pos_] == '\t' || data_[pos_] == '\r'))
-      ++pos_;
-    if (pos_ < end_) return data_[pos_] == '\n';
-    if (!fill(1)) return true;
+    fill(3);  // the longest white space other than ASCII is three bytes
+    const std::size_t n = js_space_length(data_ + pos_, end_ - pos_);
+    if (n > 0) {
+      pos_ += n;
+      continue;
+    }
+    return pos_ >= end_ || data_[pos_] == '\n';
   }
 }
 

@@ -9,7 +9,8 @@
 //
 // Any sequence of JSON texts is accepted (JSON Lines, or documents back to back with or without
 // whitespace): next_document() moves from one to the next. Strings must be valid UTF-8; a UTF-8
-// byte-order mark at the start of the input is ignored.
+// byte-order mark at the start of the input is ignored. A \u escape of a lone UTF-16 surrogate
+// decodes to that code unit's three-byte form (WTF-8), never an error.
 #pragma once
 
 #include <cstdint>
@@ -51,7 +52,8 @@ class Reader {
   void skip();                        // skips any value, iteratively
   void copy_value(std::string& out);  // appends the value as compact JSON text
 
-  // True when only spaces, tabs or CR stand between here and the next newline or end of input.
+  // Skips the white space JavaScript's String.prototype.trim removes (ASCII and U+00A0, U+2028,
+  // U+3000, U+FEFF, ...; not '\n'), then: true at a newline or the end of input.
   bool at_line_end();
   std::uint64_t offset() const { return base_ + pos_; }  // byte offset of the next unread byte
   std::uint64_t line();                                  // 1-based line of the next unread byte

@@ -111,11 +111,11 @@ void read_line_object(json::Reader& r, LineFields& f) {
 
 // timeUnixNano refines timestamp when both name the same millisecond; otherwise timestamp, which
 // every consumer reads, wins and the disagreement is reported.
-std::uint64_t exact_time(const LineFields& f, std::uint64_t timestamp_ns, const std::string& where,
-                         ReadStats& stats) {
+Nanos exact_time(const LineFields& f, Nanos timestamp_ns, const std::string& where,
+                 ReadStats& stats) {
   if (!f.has_time_unix_nano) return timestamp_ns;
   const auto ns = parse_u64(trim(f.time_unix_nano));
-  if (ns && *ns / 1000000 == timestamp_ns / 1000000) return *ns;
+  if (ns && timestamp_ns >= 0 && *ns / 1000000 == timestamp_ns / 1000000) return *ns;
   stats.warn(where + ": timeUnixNano \"" + f.time_unix_nano.substr(0, 40) + "\" " +
              (ns ? "is not within the timestamp's millisecond" : "is not an unsigned integer") +
              "; timestamp used");
@@ -130,12 +130,19 @@ void read_events(io::ByteSource& source, const io::ReadLimits& limits, EventSink
   LineFields f;
   std::string trace_fallback;
   while (r.next_document()) {
+    // A line is trimmed as String.prototype.trim trims it (U+00A0, U+2028, VT, ... too), as the
+    // JavaScript projector read it; a line of white space only is a blank line.
+    if (r.at_line_end()) continue;
     const std::uint64_t line = r.line();
-    if (r.peek() != json::Kind::object)
-      r.error("line " + std::to_string(line) + " is not a JSON object");
     f.clear();
     try {
-      read_line_object(r, f);
+      // A line that is valid JSON but no object (5, "x", [..], null) names no type and no key:
+      // skipped and counted as {} is.
+      if (r.peek() == json::Kind::object) {
+        read_line_object(r, f);
+      } else {
+        r.skip();
+      }
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::input) throw;
       // Name the line the object started on: the reader may have run on into later lines.
@@ -154,7 +161,7 @@ void read_events(io::ByteSource& source, const io::ReadLimits& limits, EventSink
     }
     // An event without a valid time is kept untimed: spec reports it, compat keeps it silently
     // as the replaced pipeline did; neither skips it, so no warning.
-    const auto time = f.has_timestamp ? parse_iso_nanos(trim(f.timestamp)) : std::nullopt;
+    const auto time = f.has_timestamp ? parse_iso_instant(trim(f.timestamp)) : std::nullopt;
     EventView e;
     e.time_ns =
         time ? exact_time(f, *time, source.name() + ": line " + std::to_string(line), stats) : 0;

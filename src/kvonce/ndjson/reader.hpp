@@ -1,9 +1,11 @@
 // NDJSON events (the format `prepare` writes) -> KvOnce events.
 //
 // One JSON object per line with the contract's fields (traceId, timestamp, actor, event, type,
-// key, value, reason, context). CRLF line ends, blank and whitespace-only lines are fine. A line
-// that is not exactly one JSON object is an input error naming the line: nothing is judged from a
-// corrupt file.
+// key, value, reason, context). CRLF line ends, blank and whitespace-only lines are fine; a line
+// is trimmed of the white space String.prototype.trim removes (U+00A0, U+2028, VT, ...), as the
+// replaced projector trimmed it. A line that is not exactly one JSON value is an input error
+// naming the line: nothing is judged from a corrupt file. A JSON value that is no object (5,
+// "x", [1], null) names no type and no key: it is skipped and counted as {} is.
 //
 // A type and a key are exactly what the line holds: strings are not trimmed, other JSON values
 // keep their form (FieldForm::json), null and absent are FieldForm::missing. Every object with a

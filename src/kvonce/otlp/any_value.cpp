@@ -1,8 +1,11 @@
 #include "kvonce/otlp/any_value.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <deque>
 
 #include "kvonce/util/js_number.hpp"
 #include "kvonce/util/js_trim.hpp"
@@ -17,43 +20,86 @@ using Kind = AnyValue::Kind;
 
 void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth);
 
-void read_array_values(json::Reader& r, AnyValue& out, std::size_t depth) {
-  // {"values":[AnyValue,...]}
+// A JSON value the converter kept as it was (a bare "k", {"stringValue":5}, {"boolValue":null}):
+// a string, number or boolean is a scalar, null is null, an object or array its JSON.
+void read_plain_json(json::Reader& r, AnyValue& out) {
+  out.clear();
+  switch (r.peek()) {
+    case json::Kind::string: set_scalar(out, Kind::string, r.string(), true); return;
+    case json::Kind::number: {
+      const std::string_view text = r.number();
+      set_scalar(out, Kind::floating, js_number_to_string(js_parse_json_number(text)), false);
+      out.json.assign(text);
+      return;
+    }
+    case json::Kind::boolean:
+      set_scalar(out, Kind::boolean, r.boolean() ? "true" : "false", false);
+      return;
+    case json::Kind::null:
+      r.null();
+      out.kind = Kind::null;
+      out.json = "null";
+      return;
+    case json::Kind::object: out.kind = Kind::kvlist; break;
+    case json::Kind::array: out.kind = Kind::array; break;
+  }
+  r.copy_value(out.json);
+}
+
+// {"values":[AnyValue,...]}: false when it has no "values" array (the last "values" counts). An
+// element with nothing the converter reads is null, as JSON.stringify writes undefined in arrays.
+bool read_array_values(json::Reader& r, AnyValue& out, std::size_t depth) {
   out.json = "[";
-  bool first = true;
+  bool valid = false;
   r.begin_object();
   std::string_view member;
+  AnyValue element;
   while (r.next_member(member)) {
-    if (member != "values" || r.peek() != json::Kind::array) {
+    if (member != "values") {
+      r.skip();
+      continue;
+    }
+    out.json.resize(1);
+    valid = r.peek() == json::Kind::array;
+    if (!valid) {
       r.skip();
       continue;
     }
     r.begin_array();
-    AnyValue element;
+    bool first = true;
     while (r.next_element()) {
       read_value_at(r, element, depth + 1);
-      if (element.kind == Kind::absent) continue;  // an empty AnyValue has nothing to keep
       if (!first) out.json.push_back(',');
       first = false;
-      out.json += element.json;
+      out.json += element.kind == Kind::absent ? "null" : element.json;
     }
   }
   out.json.push_back(']');
+  return valid;
 }
 
-void read_kvlist(json::Reader& r, AnyValue& out, std::string_view list_member, std::size_t depth) {
-  // {"values":[{"key":k,"value":AnyValue},...]} or legacy {"fields":[...]}
+// {"fields":[{"key":k,"value":AnyValue},...]} (legacy mapValue, read by the converter) or
+// {"values":[...]} (kvlistValue, which only kvonce-trace reads); false without that array.
+bool read_kvlist(json::Reader& r, AnyValue& out, std::string_view list_member, std::size_t depth) {
   out.json = "{";
+  bool valid = false;
   r.begin_object();
   std::string_view member;
   while (r.next_member(member)) {
-    if (member != list_member || r.peek() != json::Kind::array) {
+    if (member != list_member) {
       r.skip();
       continue;
     }
-    read_key_value_list(r, out.json, depth + 1);
+    out.json.resize(1);
+    valid = r.peek() == json::Kind::array;
+    if (!valid) {
+      r.skip();
+      continue;
+    }
+    read_key_value_list(r, out.json, depth + 1, list_member == "fields");
   }
   out.json.push_back('}');
+  return valid;
 }
 
 // intValue read as the JavaScript converter read it, Number(intValue), so nothing is dropped: an
@@ -96,63 +142,88 @@ void read_int_value(json::Reader& r, AnyValue& out) {
   }
 }
 
-void read_member(json::Reader& r, std::string_view m, AnyValue& out, std::size_t depth) {
-  if (m == "stringValue" || m == "string_value" || m == "bytesValue" || m == "bytes_value") {
-    if (r.peek() != json::Kind::string) return r.skip();
-    const Kind kind = m[0] == 's' ? Kind::string : Kind::bytes;
-    set_scalar(out, kind, r.string(), true);
-  } else if (m == "boolValue" || m == "bool_value") {
-    if (r.peek() != json::Kind::boolean) return r.skip();
-    const bool b = r.boolean();
-    set_scalar(out, Kind::boolean, b ? "true" : "false", false);
-  } else if (m == "intValue" || m == "int_value") {
-    read_int_value(r, out);
-  } else if (m == "doubleValue" || m == "double_value") {
-    const json::Kind k = r.peek();
-    if (k == json::Kind::number) {
-      // Exact as JSON; as text (a type, key or actor), String(number) as the converter printed.
-      const std::string_view text = r.number();
-      set_scalar(out, Kind::floating, js_number_to_string(js_parse_json_number(text)), false);
-      out.json.assign(text);
-    } else if (k == json::Kind::string) {  // proto3 JSON spells NaN and the infinities as strings
-      set_scalar(out, Kind::floating, r.string(), true);
-    } else {
-      r.skip();
-    }
-  } else if (m == "arrayValue" || m == "array_value") {
-    if (r.peek() != json::Kind::object) return r.skip();
-    out.clear();
-    out.kind = Kind::array;
-    read_array_values(r, out, depth);
-  } else if (m == "kvlistValue" || m == "kvlist_value" || m == "mapValue" || m == "map_value") {
-    if (r.peek() != json::Kind::object) return r.skip();
-    const std::string_view list = m[0] == 'k' ? "values" : "fields";
-    out.clear();
-    out.kind = Kind::kvlist;
-    read_kvlist(r, out, list, depth);
-  } else {
-    r.skip();
+// The members of an AnyValue in the converter's precedence (it tested them in this order, not in
+// the order they come): stringValue > intValue > doubleValue > boolValue > arrayValue > mapValue.
+// kvlistValue and bytesValue, which it could not read, come next, then the snake_case spellings.
+enum Rank : unsigned { kString, kInt, kDouble, kBool, kArray, kMap, kKvlist, kBytes, kRanks = 16 };
+
+unsigned rank_of(std::string_view m) {
+  static constexpr std::string_view kNames[kRanks] = {
+      "stringValue", "intValue",   "doubleValue",  "boolValue",  "arrayValue",   "mapValue",
+      "kvlistValue", "bytesValue", "string_value", "int_value",  "double_value", "bool_value",
+      "array_value", "map_value",  "kvlist_value", "bytes_value"};
+  for (unsigned i = 0; i < kRanks; ++i) {
+    if (m == kNames[i]) return i;
   }
+  return kRanks;
 }
 
+// Decodes one member into `out`; false when the converter would not take it (an arrayValue
+// without a values array, a mapValue without fields, a bytesValue that is not a string).
+bool read_ranked_member(json::Reader& r, unsigned rank, AnyValue& out, std::size_t depth) {
+  out.clear();
+  switch (rank % 8) {
+    case kString:
+    case kBool: read_plain_json(r, out); return true;
+    case kInt: read_int_value(r, out); return true;
+    case kDouble:
+      // proto3 JSON spells NaN and the infinities as strings: text, as String(value) is too.
+      if (r.peek() == json::Kind::string) {
+        set_scalar(out, Kind::floating, r.string(), true);
+      } else {
+        read_plain_json(r, out);
+      }
+      return true;
+    case kBytes:
+      if (r.peek() != json::Kind::string) break;
+      set_scalar(out, Kind::bytes, r.string(), true);
+      return true;
+    default:  // kArray, kMap, kKvlist
+      if (r.peek() != json::Kind::object) break;
+      out.kind = rank % 8 == kArray ? Kind::array : Kind::kvlist;
+      return rank % 8 == kArray
+                 ? read_array_values(r, out, depth)
+                 : read_kvlist(r, out, rank % 8 == kMap ? "fields" : "values", depth);
+  }
+  r.skip();
+  return false;
+}
+
+// One AnyValue per rank and nesting depth, reused so their buffers keep their capacity. A deque
+// keeps the entries of outer depths in place while inner ones are added.
+std::array<AnyValue, kRanks>& rank_scratch(std::size_t depth) {
+  thread_local std::deque<std::array<AnyValue, kRanks>> scratch;
+  while (scratch.size() <= depth) scratch.emplace_back();
+  return scratch[depth];
+}
+
+// An attribute value read as the converter's extractAttributeValue read it: null is null, a
+// string, number or boolean is itself, an array is nothing, and an object is its first member
+// in precedence order (a later member of the same name replaces an earlier one, as in
+// JSON.parse); an object with none of them is absent.
 void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth) {
   out.clear();
   if (depth > kMaxValueDepth) {
     r.error("attribute value nested deeper than " + std::to_string(kMaxValueDepth) + " levels");
   }
-  if (r.peek() != json::Kind::object) {
-    r.skip();  // not an AnyValue: nothing to decode
-    return;
-  }
+  const json::Kind kind = r.peek();
+  if (kind == json::Kind::array) return r.skip();
+  if (kind != json::Kind::object) return read_plain_json(r, out);
+  std::array<AnyValue, kRanks>& ranked = rank_scratch(depth);
+  std::uint32_t taken = 0;  // bit per rank whose last member the converter would take
   r.begin_object();
   std::string_view member;
   while (r.next_member(member)) {
-    // Copy the name: decoding the value reuses the reader's member buffer.
-    char name[24];
-    const std::size_t n = std::min(member.size(), sizeof name);
-    std::copy_n(member.data(), n, name);
-    read_member(r, std::string_view(name, n), out, depth);
+    const unsigned rank = rank_of(member);
+    if (rank == kRanks) {
+      r.skip();
+      continue;
+    }
+    const std::uint32_t bit = 1u << rank;
+    taken = read_ranked_member(r, rank, ranked[rank], depth) ? taken | bit : taken & ~bit;
   }
+  if (taken == 0) return;
+  std::swap(out, ranked[static_cast<unsigned>(std::countr_zero(taken))]);
 }
 
 }  // namespace
@@ -173,24 +244,64 @@ void read_any_value(json::Reader& reader, AnyValue& out) {
   read_value_at(reader, out, 0);
 }
 
-void read_key_value_list(json::Reader& r, std::string& object_json, std::size_t depth) {
+namespace {
+
+// String(value) of a JSON value that is not a string: a number as JavaScript prints it, true,
+// false, null, "[object Object]"; an array is its elements joined (here: its JSON, a rare case).
+std::string js_string_of(json::Reader& r) {
+  AnyValue v;
+  read_plain_json(r, v);
+  switch (v.kind) {
+    case Kind::null: return "null";
+    case Kind::kvlist: return "[object Object]";
+    case Kind::array: return v.json;
+    default: return v.scalar;
+  }
+}
+
+}  // namespace
+
+void read_key_value_list(json::Reader& r, std::string& object_json, std::size_t depth,
+                         bool converter_form) {
   r.begin_array();
   std::string key;
   AnyValue value;
   while (r.next_element()) {
     key.clear();
     value.clear();
-    bool has_key = false;
-    r.begin_object();
-    std::string_view member;
-    while (r.next_member(member)) {
-      if (member == "key" && r.peek() == json::Kind::string) {
-        key = r.string();
-        has_key = true;
-      } else if (member == "value") {
-        read_value_at(r, value, depth + 1);
-      } else {
-        r.skip();
+    bool has_key = false, has_value = false;
+    if (r.peek() != json::Kind::object) {
+      // The converter destructured {key = "", value = null} from it: "" and null (it failed on
+      // a null element).
+      const bool null = r.peek() == json::Kind::null;
+      r.skip();
+      if (!converter_form || null) continue;
+      has_key = has_value = true;
+      value.kind = Kind::null;
+      value.json = "null";
+    } else {
+      r.begin_object();
+      std::string_view member;
+      while (r.next_member(member)) {
+        if (member == "key" && r.peek() == json::Kind::string) {
+          key = r.string();
+          has_key = true;
+        } else if (member == "key" && converter_form) {
+          key = js_string_of(r);  // an object's member name is String(key)
+        } else if (member == "value") {
+          read_value_at(r, value, depth + 1);
+          has_value = true;
+        } else {
+          r.skip();
+        }
+      }
+    }
+    if (converter_form) {
+      // A missing key is "", a missing value null, as the converter's defaults gave them.
+      has_key = true;
+      if (!has_value) {
+        value.kind = Kind::null;
+        value.json = "null";
       }
     }
     if (!has_key || value.kind == Kind::absent) continue;

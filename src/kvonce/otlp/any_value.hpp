@@ -4,7 +4,8 @@
 // or a number, kept exactly), {"doubleValue":1.5}, {"boolValue":true}, {"bytesValue":"base64"},
 // {"arrayValue":{"values":[AnyValue...]}}, {"kvlistValue":{"values":[{key,value}...]}} and the
 // legacy {"mapValue":{"fields":[...]}}. snake_case spellings are accepted too. Unknown members are
-// ignored; an AnyValue with no known member is "absent".
+// ignored; an AnyValue with no known member is "absent". A value not in that form is read as the
+// JavaScript converter read it (see read_any_value).
 #pragma once
 
 #include <string>
@@ -15,7 +16,7 @@
 namespace kvonce::otlp {
 
 struct AnyValue {
-  enum class Kind { absent, string, boolean, integer, floating, bytes, array, kvlist };
+  enum class Kind { absent, null, string, boolean, integer, floating, bytes, array, kvlist };
   Kind kind = Kind::absent;
   std::string json;     // the decoded value as compact JSON text
   std::string scalar;   // string/bool/number values as text ("5", "true", "x"); else empty
@@ -37,7 +38,10 @@ void read_any_value(json::Reader& reader, AnyValue& out);
 void set_scalar(AnyValue& out, AnyValue::Kind kind, std::string_view scalar, bool quote);
 
 // Reads the value of a key/value list entry ({"key":..,"value":AnyValue}) into JSON members
-// appended to `object_json` as "key":value (used by kvlistValue and the legacy mapValue).
-void read_key_value_list(json::Reader& reader, std::string& object_json, std::size_t depth);
+// appended to `object_json` as "key":value (used by kvlistValue and the legacy mapValue). In the
+// converter's form (mapValue) a missing key is "" and a missing value null; else such entries
+// are left out.
+void read_key_value_list(json::Reader& reader, std::string& object_json, std::size_t depth,
+                         bool converter_form);
 
 }  // namespace kvonce::otlp

@@ -513,8 +513,9 @@ class Walker {
     }
   }
 
-  // ArrayValue / KeyValueList: field 1 repeated; members with an empty value are left out, as
-  // the JSON reader does.
+  // ArrayValue / KeyValueList: field 1 repeated; as the JSON reader does, an array element with
+  // an empty value is null (the converter's JSON.stringify wrote undefined so) and a list member
+  // with one is left out.
   void read_list(std::string& json, bool array, std::size_t depth) {
     AnyValue element;
     std::string key;
@@ -539,7 +540,8 @@ class Walker {
           }
         }
       });
-      if (!has_key || element.kind == AnyValue::Kind::absent) continue;
+      if (!has_key || (!array && element.kind == AnyValue::Kind::absent)) continue;
+      if (array && element.kind == AnyValue::Kind::absent) element.json = "null";
       if (json.size() > 1) json.push_back(',');
       if (!array) {
         append_json_string(json, key);

@@ -7,6 +7,7 @@
 #include "kvonce/otlp/span_sink.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/js_trim.hpp"
+#include "kvonce/util/time.hpp"
 
 namespace kvonce::otlp {
 namespace {
@@ -255,7 +256,11 @@ void Converter::State::read_span(json::Reader& r, SpanFields& span) {
       if (k == json::Kind::string) {
         span.start_time = std::string(r.string());
       } else if (k == json::Kind::number) {
-        span.start_time = std::string(r.number());
+        // A number is kept when its exact value is an integer in range, exponent or not
+        // (1.76e18), as the converter's BigInt(number) kept it; a fraction stays invalid.
+        const std::string_view text = r.number();
+        const std::optional<std::uint64_t> ns = json_number_u64(text);
+        span.start_time = ns ? std::to_string(*ns) : std::string(text);
       } else {
         span.start_time_invalid = true;
         r.skip();

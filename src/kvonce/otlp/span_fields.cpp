@@ -164,7 +164,8 @@ void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string
         r.skip();
       }
     }
-    if (!have_name || slot == kUnused || !have_value) continue;
+    if (!have_name || slot == kUnused) continue;
+    if (!have_value) value.clear();  // no value member: the converter's undefined clears too
     store_attribute(out, name, slot, value, problems);
   }
 }

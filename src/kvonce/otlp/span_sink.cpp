@@ -20,7 +20,10 @@ Hash128 event_fingerprint(const MappedEvent& e, std::string& buf) {
   field(e.has_value, e.value);
   field(e.has_reason, e.reason);
   field(e.has_context, e.context);
-  const std::uint64_t times[] = {e.time_ns, e.ended ? e.end_ns : 0, e.ended ? 1u : 0u};
+  // OTLP times are unsigned: their low 64 bits are the whole of them.
+  const std::uint64_t times[] = {static_cast<std::uint64_t>(e.time_ns),
+                                 e.ended ? static_cast<std::uint64_t>(e.end_ns) : 0u,
+                                 e.ended ? 1u : 0u};
   buf.append(reinterpret_cast<const char*>(times), sizeof times);
   return siphash128<1, 3>(process_hash_key(), buf);
 }

@@ -8,8 +8,13 @@ namespace kvonce::output {
 void append_history_event_json(std::string& out, const rules::HistoryEvent& e) {
   out += "{\"eventIndex\":" + std::to_string(e.index);
   out += ",\"timestamp\":" + (e.timed ? "\"" + format_iso_millis(e.time_ns) + "\"" : "null");
-  if (e.timed) out += ",\"timeUnixNano\":\"" + std::to_string(e.time_ns) + "\"";
-  if (e.end_ns) out += ",\"endTimeUnixNano\":\"" + std::to_string(*e.end_ns) + "\"";
+  // Exact times only within OTLP's range (1970..2554), as the events file writes them.
+  if (e.timed && is_unix_u64(e.time_ns)) {
+    out += ",\"timeUnixNano\":\"" + std::to_string(static_cast<std::uint64_t>(e.time_ns)) + "\"";
+  }
+  if (e.end_ns) {
+    out += ",\"endTimeUnixNano\":\"" + std::to_string(static_cast<std::uint64_t>(*e.end_ns)) + "\"";
+  }
   out += ",\"type\":" + (e.type ? json_quote(*e.type) : "null");
   out += ",\"attempts\":" + e.attempts.value_or("null");
   // Values and reasons are JSON text: written as strings, since a cut one is no longer JSON.

@@ -51,7 +51,7 @@ struct KeyState {
   StoredText value;
   std::uint64_t retries = 0, failures = 0;
   StoredText last_failure_reason;
-  std::optional<std::uint64_t> last_success_at;
+  std::optional<Nanos> last_success_at;
 };
 
 // Per key: the chain of its events (linked through next_), and its replayed state.

@@ -6,6 +6,7 @@
 
 #include "kvonce/io/compression.hpp"
 #include "kvonce/util/error.hpp"
+#include "kvonce/util/js_trim.hpp"
 
 namespace kvonce::payload {
 namespace {
@@ -24,27 +25,27 @@ std::string_view without_bom(std::string_view s) {
   return s.substr(0, 3) == "\xef\xbb\xbf" ? s.substr(3) : s;
 }
 
-// JSON text starts with '{' or '[' after whitespace and holds no raw control character. The
+// JSON text starts with a JSON value after white space and holds no raw control character. The
 // second test tells JSON Lines that begin with an empty line (0x0a) from protobuf, whose first
 // byte is also 0x0a: protobuf's tags and lengths are control bytes within the first few bytes.
+// The white space is what String.prototype.trim removes around an NDJSON line (VT, FF, U+00A0,
+// U+2028, ...), and an NDJSON line may hold any JSON value (5, "x", true), as the JavaScript
+// projector read them.
 bool is_json_text(std::string_view head) {
-  head = without_bom(head);
-  std::size_t i = 0;
-  while (i < head.size() && is_space(byte_at(head, i))) ++i;
-  if (i == head.size() || (head[i] != '{' && head[i] != '[')) return false;
+  const std::string_view rest = js_trim(without_bom(head));
+  if (rest.empty() ||
+      std::string_view("{[\"-0123456789tfn").find(rest[0]) == std::string_view::npos) {
+    return false;
+  }
   for (std::size_t k = 0; k < head.size() && k < kTextCheckBytes; ++k) {
     const unsigned c = byte_at(head, k);
-    if (c < 0x20 && !is_space(c)) return false;
+    if (c < 0x20 && !is_space(c) && c != '\v' && c != '\f') return false;
   }
   return true;
 }
 
 bool is_blank(std::string_view head) {
-  head = without_bom(head);
-  for (const char c : head) {
-    if (!is_space(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
+  return js_trim(head).empty();
 }
 
 // A TracesData / ExportTraceServiceRequest starts with field 1 (resource_spans), length-delimited.

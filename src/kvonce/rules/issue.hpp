@@ -18,7 +18,7 @@ struct Issue {
   IssueType type;
   std::string message;            // includes the number of offending events
   std::uint64_t event_index = 0;  // first offending event, in verification order
-  std::uint64_t time_ns = 0;
+  Nanos time_ns = 0;
   std::string trace_id;
   std::uint64_t count = 1;
   bool timed = true;    // false: the offending event has no time (its timestamp prints as null)

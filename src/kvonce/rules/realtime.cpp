@@ -9,17 +9,15 @@
 
 #include <algorithm>
 #include <deque>
-#include <limits>
 #include <numeric>
 #include <queue>
 
 namespace kvonce::rules {
 
-Interval widen(bool timed, std::uint64_t start_ns, std::uint64_t end_ns, std::uint64_t skew_ns) {
-  if (!timed) return {0, std::numeric_limits<std::uint64_t>::max()};
-  const std::uint64_t end = std::max(start_ns, end_ns);
-  const std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
-  return {start_ns > skew_ns ? start_ns - skew_ns : 0, end > max - skew_ns ? max : end + skew_ns};
+Interval widen(bool timed, Nanos start_ns, Nanos end_ns, std::uint64_t skew_ns) {
+  if (!timed) return {-kBeyondAllTimes, kBeyondAllTimes};
+  const Nanos skew = skew_ns;
+  return {start_ns - skew, std::max(start_ns, end_ns) + skew};
 }
 
 namespace {
@@ -74,10 +72,9 @@ class Placer {
   }
 
   // The smallest end among unplaced events (the maximum once all are placed).
-  std::uint64_t m() {
+  Nanos m() {
     while (end_at_ < by_end_.size() && placed_[by_end_[end_at_]]) ++end_at_;
-    return end_at_ < by_end_.size() ? ev_[by_end_[end_at_]].end
-                                    : std::numeric_limits<std::uint64_t>::max();
+    return end_at_ < by_end_.size() ? ev_[by_end_[end_at_]].end : kBeyondAllTimes;
   }
 
   void admit() {
@@ -211,8 +208,8 @@ class Placer {
   std::vector<std::vector<std::uint32_t>> successes_waiting_;  // by attempts
   std::vector<std::vector<std::uint32_t>> carriers_ready_;     // admitted retries, by attempts
   std::vector<std::uint32_t> carriers_left_;                   // unplaced retries, by attempts
-  std::priority_queue<std::pair<std::uint64_t, std::uint32_t>,
-                      std::vector<std::pair<std::uint64_t, std::uint32_t>>, std::greater<>>
+  std::priority_queue<std::pair<Nanos, std::uint32_t>, std::vector<std::pair<Nanos, std::uint32_t>>,
+                      std::greater<>>
       attemptless_;                      // admitted attempt-less retries by end
   std::vector<std::uint32_t> retry_at_;  // placed retries, by position - 1
   RealtimeWitness out_;

@@ -8,6 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include "kvonce/util/time.hpp"
+
 namespace kvonce::rules {
 
 // One event of a key as the order-dependent rules see it.
@@ -23,15 +25,18 @@ struct RealtimeEvent {
 
   Kind kind = Kind::free;
   std::int64_t attempts = kNoAttempts;
-  std::uint64_t start = 0, end = 0;  // widened interval (widen() below), start <= end
+  Nanos start = 0, end = 0;  // widened interval (widen() below), start <= end
 };
 
-// An interval widened by the clock skew on both sides (saturating); an event without a valid
-// time spans everything, so it is concurrent with every other event.
+// An interval widened by the clock skew on both sides (times are signed, 128 bits wide: ISO times
+// of the years 0000..9999 and a skew of at most an hour cannot overflow); an event without a
+// valid time spans everything, so it is concurrent with every other event.
 struct Interval {
-  std::uint64_t start = 0, end = 0;
+  Nanos start = 0, end = 0;
 };
-Interval widen(bool timed, std::uint64_t start_ns, std::uint64_t end_ns, std::uint64_t skew_ns);
+// Beyond every time an event can carry (years 0000..9999 lie within +-2^59 ns of the epoch).
+inline constexpr Nanos kBeyondAllTimes = static_cast<Nanos>(1) << 100;
+Interval widen(bool timed, Nanos start_ns, Nanos end_ns, std::uint64_t skew_ns);
 
 // What the procedure found for one key.
 struct RealtimeWitness {

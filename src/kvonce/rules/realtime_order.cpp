@@ -100,13 +100,13 @@ void order_realtime(EventStore& store, std::uint64_t skew_ns) {
   // one more sequence (their points are their starts, in rank order already).
   struct Sequence {
     std::vector<std::uint32_t> events;
-    std::vector<std::uint64_t> points;
+    std::vector<Nanos> points;
   };
   std::vector<Sequence> sequences;
   const std::vector<std::uint32_t>& rank = judging.rank;
   auto add = [&](std::vector<std::uint32_t> events) {
     Sequence s{std::move(events), {}};
-    std::uint64_t point = 0;
+    Nanos point = -kBeyondAllTimes;  // events without a time before the first timed one
     for (const std::uint32_t i : s.events) {
       const EventView e = store[i];
       if (e.timed) point = std::max(point, e.time_ns);
@@ -129,7 +129,7 @@ void order_realtime(EventStore& store, std::uint64_t skew_ns) {
   if (!judging.keyless.empty()) add(judging.keyless);
 
   // Merge by (witness point, rank) of each sequence's next event.
-  using Head = std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>;  // point, rank, sequence
+  using Head = std::tuple<Nanos, std::uint32_t, std::uint32_t>;  // point, rank, sequence
   std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
   std::vector<std::size_t> next(sequences.size(), 0);
   for (std::uint32_t s = 0; s < sequences.size(); ++s) {
@@ -152,10 +152,12 @@ void order_realtime(EventStore& store, std::uint64_t skew_ns) {
 namespace {
 
 // An instant with nanoseconds when it has any below the millisecond.
-std::string instant(std::uint64_t ns) {
+std::string instant(Nanos ns) {
   std::string s = format_iso_millis(ns);
-  if (ns % 1000000 != 0) {
-    std::string sub = std::to_string(ns % 1000000);
+  Nanos below = ns % 1000000;
+  if (below < 0) below += 1000000;  // the millisecond is floored, so is what lies below it
+  if (below != 0) {
+    std::string sub = std::to_string(static_cast<std::uint32_t>(below));
     s.insert(s.size() - 1, std::string(6 - sub.size(), '0') + sub);
   }
   return s;

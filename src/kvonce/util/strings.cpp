@@ -38,11 +38,19 @@ std::size_t unescaped_prefix(std::string_view s) {
     std::memcpy(&v, s.data() + i, 8);
     const std::uint64_t quote = v ^ (kOnes * '"');
     const std::uint64_t slash = v ^ (kOnes * '\\');
-    const std::uint64_t special =
-        ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) | ((v - kOnes * 0x20) & ~v);
+    const std::uint64_t lead = v ^ (kOnes * 0xED);  // a lone surrogate's lead byte
+    const std::uint64_t special = ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) |
+                                  ((lead - kOnes) & ~lead) | ((v - kOnes * 0x20) & ~v);
     if (special & kHighs) break;
   }
   return i;
+}
+
+// The three bytes ED A0..BF 80..BF: a UTF-16 surrogate held as WTF-8, never valid UTF-8.
+bool is_surrogate_at(std::string_view s, std::size_t i) {
+  return static_cast<unsigned char>(s[i]) == 0xED && i + 2 < s.size() &&
+         static_cast<unsigned char>(s[i + 1]) >= 0xA0 &&
+         (static_cast<unsigned char>(s[i + 2]) & 0xC0) == 0x80;
 }
 
 }  // namespace
@@ -53,9 +61,18 @@ void append_json_string(std::string& out, std::string_view s) {
   std::size_t run = 0;  // copy unescaped runs in one append
   for (std::size_t i = unescaped_prefix(s); i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c != '"' && c != '\\' && !is_surrogate_at(s, i)) continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
+    if (c == 0xED) {  // a lone surrogate (see json::Reader) goes back out as its \u escape
+      const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]) & 0x3Fu; };
+      const unsigned unit = 0xD000u | byte(i + 1) << 6 | byte(i + 2);
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[unit >> shift & 15]);
+      i += 2;
+      run = i + 1;
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

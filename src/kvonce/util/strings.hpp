@@ -19,7 +19,8 @@ void append_utf8(std::string& out, std::uint32_t cp);
 // Appends the decimal text of n without a temporary string (the writers' per-event paths).
 void append_uint(std::string& out, std::uint64_t n);
 
-// Appends s as a JSON string literal (with quotes); s must be valid UTF-8.
+// Appends s as a JSON string literal (with quotes); s must be valid UTF-8, where a lone UTF-16
+// surrogate may stand as its three-byte form (WTF-8), written as its \u escape.
 void append_json_string(std::string& out, std::string_view s);
 std::string json_quote(std::string_view s);
 

@@ -1,7 +1,9 @@
 #include "kvonce/util/time.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <string>
 
 namespace kvonce {
 namespace {
@@ -57,16 +59,27 @@ unsigned days_in_month(std::int64_t y, unsigned m) {
 
 }  // namespace
 
-void append_iso_millis(std::string& out, std::uint64_t unix_nanos) {
-  const std::uint64_t secs = unix_nanos / 1'000'000'000ULL;
-  const auto millis = static_cast<unsigned>((unix_nanos / 1'000'000ULL) % 1000);
-  const auto days = static_cast<std::int64_t>(secs / 86400);
-  const auto sod = static_cast<unsigned>(secs % 86400);
+bool is_unix_u64(Nanos unix_nanos) {
+  return unix_nanos >= 0 && unix_nanos <= static_cast<Nanos>(UINT64_MAX);
+}
+
+void append_iso_millis(std::string& out, Nanos unix_nanos) {
+  // Floor division: an instant before the epoch belongs to the millisecond before it.
+  Nanos millis_total = unix_nanos / 1'000'000;
+  if (unix_nanos < 0 && millis_total * 1'000'000 != unix_nanos) --millis_total;
+  const auto ms = static_cast<std::int64_t>(millis_total);  // |ms| < 2^63 for years 0..9999
+  std::int64_t days = ms / 86'400'000, ms_of_day = ms % 86'400'000;
+  if (ms_of_day < 0) {
+    ms_of_day += 86'400'000;
+    --days;
+  }
+  const auto sod = static_cast<unsigned>(ms_of_day / 1000);
+  const auto millis = static_cast<unsigned>(ms_of_day % 1000);
   std::int64_t y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
   char buf[24];
-  put_digits(buf, static_cast<unsigned>(y), 4);  // uint64 nanoseconds end in year 2554
+  put_digits(buf, static_cast<unsigned>(y), 4);  // parse_iso_instant keeps to years 0..9999
   buf[4] = '-';
   put_digits(buf + 5, m, 2);
   buf[7] = '-';
@@ -83,13 +96,13 @@ void append_iso_millis(std::string& out, std::uint64_t unix_nanos) {
   out.append(buf, sizeof buf);
 }
 
-std::string format_iso_millis(std::uint64_t unix_nanos) {
+std::string format_iso_millis(Nanos unix_nanos) {
   std::string out;
   append_iso_millis(out, unix_nanos);
   return out;
 }
 
-std::optional<std::uint64_t> parse_iso_nanos(std::string_view s) {
+std::optional<Nanos> parse_iso_instant(std::string_view s) {
   unsigned year, month, day, hour, minute, second;
   if (!digits(s, 0, 4, year) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, month) ||
       s[7] != '-' || !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
@@ -102,13 +115,13 @@ std::optional<std::uint64_t> parse_iso_nanos(std::string_view s) {
     return std::nullopt;
   }
   std::size_t pos = 19;
-  std::uint64_t frac_nanos = 0;
+  std::int64_t frac_nanos = 0;
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
-    std::uint64_t scale = 100'000'000;
+    std::int64_t scale = 100'000'000;
     const std::size_t start = pos;
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      frac_nanos += static_cast<std::uint64_t>(s[pos] - '0') * scale;  // digits past 9 drop
+      frac_nanos += (s[pos] - '0') * scale;  // digits past 9 drop
       scale /= 10;
       ++pos;
     }
@@ -131,11 +144,55 @@ std::optional<std::uint64_t> parse_iso_nanos(std::string_view s) {
   if (pos != s.size()) return std::nullopt;
   const std::int64_t secs =
       days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_secs;
-  constexpr std::int64_t kMaxSecs = 18446744073;  // floor(2^64 / 1e9)
-  if (secs < 0 || secs > kMaxSecs) return std::nullopt;
-  const auto whole = static_cast<std::uint64_t>(secs) * 1'000'000'000ULL;
-  if (whole > UINT64_MAX - frac_nanos) return std::nullopt;
-  return whole + frac_nanos;
+  // The event schema's four-digit years, in UTC: 0000-01-01 .. 9999-12-31.
+  constexpr std::int64_t kFirstSecs = -62'167'219'200, kEndSecs = 253'402'300'800;
+  if (secs < kFirstSecs || secs >= kEndSecs) return std::nullopt;
+  return static_cast<Nanos>(secs) * 1'000'000'000 + frac_nanos;
+}
+
+std::optional<std::uint64_t> parse_iso_nanos(std::string_view text) {
+  const std::optional<Nanos> t = parse_iso_instant(text);
+  if (!t || !is_unix_u64(*t)) return std::nullopt;
+  return static_cast<std::uint64_t>(*t);
+}
+
+std::optional<std::uint64_t> json_number_u64(std::string_view n) {
+  if (n.empty()) return std::nullopt;
+  const bool negative = n.front() == '-';
+  if (negative) n.remove_prefix(1);
+  std::string digits;  // integer and fraction digits; the value is digits * 10^exponent
+  std::int64_t exponent = 0;
+  std::size_t i = 0;
+  for (; i < n.size() && n[i] >= '0' && n[i] <= '9'; ++i) digits.push_back(n[i]);
+  if (i < n.size() && n[i] == '.') {
+    for (++i; i < n.size() && n[i] >= '0' && n[i] <= '9'; ++i) {
+      digits.push_back(n[i]);
+      --exponent;
+    }
+  }
+  if (i < n.size() && (n[i] == 'e' || n[i] == 'E')) {
+    ++i;
+    const bool exp_negative = i < n.size() && n[i] == '-';
+    if (i < n.size() && (n[i] == '+' || n[i] == '-')) ++i;
+    std::int64_t e = 0;
+    for (; i < n.size() && n[i] >= '0' && n[i] <= '9'; ++i) {
+      e = std::min<std::int64_t>(e * 10 + (n[i] - '0'), 1'000'000'000);  // saturates: no wrap
+    }
+    exponent += exp_negative ? -e : e;
+  }
+  const std::size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return 0;  // zero, whatever its sign or exponent
+  if (negative) return std::nullopt;
+  digits.erase(0, first);
+  while (digits.back() == '0') {
+    digits.pop_back();
+    ++exponent;
+  }
+  if (exponent < 0 || static_cast<std::int64_t>(digits.size()) + exponent > 20) {
+    return std::nullopt;
+  }
+  digits.append(static_cast<std::size_t>(exponent), '0');
+  return parse_u64(digits);
 }
 
 std::optional<std::uint64_t> parse_u64(std::string_view text) {
