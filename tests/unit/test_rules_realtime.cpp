@@ -13,7 +13,7 @@ using Kind = RealtimeEvent::Kind;
 
 namespace {
 
-RealtimeEvent ev(Kind kind, std::int64_t attempts, std::uint64_t start, std::uint64_t end) {
+RealtimeEvent ev(Kind kind, std::int64_t attempts, kvonce::Nanos start, kvonce::Nanos end) {
   return RealtimeEvent{kind, attempts, start, end};
 }
 constexpr std::int64_t kNone = RealtimeEvent::kNoAttempts;
