@@ -52,7 +52,22 @@ void OutputSet::append_record(std::string& out) const {
   if (origin_.github_run_id) out += ",\"githubRunId\":" + json_quote(*origin_.github_run_id);
   if (origin_.github_run_attempt)
     out += ",\"githubRunAttempt\":" + json_quote(*origin_.github_run_attempt);
+  if (origin_.derived_from) {
+    out += ",\"derivedFrom\":";
+    append_source_record(out, *origin_.derived_from);
+  }
   out += '}';
+}
+
+void remove_set(const std::filesystem::path& dir, const std::vector<std::string>& members) {
+  for (auto it = members.rbegin(); it != members.rend(); ++it) {
+    std::error_code ec;
+    const std::filesystem::path file = dir / *it;
+    std::filesystem::remove(file, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+      fail(ErrorKind::output,
+           file.string() + ": cannot remove the previous run's file: " + ec.message());
+  }
 }
 
 void OutputSet::commit() {

@@ -1,6 +1,7 @@
 // The `prepare` step: payload files -> ordered KvOnce events -> NDJSON file.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,7 +19,9 @@ const char* to_string(Order order);
 struct PrepareOptions {
   std::vector<std::string> inputs;  // paths; "-" is standard input
   payload::Format format = payload::Format::autodetect;
-  std::string output = "-";  // NDJSON path; "-" is standard output
+  // NDJSON path; "-" is standard output. A regular file gets its source record beside it
+  // (output/source_record.hpp), so that a verify of it can be tied to the payload's.
+  std::string output = "-";
   Order order = Order::time;
   io::ReadLimits limits;
   std::optional<std::string> stats_path;  // the summary as JSON
@@ -28,6 +31,7 @@ struct PrepareOptions {
 struct PrepareResult {
   payload::LoadResult load;
   std::uint64_t events = 0;
+  std::optional<std::filesystem::path> source_record;  // written beside the output
   double seconds = 0;
 };
 
@@ -36,6 +40,14 @@ struct PrepareResult {
 payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload::Format format,
                                  Order order, const io::ReadLimits& limits, EventStore& store,
                                  const privacy::MaskOptions& mask = {});
+
+// load_ordered, hashing each input as it is read (and to its end): `input_sha256s` receives one
+// SHA-256 per input, in reading order.
+payload::LoadResult load_ordered_hashed(const std::vector<std::string>& inputs,
+                                        payload::Format format, Order order,
+                                        const io::ReadLimits& limits, EventStore& store,
+                                        const privacy::MaskOptions& mask,
+                                        std::vector<std::string>& input_sha256s);
 
 // Throws Error(no_events) when the inputs hold no KvOnce event; then no output file is written.
 PrepareResult prepare(const PrepareOptions& options);
