@@ -139,13 +139,19 @@ TEST_CASE("output set: report refuses a trace directory whose files disagree") {
     CHECK(report_on(dir, trace).exit_code == 4);
   }
   SECTION("metadata that describes another payload") {
+    write_file(trace / "kvonce-payload-metadata.json",
+               json{{"sourceType", "explicit"}, {"sha256", std::string(64, 'a')}}.dump());
+    const auto r = report_on(dir, trace);
+    CHECK(r.exit_code == 4);
+    CHECK_THAT(r.err, Catch::Contains("kvonce-payload-metadata.json describes"));
+  }
+  SECTION("--metadata-for another payload: its verdict is not the directory's") {
     write_file(dir / "other.json", "{}");
     const auto r =
         run_cli({"report", "--trace-dir", trace.string(), "--metadata-for",
                  (dir / "other.json").string(), "--source-type", "explicit", "--step-summary",
                  (dir / "s.md").string(), "--github-output", (dir / "o.txt").string()});
     CHECK(r.exit_code == 4);
-    CHECK_THAT(r.err, Catch::Contains("kvonce-payload-metadata.json describes"));
   }
 }
 

@@ -28,7 +28,7 @@ struct SetOrigin {
   std::optional<std::string> github_run_id, github_run_attempt;
   // The payload the input was prepared from, when the input is one NDJSON file that `prepare`
   // recorded (source_record.hpp): written as "derivedFrom".
-  std::optional<SourceRecord> derived_from;
+  std::optional<SourceRecord> derived_from = {};
 };
 
 class SetFile {

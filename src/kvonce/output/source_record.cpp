@@ -4,6 +4,7 @@
 
 #include "kvonce/io/byte_source.hpp"
 #include "kvonce/json/reader.hpp"
+#include "kvonce/output/source_record_reader.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 

@@ -12,10 +12,6 @@
 #include <string>
 #include <vector>
 
-namespace kvonce::json {
-class Reader;
-}
-
 namespace kvonce::output {
 
 inline constexpr const char* kSourceRecordSuffix = ".kvonce-source.json";
@@ -39,11 +35,6 @@ std::filesystem::path source_record_path(const std::filesystem::path& output);
 
 // The record as one JSON object (no newline).
 void append_source_record(std::string& out, const SourceRecord& record);
-
-// A record as the next JSON value of `reader` (the file, or "derivedFrom" in an output set);
-// the reader's error (Error(input) naming the byte) when it is not one. Unknown members are
-// skipped.
-SourceRecord read_source_record(json::Reader& reader);
 
 // The record beside `output`; none when there is no regular file there, or when it is not a
 // record (too large, not JSON, a member of the wrong type): such a file ties FILE to nothing.

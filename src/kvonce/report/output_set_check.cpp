@@ -5,6 +5,7 @@
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/io/hashed_input.hpp"
 #include "kvonce/json/reader.hpp"
+#include "kvonce/output/source_record_reader.hpp"
 #include "kvonce/report/load.hpp"
 #include "kvonce/util/error.hpp"
 
