@@ -141,7 +141,7 @@ TEST_CASE("check_run_content") {
     CHECK(c.summary.size() <= kCheckRunMaxBytes);
     CHECK(c.text.size() <= kCheckRunMaxBytes);
     CHECK(c.text.size() > kCheckRunMaxBytes / 2);  // the room is used
-    CHECK_THAT(c.text, Catch::Contains("more (see otlp/kvonce-validation.json)"));
+    CHECK_THAT(c.text, Catch::Contains("more in both modes (see otlp/kvonce-validation.json)"));
     CHECK(c.title == "Invalid: otlp 10000 issues, ndjson 10000 issues");
   }
 }
