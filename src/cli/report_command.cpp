@@ -29,7 +29,8 @@ void add_metadata_options(CLI::App& cmd, ReportArgs& args) {
   CLI::Option* file = cmd.add_option(
       "--metadata-for", args.metadata_file,
       "Write <trace-dir>/kvonce-payload-metadata.json for this payload file (sha256, size) "
-      "first: for a payload that did not come through fetch");
+      "first: for a payload that did not come through fetch. The payload is judged again as "
+      "each mode's validation records; a verdict that is not its own is refused (exit 4)");
   file->type_name("FILE");
   CLI::Option* type =
       cmd.add_option("--source-type", args.source_type,
