@@ -7,6 +7,7 @@
 #include "kvonce/net/http.hpp"
 #include "kvonce/report/run_report.hpp"
 #include "kvonce/report/writers.hpp"
+#include "kvonce/steps/rejudge.hpp"
 #include "kvonce/util/environment.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/file_roles.hpp"
@@ -28,7 +29,8 @@ void add_metadata_options(CLI::App& cmd, ReportArgs& args) {
   CLI::Option* file = cmd.add_option(
       "--metadata-for", args.metadata_file,
       "Write <trace-dir>/kvonce-payload-metadata.json for this payload file (sha256, size) "
-      "first: for a payload that did not come through fetch");
+      "first: for a payload that did not come through fetch. The payload is judged again as "
+      "each mode's validation records; a verdict that is not its own is refused (exit 4)");
   file->type_name("FILE");
   CLI::Option* type =
       cmd.add_option("--source-type", args.source_type,
@@ -79,6 +81,9 @@ void add_report_command(CLI::App& app, Console& console) {
       ->capture_default_str();
   add_report_options(*cmd, o);
   cmd->add_flag("--no-fail", args->no_fail, "Exit 0 even when a mode is invalid");
+  cmd->add_flag("--accept-unrecorded", o.accept_unrecorded,
+                "Read a kvonce-validation.json without an outputSet record (the old pipeline's "
+                "files) and report it as unchecked, rather than refuse it (exit 4)");
   add_metadata_options(*cmd, *args);
   cmd->callback([args, &console] {
     check_file_roles(*args);
@@ -86,6 +91,8 @@ void add_report_command(CLI::App& app, Console& console) {
     options.clock = console.host.clock;
     default_trace_link(options.trace_link, console.host.env);
     if (!args->metadata_file.empty()) {
+      // The directory's verdicts must be this payload's, not only carry its digest.
+      steps::check_verdicts_of(args->metadata_file, options.trace_dir, options.accept_unrecorded);
       options.metadata_for =
           report::MetadataRequest{args->metadata_file, args->source_type, args->source_detail};
     }

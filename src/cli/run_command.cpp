@@ -25,8 +25,9 @@ constexpr const char* kPayload = R"(Payload (the first that applies):
   --sample, or none of these          the embedded sample (in GitHub Actions only with
                                       --sample; an empty source variable there is an error)
 Outputs in <trace-dir>: otlp/ and ndjson/ (events, projection, state sequence, validation),
-kvonce-payload-metadata.json, kvonce-pr-comment.md; in GitHub Actions also the Step Summary and
-the step outputs valid, valid_otlp, valid_ndjson, issues_otlp, issues_ndjson.)";
+kvonce-payload-metadata.json, kvonce-pr-comment.md (those already there are removed before
+anything is read); in GitHub Actions also the Step Summary and the step outputs valid,
+valid_otlp, valid_ndjson, issues_otlp, issues_ndjson.)";
 
 // The payload read in place may be none of the files run writes.
 void check_file_roles(const steps::RunOptions& o, const Environment& env) {

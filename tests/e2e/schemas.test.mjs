@@ -135,6 +135,19 @@ describe('the tool\'s outputs satisfy schemas/', () => {
     assert.equal(r.code, 0, r.stderr);
     await assertValid(schema('prepare-stats'), [path.join(dir, 'stats.json')]);
     await assertValid(schema('event'), splitLines(path.join(dir, 'events.ndjson'), path.join(dir, 'lines')));
+    await assertValid(schema('prepare-source'), [path.join(dir, 'events.ndjson.kvonce-source.json')]);
+  });
+
+  test('a verify of prepare\'s NDJSON records what it was prepared from', async (t) => {
+    const dir = tempDir(t);
+    const events = path.join(dir, 'events.ndjson');
+    assert.equal((await run(['prepare', '-i', REFERENCE, '-o', events, '--mask-values'], {}, dir)).code, 0);
+    const r = await run(['verify', events, '--format', 'ndjson', '-d', path.join(dir, 'nd')], {}, dir);
+    assert.equal(r.code, 1, r.stderr);
+    const validation = path.join(dir, 'nd', 'kvonce-validation.json');
+    assert.equal(readJson(validation).outputSet.derivedFrom.masking.values, true);
+    await assertValid(schema('validation'), [validation]);
+    await assertValid(schema('projection'), [path.join(dir, 'nd', 'kvonce-projection.json')]);
   });
 });
 

@@ -105,3 +105,13 @@ TEST_CASE("the top-level help lists every exit code as README.md documents it") 
     CHECK(readme.find("\n| " + code + " | " + std::string(row.meaning)) != std::string::npos);
   }
 }
+
+TEST_CASE("help: prepare is described by the forms it reads") {
+  const std::string help = help_of("");
+  const std::size_t at = help.find("\n  prepare ");
+  REQUIRE(at != std::string::npos);
+  const std::string line = help.substr(at, help.find('\n', at + 1) - at);
+  CHECK_THAT(line, !Catch::Contains("(plain, gzip, JSON Lines)"));
+  for (const char* form : {"OTLP JSON", "protobuf", "Collector", "gzip", "zstd"})
+    CHECK_THAT(line, Catch::Contains(form));
+}

@@ -26,7 +26,8 @@ TEST_CASE("prepare converts the reference OTLP sample to four NDJSON events") {
   const auto stats = nlohmann::json::parse(read_file(dir / "stats.json"));
   CHECK(stats["events"] == 4);
   CHECK(stats["inputs"][0]["gzip"] == false);
-  CHECK(dir.files() == std::vector<std::string>{"events.ndjson", "stats.json"});
+  CHECK(dir.files() == std::vector<std::string>{"events.ndjson", "events.ndjson.kvonce-source.json",
+                                                "stats.json"});
 }
 
 TEST_CASE("prepare merges inputs (gzip, JSON Lines, stdin-free), ordered by time") {

@@ -190,3 +190,24 @@ TEST_CASE("verify console: run takes --quiet and --color too, and still writes i
   CHECK_FALSE(has_escape(
       run_cli_tty({"run", "--trace-dir", (dir / "n").string()}, {{"NO_COLOR", "1"}}).out));
 }
+
+TEST_CASE("console counts: one event, one key, one issue, one record in the singular") {
+  TempDir dir;
+  // One success with a value but no attempts: success-context-missing alone.
+  write_file(
+      dir / "p.json",
+      otlp_doc({kv_span(1'000'000'000, "success", "k", str_attr("kvonce.event.value", "v"))}));
+  const auto v = run_cli({"verify", (dir / "p.json").string()});
+  CHECK_THAT(v.out, Catch::Contains("  1 event, 1 key, 1 issue\n"));
+  const auto p = run_cli({"prepare", "-i", (dir / "p.json").string(), "-o", "-"});
+  CHECK(p.exit_code == 0);
+  CHECK_THAT(p.err, Catch::StartsWith("prepare: 1 event from 1 record in 1 input, "));
+  const auto r = run_cli({"run", "-i", (dir / "p.json").string(), "--trace-dir",
+                          (dir / "t").string(), "--step-summary", (dir / "s.md").string()});
+  CHECK_THAT(r.out, Catch::Contains("-> 1 span -> 1 event in ") &&
+                        Catch::Contains("verify otlp: INVALID, 1 issue in "));
+  const auto rep = run_cli(
+      {"report", "--trace-dir", (dir / "t").string(), "--step-summary", (dir / "s.md").string()});
+  CHECK_THAT(rep.out, Catch::Contains("otlp: invalid, 1 issue\n"));
+  CHECK_THAT(read_file(dir / "s.md"), !Catch::Contains("1 issues"));
+}

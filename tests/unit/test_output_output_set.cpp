@@ -87,7 +87,7 @@ TEST_CASE("output set: one long value and many retries stay small") {
   CHECK(fs::file_size(dir / "o/projected/kvonce-state-sequence.json") < (1u << 20));
 }
 
-TEST_CASE("output set: --max-output-bytes ends with exit 5 and replaces nothing") {
+TEST_CASE("output set: --max-output-bytes ends with exit 5 and writes nothing of the new set") {
   TempDir dir;
   write_file(dir / "p.json", amplifying_payload(64 << 10, 50));
   const std::string out = (dir / "o").string();
@@ -98,7 +98,10 @@ TEST_CASE("output set: --max-output-bytes ends with exit 5 and replaces nothing"
         {"verify", "-i", (dir / "p.json").string(), "-d", out, "--max-output-bytes", "100000"});
     CHECK(r.exit_code == 5);
     CHECK_THAT(r.err, Catch::Contains("--max-output-bytes"));
-    CHECK(snapshot(dir / "o") == before);  // no file replaced, no temporary file left
+    // No file of the new set and no temporary file; nor the previous set, whose verdict would
+    // otherwise stand in for this run's.
+    CHECK_FALSE(before.empty());
+    CHECK(snapshot(dir / "o").empty());
   }
   SECTION("run, both modes and the metadata charged together") {
     const auto r =
@@ -136,13 +139,19 @@ TEST_CASE("output set: report refuses a trace directory whose files disagree") {
     CHECK(report_on(dir, trace).exit_code == 4);
   }
   SECTION("metadata that describes another payload") {
+    write_file(trace / "kvonce-payload-metadata.json",
+               json{{"sourceType", "explicit"}, {"sha256", std::string(64, 'a')}}.dump());
+    const auto r = report_on(dir, trace);
+    CHECK(r.exit_code == 4);
+    CHECK_THAT(r.err, Catch::Contains("kvonce-payload-metadata.json describes"));
+  }
+  SECTION("--metadata-for another payload: its verdict is not the directory's") {
     write_file(dir / "other.json", "{}");
     const auto r =
         run_cli({"report", "--trace-dir", trace.string(), "--metadata-for",
                  (dir / "other.json").string(), "--source-type", "explicit", "--step-summary",
                  (dir / "s.md").string(), "--github-output", (dir / "o.txt").string()});
     CHECK(r.exit_code == 4);
-    CHECK_THAT(r.err, Catch::Contains("kvonce-payload-metadata.json describes"));
   }
 }
 

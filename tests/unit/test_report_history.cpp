@@ -124,7 +124,7 @@ TEST_CASE("report history: histories are dropped first, the issue rows and limit
   CHECK(count(summary, row) == 200);
   CHECK(count(comment, row) == count(pr_comment_markdown(plain, 10), row));
   CHECK(count(check.text, row) == count(check_run_content(plain).text, row));
-  CHECK_THAT(summary, Catch::Contains("more (see otlp/kvonce-validation.json)"));
+  CHECK_THAT(summary, Catch::Contains("more in both modes (see otlp/kvonce-validation.json)"));
   // Some histories fit, from the first issue on; not all of them.
   const std::string history = "<details><summary>History of";
   const std::size_t shown = count(summary, history);

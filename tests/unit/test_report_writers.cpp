@@ -84,14 +84,15 @@ TEST_CASE("step_summary_markdown") {
   const Report r = load_report(kReportData / "invalid");
   SECTION("--max-issues bounds the issues per mode") {
     const std::string md = step_summary_markdown(r, 1);
-    CHECK_THAT(md, Catch::Contains("- … 3 more (see otlp/kvonce-validation.json)"));
-    CHECK_THAT(md, Catch::Contains("- … 3 more (see ndjson/kvonce-validation.json)"));
+    // The modes agree: their issues not shown are said once.
+    CHECK_THAT(md, Catch::Contains("- … 3 more in both modes (see otlp/kvonce-validation.json)"));
+    CHECK_THAT(md, !Catch::Contains("(see ndjson/"));
   }
   SECTION("10,000 issues with long keys stay far below 1 MiB") {
     const std::string md =
         step_summary_markdown(many_issues(10'000, std::string(500, 'k')), 100'000);
     CHECK(md.size() <= kStepSummaryMaxBytes);
-    CHECK_THAT(md, Catch::Contains("more (see ndjson/kvonce-validation.json)"));
+    CHECK_THAT(md, Catch::Contains("more in both modes (see otlp/kvonce-validation.json)"));
     CHECK_THAT(md, Catch::Contains("| otlp | ❌ invalid | 10000 | 10000 | 10000 |"));
   }
 }
@@ -105,6 +106,19 @@ TEST_CASE("pr_comment_markdown") {
     const std::string md = pr_comment_markdown(many_issues(50, "k"), 1000);
     CHECK_THAT(md, Catch::Contains("`k9`") && !Catch::Contains("`k10`"));
     CHECK_THAT(md, Catch::Contains("- … 40 more"));
+  }
+  SECTION("modes that agree: the issues not shown are said once, not again for ndjson") {
+    const std::string md = pr_comment_markdown(many_issues(14, "k"), 10);
+    CHECK_THAT(md,
+               Catch::Contains("\n- … 4 more in both modes (see otlp/kvonce-validation.json)\n"));
+    CHECK_THAT(md, !Catch::Contains("ndjson/kvonce-validation.json"));
+  }
+  SECTION("modes that disagree: each mode says its own") {
+    Report r = many_issues(14, "k");
+    r.modes[1].issue_count = 15;
+    const std::string md = pr_comment_markdown(r, 10);
+    CHECK_THAT(md, Catch::Contains("- … 4 more (see otlp/kvonce-validation.json)\n") &&
+                       Catch::Contains("- … 5 more (see ndjson/kvonce-validation.json)\n"));
   }
   SECTION("10,000 issues with long keys stay under 65,536 characters") {
     const std::string md = pr_comment_markdown(many_issues(10'000, std::string(100'000, 'k')), 10);
@@ -127,7 +141,7 @@ TEST_CASE("check_run_content") {
     CHECK(c.summary.size() <= kCheckRunMaxBytes);
     CHECK(c.text.size() <= kCheckRunMaxBytes);
     CHECK(c.text.size() > kCheckRunMaxBytes / 2);  // the room is used
-    CHECK_THAT(c.text, Catch::Contains("more (see otlp/kvonce-validation.json)"));
+    CHECK_THAT(c.text, Catch::Contains("more in both modes (see otlp/kvonce-validation.json)"));
     CHECK(c.title == "Invalid: otlp 10000 issues, ndjson 10000 issues");
   }
 }

@@ -54,7 +54,31 @@ void OutputSet::append_record(std::string& out) const {
   if (origin_.github_run_id) out += ",\"githubRunId\":" + json_quote(*origin_.github_run_id);
   if (origin_.github_run_attempt)
     out += ",\"githubRunAttempt\":" + json_quote(*origin_.github_run_attempt);
+  if (origin_.derived_from) {
+    out += ",\"derivedFrom\":";
+    append_source_record(out, *origin_.derived_from);
+  }
   out += '}';
+}
+
+namespace {
+
+// Within the directory's descriptor: a link planted at a member (or at its directory) is
+// removed or refused, never followed.
+void remove_member(const OutputDir& dir, const std::string& member) {
+  const std::filesystem::path rel(member);
+  const std::optional<OutputDir> in = rel.has_parent_path() ? dir.existing_sub(rel.parent_path())
+                                                            : std::optional<OutputDir>(dir);
+  if (in && ::unlinkat(in->fd(), rel.filename().c_str(), 0) != 0 && errno != ENOENT) {
+    fail(ErrorKind::output, (dir.path() / member).string() +
+                                ": cannot remove the previous run's file: " + std::strerror(errno));
+  }
+}
+
+}  // namespace
+
+void remove_set(const OutputDir& dir, const std::vector<std::string>& members) {
+  for (auto it = members.rbegin(); it != members.rend(); ++it) remove_member(dir, *it);
 }
 
 void OutputSet::commit() {
@@ -65,15 +89,7 @@ void OutputSet::commit() {
     const bool written = std::any_of(files_.begin(), files_.end(),
                                      [&](const auto& f) { return f->name() == member; });
     if (written) continue;
-    // Within the directory's descriptor: a link planted at a member is removed, never followed.
-    const std::filesystem::path rel(member);
-    const std::optional<OutputDir> in = rel.has_parent_path() ? dir_.existing_sub(rel.parent_path())
-                                                              : std::optional<OutputDir>(dir_);
-    if (in && ::unlinkat(in->fd(), rel.filename().c_str(), 0) != 0 && errno != ENOENT) {
-      fail(ErrorKind::output,
-           (dir_.path() / member).string() +
-               ": cannot remove the previous run's file: " + std::strerror(errno));
-    }
+    remove_member(dir_, member);
   }
   for (const auto& f : files_) f->file().commit();
 }

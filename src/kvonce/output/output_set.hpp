@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "kvonce/crypto/crypto.hpp"
+#include "kvonce/output/source_record.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/output_budget.hpp"
 #include "kvonce/util/output_dir.hpp"
@@ -27,6 +28,9 @@ struct SetOrigin {
   std::string payload_sha256;              // "" when the payload was several files
   std::vector<std::string> input_sha256s;  // one per input file, in reading order
   std::optional<std::string> github_run_id, github_run_attempt;
+  // The payload the input was prepared from, when the input is one NDJSON file that `prepare`
+  // recorded (source_record.hpp): written as "derivedFrom".
+  std::optional<SourceRecord> derived_from = {};
 };
 
 class SetFile {
@@ -56,7 +60,7 @@ class OutputSet {
   SetFile& open(const std::string& name);
 
   // ,"outputSet":{"payloadSha256":..,"inputSha256":[..],"files":{name: sha256, ...}[,
-  // "githubRunId":..,"githubRunAttempt":..]} for the files finished so far.
+  // "githubRunId":..,"githubRunAttempt":..][,"derivedFrom":{..}]} for the files finished so far.
   void append_record(std::string& out) const;
 
   // Removes the members this run did not write, then renames the new files into place.
@@ -69,5 +73,12 @@ class OutputSet {
   OutputBudget& budget_;
   std::vector<std::unique_ptr<SetFile>> files_;
 };
+
+// Removes the files named by `members` from `dir`, last first (the validation, which records the
+// others, goes before them): what a failed run leaves of the previous set, so that no later
+// reader takes that set's verdict for this run's. Error(output) naming a file that exists and
+// cannot be removed. Names are removed within the directory's descriptor: a link is removed,
+// never what it names, and no directory is entered through one.
+void remove_set(const OutputDir& dir, const std::vector<std::string>& members);
 
 }  // namespace kvonce::output

@@ -57,19 +57,30 @@ std::string issue_row(const Report& report, const MergedIssue& row, bool show_mo
   return out + "\n";
 }
 
-// Per mode, its issues that no row shown covers.
+// Per mode, its issues that no row shown covers; said once when the modes agree and every
+// judged mode has as many more.
 void append_more_lines(std::string& out, const Report& report, const MergedIssues& merged,
                        std::size_t shown) {
-  std::string lines;
+  std::vector<std::pair<const ModeResult*, std::uint64_t>> more;  // mode, issues not shown
   for (std::size_t i = 0; i < report.modes.size() && i < 32; ++i) {
     const ModeResult& m = report.modes[i];
     std::uint64_t covered = 0;
     for (std::size_t r = 0; r < shown; ++r) covered += merged.rows[r].modes >> i & 1;
-    if (m.issue_count <= covered) continue;
-    lines += "- … " + std::to_string(m.issue_count - covered) + " more (see " + m.mode +
-             "/kvonce-validation.json)\n";
+    if (m.issue_count > covered) more.emplace_back(&m, m.issue_count - covered);
   }
-  if (!lines.empty()) out += "\n" + lines;
+  if (more.empty()) return;
+  const bool same = merged.agree && more.size() >= 2 &&
+                    more.size() == static_cast<std::size_t>(std::popcount(merged.judged)) &&
+                    std::all_of(more.begin(), more.end(),
+                                [&](const auto& m) { return m.second == more.front().second; });
+  std::string lines;
+  for (const auto& [mode, n] : more) {
+    lines += "- … " + std::to_string(n) + " more" +
+             (same ? std::string(more.size() == 2 ? " in both modes" : " in every mode") : "") +
+             " (see " + mode->mode + "/kvonce-validation.json)\n";
+    if (same) break;
+  }
+  out += "\n" + lines;
 }
 
 }  // namespace

@@ -154,6 +154,15 @@ std::string count_text(const std::optional<std::uint64_t>& n) {
   return n ? std::to_string(*n) : std::string("–");
 }
 
+namespace {
+
+// "1 event", "3 events", "– events" when unknown.
+std::string counted_text(const std::optional<std::uint64_t>& n, const char* one, const char* many) {
+  return count_text(n) + " " + (n && *n == 1 ? one : many);
+}
+
+}  // namespace
+
 std::string issues_text(std::uint64_t n) {
   return std::to_string(n) + (n == 1 ? " issue" : " issues");
 }
@@ -164,8 +173,9 @@ std::string mode_line(const ModeResult& m) {
   switch (m.status) {
     case ModeStatus::valid:
     case ModeStatus::invalid:
-      out += ", " + issues_text(m.issue_count) + " (" + count_text(m.events) + " events, " +
-             count_text(m.keys) + " keys)";
+      out += ", " + issues_text(m.issue_count) + " (" + counted_text(m.events, "event", "events") +
+             ", " + counted_text(m.keys, "key", "keys") + ")";
+      if (m.unchecked) out += " · unchecked: no `outputSet` record ties it to the payload";
       break;
     case ModeStatus::missing: out += " (no " + m.mode + "/ directory)"; break;
     case ModeStatus::error: out += ": " + md_text(m.error, kMaxErrorBytes); break;

@@ -51,6 +51,9 @@ struct ModeResult {
   std::uint64_t issue_count = 0;      // every issue in the file
   std::vector<IssueEntry> issues;     // the first ones, in file order
   std::vector<std::string> warnings;  // the first few of the file's warnings
+  // Read with --accept-unrecorded from a validation without an "outputSet" record: nothing ties
+  // its verdict to the payload or to the files beside it.
+  bool unchecked = false;
 
   bool present() const { return status != ModeStatus::missing; }
 };

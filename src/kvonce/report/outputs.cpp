@@ -2,6 +2,7 @@
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/report/writers.hpp"
 #include "kvonce/util/console_text.hpp"
+#include "kvonce/util/plural.hpp"
 
 namespace kvonce::report {
 namespace {
@@ -58,7 +59,8 @@ std::string console_text(const Report& report) {
     if (m.status == ModeStatus::error) {
       out += ": " + console_escape(m.error);
     } else if (m.present()) {
-      out += ", " + std::to_string(m.issue_count) + " issue(s)";
+      out += ", " + counted(m.issue_count, "issue", "issues");
+      if (m.unchecked) out += ", unchecked (no outputSet record ties it to the payload)";
     }
     out += "\n";
   }

@@ -58,7 +58,7 @@ ReportOutcome run_report(const ReportOptions& o, const Environment& env,
   load.keep_issues = std::clamp<std::size_t>(o.max_issues, load.keep_issues, 5000);
   out.report = load_report(o.trace_dir, load);
   out.report.trace_link = o.trace_link;
-  check_output_sets(o.trace_dir, out.report.payload);
+  check_output_sets(o.trace_dir, out.report, o.accept_unrecorded);
   out.verdict = overall(out.report);
 
   if (const auto path = o.step_summary ? o.step_summary : env("GITHUB_STEP_SUMMARY")) {

@@ -40,6 +40,9 @@ struct ReportOptions {
   std::optional<std::uint64_t> pr;           // default: the pull_request event
   std::size_t max_issues = 10;  // per mode in the Step Summary (the comment shows <= 10)
   std::optional<MetadataRequest> metadata_for;
+  // Read a validation without an "outputSet" record (the old pipeline's files) as unchecked,
+  // rather than refuse it.
+  bool accept_unrecorded = false;
   std::optional<TraceLinkTemplate> trace_link;  // links issues to their traces when set
   transfer::RetryPolicy retry{3,  1000, 60'000,
                               {}, {},   {}};  // GitHub asks for up to a minute's wait

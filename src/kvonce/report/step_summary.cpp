@@ -19,8 +19,9 @@ std::string table(const Report& report) {
       "| mode | verdict | events | keys | issues |\n| --- | --- | --: | --: | --: |\n";
   for (const ModeResult& m : report.modes) {
     const bool counted = m.status == ModeStatus::valid || m.status == ModeStatus::invalid;
-    out += "| " + m.mode + " | " + verdict_text(m.status) + " | " + count_text(m.events) + " | " +
-           count_text(m.keys) + " | " + (counted ? std::to_string(m.issue_count) : "N/A") + " |\n";
+    out += "| " + m.mode + " | " + verdict_text(m.status) + (m.unchecked ? " (unchecked)" : "") +
+           " | " + count_text(m.events) + " | " + count_text(m.keys) + " | " +
+           (counted ? std::to_string(m.issue_count) : "N/A") + " |\n";
   }
   return out;
 }

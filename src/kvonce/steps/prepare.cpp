@@ -1,14 +1,18 @@
 #include "kvonce/steps/prepare.hpp"
 
 #include <chrono>
+#include <system_error>
 
-#include "kvonce/ndjson/writer.hpp"
+#include "kvonce/crypto/crypto.hpp"
+#include "kvonce/io/hashed_input.hpp"
+#include "kvonce/output/source_record.hpp"
 #include "kvonce/output/validation.hpp"
 #include "kvonce/rules/realtime_order.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/file_roles.hpp"
+#include "kvonce/util/plural.hpp"
 #include "kvonce/util/strings.hpp"
 
 namespace kvonce::steps {
@@ -37,31 +41,110 @@ payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload
   return load;
 }
 
+payload::LoadResult load_ordered_hashed(const std::vector<std::string>& inputs,
+                                        payload::Format format, Order order,
+                                        const io::ReadLimits& limits, EventStore& store,
+                                        const privacy::MaskOptions& mask,
+                                        std::vector<std::string>& input_sha256s,
+                                        bool accept_partial, std::uint64_t skew_ns) {
+  std::vector<std::unique_ptr<io::HashedInput>> hashed;
+  std::vector<std::unique_ptr<io::ByteSource>> readers;
+  for (const std::string& path : inputs) {
+    std::unique_ptr<io::ByteSource> raw = io::open_file(path);
+    std::string name = raw->name();
+    hashed.push_back(std::make_unique<io::HashedInput>(std::move(raw), std::move(name)));
+    readers.push_back(hashed.back()->reader());
+  }
+  const privacy::MaskOptions resolved = privacy::resolve_key(mask);
+  privacy::MaskingSink sink(store, resolved);  // passes events through when masking is off
+  payload::LoadResult load =
+      payload::load_events(std::move(readers), format, limits, sink, accept_partial);
+  order_events(store, order, skew_ns);
+  for (const auto& input : hashed) {
+    input->drain();  // a reader may stop before the end (trailing bytes it does not need)
+    input_sha256s.push_back(input->finish_hex());
+  }
+  return load;
+}
+
 std::string no_events_message(const ReadStats& stats) {
   return "no KvOnce events: none of the " + std::to_string(stats.records) +
          " records read carries both kvonce.event.type and kvonce.event.key (with a valid start "
          "time)";
 }
 
+namespace {
+
+// Only a file that stays where it was written gets a record: not standard output, a device, a
+// FIFO or a descriptor (/dev/stdout), whose bytes no later verify can read back.
+bool recordable(const std::string& output) {
+  std::error_code ec;
+  return output != "-" && !names_open_descriptor(output) &&
+         std::filesystem::is_regular_file(output, ec);
+}
+
+output::SourceRecord source_record(const PrepareOptions& options,
+                                   std::vector<std::string> input_sha256s,
+                                   std::string output_sha256) {
+  output::SourceRecord record;
+  if (input_sha256s.size() == 1) record.payload_sha256 = input_sha256s.front();
+  record.input_sha256s = std::move(input_sha256s);
+  record.output_sha256 = std::move(output_sha256);
+  record.order = to_string(options.order);
+  record.masking.values = options.mask.values;
+  record.masking.context_members = options.mask.context_members;
+  record.masking.key_env = options.mask.key_env;
+  return record;
+}
+
+// The events into `file`, hashed on the way; returns their SHA-256.
+std::string write_events(const EventStore& store, AtomicFile& file) {
+  crypto::Sha256 sha;
+  std::string buf;
+  const auto flush = [&] {
+    sha.update(buf);
+    file.write(buf);
+    buf.clear();
+  };
+  for (std::size_t i = 0; i < store.size(); ++i) {
+    append_event_line(buf, store[i]);
+    if (buf.size() >= (1u << 20)) flush();
+  }
+  flush();
+  return sha.finish_hex();
+}
+
+}  // namespace
+
 PrepareResult prepare(const PrepareOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   FileRoles roles;
   for (const std::string& input : options.inputs) roles.input(input, "--input");
   roles.output(options.output, "--output");
+  const std::filesystem::path record_path = output::source_record_path(options.output);
+  if (options.output != "-") roles.output(record_path, "--output's source record");
   if (options.stats_path) roles.output(*options.stats_path, "--stats");
   roles.check();
   PrepareResult result;
   EventStore store;
-  result.load = load_ordered(options.inputs, options.format, options.order, options.limits, store,
-                             options.mask, options.accept_partial);
+  std::vector<std::string> input_sha256s;
+  result.load =
+      load_ordered_hashed(options.inputs, options.format, options.order, options.limits, store,
+                          options.mask, input_sha256s, options.accept_partial);
   result.events = store.size();
   if (store.empty()) fail(ErrorKind::no_events, no_events_message(result.load.stats));
 
   AtomicFile file(options.output);
-  ndjson::Writer writer(file);
-  for (std::size_t i = 0; i < store.size(); ++i) writer.on_event(store[i]);
-  writer.finish();
+  std::string output_sha256 = write_events(store, file);
   file.commit();
+  // After the events: a record that does not describe the file beside it ties it to nothing.
+  if (recordable(options.output)) {
+    std::string json;
+    output::append_source_record(
+        json, source_record(options, std::move(input_sha256s), std::move(output_sha256)));
+    write_file_atomically(record_path, json + "\n");
+    result.source_record = record_path;
+  }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (options.stats_path) write_file_atomically(*options.stats_path, prepare_stats_json(result));
   return result;
@@ -74,10 +157,11 @@ std::string prepare_summary_text(const PrepareResult& r) {
     raw += in.info.raw_bytes;
     plain += in.info.decompressed_bytes;
   }
-  std::string out = "prepare: " + std::to_string(r.events) + " events from " +
-                    std::to_string(s.records) + " records in " +
-                    std::to_string(r.load.inputs.size()) + " input(s), " + std::to_string(raw) +
-                    " bytes (" + std::to_string(plain) + " decompressed)\n";
+  std::string out = "prepare: " + counted(r.events, "event", "events") + " from " +
+                    counted(s.records, "record", "records") + " in " +
+                    counted(r.load.inputs.size(), "input", "inputs") + ", " +
+                    counted(raw, "byte", "bytes") + " (" + std::to_string(plain) +
+                    " decompressed)\n";
   out += "  read: " + payload::describe_read(r.load) + "\n";
   out += "  skipped: " + std::to_string(s.not_kvonce) + " not KvOnce, " +
          std::to_string(s.missing_type) + " without type, " + std::to_string(s.missing_key) +

@@ -1,6 +1,7 @@
 // The `prepare` step: payload files -> ordered KvOnce events -> NDJSON file.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,7 +26,9 @@ struct PrepareOptions {
   payload::Format format = payload::Format::autodetect;
   // Read a Tempo v2 PARTIAL trace, with a warning.
   bool accept_partial = false;
-  std::string output = "-";  // NDJSON path; "-" is standard output
+  // NDJSON path; "-" is standard output. A regular file gets its source record beside it
+  // (output/source_record.hpp), so that a verify of it can be tied to the payload's.
+  std::string output = "-";
   Order order = Order::time;
   io::ReadLimits limits;
   std::optional<std::string> stats_path;  // the summary as JSON
@@ -35,6 +38,7 @@ struct PrepareOptions {
 struct PrepareResult {
   payload::LoadResult load;
   std::uint64_t events = 0;
+  std::optional<std::filesystem::path> source_record;  // written beside the output
   double seconds = 0;
 };
 
@@ -44,6 +48,15 @@ payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload
                                  Order order, const io::ReadLimits& limits, EventStore& store,
                                  const privacy::MaskOptions& mask = {},
                                  bool accept_partial = false);
+
+// load_ordered, hashing each input as it is read (and to its end): `input_sha256s` receives one
+// SHA-256 per input, in reading order. `skew_ns` widens intervals under Order::realtime.
+payload::LoadResult load_ordered_hashed(const std::vector<std::string>& inputs,
+                                        payload::Format format, Order order,
+                                        const io::ReadLimits& limits, EventStore& store,
+                                        const privacy::MaskOptions& mask,
+                                        std::vector<std::string>& input_sha256s,
+                                        bool accept_partial = false, std::uint64_t skew_ns = 0);
 
 // Throws Error(no_events) when the inputs hold no KvOnce event; then no output file is written.
 PrepareResult prepare(const PrepareOptions& options);

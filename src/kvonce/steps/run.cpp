@@ -5,10 +5,13 @@
 #include <filesystem>
 
 #include "kvonce/contract/trace_dir.hpp"
+#include "kvonce/output/output_set.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
+#include "kvonce/util/file_roles.hpp"
 #include "kvonce/util/output_budget.hpp"
+#include "kvonce/util/plural.hpp"
 
 namespace kvonce::steps {
 namespace {
@@ -25,22 +28,21 @@ std::string ms(double seconds) {
 
 std::string verdict(const VerifyOutcome& o) {
   if (o.no_events()) return "no events";
-  return (o.valid() ? "valid, " : "INVALID, ") + std::to_string(o.result.issues.size()) +
-         " issue(s)";
+  return (o.valid() ? "valid, " : "INVALID, ") + counted(o.result.issues.size(), "issue", "issues");
 }
 
 }  // namespace
 
 std::optional<std::string> compare_verdicts(const VerifyOutcome& a, const VerifyOutcome& b) {
   if (a.events != b.events) {
-    return std::to_string(a.events) + " events in otlp mode, " + std::to_string(b.events) +
+    return counted(a.events, "event", "events") + " in otlp mode, " + std::to_string(b.events) +
            " in ndjson mode";
   }
   const auto& x = a.result.issues;
   const auto& y = b.result.issues;
   for (std::size_t i = 0; i < std::max(x.size(), y.size()); ++i) {
     if (i >= x.size() || i >= y.size()) {
-      return std::to_string(x.size()) + " issues in otlp mode, " + std::to_string(y.size()) +
+      return counted(x.size(), "issue", "issues") + " in otlp mode, " + std::to_string(y.size()) +
              " in ndjson mode";
     }
     if (x[i].key != y[i].key || x[i].type != y[i].type || x[i].event_index != y[i].event_index ||
@@ -108,6 +110,33 @@ output::SetOrigin origin_of(const fetch::PayloadMetadata& metadata, const Enviro
   return origin;
 }
 
+// The output contract's files already in the tree (a local run before, or files a pull request
+// committed) are removed before anything is read: the report then reads only what this run
+// wrote. A payload read in place is never one of them (the command refuses that before).
+void remove_previous_outputs(const RunOptions& options, const OutputDir& tree,
+                             const std::vector<std::string>& inputs) {
+  const auto keep = [&](const std::filesystem::path& file) {
+    for (const std::string& input : inputs) {
+      if (FileRoles::same_file(input, file)) return true;
+    }
+    return false;
+  };
+  const std::vector<std::string> mode_files{trace_dir::kModeFiles.begin(),
+                                            trace_dir::kModeFiles.end()};
+  for (const char* mode : trace_dir::kModes) {
+    std::vector<std::string> removed;
+    for (const std::string& name : mode_files) {
+      if (!keep(options.trace_dir / mode / name)) removed.push_back(name);
+    }
+    if (const auto dir = tree.existing_sub(mode)) output::remove_set(*dir, removed);
+  }
+  std::vector<std::string> top;
+  for (const char* name : {trace_dir::kPrCommentFile, trace_dir::kMetadataFile}) {
+    if (!keep(options.trace_dir / name)) top.push_back(name);
+  }
+  output::remove_set(tree, top);
+}
+
 }  // namespace
 
 RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTransport& transport,
@@ -116,6 +145,10 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   auto start = std::chrono::steady_clock::now();
   // Every file below is a name run chose in its tree: none is written through a link.
   const OutputDir tree = OutputDir::tree(options.trace_dir);
+  std::vector<std::string> local_inputs;
+  if (options.input) local_inputs.push_back(*options.input);
+  if (const auto env_file = env("KVONCE_OTLP_PAYLOAD")) local_inputs.push_back(*env_file);
+  remove_previous_outputs(options, tree, local_inputs);
   Payload payload = obtain_payload(options, tree, env, transport, log);
 
   EventStore store;
@@ -130,10 +163,10 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
     inflated += in.info.decompressed_bytes;
   }
   log("prepare: " + console_escape(payload.metadata.source_type) + " " +
-      console_escape(payload.metadata.source_detail) + ": " + std::to_string(raw) + " bytes" +
+      console_escape(payload.metadata.source_detail) + ": " + counted(raw, "byte", "bytes") +
       (inflated != raw ? " (" + std::to_string(inflated) + " inflated)" : "") + " -> " +
-      std::to_string(load.stats.records) + " spans -> " + std::to_string(store.size()) +
-      " events in " + ms(seconds_since(start)));
+      counted(load.stats.records, "span", "spans") + " -> " +
+      counted(store.size(), "event", "events") + " in " + ms(seconds_since(start)));
 
   start = std::chrono::steady_clock::now();
   const auto budget = std::make_shared<OutputBudget>(

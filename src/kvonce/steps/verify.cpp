@@ -11,7 +11,9 @@
 #include "kvonce/steps/history_text.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
+#include "kvonce/util/error.hpp"
 #include "kvonce/util/file_roles.hpp"
+#include "kvonce/util/plural.hpp"
 #include "kvonce/util/time.hpp"
 
 namespace kvonce::steps {
@@ -48,27 +50,21 @@ std::uint64_t decompressed_bytes(const payload::LoadResult& load) {
   return n;
 }
 
-// Loads, masks and orders the inputs, hashing each as it is read: the set records the payload.
+// Loads, masks and orders the inputs, hashing each as it is read: the set records the payload,
+// and, for one NDJSON file that `prepare` recorded, the payload it was prepared from.
 payload::LoadResult load_hashed(const VerifyOptions& options, EventStore& store,
                                 output::SetOrigin& origin) {
-  std::vector<std::unique_ptr<io::HashedInput>> hashed;
-  std::vector<std::unique_ptr<io::ByteSource>> readers;
-  for (const std::string& path : options.inputs) {
-    std::unique_ptr<io::ByteSource> raw = io::open_file(path);
-    std::string name = raw->name();
-    hashed.push_back(std::make_unique<io::HashedInput>(std::move(raw), std::move(name)));
-    readers.push_back(hashed.back()->reader());
-  }
-  const privacy::MaskOptions mask = privacy::resolve_key(options.mask);
-  privacy::MaskingSink sink(store, mask);
-  payload::LoadResult load = payload::load_events(std::move(readers), options.format,
-                                                  options.limits, sink, options.accept_partial);
-  order_events(store, options.order, options.rules.clock_skew_ns);
-  for (const auto& input : hashed) {
-    input->drain();  // a reader may stop before the end (trailing bytes it does not need)
-    origin.input_sha256s.push_back(input->finish_hex());
-  }
+  payload::LoadResult load = load_ordered_hashed(
+      options.inputs, options.format, options.order, options.limits, store, options.mask,
+      origin.input_sha256s, options.accept_partial, options.rules.clock_skew_ns);
   if (origin.input_sha256s.size() == 1) origin.payload_sha256 = origin.input_sha256s.front();
+  if (options.inputs.size() == 1 && options.inputs.front() != "-") {
+    // Only a record of these very bytes: a file prepared again (or edited) since is not tied.
+    std::optional<output::SourceRecord> record = output::read_source_record(options.inputs.front());
+    if (record && record->output_sha256 == origin.payload_sha256) {
+      origin.derived_from = std::move(record);
+    }
+  }
   return load;
 }
 
@@ -170,17 +166,47 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   return out;
 }
 
+namespace {
+
+// The output directory when it exists, entered as write_set enters it (never through a link).
+std::optional<OutputDir> existing_output_dir(const VerifyOptions& options) {
+  if (options.within) return options.within->existing_sub(options.within->relative(options.output_dir));
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(options.output_dir, ec))) {
+    return std::nullopt;
+  }
+  return OutputDir::tree(options.output_dir);
+}
+
+}  // namespace
+
 VerifyOutcome verify(const VerifyOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   check_file_roles(options);
-  EventStore store;
-  output::SetOrigin origin;
-  payload::LoadResult load = load_hashed(options, store, origin);
-  VerifyOptions with_origin = options;
-  if (!with_origin.origin) with_origin.origin = std::move(origin);
-  VerifyOutcome out = verify_store(store, std::move(load), with_origin);
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return out;
+  try {
+    EventStore store;
+    output::SetOrigin origin;
+    payload::LoadResult load = load_hashed(options, store, origin);
+    VerifyOptions with_origin = options;
+    if (!with_origin.origin) with_origin.origin = std::move(origin);
+    VerifyOutcome out = verify_store(store, std::move(load), with_origin);
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+  } catch (...) {
+    // The directory held the verdict of an earlier payload: left there, it would be read as this
+    // run's (report, a CI step checking the file). Without it the mode reports an error.
+    if (!options.output_dir.empty()) {
+      try {
+        if (const std::optional<OutputDir> dir = existing_output_dir(options)) {
+          output::remove_set(*dir, {trace_dir::kModeFiles.begin(), trace_dir::kModeFiles.end()});
+        }
+      } catch (const Error&) {
+        // The error that ended the run is the one to report; report refuses what is left
+        // (a set whose record no longer matches, or one without a record).
+      }
+    }
+    throw;
+  }
 }
 
 std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& options,
@@ -200,8 +226,9 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
                          ? ", clock skew " + std::to_string(options.rules.clock_skew_ns) + "ns"
                          : std::string()) +
                     ")\n";
-  out += "  " + std::to_string(o.events) + " events, " + std::to_string(o.projection.keys) +
-         " keys, " + std::to_string(o.result.issues.size()) + " issues\n";
+  out += "  " + counted(o.events, "event", "events") + ", " +
+         counted(o.projection.keys, "key", "keys") + ", " +
+         counted(o.result.issues.size(), "issue", "issues") + "\n";
   out += "  " + style.paint(Tone::dim, "read: " + payload::describe_read(o.load)) + "\n";
   if (o.no_events()) {
     out += "  no events: " + payload::describe_read(o.load) + ", " +
