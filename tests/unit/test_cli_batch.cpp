@@ -318,10 +318,10 @@ TEST_CASE("cli batch: --resume reuses only verdicts judged under the same option
     CHECK_THAT(
         run_cli({"batch", in, "--max-retries", "10", "--order", "input", "--resume", results}).err,
         Catch::Contains("2 payloads were judged again"));
-    CHECK_THAT(run_cli({"batch", in, "--max-retries", "10", "--clock-skew", "5ms", "--resume",
-                        results})
-                   .err,
-               Catch::Contains("2 payloads were judged again"));
+    CHECK_THAT(
+        run_cli({"batch", in, "--max-retries", "10", "--clock-skew", "5ms", "--resume", results})
+            .err,
+        Catch::Contains("2 payloads were judged again"));
   }
   SECTION("the same options: resumed, nothing judged again") {
     const auto r = run_cli({"batch", in, "--max-retries", "10", "--resume", results});

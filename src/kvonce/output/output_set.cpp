@@ -67,8 +67,8 @@ namespace {
 // removed or refused, never followed.
 void remove_member(const OutputDir& dir, const std::string& member) {
   const std::filesystem::path rel(member);
-  const std::optional<OutputDir> in = rel.has_parent_path() ? dir.existing_sub(rel.parent_path())
-                                                            : std::optional<OutputDir>(dir);
+  const std::optional<OutputDir> in =
+      rel.has_parent_path() ? dir.existing_sub(rel.parent_path()) : std::optional<OutputDir>(dir);
   if (in && ::unlinkat(in->fd(), rel.filename().c_str(), 0) != 0 && errno != ENOENT) {
     fail(ErrorKind::output, (dir.path() / member).string() +
                                 ": cannot remove the previous run's file: " + std::strerror(errno));

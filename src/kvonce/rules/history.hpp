@@ -35,7 +35,7 @@ struct HistoryEvent {
   std::uint64_t index = 0;  // in verification order, from 0
   bool timed = true;
   Nanos time_ns = 0;
-  std::optional<Nanos> end_ns;  // the span's end, when it had a valid one
+  std::optional<Nanos> end_ns;          // the span's end, when it had a valid one
   std::optional<std::string> type;      // as given: text, or the JSON text of a non-string type
   std::optional<std::string> attempts;  // JSON: a number, or a string for one beyond int64
   std::optional<std::string> value;     // JSON text, cut to kMaxHistoryValueBytes

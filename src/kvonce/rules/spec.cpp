@@ -187,7 +187,7 @@ class SpecChecker {
   }
 
   std::int64_t max_retries_;
-  std::vector<RealtimeIssue> realtime_;     // by store position
+  std::vector<RealtimeIssue> realtime_;  // by store position
   std::size_t next_realtime_ = 0;
   bool by_real_time_;
   KeyIndex keys_;                          // views into the event store

@@ -128,9 +128,8 @@ PrepareResult prepare(const PrepareOptions& options) {
   PrepareResult result;
   EventStore store;
   std::vector<std::string> input_sha256s;
-  result.load =
-      load_ordered_hashed(options.inputs, options.format, options.order, options.limits, store,
-                          options.mask, input_sha256s, options.accept_partial);
+  result.load = load_ordered_hashed(options.inputs, options.format, options.order, options.limits,
+                                    store, options.mask, input_sha256s, options.accept_partial);
   result.events = store.size();
   if (store.empty()) fail(ErrorKind::no_events, no_events_message(result.load.stats));
 

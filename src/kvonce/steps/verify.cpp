@@ -170,7 +170,8 @@ namespace {
 
 // The output directory when it exists, entered as write_set enters it (never through a link).
 std::optional<OutputDir> existing_output_dir(const VerifyOptions& options) {
-  if (options.within) return options.within->existing_sub(options.within->relative(options.output_dir));
+  if (options.within)
+    return options.within->existing_sub(options.within->relative(options.output_dir));
   std::error_code ec;
   if (!std::filesystem::exists(std::filesystem::symlink_status(options.output_dir, ec))) {
     return std::nullopt;
