@@ -230,7 +230,9 @@ describe('size limits', () => {
     const body = github.comments(PR)[0].body;
     assert.ok(body.length < 65536, `comment of ${body.length} characters`);
     assert.equal(body, fs.readFileSync(path.join(dir, 'comment.md'), 'utf8'));
-    assert.match(body, /… \d+ more \(see ndjson\/kvonce-validation\.json\)/);
+    // The modes agree: the issues not shown are counted once, for both.
+    assert.match(body, /… \d+ more in both modes \(see otlp\/kvonce-validation\.json\)/);
+    assert.doesNotMatch(body, /see ndjson\/kvonce-validation\.json/);
     // Keys appear only inside code spans, where HTML is shown as text.
     assert.ok(body.includes('`key\\|<script>0</script>`'));
     assert.ok(!body.replace(/`[^`\n]*`/g, '').includes('<script>'), 'raw HTML outside a code span');

@@ -85,6 +85,7 @@ function expectedEvents(spans) {
       spanId: spanIdOf(index),
       timestamp: new Date(Number(nanos / 1_000_000n)).toISOString(),
       timeUnixNano: String(nanos),
+      endTimeUnixNano: String(BigInt(s.end[0]) * 1_000_000_000n + BigInt(s.end[1])),
       actor: SERVICE,
       event: a['kvonce.event.type'],
       type: a['kvonce.event.type'],

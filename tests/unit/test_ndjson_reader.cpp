@@ -197,7 +197,7 @@ TEST_CASE("ndjson: events written with timeUnixNano read back with their exact t
   CHECK(l.stats.warning_count == 0);
 }
 
-TEST_CASE("ndjson: endTimeUnixNano makes an interval; a bad one, or none, leaves a point") {
+TEST_CASE("ndjson: endTimeUnixNano makes an interval, a bad one, or none, leaves a point") {
   const std::string start =
       R"({"timestamp":"2025-10-09T08:53:20.000Z","timeUnixNano":"1760000000000000005",)";
   const Loaded l = load(start +

@@ -303,6 +303,26 @@ TEST_CASE("otlp: a span exported twice becomes one event") {
   }
 }
 
+TEST_CASE("otlp: a re-exported span is the same event whatever span came before it") {
+  // A span without a reason after one with a reason, each exported twice: what the earlier span
+  // carried is no part of the later one's event.
+  const std::string with_reason =
+      span_json(T0,
+                {str_attr("kvonce.event.type", "retry"), str_attr("kvonce.event.key", "k"),
+                 str_attr("kvonce.event.reason", "timeout")},
+                "0102030405060708090a0b0c0d0e0f10", "0102030405060701");
+  const std::string with_value =
+      span_json(T0 + 1,
+                {str_attr("kvonce.event.type", "success"), str_attr("kvonce.event.key", "k"),
+                 str_attr("kvonce.event.value", "v")},
+                "0102030405060708090a0b0c0d0e0f10", "0102030405060702");
+  const std::string doc = otlp_doc({with_value, with_reason});
+  const Loaded l = load(doc + "\n" + doc);
+  CHECK(l.store.size() == 2);
+  CHECK(l.stats.duplicates == 2);
+  CHECK(l.stats.warnings.empty());
+}
+
 TEST_CASE("otlp: one pair of ids with different events gives every event and a warning") {
   auto span = [](unsigned long long start, const std::string& key, const std::string& end = "") {
     std::string s = span_json(

@@ -13,7 +13,7 @@ Hash128 event_fingerprint(const MappedEvent& e, std::string& buf) {
   auto field = [&](bool present, std::string_view text) {
     const std::uint64_t n = present ? text.size() + 1 : 0;  // absent != empty
     buf.append(reinterpret_cast<const char*>(&n), sizeof n);
-    buf.append(text);
+    if (present) buf.append(text);  // an absent field's buffer holds an earlier span's text
   };
   field(true, e.type);
   field(true, e.key);

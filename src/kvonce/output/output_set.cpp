@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kvonce/util/error.hpp"
@@ -64,14 +65,24 @@ void OutputSet::append_record(std::string& out) const {
 namespace {
 
 // Within the directory's descriptor: a link planted at a member (or at its directory) is
-// removed or refused, never followed.
+// refused, never followed nor quietly removed, as a write to it would be (exit 6, naming it).
 void remove_member(const OutputDir& dir, const std::string& member) {
   const std::filesystem::path rel(member);
   const std::optional<OutputDir> in =
       rel.has_parent_path() ? dir.existing_sub(rel.parent_path()) : std::optional<OutputDir>(dir);
-  if (in && ::unlinkat(in->fd(), rel.filename().c_str(), 0) != 0 && errno != ENOENT) {
-    fail(ErrorKind::output, (dir.path() / member).string() +
-                                ": cannot remove the previous run's file: " + std::strerror(errno));
+  if (!in) return;
+  const std::filesystem::path shown = dir.path() / member;
+  struct stat st {};
+  if (::fstatat(in->fd(), rel.filename().c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+  if (S_ISLNK(st.st_mode)) fail_planted_link(shown);
+  if (!S_ISREG(st.st_mode)) {
+    fail(ErrorKind::output, shown.string() +
+                                ": is not a regular file; kvonce-trace replaces only "
+                                "regular files in its output directories");
+  }
+  if (::unlinkat(in->fd(), rel.filename().c_str(), 0) != 0 && errno != ENOENT) {
+    fail(ErrorKind::output,
+         shown.string() + ": cannot remove the previous run's file: " + std::strerror(errno));
   }
 }
 

@@ -80,6 +80,9 @@ bool is_length_prefixed(std::string_view head) {
 // (arrays between them looked through: {"data":[{"traceID":..}]} gives "data" and "data.traceID").
 struct JsonShape {
   bool array = false;
+  // More JSON follows the first value (NDJSON whose first line is not an object, which is
+  // skipped as the JavaScript projector skipped it, unlike a document that is one array).
+  bool more_values = false;
   std::vector<std::string> names;
 
   bool has(std::string_view name) const {
@@ -127,7 +130,10 @@ JsonShape json_shape(std::string_view head) {
     } else if (c == '}' || c == ']') {
       if (open.empty()) break;
       open.pop_back();
-      if (open.empty()) break;  // the end of the first value
+      if (open.empty()) {  // the end of the first value
+        shape.more_values = skip_space(head, i + 1) < head.size();
+        break;
+      }
     } else if (c == '"') {
       const std::size_t end = string_end(head, i + 1);
       if (end == std::string_view::npos) break;
@@ -177,7 +183,7 @@ const Foreign* foreign_json(const JsonShape& s) {
       "Go stdouttrace output",
       "export with otlptracehttp or otlptracegrpc (to a Collector with a "
       "file exporter) instead"};
-  if (s.array) {
+  if (s.array && !s.more_values) {
     return s.has("traceId") && s.has_any("localEndpoint", "remoteEndpoint", "annotations",
                                          "binaryAnnotations", "timestamp")
                ? &kZipkin
@@ -354,6 +360,13 @@ Detected detect_content(std::string_view head, const std::string& name) {
   if (is_blank(head)) {
     d.empty = true;
   } else if (is_json_text(head) && !is_js_object_literal(head)) {
+    // Text that opens with a bare scalar is NDJSON only if it is not a known log form (the
+    // debug exporter's lines open with a timestamp, which reads as the number 2025).
+    const std::string_view text = without_bom(head);
+    const std::size_t first = skip_space(text, 0);
+    if (first < text.size() && text[first] != '{' && text[first] != '[') {
+      if (const Foreign* f = foreign_text(head)) refuse(name, f->what, f->hint);
+    }
     d.encoding = Encoding::json;
     const JsonShape shape = json_shape(head);
     if (const Foreign* f = foreign_json(shape)) refuse(name, f->what, f->hint);

@@ -107,6 +107,10 @@ bool names_open_descriptor(const fs::path& path) {
   for (int hops = 0; hops <= 40; ++hops) {
     if (p.string().rfind("/proc/", 0) == 0 && p.parent_path().filename() == "fd") return true;
     std::error_code ec;
+    // /dev/fd/1 is a name in /proc/self/fd reached through the /dev/fd link: its own link
+    // already names the open file, so the directory it lies in is what tells.
+    const fs::path dir = fs::canonical(p.parent_path(), ec);
+    if (!ec && dir.string().rfind("/proc/", 0) == 0 && dir.filename() == "fd") return true;
     if (!fs::is_symlink(fs::symlink_status(p, ec)) || ec) return false;
     const fs::path next = fs::read_symlink(p, ec);
     if (ec) return false;
