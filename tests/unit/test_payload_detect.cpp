@@ -122,7 +122,7 @@ TEST_CASE("detect: the input summary records compression, framing, encoding and 
   CHECK(in.info.compression == io::Compression::zstd);
   CHECK(in.framing == payload::Framing::length_prefixed);
   CHECK(in.encoding == payload::Encoding::protobuf);
-  CHECK(in.compressed_records);
+  CHECK(in.record_compression == io::Compression::zstd);
   CHECK(in.records == 2);
   CHECK(payload::describe_form(in) == "zstd 2 length-prefixed zstd protobuf records");
   const Loaded g = load_bytes(io::gzip_compress(pb_resource(1)));

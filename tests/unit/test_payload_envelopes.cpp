@@ -259,8 +259,8 @@ TEST_CASE("foreign forms: a protobuf LogRecord field refuses the payload by name
 
 TEST_CASE("envelopes: every schema's envelope enum lists exactly the envelopes read") {
   std::set<std::string> names;
-  for (const otlp::Envelope e :
-       {otlp::Envelope::jaeger_v3, otlp::Envelope::tempo_v1, otlp::Envelope::tempo_v2}) {
+  for (const otlp::Envelope e : {otlp::Envelope::jaeger_v3, otlp::Envelope::tempo_v1,
+                                 otlp::Envelope::tempo_v2, otlp::Envelope::grpc_body}) {
     names.insert(otlp::to_string(e));
   }
   const auto enums =

@@ -96,6 +96,6 @@ TEST_CASE("framing: records that leave bytes unread are read to their end") {
   const payload::LoadResult r =
       payload::load_events(std::move(in), payload::Format::autodetect, {}, sink);
   CHECK(r.inputs.at(0).records == 2);
-  CHECK(r.inputs.at(0).compressed_records == false);  // as the first record was
+  CHECK(r.inputs.at(0).record_compression == io::Compression::none);  // as the first record was
   CHECK(sink.count == 2);
 }

@@ -288,6 +288,7 @@ const char* to_string(Envelope envelope) {
     case Envelope::jaeger_v3: return "jaeger-v3";
     case Envelope::tempo_v1: return "tempo-v1";
     case Envelope::tempo_v2: return "tempo-v2";
+    case Envelope::grpc_body: return "grpc-body";
   }
   return "?";
 }
@@ -298,6 +299,7 @@ const char* describe(Envelope envelope) {
     case Envelope::jaeger_v3: return "Jaeger api/v3 response";
     case Envelope::tempo_v1: return "Tempo v1 response";
     case Envelope::tempo_v2: return "Tempo v2 response";
+    case Envelope::grpc_body: return "gRPC request body";
   }
   return "?";
 }

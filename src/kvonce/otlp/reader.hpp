@@ -22,9 +22,10 @@
 
 namespace kvonce::otlp {
 
-// The back-end response a trace came in; none: bare OTLP.
-enum class Envelope { none, jaeger_v3, tempo_v1, tempo_v2 };
-const char* to_string(Envelope envelope);  // "jaeger-v3", "tempo-v1", "tempo-v2" ("none")
+// The back-end response a trace came in, or the gRPC request body it was sent in; none: bare
+// OTLP.
+enum class Envelope { none, jaeger_v3, tempo_v1, tempo_v2, grpc_body };
+const char* to_string(Envelope envelope);  // "jaeger-v3", "tempo-v1", "tempo-v2", "grpc-body"
 const char* describe(Envelope envelope);   // "Jaeger api/v3 response", ...
 
 class Converter {

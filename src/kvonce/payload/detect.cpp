@@ -73,6 +73,62 @@ bool is_length_prefixed(std::string_view head) {
   return is_record_start(first_record(head));
 }
 
+// How a chain of length prefixes lies over the head: ending exactly at its end, running past it
+// (a head cut at kDetectBytes, or a truncated input), or contradicted.
+enum class Chain { exact, runs_past, broken };
+
+std::size_t length_at(std::string_view s, std::size_t i) {
+  return std::size_t{byte_at(s, i)} << 24 | byte_at(s, i + 1) << 16 | byte_at(s, i + 2) << 8 |
+         byte_at(s, i + 3);
+}
+
+// gRPC's messages: a compressed flag (0 or 1), a 4-byte big-endian length, the message. The first
+// one starts a record: protobuf (or empty) when plain, a gzip or zstd magic when compressed.
+Chain grpc_chain(std::string_view head) {
+  for (std::size_t pos = 0; pos < head.size();) {
+    if (byte_at(head, pos) > 1) return Chain::broken;
+    if (head.size() - pos < 5) return Chain::runs_past;
+    const std::size_t length = length_at(head, pos + 1);
+    if (pos == 0 && byte_at(head, 0) == 0 && length != 0 && !is_protobuf(head.substr(5))) {
+      return Chain::broken;
+    }
+    if (length > head.size() - pos - 5) return Chain::runs_past;
+    pos += 5 + length;
+  }
+  return Chain::exact;
+}
+
+// The Collector's records over the head: each length below 128 MiB, each message a record start.
+Chain collector_chain(std::string_view head) {
+  for (std::size_t pos = 0; pos < head.size();) {
+    const std::string_view rest = head.substr(pos);
+    if (rest.size() < 4) return Chain::runs_past;
+    if (byte_at(rest, 0) >= 0x08) return Chain::broken;
+    const std::string_view record = first_record(rest);
+    if (!record.empty() && !is_record_start(record)) return Chain::broken;
+    const std::size_t length = length_at(rest, 0);
+    if (length > rest.size() - 4) return Chain::runs_past;
+    pos += 4 + length;
+  }
+  return Chain::exact;
+}
+
+// A gRPC body: its prefixes chain exactly to the end of what is seen. A gRPC length's low byte
+// comes where a Collector record's message starts, so 0x0a there looks like a protobuf record:
+// the exact chain wins. A chain that runs past the end (a body longer than the head, or a
+// truncated one) is gRPC only where the Collector's records are contradicted, and its first
+// message, when compressed, starts with a gzip or zstd magic number.
+bool is_grpc(std::string_view head) {
+  if (head.size() < 5 || byte_at(head, 0) > 1) return false;
+  const Chain grpc = grpc_chain(head);
+  if (grpc == Chain::exact) return true;
+  if (grpc == Chain::broken) return false;
+  if (byte_at(head, 0) == 1 && io::sniff_compression(head.substr(5, 4)) == io::Compression::none) {
+    return false;
+  }
+  return !is_length_prefixed(head) || collector_chain(head) == Chain::broken;
+}
+
 // ---- JSON's first value
 
 // The member names of the first JSON value in the head: those of its top-level object (of the
@@ -348,7 +404,12 @@ bool is_trace_by_id(std::string_view head) {
 }  // namespace
 
 const char* to_string(Framing framing) {
-  return framing == Framing::length_prefixed ? "length-prefixed" : "stream";
+  switch (framing) {
+    case Framing::stream: return "stream";
+    case Framing::length_prefixed: return "length-prefixed";
+    case Framing::grpc: return "grpc";
+  }
+  return "?";
 }
 
 const char* to_string(Encoding encoding) {
@@ -374,6 +435,10 @@ Detected detect_content(std::string_view head, const std::string& name) {
   } else if (is_protobuf(head)) {
     d.encoding = Encoding::protobuf;
     if (is_trace_by_id(head)) d.envelope = otlp::Envelope::tempo_v2;
+  } else if (is_grpc(head)) {
+    d.framing = Framing::grpc;
+    d.encoding = Encoding::protobuf;
+    d.envelope = otlp::Envelope::grpc_body;
   } else if (is_length_prefixed(head)) {
     d.framing = Framing::length_prefixed;
     d.encoding = is_json_text(first_record(head)) ? Encoding::json : Encoding::protobuf;

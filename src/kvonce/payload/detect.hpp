@@ -1,6 +1,7 @@
 // What a payload is, sniffed from its content (never from its name), layer by layer as real files
 // nest them: compression (io::sniff_compression: none, gzip, zstd), then framing (a document
-// stream, or the Collector file exporter's length-prefixed records), then encoding (JSON text:
+// stream, the Collector file exporter's length-prefixed records, or a gRPC request body's
+// length-prefixed messages), then encoding (JSON text:
 // OTLP/JSON with or without the resourceSpans wrapper, or NDJSON events; or OTLP protobuf), and
 // the back-end envelope around OTLP (Jaeger api/v3, Tempo v1 and v2).
 //
@@ -19,10 +20,10 @@
 
 namespace kvonce::payload {
 
-enum class Framing { stream, length_prefixed };
+enum class Framing { stream, length_prefixed, grpc };
 enum class Encoding { json, protobuf };
 
-const char* to_string(Framing framing);    // "stream", "length-prefixed"
+const char* to_string(Framing framing);    // "stream", "length-prefixed", "grpc"
 const char* to_string(Encoding encoding);  // "json", "protobuf"
 
 // Bytes of decompressed content that detection looks at.

@@ -45,7 +45,8 @@ void read_records(io::ByteSource& source, Format requested, const io::ReadLimits
     if (first) {
       summary.format = format;
       summary.encoding = record.encoding;
-      summary.compressed_records = record.compressed;
+      summary.record_compression =
+          record.compressed ? io::Compression::zstd : io::Compression::none;
       first = false;
     }
     if (record.encoding == Encoding::protobuf) {
@@ -53,6 +54,20 @@ void read_records(io::ByteSource& source, Format requested, const io::ReadLimits
     } else {
       read_json(*record.message, format, limits, converter, sink, stats);
     }
+  });
+}
+
+// A gRPC body's messages are ExportTraceServiceRequests: OTLP protobuf, whatever their number.
+void read_grpc_body(io::ByteSource& source, Format requested, const io::ReadLimits& limits,
+                    otlp::Converter& converter, InputSummary& summary) {
+  summary.format = protobuf_format(requested, summary.name);
+  summary.envelope = otlp::Envelope::grpc_body;
+  bool first = true;
+  summary.records = read_grpc(source, limits, [&](const GrpcMessage& message) {
+    if (first) summary.record_compression = message.compression;
+    first = false;
+    const bool compressed = message.compression != io::Compression::none;
+    converter.read_protobuf(*message.message, limits, compressed ? 0 : message.offset);
   });
 }
 
@@ -74,10 +89,19 @@ std::string describe_form(const InputSummary& in) {
   }
   if (in.framing == Framing::length_prefixed) {
     out += std::to_string(in.records) + " length-prefixed ";
-    out += in.compressed_records ? "zstd " : "";
+    out += in.record_compression == io::Compression::zstd ? "zstd " : "";
     out += in.encoding == Encoding::protobuf ? "protobuf" : "JSON";
     out += in.records == 1 ? " record" : " records";
     return out;
+  }
+  if (in.framing == Framing::grpc) {
+    out += otlp::describe(in.envelope);
+    out += " (" + std::to_string(in.records) + " OTLP protobuf message";
+    out += in.records == 1 ? "" : "s";
+    if (in.record_compression != io::Compression::none) {
+      out += std::string(", ") + io::content_encoding(in.record_compression);
+    }
+    return out + ")";
   }
   if (in.empty) return out + "empty input";
   if (in.format == Format::ndjson) return out + "NDJSON events";
@@ -95,10 +119,13 @@ std::string form_json(const InputSummary& in) {
   out += "\",\"encoding\":\"";
   out += to_string(in.encoding);
   out += "\"";
-  if (in.framing == Framing::length_prefixed || in.encoding == Encoding::protobuf) {
+  if (in.framing != Framing::stream || in.encoding == Encoding::protobuf) {
     out += ",\"records\":" + std::to_string(in.records);
   }
-  if (in.compressed_records) out += ",\"recordCompression\":\"zstd\"";
+  if (in.record_compression != io::Compression::none) {
+    out += ",\"recordCompression\":\"" + std::string(io::content_encoding(in.record_compression)) +
+           "\"";
+  }
   if (in.envelope != otlp::Envelope::none) {
     out += ",\"envelope\":\"" + std::string(otlp::to_string(in.envelope)) + "\"";
   }
@@ -152,7 +179,9 @@ LoadResult load_events(std::vector<std::unique_ptr<io::ByteSource>> inputs, Form
     summary.framing = detected.framing;
     summary.encoding = detected.encoding;
     summary.empty = detected.empty;
-    if (detected.framing == Framing::length_prefixed) {
+    if (detected.framing == Framing::grpc) {
+      read_grpc_body(*source, format, limits, converter, summary);
+    } else if (detected.framing == Framing::length_prefixed) {
       read_records(*source, format, limits, converter, sink, result.stats, summary);
     } else if (detected.encoding == Encoding::protobuf) {
       summary.format = protobuf_format(format, summary.name);

@@ -21,20 +21,23 @@ struct InputSummary {
   io::InputInfo info;            // compression and sizes
   Framing framing = Framing::stream;
   Encoding encoding = Encoding::json;  // of the first record when length-prefixed
-  bool compressed_records = false;     // length-prefixed records each zstd-compressed
-  bool empty = false;                  // nothing but whitespace
-  std::uint64_t records = 0;           // length-prefixed records, or protobuf messages
+  // The first record's own compression: zstd for the Collector's records, gzip or zstd for a
+  // gRPC body's compressed messages.
+  io::Compression record_compression = io::Compression::none;
+  bool empty = false;         // nothing but whitespace
+  std::uint64_t records = 0;  // length-prefixed records or gRPC / protobuf messages
   // A trace back-end's response around the OTLP (none: bare OTLP).
   otlp::Envelope envelope = otlp::Envelope::none;
 };
 
 // The form read, for people: "zstd 3 length-prefixed protobuf records", "gzip OTLP/JSON",
-// "Tempo v2 response (OTLP protobuf)".
+// "Tempo v2 response (OTLP protobuf)", "gRPC request body (2 OTLP protobuf messages, gzip)".
 std::string describe_form(const InputSummary& input);
 
 // The form read as a JSON object: {"compression":"zstd","framing":"length-prefixed",
 // "encoding":"protobuf","records":3} (records only when length-prefixed or protobuf; "envelope"
-// only for a back-end's response: "jaeger-v3", "tempo-v1", "tempo-v2").
+// only for a back-end's response or a gRPC body: "jaeger-v3", "tempo-v1", "tempo-v2",
+// "grpc-body"; "recordCompression" when the first record or gRPC message is compressed).
 std::string form_json(const InputSummary& input);
 
 // Why nothing became an event, after describe_read: "none with kvonce.event.type".
