@@ -92,6 +92,11 @@ RealtimeJudging judge_realtime(const EventStore& store, std::uint64_t skew_ns) {
   const std::vector<std::uint32_t> order = ranked(all);
   out.rank.resize(order.size());
   for (std::uint32_t r = 0; r < order.size(); ++r) out.rank[order[r]] = r;
+  out.start.resize(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const Nanos widened = all[i].event.start;  // only an untimed event starts there
+    out.start[i] = widened == -kBeyondAllTimes ? widened : widened + static_cast<Nanos>(skew_ns);
+  }
   for (const std::uint32_t i : order) {
     if (!all[i].keyed) {
       out.keyless.push_back(i);
@@ -123,8 +128,7 @@ void order_realtime(EventStore& store, std::uint64_t skew_ns) {
     Sequence s{std::move(events), {}};
     Nanos point = -kBeyondAllTimes;  // events without a time before the first timed one
     for (const std::uint32_t i : s.events) {
-      const EventView e = store[i];
-      if (e.timed) point = std::max(point, e.time_ns);
+      point = std::max(point, judging.start[i]);  // judged already: no store read
       s.points.push_back(point);
     }
     sequences.push_back(std::move(s));
