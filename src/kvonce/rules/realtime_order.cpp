@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 #include <queue>
+#include <string_view>
 #include <tuple>
 
 #include "kvonce/json/reader.hpp"
@@ -50,19 +51,33 @@ RealtimeEvent realtime_event(const EventView& e, std::uint64_t skew_ns) {
   return out;
 }
 
-// Store positions in tie-break order: widened start, end, span id, position.
-std::vector<std::uint32_t> ranked(const EventStore& store, std::uint64_t skew_ns) {
-  std::vector<std::uint32_t> order(store.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::vector<Interval> at(store.size());
+// What judging needs of one event, read from the store once: each EventView costs a decode,
+// and the sort's comparator and the grouping by key would otherwise build one per use.
+struct Seen {
+  RealtimeEvent event;       // widened interval, kind and attempts
+  std::string_view span_id;  // points into the store, which outlives the judging
+  std::string_view key;
+  bool keyed = false;  // the key is a string
+};
+
+std::vector<Seen> seen(const EventStore& store, std::uint64_t skew_ns) {
+  std::vector<Seen> out(store.size());
   for (std::size_t i = 0; i < store.size(); ++i) {
     const EventView e = store[i];
-    at[i] = widen(e.timed, e.time_ns, e.end(), skew_ns);
+    out[i] = {realtime_event(e, skew_ns), e.span_id, e.key, e.key_form == FieldForm::text};
   }
+  return out;
+}
+
+// Store positions in tie-break order: widened start, end, span id, position.
+std::vector<std::uint32_t> ranked(const std::vector<Seen>& events) {
+  std::vector<std::uint32_t> order(events.size());
+  std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    if (at[a].start != at[b].start) return at[a].start < at[b].start;
-    if (at[a].end != at[b].end) return at[a].end < at[b].end;
-    return store[a].span_id < store[b].span_id;
+    const RealtimeEvent &ea = events[a].event, &eb = events[b].event;
+    if (ea.start != eb.start) return ea.start < eb.start;
+    if (ea.end != eb.end) return ea.end < eb.end;
+    return events[a].span_id < events[b].span_id;
   });
   return order;
 }
@@ -72,25 +87,30 @@ std::vector<std::uint32_t> ranked(const EventStore& store, std::uint64_t skew_ns
 RealtimeJudging judge_realtime(const EventStore& store, std::uint64_t skew_ns) {
   RealtimeJudging out;
   KeyIndex keys;
-  const std::vector<std::uint32_t> order = ranked(store, skew_ns);
+  std::vector<std::vector<RealtimeEvent>> events;  // by key, parallel to out.keys[].events
+  const std::vector<Seen> all = seen(store, skew_ns);
+  const std::vector<std::uint32_t> order = ranked(all);
   out.rank.resize(order.size());
   for (std::uint32_t r = 0; r < order.size(); ++r) out.rank[order[r]] = r;
+  out.start.resize(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const Nanos widened = all[i].event.start;  // only an untimed event starts there
+    out.start[i] = widened == -kBeyondAllTimes ? widened : widened + static_cast<Nanos>(skew_ns);
+  }
   for (const std::uint32_t i : order) {
-    const EventView e = store[i];
-    if (e.key_form != FieldForm::text) {
+    if (!all[i].keyed) {
       out.keyless.push_back(i);
       continue;
     }
-    const auto [key, fresh] = keys.insert(e.key);
-    if (fresh) out.keys.emplace_back();
+    const auto [key, fresh] = keys.insert(all[i].key);
+    if (fresh) {
+      out.keys.emplace_back();
+      events.emplace_back();
+    }
     out.keys[key].events.push_back(i);
+    events[key].push_back(all[i].event);
   }
-  std::vector<RealtimeEvent> events;
-  for (KeyWitness& k : out.keys) {
-    events.clear();
-    for (const std::uint32_t i : k.events) events.push_back(realtime_event(store[i], skew_ns));
-    k.witness = find_witness(events);
-  }
+  for (std::size_t k = 0; k < out.keys.size(); ++k) out.keys[k].witness = find_witness(events[k]);
   return out;
 }
 
@@ -108,8 +128,7 @@ void order_realtime(EventStore& store, std::uint64_t skew_ns) {
     Sequence s{std::move(events), {}};
     Nanos point = -kBeyondAllTimes;  // events without a time before the first timed one
     for (const std::uint32_t i : s.events) {
-      const EventView e = store[i];
-      if (e.timed) point = std::max(point, e.time_ns);
+      point = std::max(point, judging.start[i]);  // judged already: no store read
       s.points.push_back(point);
     }
     sequences.push_back(std::move(s));
@@ -146,7 +165,13 @@ void order_realtime(EventStore& store, std::uint64_t skew_ns) {
       heads.emplace(seq.points[next[s]], rank[seq.events[next[s]]], s);
     }
   }
-  store.permute(order);
+  // A store already in verification order (a trace written in order) keeps its index as it is.
+  for (std::uint32_t i = 0; i < order.size(); ++i) {
+    if (order[i] != i) {
+      store.permute(order);
+      return;
+    }
+  }
 }
 
 namespace {

@@ -25,6 +25,7 @@ struct RealtimeJudging {
   std::vector<KeyWitness> keys;        // string keys, in order of first sight in the store
   std::vector<std::uint32_t> keyless;  // store positions of events without a string key
   std::vector<std::uint32_t> rank;     // each store position's place in tie-break order
+  std::vector<Nanos> start;  // each store position's start, -kBeyondAllTimes without a time
 };
 
 // Ties among equal starts are broken by end, span id, then store position.
