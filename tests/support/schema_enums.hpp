@@ -56,4 +56,10 @@ inline std::vector<SchemaEnum> schema_enums(
   return out;
 }
 
+// The enums that constrain the property `name`, in every schema.
+inline std::vector<SchemaEnum> property_enums(const std::string& name) {
+  return schema_enums(
+      [&](const std::string& property, const std::set<std::string>&) { return property == name; });
+}
+
 }  // namespace kvonce::test

@@ -9,6 +9,7 @@
 #include "kvonce/payload/load.hpp"
 #include "kvonce/util/error.hpp"
 
+#include "support/loaded_payload.hpp"
 #include "support/proto_writer.hpp"
 #include "support/test_support.hpp"
 
@@ -18,35 +19,6 @@ using namespace kvonce::test;
 namespace {
 
 constexpr unsigned long long T0 = 1760000000000000000ULL;
-
-struct Loaded {
-  std::vector<std::string> lines;
-  payload::LoadResult result;
-};
-
-Loaded load_bytes(const std::string& bytes, payload::Format format = payload::Format::autodetect) {
-  Loaded l;
-  EventStore store;
-  std::vector<std::unique_ptr<io::ByteSource>> in;
-  in.push_back(io::from_memory(bytes, "in"));
-  l.result = payload::load_events(std::move(in), format, {}, store);
-  for (std::size_t i = 0; i < store.size(); ++i) {
-    std::string s;
-    append_event_line(s, store[i]);
-    l.lines.push_back(s);
-  }
-  return l;
-}
-
-Error error_of(const std::string& bytes, payload::Format format = payload::Format::autodetect) {
-  try {
-    load_bytes(bytes, format);
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("no error");
-  return Error(ErrorKind::internal, "");
-}
 
 std::string id(std::size_t size, unsigned char last) {
   std::string s(size, '\0');
@@ -131,19 +103,19 @@ TEST_CASE("detect: the input summary records compression, framing, encoding and 
 }
 
 TEST_CASE("detect: bytes that are none of the forms are an input error that says what they are") {
-  Error e = error_of(std::string("\x89PNG\r\n\x1a\n", 8));
+  Error e = load_error(std::string("\x89PNG\r\n\x1a\n", 8));
   CHECK(e.kind() == ErrorKind::input);
   CHECK(std::string(e.what()) ==
         "in: not JSON, protobuf, gzip or zstd: starts with 0x89 0x50 0x4e 0x47");
-  e = error_of(payload::frame_record("\x89PNG"));
+  e = load_error(payload::frame_record("\x89PNG"));
   CHECK(e.kind() == ErrorKind::input);
-  e = error_of(io::zstd_compress("PK\x03\x04 zip"));
+  e = load_error(io::zstd_compress("PK\x03\x04 zip"));
   CHECK_THAT(e.what(),
              Catch::Contains("not JSON, protobuf, gzip or zstd: starts with 0x50 0x4b 0x03 0x04"));
 }
 
 TEST_CASE("detect: protobuf under --format ndjson is refused, --format otlp reads it") {
-  const Error e = error_of(pb_resource(1), payload::Format::ndjson);
+  const Error e = load_error(pb_resource(1), payload::Format::ndjson);
   CHECK(e.kind() == ErrorKind::input);
   CHECK_THAT(e.what(), Catch::Contains("--format ndjson, but the input is OTLP protobuf"));
   CHECK(load_bytes(pb_resource(1), payload::Format::otlp).lines.size() == 1);
@@ -152,11 +124,11 @@ TEST_CASE("detect: protobuf under --format ndjson is refused, --format otlp read
 TEST_CASE("detect: a truncated length-prefixed record names the record and the byte") {
   const std::string framed =
       payload::frame_record(pb_resource(1)) + payload::frame_record(pb_resource(2));
-  Error e = error_of(framed.substr(0, framed.size() - 4));
+  Error e = load_error(framed.substr(0, framed.size() - 4));
   CHECK(e.kind() == ErrorKind::input);
   CHECK_THAT(e.what(), Catch::StartsWith("in record 1 (byte ") &&
                            Catch::Contains("length-prefixed record truncated at byte"));
-  e = error_of(framed + std::string("\0\0", 2));
+  e = load_error(framed + std::string("\0\0", 2));
   CHECK_THAT(e.what(),
              Catch::Contains("in record 2") && Catch::Contains("the 4-byte length ends after 2"));
 }

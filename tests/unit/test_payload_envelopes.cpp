@@ -5,6 +5,7 @@
 #include "kvonce/payload/load.hpp"
 #include "kvonce/util/error.hpp"
 
+#include "support/loaded_payload.hpp"
 #include "support/proto_writer.hpp"
 #include "support/schema_enums.hpp"
 #include "support/test_support.hpp"
@@ -15,36 +16,6 @@ using namespace kvonce::test;
 namespace {
 
 constexpr unsigned long long T0 = 1760000000000000000ULL;
-
-struct Loaded {
-  std::vector<std::string> lines;
-  payload::LoadResult result;
-};
-
-Loaded load_bytes(const std::string& bytes, payload::Format format = payload::Format::autodetect,
-                  bool accept_partial = false) {
-  Loaded l;
-  EventStore store;
-  std::vector<std::unique_ptr<io::ByteSource>> in;
-  in.push_back(io::from_memory(bytes, "in"));
-  l.result = payload::load_events(std::move(in), format, {}, store, accept_partial);
-  for (std::size_t i = 0; i < store.size(); ++i) {
-    std::string s;
-    append_event_line(s, store[i]);
-    l.lines.push_back(s);
-  }
-  return l;
-}
-
-Error error_of(const std::string& bytes, payload::Format format = payload::Format::autodetect) {
-  try {
-    load_bytes(bytes, format);
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("no error");
-  return Error(ErrorKind::internal, "");
-}
 
 // A KvOnce span on key "k" with its own ids (`n` < 10).
 std::string kv(unsigned long long start, const std::string& type, int n) {
@@ -124,7 +95,7 @@ TEST_CASE("envelopes: several Jaeger api/v3 results back to back are one trace")
 TEST_CASE("envelopes: Tempo v2 PARTIAL is refused unless accepted, then read with a warning") {
   const std::string partial = R"({"trace":)" + traces_data_json() +
                               R"(,"status":"PARTIAL","message":"trace exceeds max size"})";
-  const Error e = error_of(partial);
+  const Error e = load_error(partial);
   CHECK(e.kind() == ErrorKind::input);
   CHECK_THAT(e.what(), Catch::StartsWith("in: Tempo v2 response") &&
                            Catch::Contains("status PARTIAL") &&
@@ -137,11 +108,11 @@ TEST_CASE("envelopes: Tempo v2 PARTIAL is refused unless accepted, then read wit
 }
 
 TEST_CASE("envelopes: Tempo's not found and Jaeger's error objects are refused by name") {
-  const Error not_found = error_of(R"({"trace":{},"metrics":{}})");
+  const Error not_found = load_error(R"({"trace":{},"metrics":{}})");
   CHECK(not_found.kind() == ErrorKind::input);
   CHECK_THAT(not_found.what(),
              Catch::Contains("Tempo v2 response") && Catch::Contains("trace not found"));
-  const Error jaeger = error_of(
+  const Error jaeger = load_error(
       R"({"error":{"grpcCode":5,"httpCode":404,"message":"trace not found","httpStatus":"Not Found"}})");
   CHECK(jaeger.kind() == ErrorKind::input);
   CHECK_THAT(jaeger.what(), Catch::Contains("Jaeger API error response") &&
@@ -167,7 +138,7 @@ TEST_CASE("envelopes: a Tempo v2 protobuf TraceByIDResponse reads as the TracesD
   CHECK(l.result.inputs[0].envelope == otlp::Envelope::tempo_v2);
   CHECK(payload::describe_read(l.result) == "Tempo v2 response (OTLP protobuf), 2 spans");
 
-  const Error partial = error_of(response + pb::uint(3, 1) + pb::len(4, "too big"));
+  const Error partial = load_error(response + pb::uint(3, 1) + pb::len(4, "too big"));
   CHECK_THAT(partial.what(), Catch::Contains("Tempo v2 response (protobuf TraceByIDResponse)") &&
                                  Catch::Contains("status PARTIAL") &&
                                  Catch::Contains("\"too big\""));
@@ -200,13 +171,13 @@ TEST_CASE("foreign forms: JSON that is not a trace is refused by name with a hin
   for (const auto& [text, name] : cases) {
     for (const payload::Format format : {payload::Format::autodetect, payload::Format::otlp}) {
       INFO(text);
-      const Error e = error_of(text, format);
+      const Error e = load_error(text, format);
       CHECK(e.kind() == ErrorKind::input);
       CHECK_THAT(e.what(), Catch::StartsWith(std::string("in: ") + name) &&
                                Catch::Contains("not a trace kvonce-trace reads ("));
     }
   }
-  CHECK_THAT(error_of(R"([{"traceId":"1","id":"2","localEndpoint":{}}])").what(),
+  CHECK_THAT(load_error(R"([{"traceId":"1","id":"2","localEndpoint":{}}])").what(),
              Catch::Contains("zipkin receiver"));
 }
 
@@ -229,11 +200,11 @@ TEST_CASE("foreign forms: bytes that are not JSON say what they are") {
   };
   for (const auto& [bytes, name] : cases) {
     INFO(name);
-    const Error e = error_of(bytes);
+    const Error e = load_error(bytes);
     CHECK(e.kind() == ErrorKind::input);
     CHECK_THAT(e.what(), Catch::StartsWith(std::string("in: ") + name));
   }
-  CHECK_THAT(error_of("\x89PNG\r\n").what(), Catch::Contains("not JSON, protobuf, gzip or zstd"));
+  CHECK_THAT(load_error("\x89PNG\r\n").what(), Catch::Contains("not JSON, protobuf, gzip or zstd"));
 }
 
 TEST_CASE("foreign forms: an object stream that is neither stays NDJSON, no events is exit 2") {
@@ -248,12 +219,12 @@ TEST_CASE("foreign forms: a protobuf LogRecord field refuses the payload by name
   const std::string spans = pb::len(2, pb_span(T0, "retry", 1)) +
                             pb::len(2, pb_span(T0 + 5, "success", 2)) +
                             pb::len(2, pb::len(5, pb::string_value("body")) + pb::fixed64(11, T0));
-  const Error e = error_of(pb::resource_spans("", spans));
+  const Error e = load_error(pb::resource_spans("", spans));
   CHECK(e.kind() == ErrorKind::input);
   CHECK_THAT(e.what(), Catch::StartsWith("in: OTLP logs, not traces: field 11 at byte ") &&
                            Catch::Contains("(in resource_spans[0].scope_spans[0].spans[2])"));
   const Error metric =
-      error_of(pb::resource_spans("", pb::len(2, pb::len(1, "m") + pb::len(7, ""))));
+      load_error(pb::resource_spans("", pb::len(2, pb::len(1, "m") + pb::len(7, ""))));
   CHECK_THAT(metric.what(), Catch::StartsWith("in: OTLP metrics, not traces: field 7"));
 }
 
@@ -263,10 +234,7 @@ TEST_CASE("envelopes: every schema's envelope enum lists exactly the envelopes r
                                  otlp::Envelope::tempo_v2, otlp::Envelope::grpc_body}) {
     names.insert(otlp::to_string(e));
   }
-  const auto enums =
-      test::schema_enums([](const std::string& property, const std::set<std::string>&) {
-        return property == "envelope";
-      });
+  const auto enums = test::property_enums("envelope");
   for (const test::SchemaEnum& e : enums) {
     CAPTURE(e.file, e.pointer);
     CHECK(e.values == names);

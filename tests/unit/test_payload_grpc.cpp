@@ -10,6 +10,7 @@
 #include "kvonce/payload/load.hpp"
 #include "kvonce/util/error.hpp"
 
+#include "support/loaded_payload.hpp"
 #include "support/peak_memory.hpp"
 #include "support/proto_writer.hpp"
 #include "support/schema_enums.hpp"
@@ -21,25 +22,6 @@ using namespace kvonce::test;
 namespace {
 
 constexpr unsigned long long T0 = 1760000000000000000ULL;
-
-struct Loaded {
-  std::vector<std::string> lines;
-  payload::LoadResult result;
-};
-
-Loaded load_bytes(const std::string& bytes, payload::Format format = payload::Format::autodetect) {
-  Loaded l;
-  EventStore store;
-  std::vector<std::unique_ptr<io::ByteSource>> in;
-  in.push_back(io::from_memory(bytes, "in"));
-  l.result = payload::load_events(std::move(in), format, {}, store);
-  for (std::size_t i = 0; i < store.size(); ++i) {
-    std::string s;
-    append_event_line(s, store[i]);
-    l.lines.push_back(s);
-  }
-  return l;
-}
 
 std::string error_of(const std::string& bytes) {
   try {
@@ -209,10 +191,7 @@ TEST_CASE("grpc: every schema's framing enum lists exactly the framings read") {
        {payload::Framing::stream, payload::Framing::length_prefixed, payload::Framing::grpc}) {
     names.insert(payload::to_string(f));
   }
-  const auto enums =
-      test::schema_enums([](const std::string& property, const std::set<std::string>&) {
-        return property == "framing";
-      });
+  const auto enums = test::property_enums("framing");
   for (const test::SchemaEnum& e : enums) {
     CAPTURE(e.file, e.pointer);
     CHECK(e.values == names);
