@@ -19,7 +19,7 @@ layers=(
   "payload output"
   "transfer"
   "cloud github"
-  "fetch"
+  "fetch receive"
   "report"
   "steps"
   "batch"
