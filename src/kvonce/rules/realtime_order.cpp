@@ -84,6 +84,29 @@ std::vector<std::uint32_t> ranked(const std::vector<Seen>& events) {
 
 }  // namespace
 
+std::vector<RealtimeIssue> judge_keys(const EventStore& store,
+                                      const std::vector<std::vector<std::uint32_t>>& positions,
+                                      std::uint64_t skew_ns) {
+  std::vector<RealtimeIssue> out;
+  std::vector<Seen> all;
+  for (const std::vector<std::uint32_t>& at : positions) {
+    all.clear();
+    for (const std::uint32_t i : at) {
+      const EventView e = store[i];
+      all.push_back({realtime_event(e, skew_ns), e.span_id, e.key, true});
+    }
+    KeyWitness key;
+    std::vector<RealtimeEvent> events;
+    for (const std::uint32_t j : ranked(all)) {  // stable: equal events keep store order
+      key.events.push_back(at[j]);
+      events.push_back(all[j].event);
+    }
+    key.witness = find_witness(events);
+    if (!key.witness.conforms) out.push_back(explain_key(store, key, skew_ns));
+  }
+  return out;
+}
+
 RealtimeJudging judge_realtime(const EventStore& store, std::uint64_t skew_ns) {
   RealtimeJudging out;
   KeyIndex keys;

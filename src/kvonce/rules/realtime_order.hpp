@@ -46,4 +46,10 @@ struct RealtimeIssue {
 };
 RealtimeIssue explain_key(const EventStore& store, const KeyWitness& key, std::uint64_t skew_ns);
 
+// Judges the keys whose events are at `positions` (one list per key, each in store order) and
+// returns the issue of each key that has no witness.
+std::vector<RealtimeIssue> judge_keys(const EventStore& store,
+                                      const std::vector<std::vector<std::uint32_t>>& positions,
+                                      std::uint64_t skew_ns);
+
 }  // namespace kvonce::rules

@@ -24,7 +24,11 @@
 // (duplicate-before-success, retry-attempt-out-of-sequence, success-attempt-mismatch) are not
 // checked event by event: a key raises one of them, once, exactly when no order that extends
 // real-time precedence replays cleanly. The other rules are checked in verification order.
+// The replay still follows the order-dependent rules, silently, and checks that the order
+// extends real-time precedence: a key that passes both is in a witness order and conforms, so
+// only the other keys (none, in a valid trace already in real-time order) are judged.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +45,10 @@ struct KeyState {
   bool written = false;
   std::int64_t retries = 0;
   IssueSlots slots{};
+  // Real-time judging only: the latest widened start so far, and whether the key's order so far
+  // may not be a witness (an order-dependent rule, or real-time precedence, broken).
+  Nanos latest_start = -kBeyondAllTimes;
+  bool suspect = false;
 };
 
 bool is_type(const EventView& e, std::string_view type) {
@@ -58,31 +66,26 @@ std::string type_text(const EventView& e) {
 
 class SpecChecker {
  public:
-  explicit SpecChecker(std::int64_t max_retries, std::vector<RealtimeIssue> realtime = {},
-                       bool by_real_time = false)
-      : max_retries_(max_retries), realtime_(std::move(realtime)), by_real_time_(by_real_time) {
-    std::sort(realtime_.begin(), realtime_.end(),
-              [](const auto& a, const auto& b) { return a.at < b.at; });
-  }
+  explicit SpecChecker(std::int64_t max_retries, std::optional<std::uint64_t> skew_ns = {})
+      : max_retries_(max_retries),
+        by_real_time_(skew_ns.has_value()),
+        skew_ns_(skew_ns.value_or(0)) {}
 
   void check(std::uint64_t index, const EventView& e) {
-    check_event(index, e);
-    if (next_realtime_ < realtime_.size() && realtime_[next_realtime_].at == index) {
-      RealtimeIssue& issue = realtime_[next_realtime_++];
-      const auto [key, fresh] = keys_.insert(e.key);
-      report(states_[key].slots, issue.type, [&] { return std::move(issue.message); });
-    }
-  }
-
- private:
-  void check_event(std::uint64_t index, const EventView& e) {
     index_ = index;
     event_ = &e;
-    if (e.key_form != FieldForm::text) return keyless();
+    if (e.key_form != FieldForm::text) {
+      if (by_real_time_) key_of_.push_back(kNoKey);
+      return keyless();
+    }
     key_ = e.key;
     const auto [key, fresh] = keys_.insert(e.key);
     if (fresh) states_.emplace_back();
     KeyState& state = states_[key];
+    if (by_real_time_) {
+      key_of_.push_back(static_cast<std::uint32_t>(key));
+      follow_real_time(state);
+    }
     timestamp(state.slots);
     if (is_type(e, "success")) {
       success(state);
@@ -96,7 +99,10 @@ class SpecChecker {
   }
 
  public:
-  VerifyResult finish() { return VerifyResult{issues_.finish(), keys_.size() + keyless_.size()}; }
+  VerifyResult finish(const EventStore& events) {
+    if (by_real_time_) add_realtime_issues(events);
+    return VerifyResult{issues_.finish(), keys_.size() + keyless_.size()};
+  }
 
  private:
   // An event whose key is absent, null or not a string: reported, and judged no further.
@@ -139,11 +145,15 @@ class SpecChecker {
     if (!attempt) {
       report(s, IssueType::success_context_missing,
              [] { return std::string("success carries no integer attempts in its context"); });
-    } else if (!by_real_time_ && !(*attempt == expected)) {
-      report(s, IssueType::success_attempt_mismatch, [&] {
-        return "success carries attempts " + attempt->text + ", expected " +
-               std::to_string(expected) + " after " + std::to_string(s.retries) + " retries";
-      });
+    } else if (!(*attempt == expected)) {
+      if (by_real_time_) {
+        s.suspect = true;
+      } else {
+        report(s, IssueType::success_attempt_mismatch, [&] {
+          return "success carries attempts " + attempt->text + ", expected " +
+                 std::to_string(expected) + " after " + std::to_string(s.retries) + " retries";
+        });
+      }
     }
     s.written = true;
   }
@@ -161,19 +171,67 @@ class SpecChecker {
       report(s, IssueType::retry_context_missing, [&] {
         return "retry " + std::to_string(nth) + " carries no integer attempts in its context";
       });
-    } else if (!by_real_time_ && !(*attempt == nth)) {
-      report(s, IssueType::retry_attempt_out_of_sequence, [&] {
-        return "retry " + std::to_string(nth) + " carries attempts " + attempt->text +
-               ", expected " + std::to_string(nth);
-      });
+    } else if (!(*attempt == nth)) {
+      if (by_real_time_) {
+        s.suspect = true;
+      } else {
+        report(s, IssueType::retry_attempt_out_of_sequence, [&] {
+          return "retry " + std::to_string(nth) + " carries attempts " + attempt->text +
+                 ", expected " + std::to_string(nth);
+        });
+      }
     }
     s.retries = nth;
   }
 
   void failure(KeyState& s) {
-    if (!by_real_time_ && !s.written && is_duplicate_failure(*event_)) {
+    if (s.written || !is_duplicate_failure(*event_)) return;
+    if (by_real_time_) {
+      s.suspect = true;
+    } else {
       report(s, IssueType::duplicate_before_success,
              [] { return std::string("failure with reason duplicate on a key not yet written"); });
+    }
+  }
+
+  // An event that ends (widened) before an earlier event of its key starts breaks real time.
+  void follow_real_time(KeyState& s) {
+    const Interval w = widen(event_->timed, event_->time_ns, event_->end(), skew_ns_);
+    if (w.end < s.latest_start) s.suspect = true;
+    s.latest_start = std::max(s.latest_start, w.start);
+  }
+
+  // Judges the suspect keys and puts their issues among the others, by event index (after the
+  // ones of the same event, as if reported right after it).
+  void add_realtime_issues(const EventStore& events) {
+    std::vector<std::uint32_t> slot(states_.size(), kNoKey);
+    std::vector<std::vector<std::uint32_t>> positions;
+    for (std::size_t k = 0; k < states_.size(); ++k) {
+      if (!states_[k].suspect) continue;
+      slot[k] = static_cast<std::uint32_t>(positions.size());
+      positions.emplace_back();
+    }
+    if (positions.empty()) return;
+    for (std::uint32_t i = 0; i < key_of_.size(); ++i) {
+      if (key_of_[i] != kNoKey && slot[key_of_[i]] != kNoKey)
+        positions[slot[key_of_[i]]].push_back(i);
+    }
+    std::vector<Issue>& list = issues_.issues();
+    for (RealtimeIssue& found : judge_keys(events, positions, skew_ns_)) {
+      const EventView e = events[found.at];
+      Issue issue{std::string(e.key),
+                  found.type,
+                  std::move(found.message),
+                  found.at,
+                  e.time_ns,
+                  std::string(e.trace_id),
+                  1,
+                  e.timed,
+                  std::string(e.span_id)};
+      const auto at = std::upper_bound(
+          list.begin(), list.end(), issue.event_index,
+          [](std::uint64_t index, const Issue& other) { return index < other.event_index; });
+      list.insert(at, std::move(issue));
     }
   }
 
@@ -186,10 +244,11 @@ class SpecChecker {
     issues_.report(slots, type, key_, index_, *event_, make);
   }
 
+  static constexpr std::uint32_t kNoKey = 0xffffffff;
   std::int64_t max_retries_;
-  std::vector<RealtimeIssue> realtime_;  // by store position
-  std::size_t next_realtime_ = 0;
   bool by_real_time_;
+  std::uint64_t skew_ns_;
+  std::vector<std::uint32_t> key_of_;      // real time: each event's key index, kNoKey if keyless
   KeyIndex keys_;                          // views into the event store
   std::vector<KeyState> states_;           // by key index
   KeyIndex keyless_;                       // the key's JSON text, or "null"
@@ -208,22 +267,17 @@ VerifyResult verify_spec(const EventStore& events, std::int64_t max_retries) {
     const EventView e = events[i];
     checker.check(i, e);
   }
-  return checker.finish();
+  return checker.finish(events);
 }
 
 VerifyResult verify_spec_realtime(const EventStore& events, std::int64_t max_retries,
                                   std::uint64_t skew_ns) {
-  const RealtimeJudging judging = judge_realtime(events, skew_ns);
-  std::vector<RealtimeIssue> issues;
-  for (const KeyWitness& key : judging.keys) {
-    if (!key.witness.conforms) issues.push_back(explain_key(events, key, skew_ns));
-  }
-  SpecChecker checker(max_retries, std::move(issues), true);
+  SpecChecker checker(max_retries, skew_ns);
   for (std::size_t i = 0; i < events.size(); ++i) {
     const EventView e = events[i];
     checker.check(i, e);
   }
-  return checker.finish();
+  return checker.finish(events);
 }
 
 }  // namespace kvonce::rules
