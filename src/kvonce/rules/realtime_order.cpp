@@ -22,6 +22,7 @@ bool is_duplicate_failure(const EventView& e) {
   if (!has_type(e, "failure")) return false;
   const auto& reason = e.reason;
   if (!reason || reason->size() < 2 || reason->front() != '"') return false;
+  if (*reason == "\"duplicate\"") return true;  // as writers spell it: no parse needed
   json::Reader r(*reason, {});
   return to_lower_ascii(trim(r.string())) == "duplicate";
 }
@@ -110,7 +111,6 @@ std::vector<RealtimeIssue> judge_keys(const EventStore& store,
 RealtimeJudging judge_realtime(const EventStore& store, std::uint64_t skew_ns) {
   RealtimeJudging out;
   KeyIndex keys;
-  std::vector<std::vector<RealtimeEvent>> events;  // by key, parallel to out.keys[].events
   const std::vector<Seen> all = seen(store, skew_ns);
   const std::vector<std::uint32_t> order = ranked(all);
   out.rank.resize(order.size());
@@ -120,20 +120,30 @@ RealtimeJudging judge_realtime(const EventStore& store, std::uint64_t skew_ns) {
     const Nanos widened = all[i].event.start;  // only an untimed event starts there
     out.start[i] = widened == -kBeyondAllTimes ? widened : widened + static_cast<Nanos>(skew_ns);
   }
+  // Each event's key, then the keys' events in tie-break order, sized before they are filled.
+  std::vector<std::uint32_t> key_of(all.size());
+  std::vector<std::uint32_t> sizes;
   for (const std::uint32_t i : order) {
     if (!all[i].keyed) {
       out.keyless.push_back(i);
       continue;
     }
     const auto [key, fresh] = keys.insert(all[i].key);
-    if (fresh) {
-      out.keys.emplace_back();
-      events.emplace_back();
-    }
-    out.keys[key].events.push_back(i);
-    events[key].push_back(all[i].event);
+    if (fresh) sizes.push_back(0);
+    key_of[i] = static_cast<std::uint32_t>(key);
+    ++sizes[key];
   }
-  for (std::size_t k = 0; k < out.keys.size(); ++k) out.keys[k].witness = find_witness(events[k]);
+  out.keys.resize(sizes.size());
+  for (std::size_t k = 0; k < sizes.size(); ++k) out.keys[k].events.reserve(sizes[k]);
+  for (const std::uint32_t i : order) {
+    if (all[i].keyed) out.keys[key_of[i]].events.push_back(i);
+  }
+  std::vector<RealtimeEvent> events;  // one key's, reused
+  for (KeyWitness& key : out.keys) {
+    events.clear();
+    for (const std::uint32_t i : key.events) events.push_back(all[i].event);
+    key.witness = find_witness(events);
+  }
   return out;
 }
 
