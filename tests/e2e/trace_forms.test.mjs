@@ -214,6 +214,52 @@ describe('back-end responses read as the OTLP inside them', () => {
     assert.ok(p.stats.warnings.some((w) => /status PARTIAL/.test(w)));
   });
 
+  test('Tempo v2 PARTIAL under run, explain and batch: exit 4 naming it; with --accept-partial the warning in each output', async (t) => {
+    const file = write(t, 'partial.json', JSON.stringify({ trace: tracesData(), status: 'PARTIAL', message: 'trace exceeds max size' }));
+    const dir = tempDir(t);
+    const partial = /status PARTIAL: Tempo returned only part of the trace .*read with --accept-partial: events may be missing/;
+    const tree = path.join(dir, 'trace');
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'), GITHUB_OUTPUT: path.join(dir, 'outputs') };
+
+    const refusedRun = await run(['run', '-i', file, '--trace-dir', tree], env, dir);
+    assert.equal(refusedRun.code, 4, refusedRun.stdout + refusedRun.stderr);
+    assert.match(refusedRun.stderr, /Tempo v2 response .*status PARTIAL.*--accept-partial/);
+    const r = await run(['run', '-i', file, '--trace-dir', tree, '--accept-partial'], env, dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /warning: .*status PARTIAL/);
+    for (const mode of ['otlp', 'ndjson']) {
+      const v = readJson(path.join(tree, mode, 'kvonce-validation.json'));
+      assert.ok(v.warnings.some((w) => partial.test(w)), `${mode}: ${JSON.stringify(v.warnings)}`);
+    }
+    assert.match(fs.readFileSync(path.join(dir, 'summary.md'), 'utf8'), /otlp, ndjson: .*status PARTIAL/);
+    assert.match(fs.readFileSync(path.join(tree, 'kvonce-pr-comment.md'), 'utf8'), /⚠️ ndjson: .*status PARTIAL/);
+
+    const refusedExplain = await run(['explain', 'alpha', '-i', file], {}, dir);
+    assert.equal(refusedExplain.code, 4);
+    assert.match(refusedExplain.stderr, /status PARTIAL/);
+    const text = await run(['explain', 'alpha', '-i', file, '--accept-partial'], {}, dir);
+    assert.equal(text.code, 0, text.stdout + text.stderr);
+    assert.match(text.stdout, /^ {2}warning: .*status PARTIAL/m);
+    const doc = await run(['explain', 'alpha', '-i', file, '--accept-partial', '--json'], {}, dir);
+    assert.ok(JSON.parse(doc.stdout).warnings.some((w) => partial.test(w)), doc.stdout);
+    const fromTree = await run(['explain', 'alpha', '--trace-dir', tree, '--json'], {}, dir);
+    assert.ok(JSON.parse(fromTree.stdout).warnings.some((w) => partial.test(w)), fromTree.stdout);
+
+    const results = path.join(dir, 'results.jsonl');
+    const refusedBatch = await run(['batch', '--results', results, file], {}, dir);
+    assert.equal(refusedBatch.code, 1);
+    assert.match(readJson(results).error.message, /status PARTIAL/);
+    fs.rmSync(results);
+    const b = await run(['batch', '--results', results, '--accept-partial', file], {}, dir);
+    assert.equal(b.code, 0, b.stdout + b.stderr);
+    const line = readJson(results);
+    assert.equal(line.valid, true);
+    assert.equal(line.judgedUnder.acceptPartial, true);
+    assert.ok(line.partial.some((w) => partial.test(w)), JSON.stringify(line));
+    assert.match(b.stdout, /### Partial traces[^]*status PARTIAL/);
+    assert.match(b.stderr, /VALID .*; warning: .*status PARTIAL/);
+  });
+
   test("Tempo's not found and Jaeger's error object are refused by name", async (t) => {
     const notFound = await prepare(t, write(t, 'nf.json', '{"trace":{},"metrics":{}}'));
     assert.equal(notFound.code, 4);

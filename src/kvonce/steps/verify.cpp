@@ -138,7 +138,9 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   out.events = store.size();
 
   const auto generated_at = now(options.clock);
-  std::vector<std::string> warnings = output::describe_warnings(out.load.stats);
+  std::vector<std::string> warnings = options.carried_warnings;
+  for (std::string& w : output::describe_warnings(out.load.stats)) warnings.push_back(std::move(w));
+  out.warnings = warnings;
   if (store.empty()) warnings.insert(warnings.begin(), no_events_message(out.load.stats));
   out.result = rules::verify(store, judging_rules(options.rules, options.order));
   rules::attach_histories(store, options.rules.profile, out.result.issues);
@@ -256,7 +258,7 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
                 : std::string("(--json or --output-dir lists them all)")) +
            "\n";
   }
-  for (const std::string& w : output::describe_warnings(o.load.stats))
+  for (const std::string& w : o.warnings)
     out += "  " + style.paint(Tone::warn, "warning: " + console_escape(w)) + "\n";
   if (written) {
     out += "  " +
