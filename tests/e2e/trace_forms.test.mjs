@@ -8,7 +8,9 @@
 // return them, and one real Jaeger api/v3 snapshot is read as it is (tests/data/backends).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import dgram from 'node:dgram';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -25,12 +27,14 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import jaegerClient from 'jaeger-client';
 
 import { readJson, requireBinary, run, tempDir } from './cloud_harness.mjs';
 import { startOtlpSink } from './servers/otlp_sink.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DATA = path.join(HERE, '..', 'data', 'backends');
+const FOREIGN = path.join(HERE, '..', 'data', 'foreign');
 const SERVICE = 'kvonce-store';
 const T0 = 1760000000;
 const resource = resourceFromAttributes({ 'service.name': SERVICE });
@@ -107,6 +111,49 @@ function consoleExporterOutput() {
     provider.getTracer('t').startSpan('kvonce.put', { attributes: ${JSON.stringify(SPANS[0].attrs)} }).end();
     await provider.shutdown();`;
   return execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: HERE });
+}
+
+// What jaeger-client sends for the KvOnce spans: its HTTP sender POSTs a thrift binary Batch to
+// a collector (here a loopback server), its UDP sender an Agent.emitBatch message to an agent
+// (here a loopback socket).
+async function jaegerThrift(sender) {
+  const received = [];
+  let close;
+  let reporter;
+  if (sender === 'http') {
+    const server = http.createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        received.push(Buffer.concat(chunks));
+        res.end();
+      });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    reporter = { collectorEndpoint: `http://127.0.0.1:${server.address().port}/api/traces` };
+    close = () => new Promise((resolve) => server.close(resolve));
+  } else {
+    const socket = dgram.createSocket('udp4');
+    socket.on('message', (m) => received.push(m));
+    await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    reporter = { agentHost: '127.0.0.1', agentPort: socket.address().port };
+    close = () => new Promise((resolve) => socket.close(resolve));
+  }
+  const quiet = { info() {}, error() {} };
+  const tracer = jaegerClient.initTracer(
+    { serviceName: SERVICE, sampler: { type: 'const', param: 1 }, reporter: { ...reporter, flushIntervalMs: 10 } },
+    { logger: quiet },
+  );
+  for (const s of SPANS) {
+    const span = tracer.startSpan('kvonce.put', { startTime: s.start[0] * 1000 + s.start[1] / 1e6 });
+    for (const [k, v] of Object.entries(s.attrs)) span.setTag(k, v);
+    span.finish();
+  }
+  await new Promise((resolve) => tracer.close(resolve));
+  for (let i = 0; i < 100 && received.length === 0; ++i) await new Promise((resolve) => setTimeout(resolve, 10));
+  await close();
+  assert.ok(received.length > 0, `jaeger-client sent nothing over ${sender}`);
+  return received[0];
 }
 
 // A varint, for the protobuf TraceByIDResponse around a TracesData body.
@@ -305,5 +352,42 @@ describe('what real libraries write that is not a trace is refused by name', () 
     const v = await run(['verify', '-i', write(t, 'trace.json', page)], {}, tempDir(t));
     assert.equal(v.code, 4);
     assert.match(v.stderr, /an HTML page, not a trace kvonce-trace reads/);
+  });
+});
+
+describe('what real tools wrote, captured at test time or kept from their own repositories', () => {
+  const thrift = [
+    ['http', /Jaeger thrift \(binary protocol\), not a trace kvonce-trace reads \(export the spans over OTLP/],
+    ['udp', /Jaeger thrift \(binary protocol\), not a trace kvonce-trace reads/],
+  ];
+  for (const [sender, message] of thrift) {
+    test(`jaeger-client's ${sender} sender: its thrift is refused by name, exit 4`, async (t) => {
+      const body = await jaegerThrift(sender);
+      const file = write(t, 'jaeger.thrift', body);
+      for (const format of [[], ['--format', 'otlp']]) {
+        const v = await run(['verify', '-i', file, ...format], {}, tempDir(t));
+        assert.equal(v.code, 4, `${format}: ${v.stdout}${v.stderr}`);
+        assert.match(v.stderr, message);
+      }
+    });
+  }
+
+  test("the Collector's debug exporter text (its own test output) is refused by name, exit 4", async (t) => {
+    const file = path.join(FOREIGN, 'collector-debug-exporter-two-spans.out');
+    for (const command of [['verify', '-i', file], ['prepare', '-i', file, '-o', 'events.ndjson']]) {
+      const dir = tempDir(t);
+      const v = await run(command, {}, dir, { cwd: dir });
+      assert.equal(v.code, 4, v.stdout + v.stderr);
+      assert.match(v.stderr, /the Collector's debug exporter text, not a trace kvonce-trace reads \(.*file exporter/);
+    }
+  });
+
+  test("Tempo's own v1 trace JSON reads as a Tempo v1 response with no KvOnce event", async (t) => {
+    const dir = tempDir(t);
+    const v = await run(['verify', '-i', path.join(DATA, 'tempo-v1-trace.json'), '-d', path.join(dir, 'out')], {}, dir);
+    assert.equal(v.code, 2, v.stdout + v.stderr);
+    assert.match(v.stdout + v.stderr, /Tempo v1 response \(OTLP\/JSON\), 1 span/);
+    assert.match(v.stdout + v.stderr, /none with kvonce.event.type/);
+    assert.equal(readJson(path.join(dir, 'out', 'kvonce-validation.json')).input[0].envelope, 'tempo-v1');
   });
 });

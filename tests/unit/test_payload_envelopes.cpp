@@ -219,6 +219,10 @@ TEST_CASE("foreign forms: bytes that are not JSON say what they are") {
       {"<!DOCTYPE html>\n<html><body>Sign in</body></html>", "an HTML page"},
       {"2025-01-01T00:00:00.000Z\tinfo\tResourceSpans #0\nResource SchemaURL: \n",
        "the Collector's debug exporter text"},
+      // verbosity normal, as the exporter's own test expects it (normal/traces_test.go)
+      {"ResourceTraces #0\nScopeTraces #0\nspan-name 0102030405060708090a0b0c0d0e0f10 "
+       "1112131415161718 key1=value1 key2=value2\n",
+       "the Collector's debug exporter text"},
       {std::string("\x80\x01\x00\x04\x00\x00\x00\x09"
                    "emitBatch",
                    17),
