@@ -175,3 +175,29 @@ TEST_CASE("accept-partial: batch records the refusal, or the warning in its line
                                     "--accept-partial"));
   CHECK_THAT(r.err, Catch::Contains("; warning: ") && Catch::Contains("status PARTIAL"));
 }
+
+TEST_CASE("accept-partial: NDJSON prepared from a partial trace keeps the warning through verify") {
+  TempDir dir;
+  write_file(dir / "tempo.json", partial_response());
+  const std::string events = (dir / "events.ndjson").string();
+  const auto p =
+      run_cli({"prepare", "-i", (dir / "tempo.json").string(), "-o", events, "--accept-partial"});
+  REQUIRE(p.exit_code == 0);
+  const json record = json::parse(read_file(events + ".kvonce-source.json"));
+  CHECK(warns(record["partial"]));
+
+  const auto v = run_cli({"verify", events, "-d", (dir / "out").string()});
+  CHECK(v.exit_code == 0);
+  CHECK(names_partial(v.out));
+  const json validation = json::parse(read_file(dir / "out" / "kvonce-validation.json"));
+  CHECK(warns(validation["warnings"]));
+  CHECK(warns(validation["outputSet"]["derivedFrom"]["partial"]));
+
+  // A whole trace's record has no such member, and its verification no such warning.
+  write_file(dir / "whole.json", otlp_doc({span(T0, "success", "a", 1)}));
+  const std::string whole = (dir / "whole.ndjson").string();
+  REQUIRE(run_cli({"prepare", "-i", (dir / "whole.json").string(), "-o", whole}).exit_code == 0);
+  CHECK_FALSE(json::parse(read_file(whole + ".kvonce-source.json")).contains("partial"));
+  const auto w = run_cli({"verify", whole});
+  CHECK_FALSE(names_partial(w.out));
+}

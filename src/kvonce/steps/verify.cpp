@@ -191,6 +191,12 @@ VerifyOutcome verify(const VerifyOptions& options) {
     output::SetOrigin origin;
     payload::LoadResult load = load_hashed(options, store, origin);
     VerifyOptions with_origin = options;
+    // NDJSON prepared from a partial trace: its record says so, and so does this verdict.
+    if (origin.derived_from) {
+      for (const std::string& w : origin.derived_from->partial) {
+        with_origin.carried_warnings.push_back(w);
+      }
+    }
     if (!with_origin.origin) with_origin.origin = std::move(origin);
     VerifyOutcome out = verify_store(store, std::move(load), with_origin);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
