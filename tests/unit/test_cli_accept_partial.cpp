@@ -201,3 +201,31 @@ TEST_CASE("accept-partial: NDJSON prepared from a partial trace keeps the warnin
   const auto w = run_cli({"verify", whole});
   CHECK_FALSE(names_partial(w.out));
 }
+
+TEST_CASE("accept-partial: a verify of a set's own events file repeats the set's warning") {
+  // The steps by hand: verify the payload into tr/otlp, then its events file into tr/ndjson.
+  TempDir dir;
+  write_file(dir / "tempo.json", partial_response());
+  const std::string otlp = (dir / "tr" / "otlp").string();
+  REQUIRE(run_cli({"verify", (dir / "tempo.json").string(), "-d", otlp, "--accept-partial"})
+              .exit_code == 0);
+  const auto v = run_cli({"verify", otlp + "/kvonce-events.ndjson", "--format", "ndjson", "-d",
+                          (dir / "tr" / "ndjson").string()});
+  CHECK(v.exit_code == 0);
+  CHECK(names_partial(v.out));
+  const json nd = json::parse(read_file(dir / "tr" / "ndjson" / "kvonce-validation.json"));
+  CHECK(warns(nd["warnings"]));
+  // Once, though run carries it too.
+  const auto r = run_cli({"run", "-i", (dir / "tempo.json").string(), "--trace-dir",
+                          (dir / "t").string(), "--accept-partial"});
+  REQUIRE(r.exit_code == 0);
+  const json run_nd = json::parse(read_file(dir / "t" / "ndjson" / "kvonce-validation.json"));
+  std::size_t n = 0;
+  for (const json& w : run_nd["warnings"]) {
+    n += names_partial(w.get<std::string>()) ? 1 : 0;
+  }
+  CHECK(n == 1);
+  // An events file edited since its set was written is tied to nothing: no warning.
+  write_file(otlp + "/kvonce-events.ndjson", read_file(otlp + "/kvonce-events.ndjson") + "\n");
+  CHECK_FALSE(names_partial(run_cli({"verify", otlp + "/kvonce-events.ndjson"}).out));
+}
