@@ -194,6 +194,7 @@ void add_batch_command(CLI::App& app, Console& console) {
                   "Also write verify's outputs for each payload to DIR/<source as a name>/")
       ->type_name("DIR");
   add_format(*cmd, o.payload.format);
+  add_accept_partial(*cmd, o.payload.accept_partial);
   add_rules(*cmd, o.payload.rules);
   add_judging_order(*cmd, o.payload.order, o.payload.rules);
   add_read_limits(*cmd, o.payload.limits);

@@ -43,6 +43,7 @@ void judge_as_recorded(const CLI::App& cmd, steps::ExplainOptions& opts) {
     used = true;
   }
   if (used) opts.judging_recorded_in = recorded.file;
+  opts.recorded_warnings = recorded.partial_warnings;
 }
 
 }  // namespace
@@ -74,6 +75,7 @@ void add_explain_command(CLI::App& app, Console& console) {
   input->excludes(dir);
   cmd->add_flag("--json", *json, "Print the timeline as one JSON document");
   add_format(*cmd, opts->format);
+  add_accept_partial(*cmd, opts->accept_partial);
   add_rules(*cmd, opts->rules);
   add_judging_order(*cmd, opts->order, opts->rules);
   add_read_limits(*cmd, opts->limits);

@@ -68,6 +68,7 @@ void add_run_command(CLI::App& app, Console& console) {
       ->capture_default_str();
   add_rules(*cmd, opts->rules);
   add_judging_order(*cmd, opts->order, opts->rules);
+  add_accept_partial(*cmd, opts->accept_partial);
   add_read_limits(*cmd, opts->limits);
   add_max_output_bytes(*cmd, opts->max_output_bytes);
   add_masking(*cmd, opts->mask);

@@ -151,6 +151,25 @@ describe('the tool\'s outputs satisfy schemas/', () => {
   });
 });
 
+describe('a partial Tempo trace read with --accept-partial', () => {
+  test("prepare's record and the verify of its NDJSON carry the warning, within their schemas", async (t) => {
+    const dir = tempDir(t);
+    const tempo = path.join(dir, 'tempo.json');
+    fs.writeFileSync(tempo, JSON.stringify({ trace: readJson(REFERENCE), status: 'PARTIAL', message: 'trace exceeds max size' }));
+    const events = path.join(dir, 'events.ndjson');
+    const p = await run(['prepare', '-i', tempo, '-o', events, '--accept-partial'], {}, dir);
+    assert.equal(p.code, 0, p.stderr);
+    const record = `${events}.kvonce-source.json`;
+    assert.match(readJson(record).partial[0], /status PARTIAL/);
+    await assertValid(schema('prepare-source'), [record]);
+    const r = await run(['verify', events, '--format', 'ndjson', '-d', path.join(dir, 'nd')], {}, dir);
+    assert.equal(r.code, 1, r.stderr);
+    const validation = path.join(dir, 'nd', 'kvonce-validation.json');
+    assert.match(readJson(validation).warnings[0], /status PARTIAL/);
+    await assertValid(schema('validation'), [validation]);
+  });
+});
+
 describe('the schemas reject what the contract forbids', () => {
   test('documents with a missing, mistyped or unknown field', async (t) => {
     const dir = tempDir(t);

@@ -8,7 +8,9 @@
 // return them, and one real Jaeger api/v3 snapshot is read as it is (tests/data/backends).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import dgram from 'node:dgram';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -25,12 +27,14 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import jaegerClient from 'jaeger-client';
 
 import { readJson, requireBinary, run, tempDir } from './cloud_harness.mjs';
 import { startOtlpSink } from './servers/otlp_sink.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DATA = path.join(HERE, '..', 'data', 'backends');
+const FOREIGN = path.join(HERE, '..', 'data', 'foreign');
 const SERVICE = 'kvonce-store';
 const T0 = 1760000000;
 const resource = resourceFromAttributes({ 'service.name': SERVICE });
@@ -107,6 +111,49 @@ function consoleExporterOutput() {
     provider.getTracer('t').startSpan('kvonce.put', { attributes: ${JSON.stringify(SPANS[0].attrs)} }).end();
     await provider.shutdown();`;
   return execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: HERE });
+}
+
+// What jaeger-client sends for the KvOnce spans: its HTTP sender POSTs a thrift binary Batch to
+// a collector (here a loopback server), its UDP sender an Agent.emitBatch message to an agent
+// (here a loopback socket).
+async function jaegerThrift(sender) {
+  const received = [];
+  let close;
+  let reporter;
+  if (sender === 'http') {
+    const server = http.createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        received.push(Buffer.concat(chunks));
+        res.end();
+      });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    reporter = { collectorEndpoint: `http://127.0.0.1:${server.address().port}/api/traces` };
+    close = () => new Promise((resolve) => server.close(resolve));
+  } else {
+    const socket = dgram.createSocket('udp4');
+    socket.on('message', (m) => received.push(m));
+    await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    reporter = { agentHost: '127.0.0.1', agentPort: socket.address().port };
+    close = () => new Promise((resolve) => socket.close(resolve));
+  }
+  const quiet = { info() {}, error() {} };
+  const tracer = jaegerClient.initTracer(
+    { serviceName: SERVICE, sampler: { type: 'const', param: 1 }, reporter: { ...reporter, flushIntervalMs: 10 } },
+    { logger: quiet },
+  );
+  for (const s of SPANS) {
+    const span = tracer.startSpan('kvonce.put', { startTime: s.start[0] * 1000 + s.start[1] / 1e6 });
+    for (const [k, v] of Object.entries(s.attrs)) span.setTag(k, v);
+    span.finish();
+  }
+  await new Promise((resolve) => tracer.close(resolve));
+  for (let i = 0; i < 100 && received.length === 0; ++i) await new Promise((resolve) => setTimeout(resolve, 10));
+  await close();
+  assert.ok(received.length > 0, `jaeger-client sent nothing over ${sender}`);
+  return received[0];
 }
 
 // A varint, for the protobuf TraceByIDResponse around a TracesData body.
@@ -214,6 +261,52 @@ describe('back-end responses read as the OTLP inside them', () => {
     assert.ok(p.stats.warnings.some((w) => /status PARTIAL/.test(w)));
   });
 
+  test('Tempo v2 PARTIAL under run, explain and batch: exit 4 naming it; with --accept-partial the warning in each output', async (t) => {
+    const file = write(t, 'partial.json', JSON.stringify({ trace: tracesData(), status: 'PARTIAL', message: 'trace exceeds max size' }));
+    const dir = tempDir(t);
+    const partial = /status PARTIAL: Tempo returned only part of the trace .*read with --accept-partial: events may be missing/;
+    const tree = path.join(dir, 'trace');
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'), GITHUB_OUTPUT: path.join(dir, 'outputs') };
+
+    const refusedRun = await run(['run', '-i', file, '--trace-dir', tree], env, dir);
+    assert.equal(refusedRun.code, 4, refusedRun.stdout + refusedRun.stderr);
+    assert.match(refusedRun.stderr, /Tempo v2 response .*status PARTIAL.*--accept-partial/);
+    const r = await run(['run', '-i', file, '--trace-dir', tree, '--accept-partial'], env, dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /warning: .*status PARTIAL/);
+    for (const mode of ['otlp', 'ndjson']) {
+      const v = readJson(path.join(tree, mode, 'kvonce-validation.json'));
+      assert.ok(v.warnings.some((w) => partial.test(w)), `${mode}: ${JSON.stringify(v.warnings)}`);
+    }
+    assert.match(fs.readFileSync(path.join(dir, 'summary.md'), 'utf8'), /otlp, ndjson: .*status PARTIAL/);
+    assert.match(fs.readFileSync(path.join(tree, 'kvonce-pr-comment.md'), 'utf8'), /⚠️ ndjson: .*status PARTIAL/);
+
+    const refusedExplain = await run(['explain', 'alpha', '-i', file], {}, dir);
+    assert.equal(refusedExplain.code, 4);
+    assert.match(refusedExplain.stderr, /status PARTIAL/);
+    const text = await run(['explain', 'alpha', '-i', file, '--accept-partial'], {}, dir);
+    assert.equal(text.code, 0, text.stdout + text.stderr);
+    assert.match(text.stdout, /^ {2}warning: .*status PARTIAL/m);
+    const doc = await run(['explain', 'alpha', '-i', file, '--accept-partial', '--json'], {}, dir);
+    assert.ok(JSON.parse(doc.stdout).warnings.some((w) => partial.test(w)), doc.stdout);
+    const fromTree = await run(['explain', 'alpha', '--trace-dir', tree, '--json'], {}, dir);
+    assert.ok(JSON.parse(fromTree.stdout).warnings.some((w) => partial.test(w)), fromTree.stdout);
+
+    const results = path.join(dir, 'results.jsonl');
+    const refusedBatch = await run(['batch', '--results', results, file], {}, dir);
+    assert.equal(refusedBatch.code, 1);
+    assert.match(readJson(results).error.message, /status PARTIAL/);
+    fs.rmSync(results);
+    const b = await run(['batch', '--results', results, '--accept-partial', file], {}, dir);
+    assert.equal(b.code, 0, b.stdout + b.stderr);
+    const line = readJson(results);
+    assert.equal(line.valid, true);
+    assert.equal(line.judgedUnder.acceptPartial, true);
+    assert.ok(line.partial.some((w) => partial.test(w)), JSON.stringify(line));
+    assert.match(b.stdout, /### Partial traces[^]*status PARTIAL/);
+    assert.match(b.stderr, /VALID .*; warning: .*status PARTIAL/);
+  });
+
   test("Tempo's not found and Jaeger's error object are refused by name", async (t) => {
     const notFound = await prepare(t, write(t, 'nf.json', '{"trace":{},"metrics":{}}'));
     assert.equal(notFound.code, 4);
@@ -259,5 +352,42 @@ describe('what real libraries write that is not a trace is refused by name', () 
     const v = await run(['verify', '-i', write(t, 'trace.json', page)], {}, tempDir(t));
     assert.equal(v.code, 4);
     assert.match(v.stderr, /an HTML page, not a trace kvonce-trace reads/);
+  });
+});
+
+describe('what real tools wrote, captured at test time or kept from their own repositories', () => {
+  const thrift = [
+    ['http', /Jaeger thrift \(binary protocol\), not a trace kvonce-trace reads \(export the spans over OTLP/],
+    ['udp', /Jaeger thrift \(binary protocol\), not a trace kvonce-trace reads/],
+  ];
+  for (const [sender, message] of thrift) {
+    test(`jaeger-client's ${sender} sender: its thrift is refused by name, exit 4`, async (t) => {
+      const body = await jaegerThrift(sender);
+      const file = write(t, 'jaeger.thrift', body);
+      for (const format of [[], ['--format', 'otlp']]) {
+        const v = await run(['verify', '-i', file, ...format], {}, tempDir(t));
+        assert.equal(v.code, 4, `${format}: ${v.stdout}${v.stderr}`);
+        assert.match(v.stderr, message);
+      }
+    });
+  }
+
+  test("the Collector's debug exporter text (its own test output) is refused by name, exit 4", async (t) => {
+    const file = path.join(FOREIGN, 'collector-debug-exporter-two-spans.out');
+    for (const command of [['verify', '-i', file], ['prepare', '-i', file, '-o', 'events.ndjson']]) {
+      const dir = tempDir(t);
+      const v = await run(command, {}, dir, { cwd: dir });
+      assert.equal(v.code, 4, v.stdout + v.stderr);
+      assert.match(v.stderr, /the Collector's debug exporter text, not a trace kvonce-trace reads \(.*file exporter/);
+    }
+  });
+
+  test("Tempo's own v1 trace JSON reads as a Tempo v1 response with no KvOnce event", async (t) => {
+    const dir = tempDir(t);
+    const v = await run(['verify', '-i', path.join(DATA, 'tempo-v1-trace.json'), '-d', path.join(dir, 'out')], {}, dir);
+    assert.equal(v.code, 2, v.stdout + v.stderr);
+    assert.match(v.stdout + v.stderr, /Tempo v1 response \(OTLP\/JSON\), 1 span/);
+    assert.match(v.stdout + v.stderr, /none with kvonce.event.type/);
+    assert.equal(readJson(path.join(dir, 'out', 'kvonce-validation.json')).input[0].envelope, 'tempo-v1');
   });
 });

@@ -146,3 +146,36 @@ TEST_CASE("summary_markdown: with a trace link, invalid payloads link their firs
                  "| a.json | 2 | 0 | multiple-success 1 | [trace](https://t.example/abc/def) |\n"));
   CHECK_THAT(md, Catch::Contains("| b.json | 2 | 0 | multiple-success 1 | – |\n"));
 }
+
+TEST_CASE("results line: a partial trace's warnings round trip, absent when there are none") {
+  PayloadResult r = invalid_result();
+  CHECK_FALSE(json::parse(to_json_line(r)).contains("partial"));
+  r.partial = {"a.json: Tempo v2 response ending at byte 90: status PARTIAL: ..."};
+  const std::string line = to_json_line(r);
+  CHECK(json::parse(line)["partial"] == json::array({r.partial[0]}));
+  CHECK(parse_result_line(line).partial == r.partial);
+  CHECK_THROWS_WITH(parse_result_line(patched(line, {{"partial", json::array({1})}})),
+                    Catch::Contains("\"partial\" holds something other than text"));
+}
+
+TEST_CASE("summary: partial traces are counted on the line and listed in the Markdown") {
+  PayloadResult whole = invalid_result();
+  PayloadResult cut = invalid_result();
+  cut.source = "tempo.json";
+  cut.partial = {"tempo.json: status PARTIAL: Tempo returned only part | of the trace"};
+  const std::vector<PayloadResult> results{whole, cut};
+  const Totals t = tally(results);
+  CHECK(t.partial == 1);
+  CHECK_THAT(summary_line(t, 0),
+             Catch::Contains("; 1 partial trace read with --accept-partial, judged on the part "
+                             "returned; "));
+  SummaryInput in{"kvonce-trace batch", &results, 0, {}, {}};
+  CHECK_THAT(summary_markdown(in),
+             Catch::Contains("### Partial traces") &&
+                 Catch::Contains("| tempo.json | tempo.json: status PARTIAL: Tempo returned only "
+                                 "part \\| of the trace |"));
+  const std::vector<PayloadResult> none{whole};
+  const SummaryInput plain{"kvonce-trace batch", &none, 0, {}, {}};
+  CHECK_THAT(summary_markdown(plain), !Catch::Contains("Partial traces"));
+  CHECK_THAT(summary_line(tally(none), 0), !Catch::Contains("partial"));
+}

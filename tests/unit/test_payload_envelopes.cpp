@@ -2,6 +2,8 @@
 // as the same events as the OTLP inside them; what is known not to be a trace is refused by name.
 #include <catch2/catch.hpp>
 
+#include "kvonce/otlp/reader.hpp"
+#include "kvonce/output/validation.hpp"
 #include "kvonce/payload/load.hpp"
 #include "kvonce/util/error.hpp"
 
@@ -103,8 +105,39 @@ TEST_CASE("envelopes: Tempo v2 PARTIAL is refused unless accepted, then read wit
                            Catch::Contains("--accept-partial"));
   const Loaded l = load_bytes(partial, payload::Format::autodetect, true);
   CHECK(l.lines.size() == 2);
-  REQUIRE(l.result.stats.warnings.size() == 1);
-  CHECK_THAT(l.result.stats.warnings[0], Catch::Contains("status PARTIAL"));
+  // Kept apart from the other warnings, so none of theirs can crowd it out.
+  CHECK(l.result.stats.warnings.empty());
+  REQUIRE(l.result.stats.partial.size() == 1);
+  CHECK(l.result.stats.partial_count == 1);
+  CHECK_THAT(l.result.stats.partial[0], Catch::Contains("status PARTIAL"));
+  CHECK_THAT(output::describe_warnings(l.result.stats).front(),
+             Catch::Contains("status PARTIAL") &&
+                 Catch::EndsWith(std::string(otlp::kPartialTraceWarning)));
+}
+
+TEST_CASE("envelopes: a PARTIAL trace's warning is never crowded out by other warnings") {
+  // More spans sharing ids with a different event than warnings are kept: the partial warning,
+  // given at the end of the response, still comes first in every output.
+  std::string spans;
+  for (int i = 0; i < 30; ++i) {
+    const std::string ids = std::to_string(100 + i);
+    spans += (i ? "," : "") +
+             span_json(T0 + i,
+                       {str_attr("kvonce.event.type", "retry"), str_attr("kvonce.event.key", "k")},
+                       "0102030405060708090a0b0c0d0e0" + ids, "0102030405060" + ids);
+    spans += "," + span_json(T0 + i,
+                             {str_attr("kvonce.event.type", "success"),
+                              str_attr("kvonce.event.key", "k")},
+                             "0102030405060708090a0b0c0d0e0" + ids, "0102030405060" + ids);
+  }
+  const std::string partial = R"({"trace":{"resourceSpans":[{"scopeSpans":[{"spans":[)" + spans +
+                              R"(]}]}]},"status":"PARTIAL"})";
+  const Loaded l = load_bytes(partial, payload::Format::autodetect, true);
+  CHECK(l.result.stats.warning_count == 30);
+  const std::vector<std::string> warnings = output::describe_warnings(l.result.stats);
+  REQUIRE_FALSE(warnings.empty());
+  CHECK_THAT(warnings.front(), Catch::Contains("status PARTIAL"));
+  CHECK(output::partial_warnings(l.result.stats) == std::vector<std::string>{warnings.front()});
 }
 
 TEST_CASE("envelopes: Tempo's not found and Jaeger's error objects are refused by name") {
@@ -144,7 +177,7 @@ TEST_CASE("envelopes: a Tempo v2 protobuf TraceByIDResponse reads as the TracesD
                                  Catch::Contains("\"too big\""));
   const Loaded accepted = load_bytes(response + pb::uint(3, 1), payload::Format::autodetect, true);
   CHECK(accepted.lines == plain.lines);
-  CHECK(accepted.result.stats.warnings.size() == 1);
+  CHECK(accepted.result.stats.partial.size() == 1);
 }
 
 TEST_CASE("envelopes: a TracesData whose Resource has dropped_attributes_count stays OTLP") {
@@ -185,6 +218,10 @@ TEST_CASE("foreign forms: bytes that are not JSON say what they are") {
   const std::pair<std::string, const char*> cases[] = {
       {"<!DOCTYPE html>\n<html><body>Sign in</body></html>", "an HTML page"},
       {"2025-01-01T00:00:00.000Z\tinfo\tResourceSpans #0\nResource SchemaURL: \n",
+       "the Collector's debug exporter text"},
+      // verbosity normal, as the exporter's own test expects it (normal/traces_test.go)
+      {"ResourceTraces #0\nScopeTraces #0\nspan-name 0102030405060708090a0b0c0d0e0f10 "
+       "1112131415161718 key1=value1 key2=value2\n",
        "the Collector's debug exporter text"},
       {std::string("\x80\x01\x00\x04\x00\x00\x00\x09"
                    "emitBatch",

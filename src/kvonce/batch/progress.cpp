@@ -65,7 +65,8 @@ class BarProgress final : public Progress {
     state_.events += resumed ? 0 : r.events;
     if (r.failed()) ++state_.failed;
     if (!r.error && !r.valid) ++state_.invalid;
-    if (r.error || !r.valid) out_ << "\r\x1b[K" << describe_result(r, resumed) << "\n";
+    if (r.error || !r.valid || !r.partial.empty())
+      out_ << "\r\x1b[K" << describe_result(r, resumed) << "\n";
     if (std::chrono::steady_clock::now() - last_draw_ >= kRedrawInterval) draw();
   }
   void finish() override {
@@ -121,7 +122,9 @@ std::string describe_result(const PayloadResult& r, bool resumed) {
   std::string out = (r.valid ? "VALID     " : "INVALID   ") + source + " (" +
                     std::to_string(r.events) + " events, " + std::to_string(r.keys) + " keys, ";
   if (!r.valid) out += std::to_string(r.issues()) + (r.issues() == 1 ? " issue, " : " issues, ");
-  return out + seconds_text(r.seconds) + ")";
+  out += seconds_text(r.seconds) + ")";
+  if (!r.partial.empty()) out += "; warning: " + console_escape(r.partial.front());
+  return out;
 }
 
 std::string render_bar(const BarState& s, int width) {

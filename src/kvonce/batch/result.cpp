@@ -64,6 +64,7 @@ std::string to_json_line(const PayloadResult& r) {
     line["firstIssue"] = {{"traceId", r.first_trace_id}};
     if (!r.first_span_id.empty()) line["firstIssue"]["spanId"] = r.first_span_id;
   }
+  if (!r.partial.empty()) line["partial"] = r.partial;
   if (!r.judged_under.empty()) {
     nlohmann::ordered_json& judged = line["judgedUnder"] = nlohmann::ordered_json::object();
     for (const auto& [name, value] : r.judged_under) judged[name] = json::parse(value);
@@ -142,6 +143,12 @@ PayloadResult parse_result_line(std::string_view line) {
     };
     r.first_trace_id = text("traceId");
     r.first_span_id = text("spanId");
+  }
+  if (const auto partial = doc.find("partial"); partial != doc.end() && partial->is_array()) {
+    for (const auto& w : *partial) {
+      if (!w.is_string()) malformed("\"partial\" holds something other than text");
+      r.partial.push_back(w.get<std::string>());
+    }
   }
   // Optional too: a line without it (or with anything but an object) is judged again on resume.
   if (const auto judged = doc.find("judgedUnder"); judged != doc.end() && judged->is_object()) {

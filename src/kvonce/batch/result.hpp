@@ -6,6 +6,7 @@
 //    "error":null|{"kind":"<error kind>","message":"..."},"seconds":S,
 //    "firstIssue":{"traceId":"...","spanId":"..."},   (firstIssue only with an issue; spanId
 //    optional)
+//    "partial":["<warning>",...],   (only for a partial trace read with --accept-partial)
 //    "judgedUnder":{"version":"0.1.0","profile":"spec","maxRetries":3,...}}
 // sha256 and bytes are those of the payload as stored (before gunzip); sha256 is null when the
 // payload could not be read at all. issueCounts counts issues (one per key and type) by type.
@@ -19,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kvonce/util/error.hpp"
 
@@ -52,6 +54,9 @@ struct PayloadResult {
   double seconds = 0;
   // The first issue's trace and span ids, for a trace link; "" when valid or not recorded.
   std::string first_trace_id = {}, first_span_id = {};
+  // The warnings of a partial trace read with --accept-partial: its verdict is of the part
+  // returned. Empty for a complete trace.
+  std::vector<std::string> partial = {};
   JudgedUnder judged_under = {};
 
   // Verified to a verdict: read to the end, with events, valid or not.

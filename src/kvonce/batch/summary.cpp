@@ -63,6 +63,22 @@ void more_line(std::string& out, std::size_t total, const char* what) {
   }
 }
 
+// The payloads whose trace a back-end returned only in part: their verdicts are of that part.
+void append_partial(std::string& out, const std::vector<PayloadResult>& results) {
+  std::vector<const PayloadResult*> partial;
+  for (const PayloadResult& r : results) {
+    if (!r.partial.empty()) partial.push_back(&r);
+  }
+  if (partial.empty()) return;
+  out +=
+      "\n### Partial traces\n\nRead with --accept-partial: each verdict is of the part of the "
+      "trace the back-end returned.\n\n| Source | Warning |\n|---|---|\n";
+  for (std::size_t i = 0; i < partial.size() && i < kMaxListed; ++i) {
+    out += "| " + cell(partial[i]->source) + " | " + cell(partial[i]->partial.front()) + " |\n";
+  }
+  more_line(out, partial.size(), "partial traces");
+}
+
 }  // namespace
 
 Totals tally(const std::vector<PayloadResult>& results) {
@@ -80,6 +96,7 @@ Totals tally(const std::vector<PayloadResult>& results) {
     t.events += r.events;
     t.keys += r.keys;
     t.bytes += r.bytes;
+    if (!r.partial.empty()) ++t.partial;
     for (const auto& [type, count] : r.issue_counts) t.issue_counts[type] += count;
   }
   return t;
@@ -103,6 +120,11 @@ std::string summary_line(const Totals& t, std::uint64_t resumed) {
   if (t.no_events) out += ", " + std::to_string(t.no_events) + " without events";
   if (t.failed) out += ", " + std::to_string(t.failed) + " failed";
   if (resumed) out += " (" + std::to_string(resumed) + " resumed)";
+  if (t.partial) {
+    out += "; " + std::to_string(t.partial) +
+           (t.partial == 1 ? " partial trace" : " partial traces") +
+           " read with --accept-partial, judged on the part returned";
+  }
   return out + "; " + grouped(t.events) + " events";
 }
 
@@ -153,6 +175,7 @@ std::string summary_markdown(const SummaryInput& in) {
     }
     more_line(out, errors.size(), "errors");
   }
+  append_partial(out, results);
   if (!in.duplicates.empty()) {
     out +=
         "\n### Duplicates across shards\n\nShards must be disjoint; these payloads were "

@@ -24,6 +24,7 @@ namespace kvonce::batch {
 struct Totals {
   std::uint64_t payloads = 0, valid = 0, invalid = 0, no_events = 0, failed = 0;
   std::uint64_t events = 0, keys = 0, bytes = 0;
+  std::uint64_t partial = 0;  // payloads whose trace was partial, read with --accept-partial
   std::map<std::string, std::uint64_t> issue_counts;  // by type, over all payloads
 };
 
@@ -43,11 +44,13 @@ struct SummaryInput {
 };
 
 // The Markdown summary: a totals table, the issues by type, the invalid payloads and the errors
-// (each list cut at kMaxListed rows, with a line saying how many more the results file holds).
+// and the partial traces read (each list cut at kMaxListed rows, with a line saying how many more
+// the results file holds).
 inline constexpr std::size_t kMaxListed = 50;
 std::string summary_markdown(const SummaryInput& input);
 
-// One line for the console: "batch: 998 of 1000 payloads valid, 1 invalid, 1 failed".
+// One line for the console: "batch: 998 of 1000 payloads valid, 1 invalid, 1 failed; 1 partial
+// trace read with --accept-partial; 12,345 events".
 std::string summary_line(const Totals& totals, std::uint64_t resumed);
 
 }  // namespace kvonce::batch

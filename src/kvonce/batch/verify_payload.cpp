@@ -7,6 +7,7 @@
 
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/io/hashed_input.hpp"
+#include "kvonce/output/validation.hpp"
 #include "kvonce/steps/verify.hpp"
 #include "kvonce/util/error.hpp"
 
@@ -18,8 +19,9 @@ void check_payload(io::HashedInput& input, const PayloadOptions& options, Payloa
   EventStore store;
   std::vector<std::unique_ptr<io::ByteSource>> readers;
   readers.push_back(input.reader());
-  payload::LoadResult load =
-      payload::load_events(std::move(readers), options.format, options.limits, store);
+  payload::LoadResult load = payload::load_events(std::move(readers), options.format,
+                                                  options.limits, store, options.accept_partial);
+  r.partial = output::partial_warnings(load.stats);
   steps::order_events(store, options.order, options.rules.clock_skew_ns);
   r.events = store.size();
 
@@ -62,7 +64,7 @@ std::pair<const std::string, std::string> member(const char* name, const T& valu
 }  // namespace
 
 JudgedUnder judged_under(const PayloadOptions& o) {
-  return {
+  JudgedUnder out{
       member("version", KVONCE_VERSION),
       member("profile", rules::to_string(o.rules.profile)),
       member("maxRetries", o.rules.max_retries),
@@ -73,6 +75,9 @@ JudgedUnder judged_under(const PayloadOptions& o) {
       member("maxStringBytes", o.limits.max_string_bytes),
       member("maxDepth", o.limits.max_depth),
   };
+  // Only when given: lines judged before the option existed stay alike to those judged without.
+  if (o.accept_partial) out.insert(member("acceptPartial", true));
+  return out;
 }
 
 std::string safe_name(std::string_view source) {

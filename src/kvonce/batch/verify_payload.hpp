@@ -18,6 +18,7 @@ namespace kvonce::batch {
 
 struct PayloadOptions {
   payload::Format format = payload::Format::autodetect;
+  bool accept_partial = false;  // read a Tempo v2 PARTIAL trace; its result line says so
   steps::Order order = steps::Order::time;
   rules::VerifyOptions rules;
   io::ReadLimits limits;
@@ -28,8 +29,9 @@ struct PayloadOptions {
 };
 
 // What decides a verdict besides the payload's bytes, as recorded in each results line: the
-// tool's version, the profile, max retries, the order, the format and the read limits. One
-// member per option: an option that changes verdicts is one line in judged_under().
+// tool's version, the profile, max retries, the order, the format, the read limits and, when
+// given, --accept-partial. One member per option: an option that changes verdicts is one line in
+// judged_under().
 JudgedUnder judged_under(const PayloadOptions& options);
 
 // Verifies the file at `file`, naming it `source` in messages and in the result. The payload's

@@ -18,11 +18,19 @@ struct ReadStats {
   std::uint64_t duplicates = 0;     // a span exported twice (same traceId and spanId)
   std::uint64_t warning_count = 0;
   std::vector<std::string> warnings;  // the first few, each with its location
+  // Back-end responses read although they hold only part of their trace (--accept-partial): every
+  // verdict on them is of the part returned, so these are kept apart and never crowded out.
+  std::uint64_t partial_count = 0;
+  std::vector<std::string> partial;  // the first few, each with its location
 
   static constexpr std::size_t kMaxKeptWarnings = 20;
   void warn(std::string message) {
     ++warning_count;
     if (warnings.size() < kMaxKeptWarnings) warnings.push_back(std::move(message));
+  }
+  void warn_partial(std::string message) {
+    ++partial_count;
+    if (partial.size() < kMaxKeptWarnings) partial.push_back(std::move(message));
   }
   std::uint64_t skipped() const {
     return not_kvonce + missing_type + missing_key + bad_timestamp + duplicates;

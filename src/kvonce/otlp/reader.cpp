@@ -152,7 +152,7 @@ void Converter::State::check_tempo_v2(const std::string& where, bool trace_found
     fail(ErrorKind::input,
          where + what + "; --accept-partial verifies the part returned, with a warning");
   }
-  spans.stats().warn(where + what + ", read with --accept-partial: events may be missing");
+  spans.stats().warn_partial(where + what + ", " + std::string(kPartialTraceWarning));
 }
 
 // {"error":{"grpcCode":5,"httpCode":404,"message":"...","httpStatus":"Not Found"}}

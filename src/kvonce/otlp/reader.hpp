@@ -15,6 +15,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "kvonce/event/event.hpp"
 #include "kvonce/event/read_stats.hpp"
@@ -27,6 +28,11 @@ namespace kvonce::otlp {
 enum class Envelope { none, jaeger_v3, tempo_v1, tempo_v2, grpc_body };
 const char* to_string(Envelope envelope);  // "jaeger-v3", "tempo-v1", "tempo-v2", "grpc-body"
 const char* describe(Envelope envelope);   // "Jaeger api/v3 response", ...
+
+// Ends the warning of a Tempo v2 PARTIAL trace read under --accept-partial; reports find the
+// warning in a validation document by it.
+inline constexpr std::string_view kPartialTraceWarning =
+    "read with --accept-partial: events may be missing";
 
 class Converter {
  public:

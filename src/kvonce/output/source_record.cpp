@@ -68,7 +68,12 @@ void append_source_record(std::string& out, const SourceRecord& record) {
   out += ",\"contextMembers\":";
   append_strings(out, record.masking.context_members);
   out += ",\"keyEnv\":" + (record.masking.key_env ? json_quote(*record.masking.key_env) : "null");
-  out += "}}";
+  out += "}";
+  if (!record.partial.empty()) {
+    out += ",\"partial\":";
+    append_strings(out, record.partial);
+  }
+  out += "}";
 }
 
 SourceRecord read_source_record(json::Reader& r) {
@@ -87,6 +92,8 @@ SourceRecord read_source_record(json::Reader& r) {
       record.order = string_of(r, name);
     else if (name == "masking")
       record.masking = read_masking(r);
+    else if (name == "partial")
+      record.partial = strings_of(r, "partial");
     else
       r.skip();
   }

@@ -28,6 +28,9 @@ struct SourceRecord {
   std::string output_sha256;               // of the NDJSON file as written
   std::string order;                       // "time" or "input"
   MaskingRecord masking;
+  // prepare --accept-partial: the warnings of a partial trace read, which the NDJSON cannot carry;
+  // a verify of FILE repeats them. Empty (and not written) for a whole trace.
+  std::vector<std::string> partial;
 };
 
 // FILE.kvonce-source.json for FILE.

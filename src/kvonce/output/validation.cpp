@@ -2,14 +2,24 @@
 
 #include <array>
 
+#include "kvonce/otlp/reader.hpp"
 #include "kvonce/output/history_json.hpp"
 #include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
 
 namespace kvonce::output {
 
+std::vector<std::string> partial_warnings(const ReadStats& s) {
+  std::vector<std::string> out = s.partial;
+  if (s.partial_count > s.partial.size()) {
+    out.push_back("... and " + std::to_string(s.partial_count - s.partial.size()) +
+                  " more partial trace(s), " + std::string(otlp::kPartialTraceWarning));
+  }
+  return out;
+}
+
 std::vector<std::string> describe_warnings(const ReadStats& s) {
-  std::vector<std::string> out;
+  std::vector<std::string> out = partial_warnings(s);
   auto add = [&](std::uint64_t n, const char* what) {
     if (n) out.push_back(std::to_string(n) + " " + what);
   };

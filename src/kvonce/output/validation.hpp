@@ -23,8 +23,13 @@ struct ValidationInfo {
   const EventStore* history_events = nullptr;
 };
 
-// Readable warnings: skipped records by reason, then the reader's first located warnings.
+// Readable warnings: partial traces read (partial_warnings), skipped records by reason, then the
+// reader's first located warnings.
 std::vector<std::string> describe_warnings(const ReadStats& stats);
+// The warnings of back-end responses read although partial (--accept-partial), first ones first:
+// what run's ndjson mode, batch's results and explain carry, since every verdict on such a payload
+// is of the part returned.
+std::vector<std::string> partial_warnings(const ReadStats& stats);
 
 // One issue as the validation document writes it; with `history`, the events of its history.
 void append_issue_json(std::string& out, const rules::Issue& issue, const EventStore* history,

@@ -325,7 +325,10 @@ const Foreign* foreign_text(std::string_view head) {
   const std::size_t first = skip_space(text, 0);
   if (first < text.size() && text[first] == '<') return &kHtml;
   if (is_js_object_literal(text)) return &kConsole;
-  if (contains(text, "ResourceSpans #") || contains(text, "\"data_type\": \"traces\"") ||
+  // "ResourceSpans #0" at verbosity detailed, "ResourceTraces #0" at normal; the log line above
+  // them names the signal.
+  if (contains(text, "ResourceSpans #") || contains(text, "ResourceTraces #") ||
+      contains(text, "\"data_type\": \"traces\"") ||
       contains(text, "\"otelcol.signal\": \"traces\"")) {
     return &kDebug;
   }

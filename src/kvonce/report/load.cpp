@@ -11,6 +11,7 @@
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/json/reader.hpp"
 #include "kvonce/net/url.hpp"
+#include "kvonce/otlp/reader.hpp"
 #include "kvonce/otlp/span_sink.hpp"
 #include "kvonce/report/history_load.hpp"
 #include "kvonce/util/error.hpp"
@@ -70,6 +71,15 @@ void read_issues(json::Reader& r, ModeResult& m, const LoadOptions& options) {
   }
 }
 
+}  // namespace
+
+bool qualifies_verdict(std::string_view w) {
+  return w.find(otlp::kSharedIdsWarning) != std::string_view::npos ||
+         w.find(otlp::kPartialTraceWarning) != std::string_view::npos;
+}
+
+namespace {
+
 void read_warnings(json::Reader& r, ModeResult& m, const LoadOptions& options) {
   if (r.peek() != json::Kind::array) {
     r.skip();
@@ -78,9 +88,8 @@ void read_warnings(json::Reader& r, ModeResult& m, const LoadOptions& options) {
   r.begin_array();
   while (r.next_element()) {
     std::string w = text_value(r);
-    // Spans that share ids but differ are kept whatever the bound: the PR comment shows them.
-    if (m.warnings.size() < options.keep_warnings ||
-        w.find(otlp::kSharedIdsWarning) != std::string::npos) {
+    // Kept whatever the bound: the PR comment and Check Run show them.
+    if (m.warnings.size() < options.keep_warnings || qualifies_verdict(w)) {
       m.warnings.push_back(std::move(w));
     }
   }

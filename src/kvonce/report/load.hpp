@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "kvonce/io/byte_source.hpp"
 #include "kvonce/report/model.hpp"
@@ -31,6 +32,11 @@ Report load_report(const std::filesystem::path& trace_dir, const LoadOptions& op
 // One mode directory (`mode` names it in the model).
 ModeResult load_mode(const std::filesystem::path& mode_dir, const std::string& mode,
                      const LoadOptions& options = {});
+
+// A warning a reviewer must see beside the verdict, kept whatever keep_warnings says: spans that
+// share ids but differ (a payload could use them to slip in an event), and a partial trace read
+// with --accept-partial (the verdict is of the part returned).
+bool qualifies_verdict(std::string_view warning);
 
 // kvonce-payload-metadata.json; `present` is false when the file does not exist.
 PayloadSummary load_payload_metadata(const std::filesystem::path& file);

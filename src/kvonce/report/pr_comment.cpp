@@ -2,9 +2,9 @@
 #include <algorithm>
 
 #include "kvonce/fetch/metadata.hpp"
-#include "kvonce/otlp/span_sink.hpp"
 #include "kvonce/report/history_markdown.hpp"
 #include "kvonce/report/issue_table.hpp"
+#include "kvonce/report/load.hpp"
 #include "kvonce/report/markdown.hpp"
 #include "kvonce/report/writers.hpp"
 
@@ -15,13 +15,12 @@ std::string payload_footer(const Report& report) {
   return "\nPayload: " + payload_text(report.payload) + "\n";
 }
 
-// Warnings a reviewer must see beside the verdict: spans that share ids but differ, which a
-// payload could use to slip in an event.
-std::string shared_id_warnings(const Report& report) {
+// Warnings a reviewer must see beside the verdict (qualifies_verdict).
+std::string verdict_warnings(const Report& report) {
   std::string out;
   for (const ModeResult& m : report.modes) {
     for (const std::string& w : m.warnings) {
-      if (w.find(otlp::kSharedIdsWarning) != std::string::npos) {
+      if (qualifies_verdict(w)) {
         out += "- ⚠️ " + m.mode + ": " + md_text(w) + "\n";
       }
     }
@@ -62,7 +61,7 @@ std::string pr_comment_markdown(const Report& report, std::size_t max_issues) {
   std::string out = std::string(kCommentMarker) + "\n### " + kTitle + "\n\n" +
                     verdict_line(report, merged) + "\n\n";
   for (const ModeResult& m : report.modes) out += "- " + mode_line(m) + "\n";
-  out += shared_id_warnings(report);
+  out += verdict_warnings(report);
   const std::string footer = payload_footer(report);
   const std::size_t budget =
       footer.size() + 1 < kCommentMaxBytes ? kCommentMaxBytes - footer.size() - 1 : 0;
@@ -83,7 +82,7 @@ CheckRunContent check_run_content(const Report& report) {
   c.title = truncate_utf8(title_of(report), 200);
   c.summary = verdict_line(report, merged) + "\n\n";
   for (const ModeResult& m : report.modes) c.summary += "- " + mode_line(m) + "\n";
-  c.summary += shared_id_warnings(report);
+  c.summary += verdict_warnings(report);
   c.summary += payload_footer(report);
   if (c.summary.size() > kCheckRunMaxBytes) c.summary = truncate_utf8(c.summary, kCheckRunMaxBytes);
   const std::size_t shown =

@@ -4,6 +4,7 @@
 
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/event/event_store.hpp"
+#include "kvonce/output/validation.hpp"
 #include "kvonce/rules/compat_key.hpp"
 #include "kvonce/steps/verify.hpp"
 #include "kvonce/util/error.hpp"
@@ -74,14 +75,18 @@ fs::path trace_dir_events(const fs::path& dir) {
 
 ExplainOutcome explain(const ExplainOptions& options) {
   EventStore all;
+  ExplainOutcome out;
+  out.warnings = options.recorded_warnings;
   {
     const privacy::MaskOptions mask = privacy::resolve_key(options.mask);
     privacy::MaskingSink sink(all, mask);
-    payload::load_files(inputs_of(options), options.format, options.limits, sink);
+    const payload::LoadResult load = payload::load_files(
+        inputs_of(options), options.format, options.limits, sink, options.accept_partial);
+    for (std::string& w : output::partial_warnings(load.stats))
+      out.warnings.push_back(std::move(w));
   }
   order_events(all, options.order, options.rules.clock_skew_ns);
 
-  ExplainOutcome out;
   out.key = options.key;
   out.events = all.size();
   const rules::Profile profile = options.rules.profile;

@@ -24,6 +24,9 @@ struct ExplainOptions {
   // the one under ndjson/.
   std::optional<std::filesystem::path> trace_dir;
   payload::Format format = payload::Format::autodetect;
+  bool accept_partial = false;  // read a Tempo v2 PARTIAL trace, with a warning
+  // --trace-dir: the partial-trace warnings its kvonce-validation.json records.
+  std::vector<std::string> recorded_warnings;
   Order order = Order::time;
   rules::VerifyOptions rules;
   io::ReadLimits limits;
@@ -49,6 +52,9 @@ struct ExplainOutcome {
   std::uint64_t events = 0;  // all events read
   std::vector<ExplainStep> steps;
   std::vector<rules::Issue> issues;  // verify's issues for this key; eventIndex as verify's
+  // A partial trace read (recorded, or read now with --accept-partial): the key's timeline may
+  // lack events. The read's other warnings (records skipped) are verify's to show.
+  std::vector<std::string> warnings;
 
   bool found() const { return !steps.empty(); }
   bool valid() const { return found() && issues.empty(); }

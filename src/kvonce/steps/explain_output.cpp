@@ -29,19 +29,27 @@ std::string settings_text(const ExplainOptions& options) {
   return out;
 }
 
+// Under the verdict line: what the timeline may lack.
+std::string warnings_text(const ExplainOutcome& o) {
+  std::string out;
+  for (const std::string& w : o.warnings) out += "  warning: " + console_escape(w) + "\n";
+  return out;
+}
+
 }  // namespace
 
 std::string explain_text(const ExplainOutcome& o, const ExplainOptions& options) {
   const std::string key = console_escape(o.key);
   if (!o.found()) {
     return "explain: no events with the key " + key + " (" + std::to_string(o.events) +
-           " events read, " + settings_text(options) + ")\n";
+           " events read, " + settings_text(options) + ")\n" + warnings_text(o);
   }
   std::string out = "explain: " + key + ": " + (o.valid() ? "VALID" : "INVALID") + " (" +
                     std::to_string(o.steps.size()) + " of " + std::to_string(o.events) +
                     " events, " + std::to_string(o.issues.size()) +
                     (o.issues.size() == 1 ? " issue; " : " issues; ") + settings_text(options) +
                     ")\n";
+  out += warnings_text(o);
   out += "  events are numbered from 0 in verification order (as verify's event #N)\n";
   for (const ExplainStep& step : o.steps) {
     out += "  " + history_event_text(step.event) + "\n";
@@ -70,6 +78,11 @@ std::string explain_json(const ExplainOutcome& o, const ExplainOptions& options)
     out += ",\"judgingRecordedIn\":" +
            json_quote(console_escape(options.judging_recorded_in.string()));
   }
+  out += ",\"warnings\":[";
+  for (std::size_t i = 0; i < o.warnings.size(); ++i) {
+    out += (i ? "," : "") + json_quote(o.warnings[i]);
+  }
+  out += "]";
   out += ",\"eventCount\":" + std::to_string(o.events);
   out += ",\"keyEventCount\":" + std::to_string(o.steps.size());
   out += ",\"timeline\":[";

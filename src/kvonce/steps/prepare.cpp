@@ -139,8 +139,10 @@ PrepareResult prepare(const PrepareOptions& options) {
   // After the events: a record that does not describe the file beside it ties it to nothing.
   if (recordable(options.output)) {
     std::string json;
-    output::append_source_record(
-        json, source_record(options, std::move(input_sha256s), std::move(output_sha256)));
+    output::SourceRecord record =
+        source_record(options, std::move(input_sha256s), std::move(output_sha256));
+    record.partial = output::partial_warnings(result.load.stats);
+    output::append_source_record(json, record);
     write_file_atomically(record_path, json + "\n");
     result.source_record = record_path;
   }

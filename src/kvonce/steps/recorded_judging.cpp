@@ -7,8 +7,10 @@
 #include <system_error>
 
 #include "kvonce/contract/trace_dir.hpp"
+#include "kvonce/event/read_stats.hpp"
 #include "kvonce/io/byte_source.hpp"
 #include "kvonce/json/reader.hpp"
+#include "kvonce/otlp/reader.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/time.hpp"
 
@@ -44,6 +46,19 @@ void read_member(std::string_view key, json::Reader& reader, RecordedJudging& ou
     const std::optional<std::uint64_t> value = parse_u64(reader.number());
     if (!value || *value > INT64_MAX) malformed(out.file, reader, "maxRetries is not a count");
     out.max_retries = static_cast<std::int64_t>(*value);
+  } else if (key == "warnings" && reader.peek() == json::Kind::array) {
+    reader.begin_array();
+    while (reader.next_element()) {
+      if (reader.peek() != json::Kind::string) {
+        reader.skip();
+        continue;
+      }
+      const std::string_view w = reader.string();
+      if (w.find(otlp::kPartialTraceWarning) != std::string_view::npos &&
+          out.partial_warnings.size() < ReadStats::kMaxKeptWarnings) {
+        out.partial_warnings.emplace_back(w);
+      }
+    }
   } else {
     reader.skip();
   }
@@ -65,15 +80,8 @@ RecordedJudging recorded_judging(const fs::path& events_file) {
   }
   reader.begin_object();
   std::string_view key;
-  // They come first in the document: stop once they are read, whatever follows.
-  // The skew follows the order; only a realtime verification records one that matters.
-  const auto complete = [&] {
-    return out.profile && out.max_retries && out.order &&
-           (out.order != Order::realtime || out.clock_skew_ns);
-  };
-  while (!complete() && reader.next_member(key)) {
-    read_member(key, reader, out);
-  }
+  // The judging comes first, the warnings last: the issues between are skipped, not kept.
+  while (reader.next_member(key)) read_member(key, reader, out);
   return out;
 }
 

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "kvonce/rules/verify.hpp"
 #include "kvonce/steps/prepare.hpp"
@@ -20,10 +22,13 @@ struct RecordedJudging {
   std::optional<std::int64_t> max_retries;
   std::optional<Order> order;
   std::optional<std::uint64_t> clock_skew_ns;
+  // Its warnings of a partial trace read with --accept-partial: the events file alone cannot
+  // say that the trace it came from was cut.
+  std::vector<std::string> partial_warnings;
 };
 
-// Reads the validation file beside `events_file` (as trace_dir_events finds it), streaming its
-// first members only. No file: nothing recorded. A file that is not a validation document:
+// Reads the validation file beside `events_file` (as trace_dir_events finds it), streaming it to
+// its warnings. No file: nothing recorded. A file that is not a validation document:
 // Error(input) naming it and the byte offset.
 RecordedJudging recorded_judging(const std::filesystem::path& events_file);
 

@@ -1,11 +1,13 @@
 #include "kvonce/steps/rejudge.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <system_error>
 #include <tuple>
 
 #include "kvonce/contract/trace_dir.hpp"
+#include "kvonce/otlp/reader.hpp"
 #include "kvonce/report/load.hpp"
 #include "kvonce/report/output_set_check.hpp"
 #include "kvonce/steps/recorded_judging.hpp"
@@ -98,6 +100,10 @@ void check_verdicts_of(const std::string& file, const fs::path& trace_dir, bool 
     }
     const Judging how{*recorded.profile, *recorded.max_retries,
                       effective_order(trace_dir, mode, recorded)};
+    const bool read_partial =
+        std::any_of(m.warnings.begin(), m.warnings.end(), [](const std::string& w) {
+          return w.find(otlp::kPartialTraceWarning) != std::string::npos;
+        });
     auto it = judged.find(how.key());
     if (it == judged.end()) {
       VerifyOptions options;
@@ -105,6 +111,8 @@ void check_verdicts_of(const std::string& file, const fs::path& trace_dir, bool 
       options.order = how.order;
       options.rules.profile = how.profile;
       options.rules.max_retries = how.max_retries;
+      // A partial trace judged with --accept-partial is judged again so: its validation says so.
+      options.accept_partial = read_partial;
       it = judged.emplace(how.key(), verify(options)).first;
     }
     if (const auto what = difference(m, it->second)) {

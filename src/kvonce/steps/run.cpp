@@ -6,6 +6,7 @@
 
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/output/output_set.hpp"
+#include "kvonce/output/validation.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
@@ -154,8 +155,8 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   EventStore store;
   const privacy::MaskOptions mask = privacy::resolve_key(options.mask);  // before any output
   privacy::MaskingSink masking(store, mask);
-  payload::LoadResult load =
-      payload::load_files(payload.files, payload::Format::otlp, options.limits, masking);
+  payload::LoadResult load = payload::load_files(payload.files, payload::Format::otlp,
+                                                 options.limits, masking, options.accept_partial);
   order_events(store, options.order, options.rules.clock_skew_ns);
   std::uint64_t raw = 0, inflated = 0;
   for (const auto& in : load.inputs) {
@@ -190,6 +191,9 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   VerifyOptions nd = otlp;  // the same rules, mask, budget and origin
   nd.inputs = {(options.trace_dir / "otlp" / trace_dir::kEventsFile).string()};
   nd.format = payload::Format::ndjson;
+  // The events file cannot say that the trace it came from was partial: the ndjson mode's
+  // verdict is of the same part, so its outputs say so too.
+  nd.carried_warnings = output::partial_warnings(out.otlp.load.stats);
   nd.output_dir = options.trace_dir / "ndjson";
   if (out.otlp.no_events()) {
     nd.inputs.clear();  // nothing was prepared: ndjson mode sees no events either

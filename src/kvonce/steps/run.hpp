@@ -28,6 +28,8 @@ struct RunOptions {
   fetch::FetchOptions fetch;
   std::filesystem::path trace_dir = trace_dir::kDefault;
   Order order = Order::time;
+  // Read a Tempo v2 PARTIAL trace; its warning is in both modes' outputs and the report.
+  bool accept_partial = false;
   rules::VerifyOptions rules;
   io::ReadLimits limits;
   privacy::MaskOptions mask;  // one key masks both modes, so their verdicts and outputs agree

@@ -1,5 +1,6 @@
 #include "kvonce/steps/verify.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "kvonce/contract/trace_dir.hpp"
@@ -7,8 +8,10 @@
 #include "kvonce/ndjson/writer.hpp"
 #include "kvonce/output/validation.hpp"
 #include "kvonce/privacy/masking.hpp"
+#include "kvonce/report/output_set_check.hpp"
 #include "kvonce/rules/history.hpp"
 #include "kvonce/steps/history_text.hpp"
+#include "kvonce/steps/recorded_judging.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
@@ -66,6 +69,26 @@ payload::LoadResult load_hashed(const VerifyOptions& options, EventStore& store,
     }
   }
   return load;
+}
+
+// The partial-trace warnings of the payload these events came from, which NDJSON cannot hold:
+// prepare's record of the file, or the set whose own events file it is (verify -d DIR wrote it
+// beside its validation, which records the file's digest). Unreadable records carry nothing.
+std::vector<std::string> inherited_partial(const VerifyOptions& options,
+                                           const output::SetOrigin& origin) {
+  if (origin.derived_from) return origin.derived_from->partial;
+  if (options.inputs.size() != 1) return {};
+  const std::filesystem::path input = options.inputs.front();
+  if (input.filename() != trace_dir::kEventsFile) return {};
+  try {
+    const auto set = report::read_set_record(input.parent_path() / trace_dir::kValidationFile);
+    if (!set) return {};
+    const auto events = set->files.find(trace_dir::kEventsFile);
+    if (events == set->files.end() || events->second != origin.payload_sha256) return {};
+    return recorded_judging(input).partial_warnings;
+  } catch (const Error&) {
+    return {};
+  }
 }
 
 // No output of the directory may be one of the inputs (`-i out/kvonce-events.ndjson -d out`).
@@ -138,7 +161,9 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   out.events = store.size();
 
   const auto generated_at = now(options.clock);
-  std::vector<std::string> warnings = output::describe_warnings(out.load.stats);
+  std::vector<std::string> warnings = options.carried_warnings;
+  for (std::string& w : output::describe_warnings(out.load.stats)) warnings.push_back(std::move(w));
+  out.warnings = warnings;
   if (store.empty()) warnings.insert(warnings.begin(), no_events_message(out.load.stats));
   out.result = rules::verify(store, judging_rules(options.rules, options.order));
   rules::attach_histories(store, options.rules.profile, out.result.issues);
@@ -189,6 +214,13 @@ VerifyOutcome verify(const VerifyOptions& options) {
     output::SetOrigin origin;
     payload::LoadResult load = load_hashed(options, store, origin);
     VerifyOptions with_origin = options;
+    // NDJSON taken from a partial trace: its records say so, and so does this verdict.
+    for (std::string& w : inherited_partial(options, origin)) {
+      auto& carried = with_origin.carried_warnings;
+      if (std::find(carried.begin(), carried.end(), w) == carried.end()) {
+        carried.push_back(std::move(w));
+      }
+    }
     if (!with_origin.origin) with_origin.origin = std::move(origin);
     VerifyOutcome out = verify_store(store, std::move(load), with_origin);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -256,7 +288,7 @@ std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& opt
                 : std::string("(--json or --output-dir lists them all)")) +
            "\n";
   }
-  for (const std::string& w : output::describe_warnings(o.load.stats))
+  for (const std::string& w : o.warnings)
     out += "  " + style.paint(Tone::warn, "warning: " + console_escape(w)) + "\n";
   if (written) {
     out += "  " +

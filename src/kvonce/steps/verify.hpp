@@ -30,6 +30,10 @@ struct VerifyOptions {
   std::vector<std::string> inputs;  // paths; "-" is standard input
   payload::Format format = payload::Format::autodetect;
   bool accept_partial = false;  // read a Tempo v2 PARTIAL trace, with a warning
+  // Warnings about the payload that these inputs cannot show, written first among the set's and
+  // printed: run's ndjson mode reads the events the otlp mode wrote, and carries the otlp read's
+  // partial-trace warnings (output::partial_warnings).
+  std::vector<std::string> carried_warnings;
   // Where the output set goes; empty: nowhere (the verdict alone, no file written or removed).
   // An output directory: entered without links within the working directory (output_dir.hpp).
   std::filesystem::path output_dir;
@@ -59,7 +63,8 @@ struct VerifyOptions {
 
 struct VerifyOutcome {
   payload::LoadResult load;
-  std::string format;  // as read: "otlp", "ndjson" or "mixed"
+  std::vector<std::string> warnings;  // as written: the carried ones, then the read's
+  std::string format;                 // as read: "otlp", "ndjson" or "mixed"
   rules::VerifyResult result;
   output::ProjectionStats projection;
   std::uint64_t events = 0;
