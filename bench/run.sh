@@ -1,33 +1,37 @@
 #!/usr/bin/env bash
 # Measures kvonce-trace against the performance targets and prints them as a Markdown table.
 #
-#   bench/run.sh [--quick] [--large] [--forms-only] [--runs N] [--build DIR]
+#   bench/run.sh [--quick] [--large] [--forms-only | --reading-only] [--runs N] [--build DIR]
 #
-#   --quick      smaller payloads (about a tenth): a minute instead of ten
-#   --large      also the 1 GB payload (1.5 M spans): peak memory; takes minutes
-#   --forms-only only the payload-form rows (6a-6g: protobuf, zstd, length-prefixed records)
-#   --runs N     runs per figure (default 3, at least 3 for a median worth quoting)
+#   --quick        smaller payloads (about a tenth): a minute instead of ten
+#   --large        also the 1 GB payload (1.5 M spans): peak memory; takes minutes
+#   --forms-only   only the payload-form rows (6a-6g: protobuf, zstd, length-prefixed records)
+#   --reading-only only rows 7a-7i (CPU against a simdjson walk, gzip -dc, zstd -dc; writing
+#                  the outputs; peak memory), at least 5 pairs each
+#   --runs N       runs per figure (default 3, at least 3 for a median worth quoting)
 #   --build DIR  build directory holding src/kvonce-trace and bench/kvonce-gen (default
 #                build/bench, configured with -DKVONCE_BUILD_BENCH=ON)
 #
 # Every figure is the median of N runs; a ratio is computed run by run (A and B measured side by
 # side, alternating which goes first) and the median of those ratios is shown, so a machine that
-# slows down mid-run moves both sides. Wall time is taken around the command; peak RSS comes from
-# /usr/bin/time -f %M. Payloads are generated into ${TMPDIR:-/tmp}/kvonce-bench once and reused
+# slows down mid-run moves both sides. Wall time is taken around the command; CPU time (user +
+# system of the whole process, rows 7) and peak RSS come from /usr/bin/time. Row 7a needs
+# kvonce-simdjson-walk, built when simdjson is installed (scripts/install-bench-deps.sh). Payloads are generated into ${TMPDIR:-/tmp}/kvonce-bench once and reused
 # while their parameters (in the file name) are the same. This is a benchmark, not a test: it is
 # not part of ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-quick=0 large=0 forms_only=0 runs=3 build=build/bench
+quick=0 large=0 forms_only=0 reading_only=0 runs=3 build=build/bench
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
     --large) large=1 ;;
     --forms-only) forms_only=1 ;;
+    --reading-only) reading_only=1 ;;
     --runs) runs="${2:?--runs needs a number}"; shift ;;
     --build) build="${2:?--build needs a directory}"; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 3 ;;
   esac
   shift
@@ -154,12 +158,13 @@ n() { echo "$1" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta'; }  # 1500000 -> 1,500,000
 # ---------------------------------------------------------------------------------------------
 # Measuring
 
-secs=0 rss_kib=0
-# measure CMD... : runs CMD (stdout discarded), sets secs and rss_kib; fails on a bad exit code.
+secs=0 cpu=0 rss_kib=0
+# measure CMD... : runs CMD (stdout discarded), sets secs, cpu and rss_kib; fails on a bad exit
+# code.
 measure() {
   local start end rc=0
   start=$(date +%s%N)
-  /usr/bin/time -f %M -o "$scratch/time.txt" "$@" >/dev/null 2>"$scratch/stderr.txt" || rc=$?
+  /usr/bin/time -f '%U %S %M' -o "$scratch/time.txt" "$@" >/dev/null 2>"$scratch/stderr.txt" || rc=$?
   end=$(date +%s%N)
   if ((rc != 0)); then
     echo "run.sh: exit $rc from: $*" >&2
@@ -167,13 +172,19 @@ measure() {
     return "$rc"
   fi
   secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
-  rss_kib=$(tail -n 1 "$scratch/time.txt")
+  local user sys
+  read -r user sys rss_kib < <(tail -n 1 "$scratch/time.txt")
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.4f", u + s }')
 }
+
+taken() { if [ "$metric" = cpu ]; then echo "$cpu"; else echo "$secs"; fi; }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # pair -- CMD_A... -- CMD_B... : A and B side by side, $runs times. Sets the medians a_secs
-# b_secs ratio (of A/B per run) a_rss b_rss (MiB).
+# b_secs ratio (of A/B per run) a_rss b_rss (MiB). With metric=cpu, a_secs, b_secs and the ratio
+# are CPU times instead of wall times.
+metric=wall
 pair() {
   local -a cmd_a=() cmd_b=() ta=() tb=() ra=() rb=() ratios=()
   shift  # the leading --
@@ -183,11 +194,11 @@ pair() {
   local i sa sb
   for ((i = 0; i < runs; i++)); do
     if ((i % 2 == 0)); then
-      measure "${cmd_a[@]}" || return; sa=$secs; ra+=("$rss_kib")
-      measure "${cmd_b[@]}" || return; sb=$secs; rb+=("$rss_kib")
+      measure "${cmd_a[@]}" || return; sa=$(taken); ra+=("$rss_kib")
+      measure "${cmd_b[@]}" || return; sb=$(taken); rb+=("$rss_kib")
     else
-      measure "${cmd_b[@]}" || return; sb=$secs; rb+=("$rss_kib")
-      measure "${cmd_a[@]}" || return; sa=$secs; ra+=("$rss_kib")
+      measure "${cmd_b[@]}" || return; sb=$(taken); rb+=("$rss_kib")
+      measure "${cmd_a[@]}" || return; sa=$(taken); ra+=("$rss_kib")
     fi
     ta+=("$sa") tb+=("$sb")
     ratios+=("$(awk -v a="$sa" -v b="$sb" 'BEGIN { printf "%.4f", a / b }')")
@@ -235,7 +246,7 @@ gz=$(payload "${s1[@]}" gz)
 cat "$plain" "$gz" >/dev/null  # into the page cache: we time the tool, not the disk
 label="$(n "${s1[0]}") spans, $(n "${s1[1]}") keys ($(mib "$plain"), gz $(mib "$gz"))"
 
-if ((! forms_only)); then
+if ((! forms_only && ! reading_only)); then
   echo "target 1: verify on $label" >&2
   pair -- "${verify[@]}" "$gz" -- "${gunzip[@]}" "$gz"
   row 1a "verify --format otlp, gz vs \`gzip -dc\` of the gz; $label" "$(s "$a_secs")" \
@@ -316,47 +327,115 @@ if ((! forms_only)); then
     "$(mbps "$b_secs")" "$(x "$ratio") (time)" "" ""
 fi
 
-# The payload forms the readers take, each against the plain JSON Lines of the same spans.
-echo "payload forms: protobuf, zstd, length-prefixed records vs plain JSON" >&2
+if ((! reading_only)); then
+  # The payload forms the readers take, each against the plain JSON Lines of the same spans.
+  echo "payload forms: protobuf, zstd, length-prefixed records vs plain JSON" >&2
+  pb=$(generated "${s1[@]}" pb --encoding proto)
+  pb_gz=$(generated "${s1[@]}" pb.gz --encoding proto --compression gzip)
+  zst=$(generated "${s1[@]}" jsonl.zst --jsonl --compression zstd)
+  json_records=$(records "$plain" json)
+  pb_records=$(records "$pb" proto)
+  cat "$pb" "$pb_gz" "$zst" "$json_records" "$pb_records" >/dev/null
+  form_rss=() plain_rss=0
+  # form_row ID WHAT FILE [TARGET VERDICT_LIMIT]: verify of FILE vs verify of the plain JSON.
+  form_row() {
+    pair -- "${verify[@]}" "$3" -- "${verify[@]}" "$plain" || return
+    local verdict_text=""
+    [ -n "${5:-}" ] && verdict_text=$(verdict "$ratio" "<=" "$5")
+    row "$1" "verify, $2 ($(mib "$3")) vs plain JSON Lines ($(mib "$plain"))" "$(s "$a_secs")" \
+      "$(s "$b_secs")" "$(x "$ratio")" "${4:-}" "$verdict_text"
+    form_rss+=("$a_rss") plain_rss=$b_rss
+  }
+  form_row 6a "OTLP protobuf (\`kvonce-gen --encoding proto\`)" "$pb" "≤ 0.7×" 0.7
+  form_row 6b "gzip OTLP protobuf" "$pb_gz"
+  form_row 6c "zstd JSON Lines (\`kvonce-gen --compression zstd\`)" "$zst"
+  form_row 6d "length-prefixed JSON records, each zstd (the Collector file exporter's layout)" \
+    "$json_records"
+  form_row 6e "length-prefixed protobuf records, each zstd" "$pb_records"
+  pair -- "${verify[@]}" "$zst" -- zstd -dc "$zst"
+  row 6f "verify of the zstd JSON Lines vs \`zstd -dc\` of it" "$(s "$a_secs")" "$(s "$b_secs")" \
+    "$(x "$ratio")" "≤ 2×" "$(verdict "$ratio" "<=" 2)"
+  rss_max=$(printf '%s\n' "${form_rss[@]}" | sort -g | tail -1)
+  row 6g "peak RSS, verify of 6a–6e (largest) / plain JSON" "$rss_max MiB" "$plain_rss MiB" "" \
+    "≤ 64 MiB" "$(verdict "$rss_max" "<=" 64)"
+fi
+
+# Rows 7: the reading targets, CPU against the machine's own references, writing the outputs, and
+# peak memory. Every command with its default options (-q: nothing printed).
+echo "rows 7: verify against a simdjson walk, gzip -dc and zstd -dc; writing the outputs" >&2
+saved_runs=$runs
+((runs >= 5)) || runs=5
 pb=$(generated "${s1[@]}" pb --encoding proto)
-pb_gz=$(generated "${s1[@]}" pb.gz --encoding proto --compression gzip)
 zst=$(generated "${s1[@]}" jsonl.zst --jsonl --compression zstd)
-json_records=$(records "$plain" json)
-pb_records=$(records "$pb" proto)
-cat "$pb" "$pb_gz" "$zst" "$json_records" "$pb_records" >/dev/null
-form_rss=() plain_rss=0
-# form_row ID WHAT FILE [TARGET VERDICT_LIMIT]: verify of FILE vs verify of the plain JSON.
-form_row() {
-  pair -- "${verify[@]}" "$3" -- "${verify[@]}" "$plain" || return
-  local verdict_text=""
-  [ -n "${5:-}" ] && verdict_text=$(verdict "$ratio" "<=" "$5")
-  row "$1" "verify, $2 ($(mib "$3")) vs plain JSON Lines ($(mib "$plain"))" "$(s "$a_secs")" \
-    "$(s "$b_secs")" "$(x "$ratio")" "${4:-}" "$verdict_text"
-  form_rss+=("$a_rss") plain_rss=$b_rss
-}
-form_row 6a "OTLP protobuf (\`kvonce-gen --encoding proto\`)" "$pb" "≤ 0.7×" 0.7
-form_row 6b "gzip OTLP protobuf" "$pb_gz"
-form_row 6c "zstd JSON Lines (\`kvonce-gen --compression zstd\`)" "$zst"
-form_row 6d "length-prefixed JSON records, each zstd (the Collector file exporter's layout)" \
-  "$json_records"
-form_row 6e "length-prefixed protobuf records, each zstd" "$pb_records"
-pair -- "${verify[@]}" "$zst" -- zstd -dc "$zst"
-row 6f "verify of the zstd JSON Lines vs \`zstd -dc\` of it" "$(s "$a_secs")" "$(s "$b_secs")" \
-  "$(x "$ratio")" "≤ 2×" "$(verdict "$ratio" "<=" 2)"
-rss_max=$(printf '%s\n' "${form_rss[@]}" | sort -g | tail -1)
-row 6g "peak RSS, verify of 6a–6e (largest) / plain JSON" "$rss_max MiB" "$plain_rss MiB" "" \
-  "≤ 64 MiB" "$(verdict "$rss_max" "<=" 64)"
+cat "$plain" "$gz" "$pb" "$zst" >/dev/null
+quiet=("$bin" verify -q)
+walk="$build/bench/kvonce-simdjson-walk"
+metric=cpu
+if [ -x "$walk" ]; then
+  pair -- "${quiet[@]}" "$plain" -- "$walk" "$plain"
+  row 7a "CPU: verify -q of the plain JSON Lines ($(mib "$plain")) vs a simdjson On-Demand walk of it (every span and attribute key)" \
+    "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio")" "≤ 1.5×" "$(verdict "$ratio" "<=" 1.5)"
+  walk_rss=$b_rss
+else
+  row 7a "CPU: verify -q vs a simdjson walk" "n/a (kvonce-simdjson-walk not built: no simdjson)" \
+    "" "" "≤ 1.5×" "n/a"
+  walk_rss=""
+fi
+metric=wall
+pair -- "${quiet[@]}" "$gz" -- gzip -dc "$gz"
+row 7b "wall: verify -q of the gzip ($(mib "$gz")) vs \`gzip -dc\` of it" "$(s "$a_secs")" \
+  "$(s "$b_secs")" "$(x "$ratio")" "≤ 1.0×" "$(verdict "$ratio" "<=" 1.0)"
+rss_forms=("$a_rss")
+pair -- "${quiet[@]}" "$zst" -- zstd -dc "$zst"
+row 7c "wall: verify -q of the zstd ($(mib "$zst")) vs \`zstd -dc\` of it" "$(s "$a_secs")" \
+  "$(s "$b_secs")" "$(x "$ratio")" "" ""
+rss_forms+=("$a_rss")
+metric=cpu
+pair -- "${quiet[@]}" "$pb" -- "${quiet[@]}" "$plain"
+row 7d "CPU: verify -q of the protobuf ($(mib "$pb")) vs of the plain JSON Lines" "$(s "$a_secs")" \
+  "$(s "$b_secs")" "$(x "$ratio")" "≤ 0.6×" "$(verdict "$ratio" "<=" 0.6)"
+rss_forms+=("$a_rss" "$b_rss")
+pair -- "${quiet[@]}" "$zst" -- "${quiet[@]}" "$plain"
+row 7e "CPU: verify -q of the zstd vs of the plain JSON Lines" "$(s "$a_secs")" "$(s "$b_secs")" \
+  "$(x "$ratio")" "≤ 1.05×" "$(verdict "$ratio" "<=" 1.05)"
+pair -- "${quiet[@]}" -d "$scratch/out/verify-d" "$plain" -- "${quiet[@]}" "$plain"
+row 7f "CPU: verify -q -d DIR (the four files of a mode) vs verify -q, plain JSON Lines" \
+  "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio")" "≤ 1.3×" "$(verdict "$ratio" "<=" 1.3)"
+rss_writing=("$a_rss")
+pair -- "$bin" run -q -i "$plain" --trace-dir "$scratch/out/run-q" -- "${quiet[@]}" "$plain"
+row 7g "CPU: run -q (prepare, verify -d in both modes, report) vs verify -q, plain JSON Lines" \
+  "$(s "$a_secs")" "$(s "$b_secs")" "$(x "$ratio")" "≤ 2.5×" "$(verdict "$ratio" "<=" 2.5)"
+rss_writing+=("$a_rss")
+rss_max=$(printf '%s\n' "${rss_forms[@]}" | sort -g | tail -1)
+row 7h "peak RSS: largest of verify -q (plain, gzip, zstd, protobuf) / the simdjson walk" \
+  "$rss_max MiB" "${walk_rss:+$walk_rss MiB}" "" "≤ 64 MiB" "$(verdict "$rss_max" "<=" 64)"
+row 7j "peak RSS: verify -q -d DIR / run -q, plain JSON Lines" "${rss_writing[0]} MiB" \
+  "${rss_writing[1]} MiB" "" "" ""
+if ((large)); then
+  huge=$(payload 1500000 100000)
+  runs=1
+  measure "${quiet[@]}" "$huge"
+  row 7i "peak RSS: verify -q of the 1 GB payload (1,500,000 spans, 100,000 keys, $(mib "$huge"))" \
+    "$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f MiB", k / 1024 }')" "$(s "$cpu") CPU" "" \
+    "bounded by events" "—"
+else
+  row 7i "peak RSS: verify -q of the 1 GB payload" "not run (use --large)" "" "" "bounded by events" "n/a"
+fi
+metric=wall
+runs=$saved_runs
 
 # ---------------------------------------------------------------------------------------------
 # Report
 
 cpu=$(awk -F': ' '/^model name/ { m = $2 } /^cpu family/ { f = $2 } /^model\t/ { n = $2 }
   END { printf "%s, family %s model %s", m, f, n }' /proc/cpuinfo)
+sha="no SHA extensions"
+grep -qw sha_ni /proc/cpuinfo && sha="SHA extensions (sha_ni)"
 sizes=""
 ((quick)) && sizes=" (--quick sizes)"
 echo
 echo "kvonce-trace $("$bin" --version | awk 'NR == 1 { print $2 }') ($(git rev-parse --short HEAD 2>/dev/null || echo "?")), $(date -u +%Y-%m-%d)," \
-  "$(nproc) CPUs ($cpu), load average $(cut -d' ' -f1-3 /proc/loadavg); median of $runs runs$sizes"
+  "$(nproc) CPUs ($cpu, $sha), load average $(cut -d' ' -f1-3 /proc/loadavg); median of $runs runs$sizes"
 echo
 echo "| # | Scenario | A | B | A/B (median of per-run ratios) | Target | Result |"
 echo "|---|---|---|---|---|---|---|"

@@ -4,7 +4,7 @@ namespace kvonce::ndjson {
 
 void Writer::on_event(const EventView& event) {
   append_event_line(buffer_, event);
-  if (buffer_.size() >= (1u << 20)) {
+  if (buffer_.size() >= kWriteChunkBytes) {
     file_.write(buffer_);
     buffer_.clear();
   }

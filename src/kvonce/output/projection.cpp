@@ -98,21 +98,37 @@ class Projector {
  public:
   explicit Projector(const EventStore& events) : events_(events), next_(events.size(), kEnd) {}
 
-  void replay(SetFile& sequence) {
-    std::string buf = "[\n";
+  // The state sequence and, with `lines_file`, the events file: one pass over the store, each
+  // event decoded once and its NDJSON line formatted once, written as a line of the events file
+  // and copied into its sequence entry. Each file is written in chunks of about kWriteChunkBytes.
+  void replay(SetFile& sequence, SetFile* lines_file) {
+    std::string seq = "[\n", lines;
+    seq.reserve(kWriteChunkBytes + kWriteChunkBytes / 2);
+    lines.reserve(kWriteChunkBytes + kWriteChunkBytes / 2);
     for (std::uint32_t i = 0; i < events_.size(); ++i) {
       const EventView e = events_[i];
       KeyEntry& k = entry_for(e.key, i);
       apply(k, e, i);
-      buf += i ? ",\n" : "";
-      append_sequence_entry(buf, i, e, k);
-      if (buf.size() > (1u << 20)) {
-        sequence.write(buf);
-        buf.clear();
+      const std::size_t line_at = lines.size();
+      append_event_line(lines, e);
+      if (i) seq += ",\n";
+      // The line without its newline.
+      append_sequence_entry(seq, i, e, k,
+                            std::string_view(lines).substr(line_at, lines.size() - line_at - 1));
+      if (!lines_file) {
+        lines.clear();
+      } else if (lines.size() >= kWriteChunkBytes) {
+        lines_file->write(lines);
+        lines.clear();
+      }
+      if (seq.size() >= kWriteChunkBytes) {
+        sequence.write(seq);
+        seq.clear();
       }
     }
-    buf += "\n]\n";
-    sequence.write(buf);
+    seq += "\n]\n";
+    sequence.write(seq);
+    if (lines_file) lines_file->write(lines);
   }
 
   ProjectionStats write(SetFile& file, const OutputSet& set, const std::string& sequence_rel,
@@ -157,20 +173,22 @@ class Projector {
     }
   }
 
-  void append_sequence_entry(std::string& out, std::uint32_t i, const EventView& e, KeyEntry& k) {
+  void append_sequence_entry(std::string& out, std::uint32_t i, const EventView& e, KeyEntry& k,
+                             std::string_view line) {
     out += "{\"index\":";
     append_uint(out, i);
     out += ",\"timestamp\":";
     append_timestamp_json(out, e);
     out += ",\"type\":";
     append_json_string(out, e.type);
+    key_json_.clear();  // written twice: escaped once
+    append_json_string(key_json_, e.key);
     out += ",\"key\":";
-    append_json_string(out, e.key);
+    out += key_json_;
     out += ",\"event\":";
-    append_event_line(out, e);
-    out.pop_back();  // the line's newline
+    out += line;
     out += ",\"store\":{";
-    append_json_string(out, e.key);
+    out += key_json_;
     out += ':';
     append_state(out, k.state, i);
     out += "},\"totals\":{\"success\":";
@@ -191,51 +209,53 @@ class Projector {
   std::vector<KeyEntry> keys_;
   KeyIndex index_;
   ProjectionStats stats_;
+  std::string key_json_;
+  // A key's lists, gathered in one walk of its events (append_key_entry).
+  mutable std::string failure_reasons_, retry_contexts_, success_contexts_, failure_contexts_;
 };
 
-// Appends the contexts (or reasons) of a key's events of one type as a JSON array.
-template <typename Pick>
-void append_list(std::string& out, const EventStore& events, const std::vector<std::uint32_t>& next,
-                 std::uint32_t first, std::string_view type, Pick pick) {
-  out += '[';
-  bool any = false;
-  for (std::uint32_t i = first; i != kEnd; i = next[i]) {
-    const EventView e = events[i];
-    if (e.type != type) continue;
-    const std::optional<std::string_view> item = pick(e);
-    if (!item) continue;
-    if (any) out += ',';
-    any = true;
-    out += *item;
-  }
-  out += ']';
+// Appends `item` to a JSON array's elements (without the brackets).
+void append_item(std::string& list, std::string_view item) {
+  if (!list.empty()) list += ',';
+  list += item;
 }
 
 void Projector::append_key_entry(std::string& out, const KeyEntry& k) const {
-  const auto context = [](const EventView& e) { return e.context; };
-  const auto reason = [](const EventView& e) -> std::optional<std::string_view> {
-    return e.reason && *e.reason != "null" ? *e.reason : std::string_view("\"unknown\"");
-  };
-  // value: the last success's non-null value; lastFailureReason: the last non-null reason.
+  // One walk of the key's events: value is the last success's non-null value, lastFailureReason
+  // the last non-null reason; each list keeps the events' order.
   std::optional<std::string_view> value, last_reason;
+  failure_reasons_.clear();
+  retry_contexts_.clear();
+  success_contexts_.clear();
+  failure_contexts_.clear();
   for (std::uint32_t i = k.first; i != kEnd; i = next_[i]) {
     const EventView e = events_[i];
-    if (e.type == "success" && e.value && *e.value != "null") value = e.value;
-    if (e.type == "failure" && e.reason && *e.reason != "null") last_reason = e.reason;
+    if (e.type == "success") {
+      if (e.value && *e.value != "null") value = e.value;
+      if (e.context) append_item(success_contexts_, *e.context);
+    } else if (e.type == "failure") {
+      const bool has_reason = e.reason && *e.reason != "null";
+      if (has_reason) last_reason = e.reason;
+      append_item(failure_reasons_, has_reason ? *e.reason : std::string_view("\"unknown\""));
+      if (e.context) append_item(failure_contexts_, *e.context);
+    } else if (e.type == "retry") {
+      if (e.context) append_item(retry_contexts_, *e.context);
+    }
   }
   append_json_string(out, k.key);
   out += ":{\"successCount\":";
   append_uint(out, k.successes);
   out += ",\"retries\":";
   append_uint(out, k.retries);
-  out += ",\"failureReasons\":";
-  append_list(out, events_, next_, k.first, "failure", reason);
-  out += ",\"retryContexts\":";
-  append_list(out, events_, next_, k.first, "retry", context);
-  out += ",\"successContexts\":";
-  append_list(out, events_, next_, k.first, "success", context);
-  out += ",\"failureContexts\":";
-  append_list(out, events_, next_, k.first, "failure", context);
+  for (const auto& [name, list] :
+       {std::pair<const char*, const std::string&>{",\"failureReasons\":[", failure_reasons_},
+        {"],\"retryContexts\":[", retry_contexts_},
+        {"],\"successContexts\":[", success_contexts_},
+        {"],\"failureContexts\":[", failure_contexts_}}) {
+    out += name;
+    out += list;
+  }
+  out += ']';
   out += ",\"value\":";
   append_optional(out, value);
   out += ",\"firstTimestamp\":";
@@ -266,7 +286,7 @@ ProjectionStats Projector::write(SetFile& file, const OutputSet& set,
     duplicate_keys += k.duplicate_failure;
     out += i ? ",\n" : "\n";
     append_key_entry(out, k);
-    if (out.size() > (1u << 20)) {
+    if (out.size() > kWriteChunkBytes) {
       file.write(out);
       out.clear();
     }
@@ -296,13 +316,17 @@ ProjectionStats Projector::write(SetFile& file, const OutputSet& set,
 
 }  // namespace
 
-ProjectionStats write_projection(const EventStore& events, OutputSet& set,
-                                 const std::string& projection_name,
-                                 const std::string& state_sequence_name,
-                                 std::chrono::system_clock::time_point generated_at) {
+namespace {
+
+ProjectionStats write_files(const EventStore& events, OutputSet& set,
+                            const std::string* events_name, const std::string& projection_name,
+                            const std::string& state_sequence_name,
+                            std::chrono::system_clock::time_point generated_at) {
   Projector projector(events);
+  SetFile* lines = events_name ? &set.open(*events_name) : nullptr;
   SetFile& sequence = set.open(state_sequence_name);
-  projector.replay(sequence);
+  projector.replay(sequence, lines);
+  if (lines) lines->finish();
   sequence.finish();
   SetFile& projection = set.open(projection_name);
   const std::string rel =
@@ -312,6 +336,23 @@ ProjectionStats write_projection(const EventStore& events, OutputSet& set,
   const ProjectionStats stats = projector.write(projection, set, rel, generated_at);
   projection.finish();
   return stats;
+}
+
+}  // namespace
+
+ProjectionStats write_projection(const EventStore& events, OutputSet& set,
+                                 const std::string& projection_name,
+                                 const std::string& state_sequence_name,
+                                 std::chrono::system_clock::time_point generated_at) {
+  return write_files(events, set, nullptr, projection_name, state_sequence_name, generated_at);
+}
+
+ProjectionStats write_event_outputs(const EventStore& events, OutputSet& set,
+                                    const std::string& events_name,
+                                    const std::string& projection_name,
+                                    const std::string& state_sequence_name,
+                                    std::chrono::system_clock::time_point generated_at) {
+  return write_files(events, set, &events_name, projection_name, state_sequence_name, generated_at);
 }
 
 std::uint64_t projection_key_count(const EventStore& events) {

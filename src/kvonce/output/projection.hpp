@@ -30,6 +30,16 @@ ProjectionStats write_projection(const EventStore& events, OutputSet& set,
                                  const std::string& state_sequence_name,
                                  std::chrono::system_clock::time_point generated_at);
 
+// The events file (`events_name`: one NDJSON line per event, as append_event_line writes it)
+// and both files of the projection, into `set` in that order (uncommitted, all finished): one
+// pass over the events writes the events file and the state sequence, whose entries hold the
+// same lines.
+ProjectionStats write_event_outputs(const EventStore& events, OutputSet& set,
+                                    const std::string& events_name,
+                                    const std::string& projection_name,
+                                    const std::string& state_sequence_name,
+                                    std::chrono::system_clock::time_point generated_at);
+
 // The projection's key count (its uniqueKeys) without writing it: verify without an output
 // directory still reports it, equal to what a run with one records.
 std::uint64_t projection_key_count(const EventStore& events);

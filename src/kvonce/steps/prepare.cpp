@@ -108,7 +108,7 @@ std::string write_events(const EventStore& store, AtomicFile& file) {
   };
   for (std::size_t i = 0; i < store.size(); ++i) {
     append_event_line(buf, store[i]);
-    if (buf.size() >= (1u << 20)) flush();
+    if (buf.size() >= kWriteChunkBytes) flush();
   }
   flush();
   return sha.finish_hex();

@@ -5,7 +5,6 @@
 
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/io/hashed_input.hpp"
-#include "kvonce/ndjson/writer.hpp"
 #include "kvonce/output/validation.hpp"
 #include "kvonce/privacy/masking.hpp"
 #include "kvonce/report/output_set_check.hpp"
@@ -32,19 +31,6 @@ std::string format_of(const payload::LoadResult& load) {
       return "mixed";
   }
   return format;
-}
-
-void write_events(const EventStore& store, output::SetFile& file) {
-  std::string buf;
-  for (std::size_t i = 0; i < store.size(); ++i) {
-    append_event_line(buf, store[i]);
-    if (buf.size() >= (1u << 20)) {
-      file.write(buf);
-      buf.clear();
-    }
-  }
-  file.write(buf);
-  file.finish();
 }
 
 std::uint64_t decompressed_bytes(const payload::LoadResult& load) {
@@ -128,9 +114,9 @@ void write_set(const EventStore& store, VerifyOutcome& out,
                         {trace_dir::kModeFiles.begin(), trace_dir::kModeFiles.end()},
                         std::move(origin), budget);
   if (!store.empty()) {
-    write_events(store, set.open(trace_dir::kEventsFile));
-    out.projection = output::write_projection(store, set, trace_dir::kProjectionFile,
-                                              trace_dir::kStateSequenceFile, generated_at);
+    out.projection =
+        output::write_event_outputs(store, set, trace_dir::kEventsFile, trace_dir::kProjectionFile,
+                                    trace_dir::kStateSequenceFile, generated_at);
   }
   std::string text =
       output::write_validation(set, trace_dir::kValidationFile, out.result,

@@ -37,6 +37,11 @@
 
 namespace kvonce {
 
+// How much formatted text a writer gathers before it hands it on (hashed, then written): small
+// enough that the bytes are still in the CPU's cache for the hash and the kernel's copy. On the
+// benchmark payload, `verify -d` cost 5% less CPU with 64 KiB chunks than with 1 MiB ones.
+inline constexpr std::size_t kWriteChunkBytes = 64u << 10;
+
 class AtomicFile {
  public:
   explicit AtomicFile(std::filesystem::path target);
