@@ -1,0 +1,128 @@
+// OTLP/HTTP over HTTP/1.1: Boost.Beast's request parser and serializer on the listeners' loop
+// (the only file that includes Beast). Keep-alive and pipelined requests are served in order on
+// one connection; a Content-Length over max_request_bytes is refused from the header, before the
+// body is read, and a chunked body as soon as it passes the limit.
+#include <optional>
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include "kvonce/receive/connection.hpp"
+#include "kvonce/receive/handler.hpp"
+
+namespace kvonce::receive {
+namespace {
+
+namespace http = boost::beast::http;
+using boost::system::error_code;
+
+// Larger headers than this are no exporter's; Beast answers them as a parse error.
+constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+
+std::string_view field(const http::fields& fields, http::field name) {
+  const auto it = fields.find(name);
+  return it == fields.end() ? std::string_view{}
+                            : std::string_view(it->value().data(), it->value().size());
+}
+
+class HttpConnection final : public Connection {
+ public:
+  using Connection::Connection;
+
+ private:
+  // dynamic_body grows with the bytes received, never reserving what Content-Length announces.
+  using Parser = http::request_parser<http::dynamic_body>;
+
+  void start() override { next_request(); }
+
+  void next_request() {
+    parser_.emplace();
+    parser_->body_limit(handler_.limits().max_request_bytes);
+    parser_->header_limit(kHeaderLimit);
+    read_some();
+  }
+
+  void read_some() {
+    http::async_read_some(socket_, buffer_, *parser_,
+                          [self = shared_from_this(), this](error_code ec, std::size_t n) {
+                            if (!closed()) on_read(ec, n);
+                          });
+  }
+
+  void on_read(error_code ec, std::size_t n) {
+    if (n > 0 || buffer_.size() > 0) {
+      touch();
+      set_busy(true);
+    }
+    if (ec == http::error::body_limit) return answer(/*over_limit=*/true);
+    if (ec == http::error::end_of_stream) return close();  // closed between requests
+    if (ec && &ec.category() == &http::make_error_code(http::error::bad_target).category()) {
+      return answer_malformed();
+    }
+    if (ec) return close();  // the socket failed
+    if (!parser_->is_done()) return read_some();
+    answer(false);
+  }
+
+  void answer(bool over_limit) {
+    const auto& request = parser_->get();
+    const std::string body =
+        over_limit ? std::string() : boost::beast::buffers_to_string(request.body().data());
+    HttpRequest in;
+    const std::string method(request.method_string());
+    const std::string target(request.target());
+    in.method = method;
+    in.path = std::string_view(target).substr(0, target.find('?'));
+    in.content_type = field(request, http::field::content_type);
+    in.content_encoding = field(request, http::field::content_encoding);
+    in.authorization = field(request, http::field::authorization);
+    in.body = body;
+    in.overloaded = overloaded();
+    in.over_limit = over_limit;
+    HttpResponse out = handler_.http(in);
+    // Over the limit, the rest of the body is never read: the connection cannot carry on.
+    const bool keep_alive = request.keep_alive() && !over_limit && !overloaded();
+    write(std::move(out), keep_alive);
+  }
+
+  void answer_malformed() {
+    HttpResponse out;
+    out.status = 400;
+    out.headers.push_back({"Content-Type", "text/plain"});
+    out.body = "malformed HTTP request\n";
+    write(std::move(out), false);
+  }
+
+  void write(HttpResponse out, bool keep_alive) {
+    response_ = {};
+    response_.version(11);
+    response_.result(static_cast<unsigned>(out.status));
+    for (const Header& h : out.headers) response_.set(h.name, h.value);
+    response_.body() = std::move(out.body);
+    response_.keep_alive(keep_alive);
+    response_.prepare_payload();
+    http::async_write(socket_, response_,
+                      [self = shared_from_this(), this, keep_alive](error_code ec, std::size_t) {
+                        if (closed()) return;
+                        touch();
+                        set_busy(false);
+                        if (ec || !keep_alive) return close();
+                        next_request();
+                      });
+  }
+
+  boost::beast::flat_buffer buffer_;
+  std::optional<Parser> parser_;
+  http::response<http::string_body> response_;
+};
+
+}  // namespace
+
+std::shared_ptr<Connection> make_http_connection(Connection::Socket socket, RequestHandler& handler,
+                                                 Registry& registry, bool overloaded) {
+  return std::make_shared<HttpConnection>(std::move(socket), handler, registry, overloaded);
+}
+
+}  // namespace kvonce::receive
