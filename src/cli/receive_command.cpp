@@ -26,7 +26,8 @@ its process group. When it exits, exports still in flight are waited for (--drai
 arrived is kept in <trace-dir>/payload/kvonce-otlp-received.binpb and judged as `run` judges a
 payload (both modes, the same outputs and report).
 Without COMMAND, --output FILE: capture until --idle, --max-spans or the first SIGINT/SIGTERM,
-then write FILE (a second signal aborts: no file, exit 130/143).
+and the requests in flight (--drain), then write FILE (a second signal aborts: no file, exit
+130/143).
 Listeners: --listen (OTLP/HTTP, default 127.0.0.1:4318), --grpc-listen (OTLP/gRPC, default
 127.0.0.1:4317): HOST:PORT, PORT, 0 (a free port, printed) or none.
 A command that cannot be run ends with 126 (not executable) or 127 (not found), as in a shell.)";
@@ -74,8 +75,9 @@ void add_capture_options(CLI::App& cmd, ReceiveCli& cli) {
   cmd.add_option("-o,--output", o.output,
                  "Without COMMAND: write the capture here (Collector length-prefixed records)")
       ->type_name("FILE");
-  cmd.add_option("--drain", cli.drain,
-                 "After COMMAND exits, wait this long at most for exports in flight")
+  cmd.add_option(
+         "--drain", cli.drain,
+         "After COMMAND exits or a capture ends, wait this long at most for requests in flight")
       ->type_name("DURATION")
       ->capture_default_str();
   cmd.add_option("--idle", cli.idle, "With --output: stop after this long without a request")
@@ -102,7 +104,7 @@ void add_judging_options(CLI::App& cmd, ReceiveCli& cli) {
 }
 
 // The parsed text into the step's options; usage errors before anything listens.
-void resolve(ReceiveCli& cli, const Environment& env, const CLI::App& cmd) {
+void resolve(ReceiveCli& cli, const Environment& env) {
   steps::ReceiveOptions& o = cli.options;
   if (o.command.empty() && !o.output) {
     fail(ErrorKind::usage,
@@ -115,11 +117,6 @@ void resolve(ReceiveCli& cli, const Environment& env, const CLI::App& cmd) {
   }
   if (!o.command.empty() && (cli.idle || o.max_spans)) {
     fail(ErrorKind::usage, "--idle and --max-spans end a capture without a command (--output)");
-  }
-  if (o.output && cmd.count("--drain") > 0) {
-    fail(ErrorKind::usage,
-         "--drain is for a command: a capture without one ends with --idle, --max-spans or a "
-         "signal");
   }
   o.server.http = parse_listen(cli.listen, "--listen");
   o.server.grpc = parse_listen(cli.grpc_listen, "--grpc-listen");
@@ -189,10 +186,10 @@ void add_receive_command(CLI::App& app, Console& console) {
   add_capture_options(*cmd, *cli);
   add_listener_options(*cmd, *cli);
   add_judging_options(*cmd, *cli);
-  cmd->callback([cli, cmd, &console] {
+  cmd->callback([cli, &console] {
     const Environment& env = console.host.env;
     steps::ReceiveOptions& o = cli->options;
-    resolve(*cli, env, *cmd);
+    resolve(*cli, env);
     default_trace_link(o.run.report->trace_link, env);
     o.run.mask.environment = env;
     o.run.clock = console.host.clock;

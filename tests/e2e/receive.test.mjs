@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -131,15 +132,16 @@ function startCapture(dir, file, args) {
   });
   let stderr = '';
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
-  const listening = new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      const m = /OTLP\/HTTP (http:\/\/127\.0\.0\.1:\d+\/v1\/traces)/.exec(stderr);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', () => reject(new Error(`receive exited before listening: ${stderr}`)));
+  const waiting = [];
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    for (const w of waiting) if (w.pattern.test(stderr)) w.resolve(stderr);
   });
-  return { child, listening, exited };
+  // Resolves once stderr says `pattern`.
+  const said = (pattern) => new Promise((resolve) => (pattern.test(stderr) ? resolve(stderr) : waiting.push({ pattern, resolve })));
+  const listening = said(/OTLP\/HTTP http:\/\/127\.0\.0\.1:\d+\/v1\/traces/).then(
+    (text) => /OTLP\/HTTP (http:\/\/127\.0\.0\.1:\d+\/v1\/traces)/.exec(text)[1]);
+  return { child, listening, exited, said };
 }
 
 async function exportTo(endpoint, set) {
@@ -182,11 +184,20 @@ describe('receive --output FILE: a capture without a command', () => {
   test('a second signal aborts: 143, no file and no temporary left', async (t) => {
     const dir = tempDir(t);
     const file = path.join(dir, 'capture.binpb');
-    const c = startCapture(dir, file, []);
-    await exportTo(await c.listening, 'clean');
+    const c = startCapture(dir, file, ['--drain', '20s']);
+    const endpoint = new URL(await c.listening);
+    await exportTo(endpoint.href, 'clean');
+    // A request in flight (its body not all sent) keeps the first signal's end waiting for it.
+    const socket = net.connect(Number(endpoint.port), endpoint.hostname);
+    await new Promise((resolve) => socket.on('connect', resolve));
+    socket.write('POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: 100\r\n\r\nab');
+    socket.on('error', () => {});
+    await new Promise((resolve) => setTimeout(resolve, 200));
     c.child.kill('SIGTERM');
+    await c.said(/a second signal aborts/);
     c.child.kill('SIGTERM');
     const end = await c.exited;
+    socket.destroy();
     assert.equal(end.code, 143, end.stderr);
     assert.deepEqual(listFiles(dir).filter((f) => f.includes('capture')), []);
   });

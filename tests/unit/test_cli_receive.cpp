@@ -57,7 +57,6 @@ TEST_CASE("receive: a command or --output, not both, and options for the mode gi
   usage({"--output", "x.binpb", "--", "true"}, "--output is for a capture without a command");
   usage({"--idle", "1s", "--", "true"}, "--idle and --max-spans");
   usage({"--max-spans", "3", "--", "true"}, "--idle and --max-spans");
-  usage({"--output", "x.binpb", "--drain", "1s"}, "--drain is for a command");
   usage({"--listen", "none", "--grpc-listen", "none", "--", "true"}, "nothing would listen");
   usage({"--listen", "4318x", "--", "true"}, "--listen 4318x");
   usage({"--drain", "soon", "--", "true"}, "--drain soon");

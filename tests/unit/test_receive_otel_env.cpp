@@ -64,7 +64,7 @@ TEST_CASE("receive environment: the token is an Authorization header, other head
           {{"OTEL_EXPORTER_OTLP_TRACES_HEADERS", "x-tenant=a, Authorization=Basic%20old ,x-b=c"}}),
       kBoth, std::string("s3cr,t=1"));
   CHECK(variable(c, "OTEL_EXPORTER_OTLP_TRACES_HEADERS") ==
-        "x-tenant=a, x-b=c,Authorization=Bearer%20s3cr%2Ct%3D1");
+        "x-tenant=a,x-b=c,Authorization=Bearer%20s3cr%2Ct%3D1");
   const auto alone = command_environment(environment_from({}), kBoth, std::string("tok"));
   CHECK(variable(alone, "OTEL_EXPORTER_OTLP_TRACES_HEADERS") == "Authorization=Bearer%20tok");
 }

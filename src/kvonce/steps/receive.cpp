@@ -1,5 +1,6 @@
 #include "kvonce/steps/receive.hpp"
 
+#include <cstring>
 #include <thread>
 
 #include "kvonce/contract/trace_dir.hpp"
@@ -7,6 +8,7 @@
 #include "kvonce/receive/capture.hpp"
 #include "kvonce/receive/otel_env.hpp"
 #include "kvonce/util/console_text.hpp"
+#include "kvonce/util/error.hpp"
 #include "kvonce/util/plural.hpp"
 
 namespace kvonce::steps {
@@ -66,6 +68,26 @@ CaptureEnd wait_for_end(const ReceiveOptions& options, const receive::Server& se
   }
 }
 
+// The capture could not be written: Error(output), as any output.
+void check_failure(const receive::Counters& c) {
+  if (!c.failure.empty()) fail(ErrorKind::output, c.failure);
+}
+
+// A capture that reached a bound refused what came after it: incomplete, so it is kept (for a
+// look) but not judged, and the run ends with exit 5 as verify's limits do.
+void check_limit(const receive::Counters& c, const std::string& file, const std::string& status) {
+  if (!c.limit_reached) return;
+  fail(ErrorKind::limit, console_escape(c.limit_message) + ": " +
+                             counted(c.refused_spans, "span was", "spans were") +
+                             " refused after it; the capture in " + console_escape(file) +
+                             " is incomplete and was not judged" + status);
+}
+
+std::string signal_name(int signo) {
+  const char* name = sigabbrev_np(signo);
+  return name ? std::string("SIG") + name : "signal " + std::to_string(signo);
+}
+
 const char* end_text(CaptureEnd end) {
   switch (end) {
     case CaptureEnd::command_exited: return "the command exited";
@@ -87,14 +109,18 @@ ReceiveOutcome capture_only(const ReceiveOptions& options,
          describe_listeners(options.server, server.http_port(), server.grpc_port()));
   out.ended_by = wait_for_end(options, server, signals);
   out.signal = signals.received();
+  if (out.signal) {
+    notice("receive: " + signal_name(out.signal) + ": ending the capture once the requests in " +
+           "flight are answered (--drain at most); a second signal aborts");
+  }
+  drain(server, options.drain);
   server.stop();
   out.counters = server.counters();
+  check_failure(out.counters);
   capture.commit();
-  std::string why = end_text(out.ended_by);
-  if (out.ended_by == CaptureEnd::signal) {
-    const char* name = sigabbrev_np(out.signal);
-    why = name ? std::string("SIG") + name : why;
-  }
+  check_limit(out.counters, options.output->string(), "");
+  const std::string why =
+      out.ended_by == CaptureEnd::signal ? signal_name(out.signal) : end_text(out.ended_by);
   notice("receive: " + counts(out.counters) + " written to " +
          console_escape(options.output->string()) + " (ended by " + why + ")");
   return out;
@@ -156,7 +182,10 @@ ReceiveOutcome receive(const ReceiveOptions& options, const Environment& env,
   drain(server, options.drain);
   server.stop();
   out.counters = server.counters();
+  check_failure(out.counters);
   capture.commit();
+  check_limit(out.counters, kept.path().string(),
+              " (the command ended with " + out.command->describe() + ")");
   log("receive: " + counts(out.counters) + " -> " + console_escape(kept.path().string()));
 
   RunOptions run_options = options.run;

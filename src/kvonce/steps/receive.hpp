@@ -26,7 +26,7 @@ struct ReceiveOptions {
   receive::ServerOptions server;
   std::vector<std::string> command;             // empty: capture into `output` only
   std::optional<std::filesystem::path> output;  // capture only: the records written here
-  // After COMMAND exits: how long exports still in flight are waited for at most.
+  // After COMMAND exits, or a capture ends: how long requests in flight are waited for at most.
   std::chrono::milliseconds drain{2000};
   // Capture only: stop after this long without a request (none: no such bound).
   std::optional<std::chrono::milliseconds> idle;
