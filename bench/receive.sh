@@ -55,7 +55,7 @@ http="http://127.0.0.1:$http_port/v1/traces" grpc="http://127.0.0.1:$grpc_port"
 
 # 1. The exporters alone, into a capture.
 /usr/bin/time -f %M -o "$scratch/capture.rss" "$bin" receive --output "$scratch/capture.binpb" \
-  --listen "127.0.0.1:$http_port" --grpc-listen "127.0.0.1:$grpc_port" --idle 2s \
+  --listen "127.0.0.1:$http_port" --grpc-listen "127.0.0.1:$grpc_port" --idle 10s \
   --max-received-bytes 16GiB 2>"$scratch/capture.err" &
 receiver=$!
 until grep -q 'listening' "$scratch/capture.err" 2>/dev/null; do sleep 0.1; done

@@ -245,8 +245,8 @@ describe('docs/receive.md', () => {
     assert.equal(collector.exporters['otlp/kvonce'].endpoint, '127.0.0.1:4317');
     assert.equal(collector.exporters['otlp/kvonce'].tls.insecure, true);
     const help = (await run(['receive', '--help'], {}, ROOT)).stdout;
-    assert.match(help, /--listen ADDR .*\[127\.0\.0\.1:4318\]/);
-    assert.match(help, /--grpc-listen ADDR .*\[127\.0\.0\.1:4317\]/);
+    assert.match(help, /--listen ADDR=127\.0\.0\.1:4318\s/);
+    assert.match(help, /--grpc-listen ADDR=127\.0\.0\.1:4317\s/);
   });
 });
 

@@ -55,6 +55,9 @@ describe('receive -- node program.mjs: the verdict of verify on the same spans',
         assert.match(r.stdout, /receive: \d+ spans in \d+ requests -> /);
         const metadata = readJson(path.join(trace, 'kvonce-payload-metadata.json'));
         assert.equal(metadata.sourceType, 'receive');
+        const schema = readJson(fileURLToPath(new URL('../../schemas/kvonce-payload-metadata.schema.json', import.meta.url)));
+        assert.ok(schema.properties.sourceType.enum.includes(metadata.sourceType));
+        assert.match(metadata.sourceDetail, /^OTLP\/HTTP http:\/\/127\.0\.0\.1:\d+\/v1\/traces, OTLP\/gRPC http:\/\/127\.0\.0\.1:\d+$/);
         // The capture kept is read later as any Collector file.
         const kept = path.join(trace, 'payload', 'kvonce-otlp-received.binpb');
         const again = await run(['verify', kept, '-d', path.join(dir, 'again')], {}, dir);

@@ -22,7 +22,7 @@ test(`${SPANS} spans from ${EXPORTERS} exporters over both protocols arrive exac
   const dir = tempDir(t);
   const capture = path.join(dir, 'capture.binpb');
   const started = Date.now();
-  const receiver = spawn(BIN, ['receive', '--output', capture, '--listen', '0', '--grpc-listen', '0', '--idle', '2s'], {
+  const receiver = spawn(BIN, ['receive', '--output', capture, '--listen', '0', '--grpc-listen', '0', '--idle', '5s'], {
     cwd: dir,
     env: { HOME: dir, PATH: process.env.PATH },
   });
