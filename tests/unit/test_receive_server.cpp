@@ -315,11 +315,14 @@ TEST_CASE("receive server: a sender that stops mid-body is closed after the idle
   stalled.send(
       "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
       "Content-Length: 1000\r\n\r\nabc");
+  Client stalled_h2(run.grpc());
+  stalled_h2.send("PRI * HTTP/2.0\r\n");  // half the client preface
   Client other(run.http());
   other.send(post(request_pb(1)));
-  CHECK(status_of(other.response(1000ms)) == 200);  // not held up by the stalled one
+  CHECK(status_of(other.response(1000ms)) == 200);  // not held up by the stalled ones
   const auto start = Clock::now();
   CHECK(stalled.closed_within(2000ms));
+  CHECK(stalled_h2.closed_within(2000ms));
   CHECK(Clock::now() - start < 1000ms);
   CHECK(run.server->counters().busy_connections == 0);
   CHECK(run.capture.records() == 1);

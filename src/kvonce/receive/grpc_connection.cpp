@@ -96,6 +96,7 @@ class GrpcConnection final : public Connection {
       if (n == 0) break;
       out_.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
     }
+    set_busy(!streams_.empty());  // a stream closes once its answer is queued
     if (out_.empty()) {
       if (!nghttp2_session_want_read(session_) && !nghttp2_session_want_write(session_)) close();
       return;
