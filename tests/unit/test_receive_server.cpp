@@ -222,6 +222,20 @@ TEST_CASE("receive server: two OTLP/HTTP requests on one keep-alive connection",
   CHECK(run.capture.records() == 4);
 }
 
+TEST_CASE("receive server: Expect: 100-continue is answered before the body", "[receive]") {
+  Running run;
+  Client c(run.http());
+  const std::string body = request_pb(1);
+  c.send(
+      "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+      "Expect: 100-continue\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n");
+  CHECK(status_of(c.response(1000ms)) == 100);
+  c.send(body);
+  CHECK(status_of(c.response(1000ms)) == 200);
+  CHECK(run.capture.records() == 1);
+}
+
 TEST_CASE("receive server: OTLP/gRPC over h2c, plain and gzip", "[receive]") {
   ServerOptions o = Running::quick();
   o.token = "tok";
@@ -253,6 +267,15 @@ TEST_CASE("receive server: oversized, lying and malformed requests get their ans
     c.send(
         "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
         "Content-Length: 1000000000\r\n\r\n");
+    CHECK(status_of(c.response()) == 413);
+    CHECK(c.closed_within(1000ms));
+  }
+  {  // The same with the body sent anyway: the answer still arrives, no reset loses it.
+    Client c(run.http());
+    c.send(
+        "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+        "Content-Length: 200000\r\n\r\n" +
+        std::string(200000, 'x'));
     CHECK(status_of(c.response()) == 413);
     CHECK(c.closed_within(1000ms));
   }

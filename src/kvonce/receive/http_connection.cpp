@@ -2,11 +2,13 @@
 // (the only file that includes Beast). Keep-alive and pipelined requests are served in order on
 // one connection; a Content-Length over max_request_bytes is refused from the header, before the
 // body is read, and a chunked body as soon as it passes the limit.
+#include <array>
 #include <optional>
 
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http.hpp>
 
 #include "kvonce/receive/connection.hpp"
@@ -38,6 +40,7 @@ class HttpConnection final : public Connection {
   void start() override { next_request(); }
 
   void next_request() {
+    continued_ = false;
     parser_.emplace();
     parser_->body_limit(handler_.limits().max_request_bytes);
     parser_->header_limit(kHeaderLimit);
@@ -62,8 +65,48 @@ class HttpConnection final : public Connection {
       return answer_malformed();
     }
     if (ec) return close();  // the socket failed
-    if (!parser_->is_done()) return read_some();
-    answer(false);
+    if (parser_->is_done()) return answer(false);
+    if (parser_->is_header_done() && !continued_ && expects_continue()) return send_continue();
+    read_some();
+  }
+
+  // A client that sends `Expect: 100-continue` (libcurl does for bodies over 1 MiB, as the C++
+  // SDK's exporter sends them) waits for this before its body, or a second without it.
+  bool expects_continue() const {
+    const std::string_view expect = field(parser_->get(), http::field::expect);
+    return boost::beast::iequals(boost::beast::string_view(expect.data(), expect.size()),
+                                 "100-continue");
+  }
+
+  void send_continue() {
+    continued_ = true;
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    boost::asio::async_write(socket_, boost::asio::buffer(kContinue.data(), kContinue.size()),
+                             [self = shared_from_this(), this](error_code ec, std::size_t) {
+                               if (closed()) return;
+                               if (ec) return close();
+                               read_some();
+                             });
+  }
+
+  // After an answer that ends the connection while the sender may still be sending (a body over
+  // the limit), the socket is shut for writing and what arrives is read and dropped until the
+  // sender closes: closing at once with unread bytes would reset the connection, and the sender
+  // could lose the answer before reading it. At most max_request_bytes more are read, and the
+  // idle sweep closes a sender that goes quiet instead.
+  void linger() {
+    error_code ignored;
+    socket_.shutdown(Socket::shutdown_send, ignored);
+    socket_.async_read_some(boost::asio::buffer(scratch_),
+                            [self = shared_from_this(), this](error_code ec, std::size_t n) {
+                              if (closed()) return;
+                              lingered_ += n;
+                              if (ec || lingered_ > handler_.limits().max_request_bytes) {
+                                return close();
+                              }
+                              touch();
+                              linger();
+                            });
   }
 
   void answer(bool over_limit) {
@@ -108,12 +151,16 @@ class HttpConnection final : public Connection {
                         if (closed()) return;
                         touch();
                         set_busy(false);
-                        if (ec || !keep_alive) return close();
+                        if (ec) return close();
+                        if (!keep_alive) return linger();
                         next_request();
                       });
   }
 
   boost::beast::flat_buffer buffer_;
+  bool continued_ = false;  // 100 Continue sent for the current request
+  std::array<char, 16 * 1024> scratch_{};
+  std::uint64_t lingered_ = 0;
   std::optional<Parser> parser_;
   http::response<http::string_body> response_;
 };
