@@ -364,6 +364,23 @@ TEST_CASE("receive server: a wrong token is 401 and the right one is served", "[
   CHECK(status_of(c.response()) == 200);
 }
 
+TEST_CASE("receive server: a request refused by its headers is answered before its body",
+          "[receive]") {
+  ServerOptions o = Running::quick();
+  o.token = "right";
+  o.limits.idle_timeout = 3000ms;
+  Running run(o);
+  Client c(run.http());
+  c.send(
+      "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+      "Authorization: Bearer wrong\r\nContent-Length: 1000000\r\n\r\n");
+  CHECK(status_of(c.response(1000ms)) == 401);  // not after the idle timeout
+  CHECK(c.closed_within(1000ms));
+  const Counters counters = run.server->counters();
+  CHECK(counters.requests == 1);
+  CHECK(counters.busy_connections == 0);
+}
+
 TEST_CASE("receive server: 500 idle connections do not delay an honest sender", "[receive]") {
   ServerOptions o = Running::quick();
   o.limits.idle_timeout = 1000ms;
@@ -396,7 +413,9 @@ TEST_CASE("receive server: over max_connections idle ones make room, busy ones g
   std::vector<Client> busy;
   for (int i = 0; i < 4; ++i) {
     busy.emplace_back(run.http());
-    busy.back().send("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab");
+    busy.back().send(
+        "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+        "Content-Length: 10\r\n\r\nab");
   }
   std::this_thread::sleep_for(100ms);  // let the loop read them: now every slot is busy
   Client late(run.http());

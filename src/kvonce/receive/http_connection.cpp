@@ -29,6 +29,25 @@ std::string_view field(const http::fields& fields, http::field name) {
                             : std::string_view(it->value().data(), it->value().size());
 }
 
+// A request's method, path and headers as the handler reads them (views into these strings and
+// the parser's fields).
+struct Fields {
+  explicit Fields(const http::request<http::dynamic_body>& request)
+      : method(request.method_string()), target(request.target()), header(request) {}
+  HttpRequest request(bool overloaded) const {
+    HttpRequest in;
+    in.method = method;
+    in.path = std::string_view(target).substr(0, target.find('?'));
+    in.content_type = field(header, http::field::content_type);
+    in.content_encoding = field(header, http::field::content_encoding);
+    in.authorization = field(header, http::field::authorization);
+    in.overloaded = overloaded;
+    return in;
+  }
+  std::string method, target;
+  const http::fields& header;
+};
+
 class HttpConnection final : public Connection {
  public:
   using Connection::Connection;
@@ -41,9 +60,13 @@ class HttpConnection final : public Connection {
 
   void next_request() {
     continued_ = false;
+    checked_headers_ = false;
     parser_.emplace();
     parser_->body_limit(handler_.limits().max_request_bytes);
     parser_->header_limit(kHeaderLimit);
+    // Parse the body bytes that came with the header at once: a small request refused by its
+    // headers is then complete, and the connection can stay open for the next.
+    parser_->eager(true);
     read_some();
   }
 
@@ -59,12 +82,25 @@ class HttpConnection final : public Connection {
       touch();
       set_busy(true);
     }
-    if (ec == http::error::body_limit) return answer(/*over_limit=*/true);
     if (ec == http::error::end_of_stream) return close();  // closed between requests
-    if (ec && &ec.category() == &http::make_error_code(http::error::bad_target).category()) {
-      return answer_malformed();
+    const bool over_limit = ec == http::error::body_limit;
+    if (ec && !over_limit) {
+      if (&ec.category() == &http::make_error_code(http::error::bad_target).category()) {
+        return answer_malformed();
+      }
+      return close();  // the socket failed
     }
-    if (ec) return close();  // the socket failed
+    // A request refused by its headers is answered before its body is read.
+    if (parser_->is_header_done() && !checked_headers_) {
+      checked_headers_ = true;
+      const Fields fields(parser_->get());
+      if (std::optional<HttpResponse> refused =
+              handler_.http_headers(fields.request(overloaded()))) {
+        const bool keep_alive = parser_->is_done() && parser_->get().keep_alive() && !overloaded();
+        return write(std::move(*refused), keep_alive);
+      }
+    }
+    if (over_limit) return answer(true);
     if (parser_->is_done()) return answer(false);
     if (parser_->is_header_done() && !continued_ && expects_continue()) return send_continue();
     read_some();
@@ -113,16 +149,9 @@ class HttpConnection final : public Connection {
     const auto& request = parser_->get();
     const std::string body =
         over_limit ? std::string() : boost::beast::buffers_to_string(request.body().data());
-    HttpRequest in;
-    const std::string method(request.method_string());
-    const std::string target(request.target());
-    in.method = method;
-    in.path = std::string_view(target).substr(0, target.find('?'));
-    in.content_type = field(request, http::field::content_type);
-    in.content_encoding = field(request, http::field::content_encoding);
-    in.authorization = field(request, http::field::authorization);
+    const Fields fields(request);
+    HttpRequest in = fields.request(overloaded());
     in.body = body;
-    in.overloaded = overloaded();
     in.over_limit = over_limit;
     HttpResponse out = handler_.http(in);
     // Over the limit, the rest of the body is never read: the connection cannot carry on.
@@ -158,7 +187,8 @@ class HttpConnection final : public Connection {
   }
 
   boost::beast::flat_buffer buffer_;
-  bool continued_ = false;  // 100 Continue sent for the current request
+  bool continued_ = false;        // 100 Continue sent for the current request
+  bool checked_headers_ = false;  // the handler has seen the current request's headers
   std::array<char, 16 * 1024> scratch_{};
   std::uint64_t lingered_ = 0;
   std::optional<Parser> parser_;

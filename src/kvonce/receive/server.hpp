@@ -24,10 +24,16 @@
 //     / grpc-encoding                            UNIMPLEMENTED with grpc-accept-encoding
 //   token missing or wrong                      401 with WWW-Authenticate; UNAUTHENTICATED
 // * over max_connections, none idle to close    503 with Retry-After: 1; UNAVAILABLE
-// * the capture cannot be written               500; INTERNAL (Counters::failure set)
+// * concurrent gRPC calls on one connection     -; UNAVAILABLE (a connection never holds more
+//     together over max_request_bytes             than max_request_bytes of unanswered bodies)
+//   the capture cannot be written               500; INTERNAL (Counters::failure set; the run
+//                                                 has failed, so nothing is worth resending)
+//   no HTTP/1.1 at all (a bad request line,     400, text/plain, the connection closed
+//     header over 64 KiB)
 //   a sender silent for idle_timeout            the connection is closed
-// Error bodies are a google.rpc.Status in the request's encoding (protobuf, or JSON for
-// application/json), as the OTLP/HTTP specification asks.
+// A request refused by its headers (path, method, token, type, encoding, overload) is answered
+// before its body is read. Error bodies are a google.rpc.Status in the request's encoding
+// (protobuf, or JSON for application/json), as the OTLP/HTTP specification asks.
 #pragma once
 
 #include <chrono>
