@@ -364,6 +364,28 @@ TEST_CASE("receive server: a wrong token is 401 and the right one is served", "[
   CHECK(status_of(c.response()) == 200);
 }
 
+TEST_CASE("receive server: a body being read does not hold up the other connections", "[receive]") {
+  ServerOptions o = Running::quick();
+  o.limits.read.max_decompressed_bytes = 256u << 20;
+  Running run(o);
+  // 200 MB of JSON whitespace: small on the wire, long to inflate and read.
+  const std::string heavy =
+      io::gzip_compress("{\"resourceSpans\":[]}" + std::string(200u << 20, ' '), 1);
+  Client slow(run.http());
+  const auto start = Clock::now();
+  slow.send(post(heavy, "Content-Encoding: gzip\r\n", "application/json"));
+  std::this_thread::sleep_for(50ms);
+  Client quick(run.http());
+  quick.send(post(request_pb(1)));
+  CHECK(status_of(quick.response(5000ms)) == 200);
+  const auto quick_done = Clock::now();
+  CHECK(status_of(slow.response(10000ms)) == 200);
+  const auto slow_done = Clock::now();
+  INFO("quick answered after " << (quick_done - start) / 1ms << " ms, the heavy one after "
+                               << (slow_done - start) / 1ms << " ms");
+  CHECK((quick_done - start) * 2 < slow_done - start);
+}
+
 TEST_CASE("receive server: a request refused by its headers is answered before its body",
           "[receive]") {
   ServerOptions o = Running::quick();

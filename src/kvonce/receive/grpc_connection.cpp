@@ -129,12 +129,43 @@ class GrpcConnection final : public Connection {
 
   void answer(std::int32_t id, Stream& s, Refuse refuse = Refuse::no) {
     s.answered = true;
-    GrpcRequest request = request_of(s);
-    request.over_limit = refuse == Refuse::over_limit;
-    request.congested = refuse == Refuse::congested;
-    const GrpcResponse response = handler_.grpc(request);
-    drop_body(s);
-    submit(id, s, response);
+    if (refuse != Refuse::no) {  // nothing to read: answered on the loop
+      GrpcRequest request = request_of(s);
+      request.over_limit = refuse == Refuse::over_limit;
+      request.congested = refuse == Refuse::congested;
+      const GrpcResponse response = handler_.grpc(request);
+      drop_body(s);
+      submit(id, s, response);
+      return;
+    }
+    // The body is read on a worker, which owns a copy of the headers and the body itself; the
+    // bytes count against the connection's limit until the answer is back.
+    struct Owned {
+      std::string method, path, content_type, grpc_encoding, authorization, body;
+    };
+    auto owned = std::make_shared<Owned>(Owned{s.method, s.path, s.content_type, s.grpc_encoding,
+                                               s.authorization, std::move(s.body)});
+    s.body.clear();
+    const std::size_t held = owned->body.size();
+    const bool is_overloaded = overloaded();
+    RequestHandler& handler = handler_;
+    offload(
+        [owned, is_overloaded, &handler] {
+          GrpcRequest request;
+          request.method = owned->method;
+          request.path = owned->path;
+          request.content_type = owned->content_type;
+          request.grpc_encoding = owned->grpc_encoding;
+          request.authorization = owned->authorization;
+          request.body = owned->body;
+          request.overloaded = is_overloaded;
+          return handler.grpc(request);
+        },
+        [this, id, held](GrpcResponse response) {
+          buffered_ -= held;
+          if (Stream* stream = find(id)) submit(id, *stream, response);
+          flush();
+        });
   }
 
   // A stream's headers are in: a call refused by them is answered before any DATA is kept.

@@ -147,16 +147,34 @@ class HttpConnection final : public Connection {
 
   void answer(bool over_limit) {
     const auto& request = parser_->get();
-    const std::string body =
-        over_limit ? std::string() : boost::beast::buffers_to_string(request.body().data());
+    // What the worker reads, owned by it: the parser is reset for the next request meanwhile.
+    struct Owned {
+      std::string method, target, content_type, content_encoding, authorization, body;
+    };
     const Fields fields(request);
-    HttpRequest in = fields.request(overloaded());
-    in.body = body;
-    in.over_limit = over_limit;
-    HttpResponse out = handler_.http(in);
+    const HttpRequest headers = fields.request(overloaded());
+    auto owned = std::make_shared<Owned>(
+        Owned{fields.method, fields.target, std::string(headers.content_type),
+              std::string(headers.content_encoding), std::string(headers.authorization),
+              over_limit ? std::string() : boost::beast::buffers_to_string(request.body().data())});
     // Over the limit, the rest of the body is never read: the connection cannot carry on.
     const bool keep_alive = request.keep_alive() && !over_limit && !overloaded();
-    write(std::move(out), keep_alive);
+    const bool is_overloaded = overloaded();
+    RequestHandler& handler = handler_;
+    offload(
+        [owned, over_limit, is_overloaded, &handler] {
+          HttpRequest in;
+          in.method = owned->method;
+          in.path = std::string_view(owned->target).substr(0, owned->target.find('?'));
+          in.content_type = owned->content_type;
+          in.content_encoding = owned->content_encoding;
+          in.authorization = owned->authorization;
+          in.body = owned->body;
+          in.overloaded = is_overloaded;
+          in.over_limit = over_limit;
+          return handler.http(in);
+        },
+        [this, keep_alive](HttpResponse out) { write(std::move(out), keep_alive); });
   }
 
   void answer_malformed() {
