@@ -1,5 +1,6 @@
 // `kvonce-trace receive`'s listeners: OTLP/HTTP (POST /v1/traces, protobuf or JSON, gzip) and
-// OTLP/gRPC (TraceService/Export, unary, h2c) on one event loop, run on its own thread. Every
+// OTLP/gRPC (TraceService/Export, unary, h2c) on one event loop, run on its own thread; request
+// bodies are decompressed and read on two worker threads, so the loop never waits on one. Every
 // accepted request body (decompressed) is appended to a Capture as one Collector record, so the
 // received payload is read later exactly as a Collector file is.
 //
@@ -56,6 +57,8 @@ struct Listen {
   bool enabled = true;
 };
 
+// Request bodies are held whole until read: at most max_connections (twice that with the
+// connections being refused) times max_request_bytes at once, and two decompressed bodies.
 struct Limits {
   std::uint64_t max_request_bytes = 64ull
                                     << 20;     // a body as sent (HTTP 413, gRPC RESOURCE_EXHAUSTED)
