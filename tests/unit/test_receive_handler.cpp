@@ -282,3 +282,33 @@ TEST_CASE("receive handler: gRPC statuses", "[receive]") {
   CHECK(f.capture.records() == 1);
   CHECK(grpc_percent_encode("a b%c\n\xc3\xa9") == "a b%25c%0A%C3%A9");
 }
+
+TEST_CASE("receive handler: requests refused by their headers are answered from them alone",
+          "[receive]") {
+  Fixture f;
+  ServerOptions o;
+  o.token = "t";
+  f.reset(o);
+  HttpRequest r;
+  r.method = "POST";
+  r.path = kHttpPath;
+  r.content_type = "application/x-protobuf";
+  const std::optional<HttpResponse> no_token = f.handler->http_headers(r);
+  REQUIRE(no_token);
+  CHECK(no_token->status == 401);
+  r.authorization = "Bearer t";
+  CHECK_FALSE(f.handler->http_headers(r));  // the body decides
+  r.content_encoding = "zstd";
+  CHECK(f.handler->http_headers(r)->status == 415);
+  GrpcRequest g;
+  g.method = "POST";
+  g.path = kGrpcPath;
+  g.content_type = "application/grpc";
+  g.authorization = "Bearer t";
+  CHECK_FALSE(f.handler->grpc_headers(g));
+  g.congested = true;
+  const std::optional<GrpcResponse> congested = f.handler->grpc_headers(g);
+  REQUIRE(congested);
+  CHECK(congested->status == GrpcStatus::unavailable);
+  CHECK(f.handler->counters().requests == 3);  // the refusals only
+}

@@ -222,6 +222,20 @@ TEST_CASE("receive server: two OTLP/HTTP requests on one keep-alive connection",
   CHECK(run.capture.records() == 4);
 }
 
+TEST_CASE("receive server: Expect: 100-continue is answered before the body", "[receive]") {
+  Running run;
+  Client c(run.http());
+  const std::string body = request_pb(1);
+  c.send(
+      "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+      "Expect: 100-continue\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n");
+  CHECK(status_of(c.response(1000ms)) == 100);
+  c.send(body);
+  CHECK(status_of(c.response(1000ms)) == 200);
+  CHECK(run.capture.records() == 1);
+}
+
 TEST_CASE("receive server: OTLP/gRPC over h2c, plain and gzip", "[receive]") {
   ServerOptions o = Running::quick();
   o.token = "tok";
@@ -253,6 +267,15 @@ TEST_CASE("receive server: oversized, lying and malformed requests get their ans
     c.send(
         "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
         "Content-Length: 1000000000\r\n\r\n");
+    CHECK(status_of(c.response()) == 413);
+    CHECK(c.closed_within(1000ms));
+  }
+  {  // The same with the body sent anyway: the answer still arrives, no reset loses it.
+    Client c(run.http());
+    c.send(
+        "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+        "Content-Length: 200000\r\n\r\n" +
+        std::string(200000, 'x'));
     CHECK(status_of(c.response()) == 413);
     CHECK(c.closed_within(1000ms));
   }
@@ -315,11 +338,14 @@ TEST_CASE("receive server: a sender that stops mid-body is closed after the idle
   stalled.send(
       "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
       "Content-Length: 1000\r\n\r\nabc");
+  Client stalled_h2(run.grpc());
+  stalled_h2.send("PRI * HTTP/2.0\r\n");  // half the client preface
   Client other(run.http());
   other.send(post(request_pb(1)));
-  CHECK(status_of(other.response(1000ms)) == 200);  // not held up by the stalled one
+  CHECK(status_of(other.response(1000ms)) == 200);  // not held up by the stalled ones
   const auto start = Clock::now();
   CHECK(stalled.closed_within(2000ms));
+  CHECK(stalled_h2.closed_within(2000ms));
   CHECK(Clock::now() - start < 1000ms);
   CHECK(run.server->counters().busy_connections == 0);
   CHECK(run.capture.records() == 1);
@@ -336,6 +362,45 @@ TEST_CASE("receive server: a wrong token is 401 and the right one is served", "[
   CHECK_THAT(refused, Catch::Contains("WWW-Authenticate: Bearer"));
   c.send(post(request_pb(1), "Authorization: Bearer right\r\n"));
   CHECK(status_of(c.response()) == 200);
+}
+
+TEST_CASE("receive server: a body being read does not hold up the other connections", "[receive]") {
+  ServerOptions o = Running::quick();
+  o.limits.read.max_decompressed_bytes = 256u << 20;
+  Running run(o);
+  // 200 MB of JSON whitespace: small on the wire, long to inflate and read.
+  const std::string heavy =
+      io::gzip_compress("{\"resourceSpans\":[]}" + std::string(200u << 20, ' '), 1);
+  Client slow(run.http());
+  const auto start = Clock::now();
+  slow.send(post(heavy, "Content-Encoding: gzip\r\n", "application/json"));
+  std::this_thread::sleep_for(50ms);
+  Client quick(run.http());
+  quick.send(post(request_pb(1)));
+  CHECK(status_of(quick.response(5000ms)) == 200);
+  const auto quick_done = Clock::now();
+  CHECK(status_of(slow.response(10000ms)) == 200);
+  const auto slow_done = Clock::now();
+  INFO("quick answered after " << (quick_done - start) / 1ms << " ms, the heavy one after "
+                               << (slow_done - start) / 1ms << " ms");
+  CHECK((quick_done - start) * 2 < slow_done - start);
+}
+
+TEST_CASE("receive server: a request refused by its headers is answered before its body",
+          "[receive]") {
+  ServerOptions o = Running::quick();
+  o.token = "right";
+  o.limits.idle_timeout = 3000ms;
+  Running run(o);
+  Client c(run.http());
+  c.send(
+      "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+      "Authorization: Bearer wrong\r\nContent-Length: 1000000\r\n\r\n");
+  CHECK(status_of(c.response(1000ms)) == 401);  // not after the idle timeout
+  CHECK(c.closed_within(1000ms));
+  const Counters counters = run.server->counters();
+  CHECK(counters.requests == 1);
+  CHECK(counters.busy_connections == 0);
 }
 
 TEST_CASE("receive server: 500 idle connections do not delay an honest sender", "[receive]") {
@@ -370,7 +435,9 @@ TEST_CASE("receive server: over max_connections idle ones make room, busy ones g
   std::vector<Client> busy;
   for (int i = 0; i < 4; ++i) {
     busy.emplace_back(run.http());
-    busy.back().send("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab");
+    busy.back().send(
+        "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+        "Content-Length: 10\r\n\r\nab");
   }
   std::this_thread::sleep_for(100ms);  // let the loop read them: now every slot is busy
   Client late(run.http());

@@ -11,6 +11,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 namespace kvonce::receive {
 
@@ -21,6 +23,9 @@ class Connection;
 struct Registry {
   std::list<std::shared_ptr<Connection>> all;
   std::size_t overloaded = 0;  // of `all`, those accepted over max_connections
+  // Where request bodies are decompressed and read: a large body takes seconds, and on the loop
+  // it would hold up every other connection (and make them look idle).
+  boost::asio::thread_pool* workers = nullptr;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -40,11 +45,32 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool busy() const { return busy_; }
   bool overloaded() const { return overloaded_; }
   std::chrono::steady_clock::time_point last_active() const { return last_active_; }
+  // Requests of this connection are being handled by a worker: it is not idle, whatever its
+  // socket does.
+  bool processing() const { return processing_ > 0; }
 
  protected:
   virtual void start() = 0;
   void touch() { last_active_ = std::chrono::steady_clock::now(); }
   void set_busy(bool busy);
+
+  // Runs `work` on a worker thread, then `done(result)` back on the loop unless the connection
+  // was closed meanwhile. `work` must own what it reads.
+  template <class Work, class Done>
+  void offload(Work work, Done done) {
+    ++processing_;
+    auto self = shared_from_this();
+    boost::asio::post(
+        *registry_.workers, [self, this, work = std::move(work), done = std::move(done)]() mutable {
+          auto result = work();
+          boost::asio::post(socket_.get_executor(), [self, this, done = std::move(done),
+                                                     result = std::move(result)]() mutable {
+            --processing_;
+            touch();
+            if (!closed()) done(std::move(result));
+          });
+        });
+  }
 
   Socket socket_;
   RequestHandler& handler_;
@@ -55,6 +81,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool overloaded_;
   bool closed_ = false;
   bool busy_ = false;
+  int processing_ = 0;  // loop thread only
   std::chrono::steady_clock::time_point last_active_ = std::chrono::steady_clock::now();
 };
 

@@ -4,6 +4,7 @@
 // the finished request to the RequestHandler. A stream whose DATA passes max_request_bytes is
 // answered RESOURCE_EXHAUSTED at once, and its remaining bytes are never kept.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,7 @@ class GrpcConnection final : public Connection {
       if (n == 0) break;
       out_.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
     }
+    set_busy(!streams_.empty());  // a stream closes once its answer is queued
     if (out_.empty()) {
       if (!nghttp2_session_want_read(session_) && !nghttp2_session_want_write(session_)) close();
       return;
@@ -111,8 +113,7 @@ class GrpcConnection final : public Connection {
                              });
   }
 
-  void answer(std::int32_t id, Stream& s, bool over_limit = false) {
-    s.answered = true;
+  GrpcRequest request_of(const Stream& s) const {
     GrpcRequest request;
     request.method = s.method;
     request.path = s.path;
@@ -121,20 +122,72 @@ class GrpcConnection final : public Connection {
     request.authorization = s.authorization;
     request.body = s.body;
     request.overloaded = overloaded();
-    request.over_limit = over_limit;
-    GrpcResponse response = handler_.grpc(request);
+    return request;
+  }
+
+  enum class Refuse { no, over_limit, congested };
+
+  void answer(std::int32_t id, Stream& s, Refuse refuse = Refuse::no) {
+    s.answered = true;
+    if (refuse != Refuse::no) {  // nothing to read: answered on the loop
+      GrpcRequest request = request_of(s);
+      request.over_limit = refuse == Refuse::over_limit;
+      request.congested = refuse == Refuse::congested;
+      const GrpcResponse response = handler_.grpc(request);
+      drop_body(s);
+      submit(id, s, response);
+      return;
+    }
+    // The body is read on a worker, which owns a copy of the headers and the body itself; the
+    // bytes count against the connection's limit until the answer is back.
+    struct Owned {
+      std::string method, path, content_type, grpc_encoding, authorization, body;
+    };
+    auto owned = std::make_shared<Owned>(Owned{s.method, s.path, s.content_type, s.grpc_encoding,
+                                               s.authorization, std::move(s.body)});
+    s.body.clear();
+    const std::size_t held = owned->body.size();
+    const bool is_overloaded = overloaded();
+    RequestHandler& handler = handler_;
+    offload(
+        [owned, is_overloaded, &handler] {
+          GrpcRequest request;
+          request.method = owned->method;
+          request.path = owned->path;
+          request.content_type = owned->content_type;
+          request.grpc_encoding = owned->grpc_encoding;
+          request.authorization = owned->authorization;
+          request.body = owned->body;
+          request.overloaded = is_overloaded;
+          return handler.grpc(request);
+        },
+        [this, id, held](GrpcResponse response) {
+          buffered_ -= held;
+          if (Stream* stream = find(id)) submit(id, *stream, response);
+          flush();
+        });
+  }
+
+  // A stream's headers are in: a call refused by them is answered before any DATA is kept.
+  void headers_done(std::int32_t id, Stream& s) {
+    if (std::optional<GrpcResponse> refused = handler_.grpc_headers(request_of(s))) {
+      s.answered = true;
+      submit(id, s, *refused);
+    }
+  }
+
+  void drop_body(Stream& s) {
+    buffered_ -= s.body.size();
     s.body.clear();
     s.body.shrink_to_fit();
-    submit(id, s, response);
   }
 
   // Answered at once; the rest of the stream's DATA is read and dropped. (RFC 9113 lets a server
   // reset such a stream with NO_ERROR after its answer, but clients such as libcurl then drop
   // the answer.)
-  void answer_too_large(std::int32_t id, Stream& s) {
-    s.body.clear();
-    s.body.shrink_to_fit();
-    answer(id, s, /*over_limit=*/true);
+  void answer_too_large(std::int32_t id, Stream& s, Refuse why) {
+    drop_body(s);
+    answer(id, s, why);
   }
 
   void submit(std::int32_t id, Stream& s, const GrpcResponse& response) {
@@ -206,15 +259,27 @@ class GrpcConnection final : public Connection {
     GrpcConnection& c = self(user_data);
     Stream* s = c.find(id);
     if (!s || s->answered) return 0;
-    if (s->body.size() + len > c.handler_.limits().max_request_bytes + 5) {
-      c.answer_too_large(id, *s);
-      return 0;
+    // One request over the limit is refused for good; several together over it on one
+    // connection (concurrent calls) are asked to come again, so that one connection never holds
+    // more than the limit.
+    const std::uint64_t limit = c.handler_.limits().max_request_bytes + 5;
+    if (s->body.size() + len > limit) {
+      c.answer_too_large(id, *s, Refuse::over_limit);
+    } else if (c.buffered_ + len > limit) {
+      c.answer_too_large(id, *s, Refuse::congested);
+    } else {
+      s->body.append(reinterpret_cast<const char*>(data), len);
+      c.buffered_ += len;
     }
-    s->body.append(reinterpret_cast<const char*>(data), len);
     return 0;
   }
 
   static int on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
+    if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
+      GrpcConnection& c = self(user_data);
+      Stream* s = c.find(frame->hd.stream_id);
+      if (s && !s->answered) c.headers_done(frame->hd.stream_id, *s);
+    }
     if ((frame->hd.type != NGHTTP2_DATA && frame->hd.type != NGHTTP2_HEADERS) ||
         !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
       return 0;
@@ -226,7 +291,9 @@ class GrpcConnection final : public Connection {
   }
 
   static int on_stream_close(nghttp2_session*, std::int32_t id, std::uint32_t, void* user_data) {
-    self(user_data).streams_.erase(id);
+    GrpcConnection& c = self(user_data);
+    if (Stream* s = c.find(id)) c.drop_body(*s);
+    c.streams_.erase(id);
     return 0;
   }
 
@@ -253,6 +320,7 @@ class GrpcConnection final : public Connection {
   std::array<char, 64 * 1024> in_{};
   std::string out_;
   bool writing_ = false;
+  std::uint64_t buffered_ = 0;  // DATA kept of unanswered streams, all together
   std::map<std::int32_t, Stream> streams_;
 };
 

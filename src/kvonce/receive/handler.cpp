@@ -202,95 +202,156 @@ void RequestHandler::answered(const Outcome* outcome) {
   }
 }
 
-HttpResponse RequestHandler::http(const HttpRequest& request) {
+namespace {
+
+const char* content_type_of(Encoding encoding) {
+  return encoding == Encoding::json ? "application/json" : "application/x-protobuf";
+}
+
+Encoding encoding_of(const HttpRequest& request) {
+  return iequals(media_type(request.content_type), "application/json") ? Encoding::json
+                                                                       : Encoding::protobuf;
+}
+
+HttpResponse refusal(Encoding encoding, int status, GrpcStatus code, std::string_view message,
+                     std::vector<Header> headers = {}) {
   HttpResponse response;
+  response.status = status;
+  response.headers = std::move(headers);
+  response.headers.push_back({"Content-Type", content_type_of(encoding)});
+  response.body = rpc_status(encoding, code, message);
+  return response;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> RequestHandler::http_refusal(const HttpRequest& request) const {
+  const Encoding encoding = encoding_of(request);
   const std::string_view type = media_type(request.content_type);
-  const Encoding encoding = iequals(type, "application/json") ? Encoding::json : Encoding::protobuf;
-  auto refuse = [&](int status, GrpcStatus code, std::string message) {
-    response.status = status;
-    response.headers.push_back({"Content-Type", encoding == Encoding::json
-                                                    ? "application/json"
-                                                    : "application/x-protobuf"});
-    response.body = rpc_status(encoding, code, message);
+  const std::string_view ce = trim(request.content_encoding);
+  if (request.overloaded) {
+    return refusal(encoding, 503, GrpcStatus::unavailable, "too many connections; retry later",
+                   {{"Retry-After", "1"}});
+  }
+  if (request.path != kHttpPath) {
+    return refusal(encoding, 404, GrpcStatus::unimplemented,
+                   "no such path: only POST /v1/traces is served");
+  }
+  if (request.method != "POST") {
+    return refusal(encoding, 405, GrpcStatus::unimplemented, "only POST is served",
+                   {{"Allow", "POST"}});
+  }
+  if (!authorized(request.authorization)) {
+    return refusal(encoding, 401, GrpcStatus::unauthenticated, "missing or wrong bearer token",
+                   {{"WWW-Authenticate", "Bearer"}});
+  }
+  if (!iequals(type, "application/json") && !iequals(type, "application/x-protobuf")) {
+    return refusal(encoding, 415, GrpcStatus::invalid_argument,
+                   "unsupported Content-Type: application/x-protobuf or application/json expected");
+  }
+  if (!ce.empty() && !iequals(ce, "identity") && !iequals(ce, "gzip")) {
+    return refusal(encoding, 415, GrpcStatus::invalid_argument,
+                   "unsupported Content-Encoding: gzip expected");
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> RequestHandler::http_headers(const HttpRequest& request) {
+  std::optional<HttpResponse> response = http_refusal(request);
+  if (response) answered(nullptr);
+  return response;
+}
+
+HttpResponse RequestHandler::http(const HttpRequest& request) {
+  if (std::optional<HttpResponse> refused = http_headers(request)) return *refused;
+  const Encoding encoding = encoding_of(request);
+  if (request.over_limit) {
+    answered(nullptr);
+    return refusal(
+        encoding, 413, GrpcStatus::resource_exhausted,
+        with_limits("the request is larger than the largest accepted", limits_.max_request_bytes));
+  }
+  const Outcome outcome =
+      accept(encoding, iequals(trim(request.content_encoding), "gzip"), request.body);
+  answered(&outcome);
+  switch (outcome.kind) {
+    case Kind::accepted:
+    case Kind::refused_spans: {
+      HttpResponse response;
+      response.headers.push_back({"Content-Type", content_type_of(encoding)});
+      response.body = outcome.kind == Kind::accepted
+                          ? export_response(encoding, 0, {})
+                          : export_response(encoding, outcome.spans, outcome.message);
+      return response;
+    }
+    case Kind::invalid:
+      return refusal(encoding, 400, GrpcStatus::invalid_argument, outcome.message);
+    case Kind::too_large:
+      return refusal(encoding, 413, GrpcStatus::resource_exhausted, outcome.message);
+    case Kind::failed: break;
+  }
+  return refusal(encoding, 500, GrpcStatus::internal, outcome.message);
+}
+
+std::optional<GrpcResponse> RequestHandler::grpc_refusal(const GrpcRequest& request) const {
+  GrpcResponse response;
+  auto status = [&](GrpcStatus code, std::string message) {
+    response.status = code;
+    response.status_message = std::move(message);
     return response;
   };
-  std::optional<Outcome> outcome;
-  const auto finish = [&] { answered(outcome ? &*outcome : nullptr); };
-
-  if (request.overloaded) {
-    response.headers.push_back({"Retry-After", "1"});
-    refuse(503, GrpcStatus::unavailable, "too many connections; retry later");
-  } else if (request.path != kHttpPath) {
-    refuse(404, GrpcStatus::unimplemented, "no such path: only POST /v1/traces is served");
-  } else if (request.method != "POST") {
-    response.headers.push_back({"Allow", "POST"});
-    refuse(405, GrpcStatus::unimplemented, "only POST is served");
-  } else if (!authorized(request.authorization)) {
-    response.headers.push_back({"WWW-Authenticate", "Bearer"});
-    refuse(401, GrpcStatus::unauthenticated, "missing or wrong bearer token");
-  } else if (!iequals(type, "application/json") && !iequals(type, "application/x-protobuf")) {
-    refuse(415, GrpcStatus::invalid_argument,
-           "unsupported Content-Type: application/x-protobuf or application/json expected");
-  } else {
-    const std::string_view ce = trim(request.content_encoding);
-    const bool gzip = iequals(ce, "gzip");
-    if (!gzip && !ce.empty() && !iequals(ce, "identity")) {
-      refuse(415, GrpcStatus::invalid_argument, "unsupported Content-Encoding: gzip expected");
-    } else if (request.over_limit) {
-      refuse(413, GrpcStatus::resource_exhausted,
-             with_limits("the request is larger than the largest accepted",
-                         limits_.max_request_bytes));
-    } else {
-      outcome = accept(encoding, gzip, request.body);
-      switch (outcome->kind) {
-        case Kind::accepted:
-        case Kind::refused_spans:
-          response.headers.push_back({"Content-Type", encoding == Encoding::json
-                                                          ? "application/json"
-                                                          : "application/x-protobuf"});
-          response.body = outcome->kind == Kind::accepted
-                              ? export_response(encoding, 0, {})
-                              : export_response(encoding, outcome->spans, outcome->message);
-          break;
-        case Kind::invalid: refuse(400, GrpcStatus::invalid_argument, outcome->message); break;
-        case Kind::too_large: refuse(413, GrpcStatus::resource_exhausted, outcome->message); break;
-        case Kind::failed: refuse(500, GrpcStatus::internal, outcome->message); break;
-      }
-    }
+  const std::string_view type = media_type(request.content_type);
+  const std::string_view ge = trim(request.grpc_encoding);
+  if (request.method != "POST") {
+    response.http_status = 405;
+    return response;
   }
-  finish();
+  if (!(iequals(type, "application/grpc") || iequals(type, "application/grpc+proto"))) {
+    response.http_status = 415;  // no gRPC call: answered as HTTP
+    return response;
+  }
+  if (request.overloaded)
+    return status(GrpcStatus::unavailable, "too many connections; retry later");
+  if (request.congested) {
+    return status(GrpcStatus::unavailable,
+                  "too many bytes of unanswered requests on this connection; retry later");
+  }
+  if (request.path != kGrpcPath) {
+    return status(GrpcStatus::unimplemented, "no such method: only " + std::string(kGrpcPath));
+  }
+  if (!authorized(request.authorization)) {
+    return status(GrpcStatus::unauthenticated, "missing or wrong bearer token");
+  }
+  if (!ge.empty() && !iequals(ge, "identity") && !iequals(ge, "gzip")) {
+    response.headers.push_back({"grpc-accept-encoding", "identity,gzip"});
+    return status(GrpcStatus::unimplemented,
+                  "unsupported grpc-encoding: gzip or identity expected");
+  }
+  return std::nullopt;
+}
+
+std::optional<GrpcResponse> RequestHandler::grpc_headers(const GrpcRequest& request) {
+  std::optional<GrpcResponse> response = grpc_refusal(request);
+  if (response) answered(nullptr);
   return response;
 }
 
 GrpcResponse RequestHandler::grpc(const GrpcRequest& request) {
+  if (std::optional<GrpcResponse> refused = grpc_headers(request)) return *refused;
   GrpcResponse response;
   std::optional<Outcome> outcome;
   auto status = [&](GrpcStatus code, std::string message) {
     response.status = code;
     response.status_message = std::move(message);
   };
-  const std::string_view type = media_type(request.content_type);
   const std::string_view ge = trim(request.grpc_encoding);
-  if (request.method != "POST") {
-    response.http_status = 405;
-  } else if (!(iequals(type, "application/grpc") || iequals(type, "application/grpc+proto"))) {
-    response.http_status = 415;  // no gRPC call: answered as HTTP
-  } else if (request.overloaded) {
-    status(GrpcStatus::unavailable, "too many connections; retry later");
-  } else if (request.path != kGrpcPath) {
-    status(GrpcStatus::unimplemented, "no such method: only " + std::string(kGrpcPath));
-  } else if (!authorized(request.authorization)) {
-    status(GrpcStatus::unauthenticated, "missing or wrong bearer token");
-  } else if (!ge.empty() && !iequals(ge, "identity") && !iequals(ge, "gzip")) {
-    response.headers.push_back({"grpc-accept-encoding", "identity,gzip"});
-    status(GrpcStatus::unimplemented, "unsupported grpc-encoding: gzip or identity expected");
-  } else if (request.over_limit || request.body.size() > limits_.max_request_bytes + 5) {
+  const std::string_view body = request.body;
+  if (request.over_limit || body.size() > limits_.max_request_bytes + 5) {
     status(
         GrpcStatus::resource_exhausted,
         with_limits("the request is larger than the largest accepted", limits_.max_request_bytes));
   } else {
     // A unary call: exactly one message, a 1-byte compressed flag and a 4-byte length first.
-    const std::string_view body = request.body;
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(body[i]); };
     const std::uint64_t length =
         body.size() < 5 ? 0

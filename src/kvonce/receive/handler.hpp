@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,8 @@ struct GrpcRequest {
   std::string_view body;  // the stream's DATA: 5-byte prefixed messages
   bool overloaded = false;
   bool over_limit = false;  // the DATA passed max_request_bytes and was dropped (body empty)
+  // The connection holds more than max_request_bytes of unanswered requests: refused, retryable.
+  bool congested = false;
 };
 
 // gRPC statuses the listeners answer with (grpc/doc/statuscodes.md).
@@ -74,8 +77,15 @@ class RequestHandler {
  public:
   RequestHandler(const ServerOptions& options, Capture& capture);
 
+  // A whole request, body included.
   HttpResponse http(const HttpRequest& request);
   GrpcResponse grpc(const GrpcRequest& request);
+  // The answer a request gets from its headers alone (another path or method, no token, an
+  // unsupported type or encoding, an overloaded or congested connection), or nothing when its
+  // body decides. The connections ask once the headers are in, so no body of a request refused
+  // anyway is read or kept. A refusal counts as an answered request.
+  std::optional<HttpResponse> http_headers(const HttpRequest& request);
+  std::optional<GrpcResponse> grpc_headers(const GrpcRequest& request);
 
   // What the connections report, for Counters.
   void connection_opened();
@@ -96,6 +106,8 @@ class RequestHandler {
 
  private:
   bool authorized(std::string_view authorization) const;
+  std::optional<HttpResponse> http_refusal(const HttpRequest& request) const;
+  std::optional<GrpcResponse> grpc_refusal(const GrpcRequest& request) const;
   void answered(const Outcome* outcome);
 
   Limits limits_;

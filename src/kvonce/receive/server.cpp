@@ -11,6 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <sys/resource.h>
 
 #include "kvonce/receive/connection.hpp"
@@ -50,7 +51,8 @@ struct Server::Impl {
   asio::io_context io{1};
   std::optional<tcp::acceptor> http, grpc;
   asio::steady_timer sweep{io};
-  Registry registry;
+  asio::thread_pool workers{2};
+  Registry registry{{}, 0, &workers};
   std::thread thread;
   bool stopping = false;  // loop thread only
 
@@ -110,7 +112,7 @@ void Server::Impl::admit(tcp::socket socket, bool grpc_listener) {
   if (registry.all.size() - registry.overloaded >= max) {
     Connection* oldest_idle = nullptr;
     for (const auto& c : registry.all) {
-      if (c->busy() || c->overloaded()) continue;
+      if (c->busy() || c->overloaded() || c->processing()) continue;
       if (!oldest_idle || c->last_active() < oldest_idle->last_active()) oldest_idle = c.get();
     }
     if (oldest_idle) {
@@ -138,7 +140,7 @@ void Server::Impl::schedule_sweep() {
     const auto deadline = std::chrono::steady_clock::now() - options.limits.idle_timeout;
     std::vector<std::shared_ptr<Connection>> idle;
     for (const auto& c : registry.all) {
-      if (c->last_active() <= deadline) idle.push_back(c);
+      if (c->last_active() <= deadline && !c->processing()) idle.push_back(c);
     }
     for (const auto& c : idle) c->close();
     schedule_sweep();
@@ -207,6 +209,9 @@ void Server::stop() {
   } else {
     impl_->close_all();
   }
+  // Requests being read on a worker finish (their answers go nowhere): the capture is complete
+  // when stop() returns.
+  impl_->workers.join();
 }
 
 }  // namespace kvonce::receive

@@ -1,5 +1,6 @@
 // `kvonce-trace receive`'s listeners: OTLP/HTTP (POST /v1/traces, protobuf or JSON, gzip) and
-// OTLP/gRPC (TraceService/Export, unary, h2c) on one event loop, run on its own thread. Every
+// OTLP/gRPC (TraceService/Export, unary, h2c) on one event loop, run on its own thread; request
+// bodies are decompressed and read on two worker threads, so the loop never waits on one. Every
 // accepted request body (decompressed) is appended to a Capture as one Collector record, so the
 // received payload is read later exactly as a Collector file is.
 //
@@ -24,10 +25,16 @@
 //     / grpc-encoding                            UNIMPLEMENTED with grpc-accept-encoding
 //   token missing or wrong                      401 with WWW-Authenticate; UNAUTHENTICATED
 // * over max_connections, none idle to close    503 with Retry-After: 1; UNAVAILABLE
-// * the capture cannot be written               500; INTERNAL (Counters::failure set)
+// * concurrent gRPC calls on one connection     -; UNAVAILABLE (a connection never holds more
+//     together over max_request_bytes             than max_request_bytes of unanswered bodies)
+//   the capture cannot be written               500; INTERNAL (Counters::failure set; the run
+//                                                 has failed, so nothing is worth resending)
+//   no HTTP/1.1 at all (a bad request line,     400, text/plain, the connection closed
+//     header over 64 KiB)
 //   a sender silent for idle_timeout            the connection is closed
-// Error bodies are a google.rpc.Status in the request's encoding (protobuf, or JSON for
-// application/json), as the OTLP/HTTP specification asks.
+// A request refused by its headers (path, method, token, type, encoding, overload) is answered
+// before its body is read. Error bodies are a google.rpc.Status in the request's encoding
+// (protobuf, or JSON for application/json), as the OTLP/HTTP specification asks.
 #pragma once
 
 #include <chrono>
@@ -50,6 +57,8 @@ struct Listen {
   bool enabled = true;
 };
 
+// Request bodies are held whole until read: at most max_connections (twice that with the
+// connections being refused) times max_request_bytes at once, and two decompressed bodies.
 struct Limits {
   std::uint64_t max_request_bytes = 64ull
                                     << 20;     // a body as sent (HTTP 413, gRPC RESOURCE_EXHAUSTED)
