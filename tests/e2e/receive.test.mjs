@@ -91,6 +91,15 @@ describe('receive: the exit code of the command and of the verdict together', ()
     assert.equal(r.code, 2, r.stdout + r.stderr);
   });
 
+  test('a capture that reached a limit is kept, not judged, and exits 5 as verify does', async (t) => {
+    const dir = tempDir(t);
+    const r = await receive(dir, ['--max-received-bytes', '200', '--', NODE, PROGRAM], { KVONCE_SET: 'clean' });
+    assert.equal(r.code, 5, r.stdout + r.stderr);
+    assert.match(r.stderr, /spans? w(as|ere) refused after it; the capture in .*kvonce-otlp-received\.binpb is incomplete and was not judged \(the command ended with exit status 0\)/);
+    assert.ok(fs.existsSync(path.join(dir, 'trace', 'payload', 'kvonce-otlp-received.binpb')));
+    assert.ok(!fs.existsSync(path.join(dir, 'trace', 'otlp', 'kvonce-validation.json')));
+  });
+
   test('a command killed by a signal failed', async (t) => {
     const dir = tempDir(t);
     const r = await receive(dir, ['--', 'sh', '-c', 'kill -KILL $$']);
