@@ -69,6 +69,19 @@ describe('receive -- node program.mjs: the verdict of verify on the same spans',
   }
 });
 
+describe('receive --token-env: the command is given the token, and its exports get in', () => {
+  for (const protocol of ['http/protobuf', 'grpc']) {
+    test(protocol, async (t) => {
+      const dir = tempDir(t);
+      const env = { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol, KVONCE_SET: 'violating', KVONCE_TOKEN: 'a token, with=signs' };
+      const r = await receive(dir, ['--token-env', 'KVONCE_TOKEN', '--', NODE, PROGRAM], env);
+      assert.equal(r.code, 1, r.stdout + r.stderr); // every span arrived: the violation is seen
+      assert.match(r.stdout, /receive: 8 spans in \d+ requests -> /);
+      assert.ok(!r.stdout.includes('a token') && !r.stderr.includes('a token'));
+    });
+  }
+});
+
 describe('receive: the exit code of the command and of the verdict together', () => {
   test('the command fails and the trace conforms: 11, with its status', async (t) => {
     const dir = tempDir(t);
