@@ -63,3 +63,23 @@ TEST_CASE("receive: a command or --output, not both, and options for the mode gi
   usage({"--token-env", "KVONCE_NO_SUCH_TOKEN", "--", "true"}, "KVONCE_NO_SUCH_TOKEN");
   usage({"--connection-timeout", "0", "--", "true"}, "--connection-timeout 0");
 }
+
+TEST_CASE("receive: the command's status and an empty capture give the exit code") {
+  TempDir dir;
+  const auto receive = [&](std::vector<std::string> command) {
+    std::vector<std::string> args{
+        "receive", "--listen", "0", "--grpc-listen", "0", "--trace-dir", (dir / "trace").string(),
+        "--drain", "0",        "--"};
+    args.insert(args.end(), command.begin(), command.end());
+    return run_cli(args);
+  };
+  const CliResult ok = receive({"true"});
+  CHECK(ok.exit_code == 2);  // nothing was sent: no KvOnce event, as run says
+  CHECK_THAT(ok.err, Catch::Contains("receive: listening: OTLP/HTTP http://127.0.0.1:"));
+  const CliResult failed = receive({"sh", "-c", "exit 3"});
+  CHECK(failed.exit_code == 11);
+  CHECK_THAT(failed.err, Catch::Contains("the command failed: exit status 3"));
+  const CliResult missing = receive({"kvonce-no-such-command"});
+  CHECK(missing.exit_code == 127);
+  CHECK_THAT(missing.err, Catch::Contains("kvonce-no-such-command: command not found"));
+}
