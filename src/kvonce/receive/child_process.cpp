@@ -17,13 +17,15 @@ extern char** environ;
 
 namespace kvonce::receive {
 
+std::string signal_name(int signo) {
+  const char* name = sigabbrev_np(signo);
+  return name ? std::string("SIG") + name : "signal " + std::to_string(signo);
+}
+
 std::string CommandStatus::describe() const {
   if (!ran) return reason;
-  if (signal != 0) {
-    const char* name = sigabbrev_np(signal);
-    return "killed by signal " + std::to_string(signal) +
-           (name ? std::string(" (SIG") + name + ")" : std::string());
-  }
+  if (signal != 0)
+    return "killed by signal " + std::to_string(signal) + " (" + signal_name(signal) + ")";
   return "exit status " + std::to_string(code);
 }
 

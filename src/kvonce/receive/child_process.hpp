@@ -24,6 +24,9 @@ struct CommandStatus {
   std::string describe() const;
 };
 
+// "SIGTERM" (the signal's abbreviation), or "signal N" for one without.
+std::string signal_name(int signo);
+
 class ChildProcess {
  public:
   // Starts `argv` (argv[0] searched in PATH as a shell would, unless it names a path). A

@@ -1,6 +1,5 @@
 #include "kvonce/steps/receive.hpp"
 
-#include <cstring>
 #include <thread>
 
 #include "kvonce/contract/trace_dir.hpp"
@@ -83,11 +82,6 @@ void check_limit(const receive::Counters& c, const std::string& file, const std:
                              " is incomplete and was not judged" + status);
 }
 
-std::string signal_name(int signo) {
-  const char* name = sigabbrev_np(signo);
-  return name ? std::string("SIG") + name : "signal " + std::to_string(signo);
-}
-
 const char* end_text(CaptureEnd end) {
   switch (end) {
     case CaptureEnd::command_exited: return "the command exited";
@@ -110,7 +104,8 @@ ReceiveOutcome capture_only(const ReceiveOptions& options,
   out.ended_by = wait_for_end(options, server, signals);
   out.signal = signals.received();
   if (out.signal) {
-    notice("receive: " + signal_name(out.signal) + ": ending the capture once the requests in " +
+    notice("receive: " + receive::signal_name(out.signal) +
+           ": ending the capture once the requests in " +
            "flight are answered (--drain at most); a second signal aborts");
   }
   drain(server, options.drain);
@@ -119,8 +114,8 @@ ReceiveOutcome capture_only(const ReceiveOptions& options,
   check_failure(out.counters);
   capture.commit();
   check_limit(out.counters, options.output->string(), "");
-  const std::string why =
-      out.ended_by == CaptureEnd::signal ? signal_name(out.signal) : end_text(out.ended_by);
+  const std::string why = out.ended_by == CaptureEnd::signal ? receive::signal_name(out.signal)
+                                                             : end_text(out.ended_by);
   notice("receive: " + counts(out.counters) + " written to " +
          console_escape(options.output->string()) + " (ended by " + why + ")");
   return out;
