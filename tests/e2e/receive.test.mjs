@@ -120,6 +120,19 @@ describe('receive: the exit code of the command and of the verdict together', ()
     assert.match(r.stderr, /the command failed: killed by signal 9 \(SIGKILL\)/);
   });
 
+  test('SIGTERM to receive is sent on to the command, which ends as it chooses; then the verdict', async (t) => {
+    const dir = tempDir(t);
+    const child = spawn(BIN, ['receive', ...LISTEN, '--trace-dir', path.join(dir, 'trace'), '--', 'sh', '-c',
+      'trap "exit 7" TERM; echo ready; while :; do sleep 0.1; done'], { cwd: dir, env: { HOME: dir, PATH: process.env.PATH } });
+    let stdout = '', stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('ready') && resolve())));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 11, stdout + stderr); // the command failed, and sent nothing that violates
+    assert.match(stderr, /the command failed: exit status 7/);
+  });
+
   test('a command not found is 127, one not executable 126, and nothing is judged', async (t) => {
     const dir = tempDir(t);
     const missing = await receive(dir, ['--', 'kvonce-no-such-command']);
