@@ -219,6 +219,18 @@ describe('receive --output FILE: a capture without a command', () => {
     assert.equal(v.code, 0, v.stdout + v.stderr);
   });
 
+  test('--max-spans ends it once that many spans arrived', async (t) => {
+    const dir = tempDir(t);
+    const file = path.join(dir, 'capture.binpb');
+    const c = startCapture(dir, file, ['--max-spans', '3']);
+    await exportTo(await c.listening, 'clean');
+    const end = await c.exited;
+    assert.equal(end.code, 0, end.stderr);
+    const m = /receive: (\d+) spans in \d+ requests? written to .* \(ended by --max-spans reached\)/.exec(end.stderr);
+    assert.ok(m && Number(m[1]) >= 3, end.stderr);
+    assert.ok(fs.existsSync(file));
+  });
+
   test('a second signal aborts: 143, no file and no temporary left', async (t) => {
     const dir = tempDir(t);
     const file = path.join(dir, 'capture.binpb');
