@@ -8,6 +8,10 @@ find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip>=1.7)
 pkg_check_modules(LIBZSTD REQUIRED IMPORTED_TARGET libzstd>=1.4)
+# `receive`: HTTP/2 (h2c gRPC) through libnghttp2's server session; Ubuntu 22.04 has 1.43.
+pkg_check_modules(LIBNGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2>=1.43)
+# `receive`: Boost.Asio (the listeners' event loop) and Boost.Beast (HTTP/1.1), header-only.
+find_package(Boost 1.74 REQUIRED)
 # Only the protobuf wire reader (CodedInputStream) is used: that is libprotobuf-lite. It is linked
 # statically when the static archive is installed, so the binary needs no libprotobuf at run time.
 find_package(Protobuf 3.12 REQUIRED)

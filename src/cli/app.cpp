@@ -64,7 +64,9 @@ int run_bounded(int argc, const char* const* argv, const Host& host, std::ostrea
       "as its specification says.\nWithout a subcommand, `run` verifies the embedded "
       "sample payload.",
       "kvonce-trace"};
-  set_footer(app, "", {{ExitCode::ok}, {ExitCode::violations}, {ExitCode::no_events}});
+  set_footer(
+      app, "",
+      {{ExitCode::ok}, {ExitCode::violations}, {ExitCode::no_events}, {ExitCode::command_failed}});
   app.set_version_flag("--version", version_text);
   app.require_subcommand(0, 1);
   app.failure_message(escaped_failure);
@@ -74,6 +76,7 @@ int run_bounded(int argc, const char* const* argv, const Host& host, std::ostrea
   add_explain_command(app, console);
   add_fetch_command(app, console);
   add_run_command(app, console);
+  add_receive_command(app, console);
   add_report_command(app, console);
   add_batch_command(app, console);
   add_completion_command(app, console);

@@ -29,6 +29,7 @@ void add_prepare_command(CLI::App& app, Console& console);
 void add_verify_command(CLI::App& app, Console& console);
 void add_explain_command(CLI::App& app, Console& console);
 void add_run_command(CLI::App& app, Console& console);
+void add_receive_command(CLI::App& app, Console& console);
 void add_fetch_command(CLI::App& app, Console& console);
 void add_report_command(CLI::App& app, Console& console);
 void add_batch_command(CLI::App& app, Console& console);

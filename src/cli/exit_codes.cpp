@@ -10,7 +10,7 @@ std::string exit_codes_footer(std::initializer_list<ExitCodeNote> notes) {
     const auto note = std::find_if(notes.begin(), notes.end(),
                                    [&](const ExitCodeNote& n) { return n.code == row.code; });
     const bool noted = note != notes.end();
-    if (!noted && row.code < ExitCode::usage) continue;
+    if (!noted && !is_error_code(row.code)) continue;
     const std::string code = std::to_string(static_cast<int>(row.code));
     const std::string_view meaning = noted && !note->meaning.empty() ? note->meaning : row.meaning;
     out += "\n  " + code + std::string(code.size() < 2 ? 2 : 1, ' ') + std::string(meaning);

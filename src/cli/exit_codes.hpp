@@ -19,7 +19,7 @@ struct ExitCodeRow {
   std::string_view meaning;  // README.md's meaning starts with this text
 };
 
-inline constexpr std::array<ExitCodeRow, 11> kExitCodeTable = {{
+inline constexpr std::array<ExitCodeRow, 12> kExitCodeTable = {{
     {ExitCode::ok, "success; the trace conforms"},
     {ExitCode::violations, "the trace violates the rules (or a report shows an invalid mode)"},
     {ExitCode::no_events, "the payload holds no KvOnce events"},
@@ -31,6 +31,7 @@ inline constexpr std::array<ExitCodeRow, 11> kExitCodeTable = {{
     {ExitCode::auth, "credentials missing, rejected or expired"},
     {ExitCode::integrity, "the payload's SHA-256 differs from the expected one"},
     {ExitCode::internal, "internal error (a bug: please report it)"},
+    {ExitCode::command_failed, "the command `receive` ran failed, and the trace it sent conforms"},
 }};
 
 constexpr bool codes_in_order() {
@@ -39,7 +40,7 @@ constexpr bool codes_in_order() {
   }
   return true;
 }
-static_assert(codes_in_order(), "one row per exit code, 0 to 10");
+static_assert(codes_in_order(), "one row per exit code, 0 to 11");
 
 // What a command says about one of its exit codes; an empty meaning is the documented one.
 struct ExitCodeNote {
@@ -47,8 +48,14 @@ struct ExitCodeNote {
   std::string_view meaning = {};
 };
 
-// "Exit codes:" and one line per code: the verdicts below 3 the command notes, then every error
-// code from 3 (each error can end any command), in the command's words where it notes them.
+// Whether any command can end with `code` (an error, 3 to 10), or only those that note it (the
+// verdicts 0 to 2, and 11 of `receive`).
+constexpr bool is_error_code(ExitCode code) {
+  return code >= ExitCode::usage && code <= ExitCode::internal;
+}
+
+// "Exit codes:" and one line per code: the verdicts the command notes, then every error code
+// from 3 to 10 (each error can end any command), in the command's words where it notes them.
 std::string exit_codes_footer(std::initializer_list<ExitCodeNote> notes);
 
 // Sets the command's help footer: `text` (may be empty), then exit_codes_footer(notes).

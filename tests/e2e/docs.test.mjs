@@ -6,7 +6,11 @@
 //  - docs/collector.md shows that file unchanged;
 //  - the workflow snippets of docs/ci.md pass action-validator and call trace-conformance.yml with
 //    inputs, secrets and permissions it declares; its IAM policies keep the least scope;
-//  - every `kvonce-trace <command> --option` in docs/ci.md, collector.md and rules.md exists.
+//  - every `kvonce-trace <command> --option` in docs/ci.md, collector.md, rules.md and receive.md
+//    exists;
+//  - docs/receive.md's snippets: its workflows pass action-validator and use the action's or the
+//    reusable workflow's `test-command`; its Collector exporters point at receive's default
+//    listeners.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -202,6 +206,50 @@ describe('docs/ci.md', () => {
   });
 });
 
+describe('docs/receive.md', () => {
+  const blocks = fences(read(path.join(DOCS, 'receive.md'))).filter((b) => b.info === 'yaml').map((b) => ({ ...b, doc: YAML.parse(b.body) }));
+  const action = YAML.parse(read(path.join(ROOT, 'action.yml')));
+  const reusable = YAML.parse(read(path.join(ROOT, '.github', 'workflows', 'trace-conformance.yml')));
+
+  test('its workflows pass action-validator and run the tests through test-command', async (t) => {
+    const dir = tempDir(t);
+    const workflows = blocks.filter((b) => b.doc.jobs);
+    assert.equal(workflows.length, 2);
+    let action_uses = 0, workflow_calls = 0;
+    for (const block of workflows) {
+      const file = path.join(dir, `receive-md-line-${block.line}.yml`);
+      fs.writeFileSync(file, block.doc.on ? block.body : `on: pull_request\n${block.body}`);
+      const r = await validate(file);
+      assert.equal(r.code, 0, `docs/receive.md line ${block.line}:\n${r.output}`);
+      for (const job of Object.values(block.doc.jobs)) {
+        if (/trace-conformance\.yml@/.test(job.uses || '')) {
+          ++workflow_calls;
+          for (const input of Object.keys(job.with)) assert.ok(input in reusable.on.workflow_call.inputs, input);
+          assert.ok(job.with['test-command']);
+          assert.deepEqual(job.permissions, reusable.permissions);
+        }
+        for (const step of job.steps || []) {
+          if (!/kvonce-trace@/.test(step.uses || '')) continue;
+          ++action_uses;
+          for (const input of Object.keys(step.with)) assert.ok(input in action.inputs, input);
+          assert.ok(step.with['test-command']);
+        }
+      }
+    }
+    assert.deepEqual([action_uses, workflow_calls], [1, 1]);
+  });
+
+  test('its Collector exporters point at receive\'s default listeners', async () => {
+    const collector = blocks.find((b) => b.doc.exporters).doc;
+    assert.equal(collector.exporters['otlphttp/kvonce'].endpoint, 'http://127.0.0.1:4318');
+    assert.equal(collector.exporters['otlp/kvonce'].endpoint, '127.0.0.1:4317');
+    assert.equal(collector.exporters['otlp/kvonce'].tls.insecure, true);
+    const help = (await run(['receive', '--help'], {}, ROOT)).stdout;
+    assert.match(help, /--listen ADDR=127\.0\.0\.1:4318\s/);
+    assert.match(help, /--grpc-listen ADDR=127\.0\.0\.1:4317\s/);
+  });
+});
+
 // `kvonce-trace <command> ...` in fenced blocks (continuation lines joined) and inline code.
 function commandLines(markdown) {
   const out = [];
@@ -211,11 +259,11 @@ function commandLines(markdown) {
   return out;
 }
 
-test('every kvonce-trace option named in docs/ci.md, collector.md and rules.md exists', async () => {
+test('every kvonce-trace option named in docs/ci.md, collector.md, rules.md and receive.md exists', async () => {
   let checked = 0;
-  for (const name of ['ci.md', 'collector.md', 'rules.md']) {
+  for (const name of ['ci.md', 'collector.md', 'rules.md', 'receive.md']) {
     for (const line of commandLines(read(path.join(DOCS, name)))) {
-      const m = /kvonce-trace (prepare|verify|fetch|run|report|batch merge|batch)\b(.*)/.exec(line);
+      const m = /kvonce-trace (prepare|verify|fetch|run|report|receive|explain|batch merge|batch)\b(.*)/.exec(line);
       if (!m) continue;
       const known = await optionsOf(m[1]);
       for (const option of m[2].match(/--[a-z][a-z0-9-]*/g) || []) {

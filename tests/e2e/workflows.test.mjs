@@ -328,6 +328,24 @@ describe('action.yml run step, executed', () => {
     assert.match(r.summary, /\*\*the embedded sample\*\* \(not a payload of this project\)/);
     assert.match(r.comment, /Payload: \*\*the embedded sample\*\*/);
   });
+
+  test('test-command: the command runs under receive, and the traces it exported are judged', async (t) => {
+    const program = path.join(ROOT, 'tests', 'e2e', 'receive', 'program.mjs');
+    const r = await runStep(t, { 'test-command': `node '${program}' && echo "the tests ran"` });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /the tests ran/);
+    assert.match(r.outputs, /^valid=true$/m);
+    assert.match(r.comment, /Payload: receive /);
+    const failing = await runStep(t, { 'test-command': `node '${program}'; exit 4` });
+    assert.equal(failing.code, 11, failing.stdout + failing.stderr);
+  });
+});
+
+test('the reusable workflow passes its test-command input to the action', () => {
+  const wf = load('trace-conformance.yml');
+  assert.equal(wf.on.workflow_call.inputs['test-command'].default, '');
+  assert.match(steps(wf).find((s) => s.id === 'run').with['test-command'], /inputs\.test-command/);
+  assert.match(steps(wf).find((s) => /^actions\/checkout@/.test(s.uses || '')).if, /inputs\.test-command/);
 });
 
 test('the reusable workflow passes its sample input to the action', () => {

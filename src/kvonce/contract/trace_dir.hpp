@@ -5,6 +5,7 @@
 //   <trace dir>/kvonce-payload-metadata.json      what the payload was and where it came from
 //   <trace dir>/kvonce-pr-comment.md              the PR comment `run` writes
 //   <trace dir>/payload/                          a payload `run` fetched
+//       kvonce-otlp-received.binpb                what `receive` received (Collector records)
 //   <trace dir>/<mode>/                           one directory per mode: otlp, ndjson
 //       kvonce-events.ndjson
 //       kvonce-projection.json
@@ -21,6 +22,9 @@ inline constexpr const char* kDefault = "artifacts/hermetic-reports/trace";
 inline constexpr const char* kMetadataFile = "kvonce-payload-metadata.json";
 inline constexpr const char* kPrCommentFile = "kvonce-pr-comment.md";
 inline constexpr const char* kPayloadDir = "payload";
+// In kPayloadDir: the request bodies `receive` accepted, decompressed, as the Collector file
+// exporter's length-prefixed records (each OTLP protobuf or OTLP/JSON, as its exporter sent it).
+inline constexpr const char* kReceivedFile = "kvonce-otlp-received.binpb";
 
 // The mode directories, in the order reports show them.
 inline constexpr std::array<const char*, 2> kModes{"otlp", "ndjson"};

@@ -23,6 +23,7 @@ std::vector<std::string> source_types() {
   for (const cloud::StoreBackend& b : cloud::store_backends()) {
     types.emplace_back(b.source_type);
   }
+  types.emplace_back(kSourceReceive);
   types.emplace_back(kSourceSample);
   return types;
 }

@@ -18,12 +18,14 @@
 
 namespace kvonce::fetch {
 
-// sourceType values (the old job's, plus gcs).
+// sourceType values (the old job's, plus gcs and receive).
 inline constexpr const char* kSourceExplicit = "explicit";
 inline constexpr const char* kSourceEnvFile = "env-file";
 inline constexpr const char* kSourceArtifact = "artifact";
 inline constexpr const char* kSourceUrl = "url";
 inline constexpr const char* kSourceSample = "sample";
+// What `receive` captured from OTLP exporters (its sourceDetail names the listeners).
+inline constexpr const char* kSourceReceive = "receive";
 
 // Every source type: the ones above, then each object store's (cloud/object_store.hpp).
 std::vector<std::string> source_types();

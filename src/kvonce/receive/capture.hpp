@@ -4,6 +4,7 @@
 // as any Collector file.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string_view>
 
@@ -16,14 +17,15 @@ class Capture {
  public:
   explicit Capture(const OutputPath& target);
   explicit Capture(const std::filesystem::path& target);  // a path the user named (--output)
-  // Appends one record (an ExportTraceServiceRequest, protobuf or OTLP/JSON, as received).
+  // Appends one record (an ExportTraceServiceRequest, protobuf or OTLP/JSON, as received). One
+  // caller at a time: the listeners append under their lock.
   void append(std::string_view message);
   std::uint64_t records() const { return records_; }
   void commit();  // renames the file into place; without it nothing appears
 
  private:
   AtomicFile file_;
-  std::uint64_t records_ = 0;
+  std::atomic<std::uint64_t> records_{0};  // appended by the listeners' workers, read anywhere
 };
 
 }  // namespace kvonce::receive

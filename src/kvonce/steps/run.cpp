@@ -70,6 +70,12 @@ Payload obtain_payload(const RunOptions& options, const OutputDir& tree, const E
   if (options.input && options.fetch.sample) {
     fail(ErrorKind::usage, "give one payload source, not several (--input, --sample)");
   }
+  if (options.input && !options.input_source_type.empty()) {  // made by the step that runs run
+    p.metadata = fetch::describe_local_file(*options.input, options.input_source_type,
+                                            options.input_source_detail);
+    p.files.push_back(*options.input);
+    return p;
+  }
   // Before any source is taken: an empty variable in CI is a mistake, whichever source wins.
   fetch::check_source_variables(env);
   const std::optional<std::string> env_file =

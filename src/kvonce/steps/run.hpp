@@ -25,6 +25,11 @@ struct RunOptions {
   // <trace_dir>/payload/; else the embedded sample. `fetch.target` and `fetch.metadata` are set
   // by run.
   std::optional<std::string> input;
+  // Who made `input` when the user did not name it (`receive`: fetch::kSourceReceive and what it
+  // listened on), for the metadata; the payload variables are then not looked at. Empty: the
+  // user's file ("explicit", its path).
+  std::string input_source_type;
+  std::string input_source_detail;
   fetch::FetchOptions fetch;
   std::filesystem::path trace_dir = trace_dir::kDefault;
   Order order = Order::time;

@@ -23,6 +23,9 @@ enum class ExitCode : int {
   auth = 8,        // credentials missing, rejected or expired
   integrity = 9,   // the payload's SHA-256 differs from --expect-sha256
   internal = 10,   // a bug: please report it
+  // `receive -- COMMAND`: the command failed and the trace it sent conforms (a verdict, like 0-2:
+  // only the commands that can end so show it in their help)
+  command_failed = 11,
 };
 
 enum class ErrorKind { usage, input, no_events, limit, output, fetch, auth, integrity, internal };

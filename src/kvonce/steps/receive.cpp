@@ -1,0 +1,194 @@
+#include "kvonce/steps/receive.hpp"
+
+#include <thread>
+
+#include "kvonce/contract/trace_dir.hpp"
+#include "kvonce/fetch/metadata.hpp"
+#include "kvonce/receive/capture.hpp"
+#include "kvonce/receive/otel_env.hpp"
+#include "kvonce/util/console_text.hpp"
+#include "kvonce/util/error.hpp"
+#include "kvonce/util/plural.hpp"
+
+namespace kvonce::steps {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::chrono::milliseconds kPoll{20};
+// A drain ends early once no request was answered for this long and nothing is being read.
+constexpr std::chrono::milliseconds kQuiet{200};
+
+receive::BoundListeners bound(const receive::ServerOptions& o, const receive::Server& server) {
+  return {o.http.host, server.http_port(), o.grpc.host, server.grpc_port()};
+}
+
+std::string counts(const receive::Counters& c) {
+  std::string out = counted(c.spans, "span", "spans") + " in " +
+                    counted(c.accepted_requests, "request", "requests");
+  if (c.requests > c.accepted_requests) {
+    out += " (" + counted(c.requests - c.accepted_requests, "request", "requests") + " refused";
+    if (c.refused_spans) out += ", " + counted(c.refused_spans, "span", "spans") + " in them";
+    out += ")";
+  }
+  return out;
+}
+
+// Waits for the exports still in flight after COMMAND's exit, at most `drain`.
+void drain(const receive::Server& server, std::chrono::milliseconds limit) {
+  const auto deadline = Clock::now() + limit;
+  std::uint64_t requests = server.counters().requests;
+  auto quiet_since = Clock::now();
+  while (Clock::now() < deadline) {
+    std::this_thread::sleep_for(kPoll);
+    const receive::Counters now = server.counters();
+    if (now.requests != requests || now.busy_connections != 0) {
+      requests = now.requests;
+      quiet_since = Clock::now();
+    }
+    const auto quiet =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - quiet_since);
+    if (drain_done(now, requests, quiet)) return;
+  }
+}
+
+// Capture only: waits for the first of a signal, --idle and --max-spans.
+CaptureEnd wait_for_end(const ReceiveOptions& options, const receive::Server& server,
+                        const receive::FirstSignalStops& signals) {
+  const auto started = Clock::now();
+  for (;;) {
+    if (signals.received()) return CaptureEnd::signal;
+    const receive::Counters c = server.counters();
+    if (options.max_spans && c.spans >= *options.max_spans) return CaptureEnd::max_spans;
+    if (options.idle && c.busy_connections == 0) {
+      const auto last = std::max(started, c.last_request);
+      if (Clock::now() - last >= *options.idle) return CaptureEnd::idle;
+    }
+    std::this_thread::sleep_for(kPoll);
+  }
+}
+
+// The capture could not be written: Error(output), as any output.
+void check_failure(const receive::Counters& c) {
+  if (!c.failure.empty()) fail(ErrorKind::output, c.failure);
+}
+
+// A capture that reached a bound refused what came after it: incomplete, so it is kept (for a
+// look) but not judged, and the run ends with exit 5 as verify's limits do.
+void check_limit(const receive::Counters& c, const std::string& file, const std::string& status) {
+  if (!c.limit_reached) return;
+  fail(ErrorKind::limit, console_escape(c.limit_message) + ": " +
+                             counted(c.refused_spans, "span was", "spans were") +
+                             " refused after it; the capture in " + console_escape(file) +
+                             " is incomplete and was not judged" + status);
+}
+
+const char* end_text(CaptureEnd end) {
+  switch (end) {
+    case CaptureEnd::command_exited: return "the command exited";
+    case CaptureEnd::idle: return "--idle passed without a request";
+    case CaptureEnd::max_spans: return "--max-spans reached";
+    case CaptureEnd::signal: return "a signal";
+  }
+  return "";
+}
+
+ReceiveOutcome capture_only(const ReceiveOptions& options,
+                            const std::function<void(const std::string&)>& notice) {
+  ReceiveOutcome out;
+  receive::Capture capture(*options.output);
+  receive::Server server(options.server, capture);
+  receive::FirstSignalStops signals;  // before anything is received: a signal ends it normally
+  server.start();
+  notice("receive: listening: " +
+         describe_listeners(options.server, server.http_port(), server.grpc_port()));
+  out.ended_by = wait_for_end(options, server, signals);
+  out.signal = signals.received();
+  if (out.signal) {
+    notice("receive: " + receive::signal_name(out.signal) +
+           ": ending the capture once the requests in " +
+           "flight are answered (--drain at most); a second signal aborts");
+  }
+  drain(server, options.drain);
+  server.stop();
+  out.counters = server.counters();
+  check_failure(out.counters);
+  capture.commit();
+  check_limit(out.counters, options.output->string(), "");
+  const std::string why = out.ended_by == CaptureEnd::signal ? receive::signal_name(out.signal)
+                                                             : end_text(out.ended_by);
+  notice("receive: " + counts(out.counters) + " written to " +
+         console_escape(options.output->string()) + " (ended by " + why + ")");
+  return out;
+}
+
+}  // namespace
+
+bool drain_done(const receive::Counters& now, std::uint64_t requests_before,
+                std::chrono::milliseconds quiet_for) {
+  if (now.busy_connections != 0 || now.requests != requests_before) return false;
+  return now.open_connections == 0 || quiet_for >= kQuiet;
+}
+
+std::string describe_listeners(const receive::ServerOptions& options, std::uint16_t http_port,
+                               std::uint16_t grpc_port) {
+  std::string out;
+  if (http_port) {
+    out += "OTLP/HTTP http://" + receive::reachable_host(options.http.host) + ":" +
+           std::to_string(http_port) + "/v1/traces";
+  }
+  if (grpc_port) {
+    out += std::string(out.empty() ? "" : ", ") + "OTLP/gRPC http://" +
+           receive::reachable_host(options.grpc.host) + ":" + std::to_string(grpc_port);
+  }
+  return out;
+}
+
+ReceiveOutcome receive(const ReceiveOptions& options, const Environment& env,
+                       net::HttpTransport& transport,
+                       const std::function<void(const std::string&)>& log,
+                       const std::function<void(const std::string&)>& notice) {
+  if (options.command.empty()) return capture_only(options, notice);
+  ReceiveOutcome out;
+  const OutputDir tree = OutputDir::tree(options.run.trace_dir);
+  const OutputPath kept(tree.sub(trace_dir::kPayloadDir), trace_dir::kReceivedFile);
+  receive::Capture capture(kept);
+  receive::Server server(options.server, capture);
+  server.start();
+  const std::string listeners =
+      describe_listeners(options.server, server.http_port(), server.grpc_port());
+  notice("receive: listening: " + listeners);
+  const receive::CommandEnvironment command_env =
+      receive::command_environment(env, bound(options.server, server), options.server.token);
+  for (const std::string& line : command_env.notes) notice("receive: " + line);
+  {
+    receive::ChildProcess child(options.command, command_env.variables);
+    if (child.group() > 0) {
+      receive::ForwardSignals forward(child.group());
+      out.command = child.wait();
+    } else {
+      out.command = child.wait();
+    }
+  }
+  if (!out.command->ran) {  // nothing was run: nothing to judge, and the capture is not kept
+    server.stop();
+    out.counters = server.counters();
+    return out;
+  }
+  drain(server, options.drain);
+  server.stop();
+  out.counters = server.counters();
+  check_failure(out.counters);
+  capture.commit();
+  check_limit(out.counters, kept.path().string(),
+              " (the command ended with " + out.command->describe() + ")");
+  log("receive: " + counts(out.counters) + " -> " + console_escape(kept.path().string()));
+
+  RunOptions run_options = options.run;
+  run_options.input = kept.path().string();
+  run_options.input_source_type = fetch::kSourceReceive;
+  run_options.input_source_detail = listeners;
+  out.run = run(run_options, env, transport, log);
+  return out;
+}
+
+}  // namespace kvonce::steps
