@@ -76,6 +76,8 @@ TEST_CASE("receive: the command's status and an empty capture give the exit code
   const CliResult ok = receive({"true"});
   CHECK(ok.exit_code == 2);  // nothing was sent: no KvOnce event, as run says
   CHECK_THAT(ok.err, Catch::Contains("receive: listening: OTLP/HTTP http://127.0.0.1:"));
+  // Senders are told the largest request accepted.
+  CHECK_THAT(ok.err, Catch::Contains("(requests up to 64 MiB as sent, 1024 MiB decompressed)"));
   const CliResult failed = receive({"sh", "-c", "exit 3"});
   CHECK(failed.exit_code == 11);
   CHECK_THAT(failed.err, Catch::Contains("the command failed: exit status 3"));

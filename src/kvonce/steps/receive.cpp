@@ -92,6 +92,18 @@ const char* end_text(CaptureEnd end) {
   return "";
 }
 
+std::string size_text(std::uint64_t bytes) {
+  constexpr std::uint64_t kMiB = 1ull << 20;
+  if (bytes >= kMiB && bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+// What senders are told up front: the largest request accepted, as sent and decompressed.
+std::string largest_message(const receive::ServerOptions& options) {
+  return " (requests up to " + size_text(options.limits.max_request_bytes) + " as sent, " +
+         size_text(options.limits.read.max_decompressed_bytes) + " decompressed)";
+}
+
 ReceiveOutcome capture_only(const ReceiveOptions& options,
                             const std::function<void(const std::string&)>& notice) {
   ReceiveOutcome out;
@@ -100,7 +112,8 @@ ReceiveOutcome capture_only(const ReceiveOptions& options,
   receive::FirstSignalStops signals;  // before anything is received: a signal ends it normally
   server.start();
   notice("receive: listening: " +
-         describe_listeners(options.server, server.http_port(), server.grpc_port()));
+         describe_listeners(options.server, server.http_port(), server.grpc_port()) +
+         largest_message(options.server));
   out.ended_by = wait_for_end(options, server, signals);
   out.signal = signals.received();
   if (out.signal) {
@@ -156,7 +169,7 @@ ReceiveOutcome receive(const ReceiveOptions& options, const Environment& env,
   server.start();
   const std::string listeners =
       describe_listeners(options.server, server.http_port(), server.grpc_port());
-  notice("receive: listening: " + listeners);
+  notice("receive: listening: " + listeners + largest_message(options.server));
   const receive::CommandEnvironment command_env =
       receive::command_environment(env, bound(options.server, server), options.server.token);
   for (const std::string& line : command_env.notes) notice("receive: " + line);
