@@ -1,7 +1,5 @@
 #include "kvonce/otlp/ids.hpp"
 
-#include <array>
-
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/util/strings.hpp"
 
@@ -17,39 +15,44 @@ int hex_digit(char c) {
   return -1;
 }
 
-std::string to_hex_or_empty(std::string_view raw) {
-  std::string hex;
+// Hex text of exactly the id's length: written lower-case into `out` in one pass; false (and
+// `out` unspecified) when a character is not a hex digit.
+bool hex_to_lower(std::string_view text, std::string& out) {
+  out.resize(text.size());
   bool all_zero = true;
-  for (const char c : raw) {
-    const auto b = static_cast<unsigned char>(c);
-    all_zero = all_zero && b == 0;
-    hex.push_back(kHex[b >> 4]);
-    hex.push_back(kHex[b & 15]);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const int d = hex_digit(text[i]);
+    if (d < 0) return false;
+    all_zero = all_zero && d == 0;
+    out[i] = kHex[d];
   }
-  return all_zero ? std::string() : hex;
+  if (all_zero) out.clear();
+  return true;
 }
 
 }  // namespace
 
-std::string normalize_id(std::string_view text, std::size_t bytes) {
+void normalize_id(std::string_view text, std::size_t bytes, std::string& out) {
   text = trim(text);
-  if (text.empty()) return {};
-  if (text.size() == bytes * 2) {
-    std::string raw;
-    for (std::size_t i = 0; i < text.size() && raw.size() * 2 == i; i += 2) {
-      const int hi = hex_digit(text[i]), lo = hex_digit(text[i + 1]);
-      if (hi < 0 || lo < 0) break;
-      raw.push_back(static_cast<char>(hi * 16 + lo));
-    }
-    if (raw.size() == bytes) return to_hex_or_empty(raw);
-  }
-  std::string raw;
-  if (crypto::base64_decode(text, raw) && raw.size() == bytes) return to_hex_or_empty(raw);
-  return std::string(text);
+  if (text.empty()) return out.clear();
+  if (text.size() == bytes * 2 && hex_to_lower(text, out)) return;
+  // base64 is rare (generic protobuf JSON writers): a scratch string per thread keeps it cheap.
+  thread_local std::string raw;
+  raw.clear();  // base64_decode appends
+  if (crypto::base64_decode(text, raw) && raw.size() == bytes) return id_from_bytes(raw, out);
+  out.assign(text);
 }
 
-std::string id_from_bytes(std::string_view raw) {
-  return to_hex_or_empty(raw);
+void id_from_bytes(std::string_view raw, std::string& out) {
+  out.resize(raw.size() * 2);
+  bool all_zero = true;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const auto b = static_cast<unsigned char>(raw[i]);
+    all_zero = all_zero && b == 0;
+    out[2 * i] = kHex[b >> 4];
+    out[2 * i + 1] = kHex[b & 15];
+  }
+  if (all_zero) out.clear();
 }
 
 }  // namespace kvonce::otlp

@@ -5,6 +5,7 @@
 #include <climits>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <string>
 #include <vector>
@@ -378,18 +379,20 @@ class Walker {
       const int field = field_of(tag), wire = wire_of(tag);
       if (field == kTraceId && wire == kLen) {
         read_bytes(scratch_);
-        span.trace_id = id_from_bytes(scratch_);
+        id_from_bytes(scratch_, span.trace_id);
       } else if (field == kSpanId && wire == kLen) {
         read_bytes(scratch_);
-        span.span_id = id_from_bytes(scratch_);
+        id_from_bytes(scratch_, span.span_id);
       } else if (field == kStartTime && wire == kFixed64) {
         std::uint64_t ns = 0;
         if (!in_->ReadLittleEndian64(&ns)) truncated();
-        span.start_time = std::to_string(ns);
+        assign_decimal(span.start_time, ns);
+        span.has_start_time = true;
       } else if (field == kEndTime && wire == kFixed64) {
         std::uint64_t ns = 0;
         if (!in_->ReadLittleEndian64(&ns)) truncated();
-        span.end_time = std::to_string(ns);
+        assign_decimal(span.end_time, ns);
+        span.has_end_time = true;
       } else if (field == kSpanAttributes && wire == kLen) {
         read_span_attribute(span, attributes++);
       } else {
@@ -517,8 +520,10 @@ class Walker {
   // an empty value is null (the converter's JSON.stringify wrote undefined so) and a list member
   // with one is left out.
   void read_list(std::string& json, bool array, std::size_t depth) {
-    AnyValue element;
-    std::string key;
+    // Reused per depth, so that a kvlist context on every span allocates nothing once sized.
+    while (list_scratch_.size() <= depth) list_scratch_.emplace_back();
+    AnyValue& element = list_scratch_[depth].element;
+    std::string& key = list_scratch_[depth].key;
     std::uint64_t index = 0;
     while (const std::uint32_t tag = next_tag()) {
       if (field_of(tag) != kValues || wire_of(tag) != kLen) {
@@ -564,6 +569,11 @@ class Walker {
   std::vector<std::string> problems_;
   std::string scratch_, name_;
   AnyValue value_;
+  struct ListScratch {
+    AnyValue element;
+    std::string key;
+  };
+  std::deque<ListScratch> list_scratch_;  // a deque: outer depths stay put as inner ones grow
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "kvonce/otlp/span_fields.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <unordered_map>
 
 #include "kvonce/otlp/ids.hpp"
@@ -132,11 +133,13 @@ Slot slot_for(std::string_view name) {
 void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string>& problems) {
   if (r.peek() != json::Kind::array) return r.skip();
   r.begin_array();
-  std::string name;
+  // Reused from call to call (one per span): a name past the short-string buffer, such as
+  // "kvonce.event.type", allocated on every span.
+  thread_local std::string name;
   // The value is decoded aside and moved into its slot once the whole attribute is read: a "key"
   // may follow the value, or come twice (the last wins). Decoding straight into the slot of the
   // first key marked another slot present with stale or empty text (found by fuzzing).
-  AnyValue value;
+  thread_local AnyValue value;
   while (r.next_element()) {
     if (r.peek() != json::Kind::object) {
       r.skip();
@@ -186,12 +189,18 @@ void store_attribute(AttributeSet& out, const std::string& name, Slot slot, AnyV
   }
 }
 
+void assign_decimal(std::string& out, std::uint64_t v) {
+  char buf[24];
+  const char* end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  out.assign(buf, static_cast<std::size_t>(end - buf));
+}
+
 void SpanFields::clear() {
   trace_id.clear();
   span_id.clear();
-  start_time.reset();
-  start_time_invalid = false;
-  end_time.reset();
+  start_time.clear();
+  end_time.clear();
+  has_start_time = start_time_invalid = has_end_time = false;
   attributes.clear();
 }
 
@@ -217,8 +226,9 @@ void assign_trace_id(MappedEvent& e, const SpanFields& span, const AttributeSet&
   e.trace_id = span.trace_id;
   if (e.trace_id.empty()) {
     bool from_resource = false;
-    const std::string id = normalize_id(
-        first_scalar(span.attributes, resource, kTrace0, kTraceSlots, &from_resource), 16);
+    std::string id;
+    normalize_id(first_scalar(span.attributes, resource, kTrace0, kTraceSlots, &from_resource), 16,
+                 id);
     assign_per_event(e.trace_id, id, from_resource);
   }
   e.trace_id_generated = e.trace_id.empty();
@@ -252,10 +262,10 @@ SkipReason map_span(const SpanFields& span, const AttributeSet& resource, Mapped
   if (key.empty()) return SkipReason::missing_key;
 
   const std::optional<std::uint64_t> time =
-      span.start_time ? parse_u64(trim(*span.start_time)) : std::nullopt;
+      span.has_start_time ? parse_u64(trim(span.start_time)) : std::nullopt;
   if (!time) {
-    warning = span.start_time ? "startTimeUnixNano \"" + span.start_time->substr(0, 40) +
-                                    "\" is not an unsigned 64-bit integer"
+    warning = span.has_start_time ? "startTimeUnixNano \"" + span.start_time.substr(0, 40) +
+                                        "\" is not an unsigned 64-bit integer"
               : span.start_time_invalid ? "startTimeUnixNano is neither a string nor a number"
                                         : "startTimeUnixNano is missing";
     return SkipReason::bad_timestamp;
@@ -263,7 +273,7 @@ SkipReason map_span(const SpanFields& span, const AttributeSet& resource, Mapped
   e.time_ns = *time;
   // An end that is absent, zero, unreadable or before the start leaves a point at the start.
   const std::optional<std::uint64_t> end =
-      span.end_time ? parse_u64(trim(*span.end_time)) : std::nullopt;
+      span.has_end_time ? parse_u64(trim(span.end_time)) : std::nullopt;
   e.ended = end && *end != 0 && *end >= *time;
   e.end_ns = e.ended ? *end : 0;
   e.type.assign(type);
@@ -283,7 +293,8 @@ SkipReason map_span(const SpanFields& span, const AttributeSet& resource, Mapped
 void apply_late_resource(MappedEvent& e, const AttributeSet& resource) {
   static const AttributeSet kNone;
   if (e.trace_id_generated) {
-    const std::string id = normalize_id(first_scalar(kNone, resource, kTrace0, kTraceSlots), 16);
+    std::string id;
+    normalize_id(first_scalar(kNone, resource, kTrace0, kTraceSlots), 16, id);
     if (!id.empty()) assign_per_event(e.trace_id, id, true);
   }
   if (e.actor_defaulted) assign_actor(e, kNone, resource);
