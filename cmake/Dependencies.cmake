@@ -8,6 +8,8 @@ find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip>=1.7)
 pkg_check_modules(LIBZSTD REQUIRED IMPORTED_TARGET libzstd>=1.4)
+# ISA-L's igzip inflates gzip payloads (io/isal_gzip_source.cpp); zlib still compresses.
+pkg_check_modules(LIBISAL REQUIRED IMPORTED_TARGET libisal>=2.25)
 # Only the protobuf wire reader (CodedInputStream) is used: that is libprotobuf-lite. It is linked
 # statically when the static archive is installed, so the binary needs no libprotobuf at run time.
 find_package(Protobuf 3.12 REQUIRED)

@@ -111,6 +111,7 @@ install_missing_libraries() {
       libcurl.so.*) pkg=libcurl4 ;;
       libssl.so.* | libcrypto.so.*) pkg=libssl3 ;;
       libzstd.so.*) pkg=libzstd1 ;;
+      libisal.so.*) pkg=libisal2 ;;
       libz.so.*) pkg=zlib1g ;;
       *)
         echo "::error::kvonce-trace needs $lib, which this runner lacks"
