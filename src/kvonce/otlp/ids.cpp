@@ -1,5 +1,7 @@
 #include "kvonce/otlp/ids.hpp"
 
+#include <array>
+
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/util/strings.hpp"
 
@@ -8,25 +10,37 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-int hex_digit(char c) {
+constexpr int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
 
-// Hex text of exactly the id's length: written lower-case into `out` in one pass; false (and
-// `out` unspecified) when a character is not a hex digit.
+// Each byte's lower-case hex digit, or 0 for a byte that is not one.
+constexpr auto kLowerHex = [] {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const int d = hex_digit(static_cast<char>(c));
+    t[c] = d < 0 ? '\0' : kHex[d];
+  }
+  return t;
+}();
+
+// Hex text of exactly the id's length: written lower-case into `out` in one pass (two ids per
+// span: this runs 300,000 times on a 150,000-span payload); false (and `out` unspecified) when a
+// character is not a hex digit.
 bool hex_to_lower(std::string_view text, std::string& out) {
   out.resize(text.size());
-  bool all_zero = true;
+  char* o = out.data();
+  char any = 0;  // the OR of every digit's difference from '0'
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const int d = hex_digit(text[i]);
-    if (d < 0) return false;
-    all_zero = all_zero && d == 0;
-    out[i] = kHex[d];
+    const char c = kLowerHex[static_cast<unsigned char>(text[i])];
+    if (c == '\0') return false;
+    o[i] = c;
+    any = static_cast<char>(any | (c ^ '0'));
   }
-  if (all_zero) out.clear();
+  if (any == 0) out.clear();  // all zero: invalid in OpenTelemetry
   return true;
 }
 
