@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <unordered_map>
 
 #include "kvonce/otlp/ids.hpp"
 #include "kvonce/util/js_trim.hpp"
@@ -104,26 +103,62 @@ void merge_flat_context(const AttributeSet& span, std::string& context) {
 
 }  // namespace
 
+namespace {
+
+struct SlotName {
+  std::string_view name;
+  Slot slot;
+};
+
+// The names, grouped by length: every attribute's name is looked up (ten per span), and most are
+// not ours, so a name is compared only with the few of its length, without hashing it.
+constexpr SlotName kSlotNames[] = {
+    {"actor", kActor2},
+    {"traceId", kTrace0},
+    {"trace_id", kTrace1},
+    {"enduser.id", kActor3},
+    {"kvonce.actor", kActor1},
+    {"service.name", kActor4},
+    {"otel.trace_id", kTrace4},
+    {"kvonce.traceId", kTrace2},
+    {"kvonce.trace_id", kTrace3},
+    {"kvonce.event.key", kKey},
+    {"kvonce.event.type", kType},
+    {"kvonce.event.value", kValue},
+    {"kvonce.event.actor", kActor0},
+    {"kvonce.event.reason", kReason},
+    {"service.instance.id", kActor5},
+    {"kvonce.event.context", kContext},
+};
+constexpr std::size_t kLongestSlotName = 20;
+static_assert(
+    [] {
+      for (std::size_t i = 1; i < std::size(kSlotNames); ++i) {
+        if (kSlotNames[i].name.size() < kSlotNames[i - 1].name.size()) return false;
+      }
+      return kSlotNames[std::size(kSlotNames) - 1].name.size() == kLongestSlotName;
+    }(),
+    "kSlotNames must be ordered by length");
+
+// For each length, the first entry of kSlotNames of that length or longer.
+constexpr auto kFirstOfLength = [] {
+  std::array<std::uint8_t, kLongestSlotName + 2> first{};
+  for (std::size_t len = 0; len < first.size(); ++len) {
+    std::size_t i = 0;
+    while (i < std::size(kSlotNames) && kSlotNames[i].name.size() < len) ++i;
+    first[len] = static_cast<std::uint8_t>(i);
+  }
+  return first;
+}();
+
+}  // namespace
+
 Slot slot_for(std::string_view name) {
-  static const std::unordered_map<std::string_view, Slot> kSlots = {
-      {"kvonce.event.type", kType},
-      {"kvonce.event.key", kKey},
-      {"kvonce.event.value", kValue},
-      {"kvonce.event.reason", kReason},
-      {"kvonce.event.context", kContext},
-      {"kvonce.event.actor", kActor0},
-      {"kvonce.actor", kActor1},
-      {"actor", kActor2},
-      {"enduser.id", kActor3},
-      {"service.name", kActor4},
-      {"service.instance.id", kActor5},
-      {"traceId", kTrace0},
-      {"trace_id", kTrace1},
-      {"kvonce.traceId", kTrace2},
-      {"kvonce.trace_id", kTrace3},
-      {"otel.trace_id", kTrace4},
-  };
-  if (const auto it = kSlots.find(name); it != kSlots.end()) return it->second;
+  if (name.size() <= kLongestSlotName) {
+    for (std::size_t i = kFirstOfLength[name.size()]; i < kFirstOfLength[name.size() + 1]; ++i) {
+      if (kSlotNames[i].name == name) return kSlotNames[i].slot;
+    }
+  }
   if (name.size() > kFlatPrefix.size() && name.substr(0, kFlatPrefix.size()) == kFlatPrefix) {
     return kFlatContext;
   }
