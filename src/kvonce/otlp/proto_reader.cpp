@@ -114,6 +114,11 @@ class SourceStream final : public pbio::CopyingInputStream {
 
 bool valid_utf8(std::string_view s) {
   std::size_t i = 0;
+  // Names and values are mostly ASCII: eight bytes at a time until a byte has its high bit set.
+  for (std::uint64_t word; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & 0x8080808080808080ULL) break;
+  }
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t n = 0;
