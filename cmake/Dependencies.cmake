@@ -12,6 +12,8 @@ pkg_check_modules(LIBZSTD REQUIRED IMPORTED_TARGET libzstd>=1.4)
 pkg_check_modules(LIBNGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2>=1.43)
 # `receive`: Boost.Asio (the listeners' event loop) and Boost.Beast (HTTP/1.1), header-only.
 find_package(Boost 1.74 REQUIRED)
+# ISA-L's igzip inflates gzip payloads (io/isal_gzip_source.cpp); zlib still compresses.
+pkg_check_modules(LIBISAL REQUIRED IMPORTED_TARGET libisal>=2.25)
 # Only the protobuf wire reader (CodedInputStream) is used: that is libprotobuf-lite. It is linked
 # statically when the static archive is installed, so the binary needs no libprotobuf at run time.
 find_package(Protobuf 3.12 REQUIRED)

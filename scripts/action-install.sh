@@ -112,6 +112,7 @@ install_missing_libraries() {
       libssl.so.* | libcrypto.so.*) pkg=libssl3 ;;
       libzstd.so.*) pkg=libzstd1 ;;
       libnghttp2.so.*) pkg=libnghttp2-14 ;;
+      libisal.so.*) pkg=libisal2 ;;
       libz.so.*) pkg=zlib1g ;;
       *)
         echo "::error::kvonce-trace needs $lib, which this runner lacks"

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libcli11-dev nlohmann-json3-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
-  catch2 libzip-dev libzstd-dev libnghttp2-dev libboost-dev libprotobuf-dev protobuf-compiler zstd libbenchmark-dev ccache
+  catch2 libzip-dev libzstd-dev libisal-dev libnghttp2-dev libboost-dev libprotobuf-dev protobuf-compiler zstd libbenchmark-dev ccache
   clang clang-format libclang-rt-14-dev
   gzip python3 time perl
   zsh fish

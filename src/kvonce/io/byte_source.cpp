@@ -129,6 +129,10 @@ std::string peek_prefix(std::unique_ptr<ByteSource>& source, std::size_t size) {
   return prefix;
 }
 
+std::unique_ptr<ByteSource> replay(std::string prefix, std::unique_ptr<ByteSource> source) {
+  return std::make_unique<ReplaySource>(std::move(source), std::move(prefix));
+}
+
 std::unique_ptr<ByteSource> open_payload(std::unique_ptr<ByteSource> raw, const ReadLimits& limits,
                                          InputInfo& info) {
   // Read until the magic bytes are known (a pipe may deliver one byte at a time).

@@ -34,6 +34,9 @@ std::unique_ptr<ByteSource> from_memory(std::string bytes, std::string name);
 // `source` with one that serves those bytes again before the rest: a peek for sniffing.
 std::string peek_prefix(std::unique_ptr<ByteSource>& source, std::size_t size);
 
+// Serves `prefix`, then the rest of `source` (a decompressor handing its buffered input on).
+std::unique_ptr<ByteSource> replay(std::string prefix, std::unique_ptr<ByteSource> source);
+
 // Limits applied while reading untrusted input.
 struct ReadLimits {
   std::uint64_t max_decompressed_bytes = 1ULL << 30;  // guards against gzip bombs

@@ -14,8 +14,14 @@ constexpr int kGzipOnly = 16 + MAX_WBITS;
 
 class GzipSource final : public ByteSource {
  public:
-  GzipSource(std::unique_ptr<ByteSource> in, const ReadLimits& limits, InputInfo& info)
-      : in_(std::move(in)), limit_(limits.max_decompressed_bytes), info_(info), buf_(kChunk) {
+  GzipSource(std::unique_ptr<ByteSource> in, const ReadLimits& limits, InputInfo& info,
+             std::uint64_t offset, unsigned members)
+      : in_(std::move(in)),
+        limit_(limits.max_decompressed_bytes),
+        info_(info),
+        buf_(kChunk),
+        total_in_(offset),
+        members_(members) {
     if (inflateInit2(&z_, kGzipOnly) != Z_OK) fail(ErrorKind::internal, "zlib init failed");
   }
   ~GzipSource() override { inflateEnd(&z_); }
@@ -90,17 +96,23 @@ class GzipSource final : public ByteSource {
   InputInfo& info_;
   std::vector<char> buf_;
   z_stream z_{};
-  std::uint64_t total_in_ = 0;
-  unsigned members_ = 0;
+  std::uint64_t total_in_;  // compressed bytes before buf_'s end, counted from the stream's start
+  unsigned members_;
   bool in_member_ = false;
   bool done_ = false;
 };
 
 }  // namespace
 
-std::unique_ptr<ByteSource> make_gzip_source(std::unique_ptr<ByteSource> compressed,
-                                             const ReadLimits& limits, InputInfo& info) {
-  return std::make_unique<GzipSource>(std::move(compressed), limits, info);
+std::unique_ptr<ByteSource> make_zlib_gzip_source(std::unique_ptr<ByteSource> compressed,
+                                                  const ReadLimits& limits, InputInfo& info) {
+  return std::make_unique<GzipSource>(std::move(compressed), limits, info, 0, 0);
+}
+
+std::unique_ptr<ByteSource> continue_gzip_with_zlib(std::unique_ptr<ByteSource> rest,
+                                                    const ReadLimits& limits, InputInfo& info,
+                                                    std::uint64_t offset, unsigned members) {
+  return std::make_unique<GzipSource>(std::move(rest), limits, info, offset, members);
 }
 
 std::string gzip_compress(const std::string& bytes, int level) {

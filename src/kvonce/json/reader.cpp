@@ -37,27 +37,6 @@ std::uint64_t count_newlines(const char* p, const char* end) {
   return n;
 }
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-
-// Length of the run of plain string bytes (not '"', '\\', control or non-ASCII) at p, eight
-// bytes at a time: strings are most of a payload's bytes. The word test may flag a plain byte
-// next to a special one; the byte loop then decides.
-std::size_t plain_run(const char* p, std::size_t n) {
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t v;
-    std::memcpy(&v, p + i, 8);
-    const std::uint64_t quote = v ^ (kOnes * '"');
-    const std::uint64_t slash = v ^ (kOnes * '\\');
-    const std::uint64_t special =
-        ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) | (v - kOnes * 0x20) | v;
-    if (special & kHighs) break;
-  }
-  while (i < n && kStringClass[static_cast<unsigned char>(p[i])] == kPlain) ++i;
-  return i;
-}
-
 bool is_ws(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
@@ -284,7 +263,7 @@ std::string_view Reader::literal_string() {
     if (pos_ + rel >= end_ && !fill(rel + 1)) error("unexpected end of input inside a string");
     const char* p = data_ + pos_;
     const std::size_t avail = end_ - pos_;
-    rel += plain_run(p + rel, avail - rel);
+    rel += plain_run_(p + rel, avail - rel);
     if (rel >= avail) {
       if (rel > limits_.max_string_bytes) {
         fail(ErrorKind::limit, source_name() + ": string at byte " + std::to_string(offset()) +
@@ -317,15 +296,28 @@ std::string_view Reader::literal_string() {
   }
   pos_ += rel + 1;
   if (!escaped) return {data_ + start, len};
-  decoded_.clear();
-  for (std::size_t i = start; i < start + len;) {
-    if (data_[i] != '\\') {
-      decoded_.push_back(data_[i++]);
-      continue;
-    }
-    decode_escape(i, decoded_);
-  }
+  decode_escapes(start, len);
   return decoded_;
+}
+
+// Decodes data_[start, start + len) into decoded_: the runs between escapes are appended whole.
+void Reader::decode_escapes(std::size_t start, std::size_t len) {
+  decoded_.clear();
+  const std::size_t end = start + len;
+  for (std::size_t i = start; i < end;) {
+    const void* hit = std::memchr(data_ + i, '\\', end - i);
+    const std::size_t run =
+        hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - data_) - i : end - i;
+    decoded_.append(data_ + i, run);
+    i += run;
+    if (i < end) decode_escape(i, decoded_);
+  }
+}
+
+bool Reader::use_scan_path(ScanPath path) {
+  const PlainRunFn fn = plain_run_for(path);
+  if (fn) plain_run_ = fn;
+  return fn != nullptr;
 }
 
 void Reader::decode_escape(std::size_t& i, std::string& out) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "kvonce/io/byte_source.hpp"
+#include "kvonce/json/string_scan.hpp"
 
 namespace kvonce::json {
 
@@ -60,6 +61,10 @@ class Reader {
   const std::string& source_name() const { return source_ ? source_->name() : kMemoryName; }
   [[noreturn]] void error(const std::string& what);
 
+  // Scans strings with `path` instead of the CPU's best (tests, the differential fuzz target);
+  // false, and no change, when this CPU cannot run it.
+  bool use_scan_path(ScanPath path);
+
  private:
   bool fill(std::size_t need);          // makes `need` bytes available from pos_; false at end
   std::uint64_t newlines_before_pos();  // newlines in data_[0, pos_)
@@ -67,6 +72,7 @@ class Reader {
   char peek_char_slow();
   void expect(char c);
   std::string_view literal_string();
+  void decode_escapes(std::size_t start, std::size_t len);
   void decode_escape(std::size_t& i, std::string& out);
   void check_utf8(std::size_t& i);
   void copy_value_at(std::string& out, std::size_t depth);
@@ -74,6 +80,7 @@ class Reader {
   static inline const std::string kMemoryName = "<json text>";
   io::ByteSource* source_ = nullptr;  // null when reading text in memory
   io::ReadLimits limits_;
+  PlainRunFn plain_run_ = plain_run_for(best_scan_path());
   std::vector<char> storage_;
   char* data_ = nullptr;
   std::size_t pos_ = 0, end_ = 0, cap_ = 0;

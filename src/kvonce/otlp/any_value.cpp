@@ -19,6 +19,9 @@ constexpr std::size_t kMaxValueDepth = 64;
 using Kind = AnyValue::Kind;
 
 void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth);
+struct DepthScratch;
+DepthScratch& depth_scratch(std::size_t depth);
+AnyValue& element_scratch(std::size_t depth);
 
 // A JSON value the converter kept as it was (a bare "k", {"stringValue":5}, {"boolValue":null}):
 // a string, number or boolean is a scalar, null is null, an object or array its JSON.
@@ -53,7 +56,7 @@ bool read_array_values(json::Reader& r, AnyValue& out, std::size_t depth) {
   bool valid = false;
   r.begin_object();
   std::string_view member;
-  AnyValue element;
+  AnyValue& element = element_scratch(depth);
   while (r.next_member(member)) {
     if (member != "values") {
       r.skip();
@@ -189,12 +192,28 @@ bool read_ranked_member(json::Reader& r, unsigned rank, AnyValue& out, std::size
   return false;
 }
 
-// One AnyValue per rank and nesting depth, reused so their buffers keep their capacity. A deque
-// keeps the entries of outer depths in place while inner ones are added.
-std::array<AnyValue, kRanks>& rank_scratch(std::size_t depth) {
-  thread_local std::deque<std::array<AnyValue, kRanks>> scratch;
+// What decoding at one nesting depth works in, reused so that buffers keep their capacity (a
+// kvlistValue context on every span allocated its entries' strings anew for each span). A deque
+// keeps the entries of outer depths in place while inner ones are added; depths only grow along
+// a chain of calls, so no two active calls share one.
+struct DepthScratch {
+  std::array<AnyValue, kRanks> ranked;  // one per member rank of an AnyValue object
+  AnyValue element;                     // an arrayValue's element, a list entry's value
+  std::string key;                      // a list entry's key
+};
+
+DepthScratch& depth_scratch(std::size_t depth) {
+  thread_local std::deque<DepthScratch> scratch;
   while (scratch.size() <= depth) scratch.emplace_back();
   return scratch[depth];
+}
+
+std::array<AnyValue, kRanks>& rank_scratch(std::size_t depth) {
+  return depth_scratch(depth).ranked;
+}
+
+AnyValue& element_scratch(std::size_t depth) {
+  return depth_scratch(depth).element;
 }
 
 // An attribute value read as the converter's extractAttributeValue read it: null is null, a
@@ -264,8 +283,9 @@ std::string js_string_of(json::Reader& r) {
 void read_key_value_list(json::Reader& r, std::string& object_json, std::size_t depth,
                          bool converter_form) {
   r.begin_array();
-  std::string key;
-  AnyValue value;
+  DepthScratch& scratch = depth_scratch(depth);
+  std::string& key = scratch.key;
+  AnyValue& value = scratch.element;
   while (r.next_element()) {
     key.clear();
     value.clear();

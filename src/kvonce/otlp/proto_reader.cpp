@@ -5,6 +5,7 @@
 #include <climits>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <string>
 #include <vector>
@@ -113,6 +114,11 @@ class SourceStream final : public pbio::CopyingInputStream {
 
 bool valid_utf8(std::string_view s) {
   std::size_t i = 0;
+  // Names and values are mostly ASCII: eight bytes at a time until a byte has its high bit set.
+  for (std::uint64_t word; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & 0x8080808080808080ULL) break;
+  }
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t n = 0;
@@ -378,18 +384,20 @@ class Walker {
       const int field = field_of(tag), wire = wire_of(tag);
       if (field == kTraceId && wire == kLen) {
         read_bytes(scratch_);
-        span.trace_id = id_from_bytes(scratch_);
+        id_from_bytes(scratch_, span.trace_id);
       } else if (field == kSpanId && wire == kLen) {
         read_bytes(scratch_);
-        span.span_id = id_from_bytes(scratch_);
+        id_from_bytes(scratch_, span.span_id);
       } else if (field == kStartTime && wire == kFixed64) {
         std::uint64_t ns = 0;
         if (!in_->ReadLittleEndian64(&ns)) truncated();
-        span.start_time = std::to_string(ns);
+        assign_decimal(span.start_time, ns);
+        span.has_start_time = true;
       } else if (field == kEndTime && wire == kFixed64) {
         std::uint64_t ns = 0;
         if (!in_->ReadLittleEndian64(&ns)) truncated();
-        span.end_time = std::to_string(ns);
+        assign_decimal(span.end_time, ns);
+        span.has_end_time = true;
       } else if (field == kSpanAttributes && wire == kLen) {
         read_span_attribute(span, attributes++);
       } else {
@@ -517,8 +525,10 @@ class Walker {
   // an empty value is null (the converter's JSON.stringify wrote undefined so) and a list member
   // with one is left out.
   void read_list(std::string& json, bool array, std::size_t depth) {
-    AnyValue element;
-    std::string key;
+    // Reused per depth, so that a kvlist context on every span allocates nothing once sized.
+    while (list_scratch_.size() <= depth) list_scratch_.emplace_back();
+    AnyValue& element = list_scratch_[depth].element;
+    std::string& key = list_scratch_[depth].key;
     std::uint64_t index = 0;
     while (const std::uint32_t tag = next_tag()) {
       if (field_of(tag) != kValues || wire_of(tag) != kLen) {
@@ -564,6 +574,11 @@ class Walker {
   std::vector<std::string> problems_;
   std::string scratch_, name_;
   AnyValue value_;
+  struct ListScratch {
+    AnyValue element;
+    std::string key;
+  };
+  std::deque<ListScratch> list_scratch_;  // a deque: outer depths stay put as inner ones grow
 };
 
 }  // namespace

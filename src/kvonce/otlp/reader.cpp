@@ -241,26 +241,32 @@ void Converter::State::read_span(json::Reader& r, SpanFields& span) {
   while (r.next_member(m)) {
     if (m == "traceId" || m == "trace_id") {
       if (r.peek() == json::Kind::string) {
-        span.trace_id = normalize_id(js_trim(r.string()), 16);  // trimmed as the converter did
+        normalize_id(js_trim(r.string()), 16, span.trace_id);  // trimmed as the converter did
       } else {
         r.skip();
       }
     } else if (m == "spanId" || m == "span_id") {
       if (r.peek() == json::Kind::string) {
-        span.span_id = normalize_id(r.string(), 8);
+        normalize_id(r.string(), 8, span.span_id);
       } else {
         r.skip();
       }
     } else if (m == "startTimeUnixNano" || m == "start_time_unix_nano") {
       const json::Kind k = r.peek();
       if (k == json::Kind::string) {
-        span.start_time = std::string(r.string());
+        span.start_time.assign(r.string());
+        span.has_start_time = true;
       } else if (k == json::Kind::number) {
         // A number is kept when its exact value is an integer in range, exponent or not
         // (1.76e18), as the converter's BigInt(number) kept it; a fraction stays invalid.
         const std::string_view text = r.number();
         const std::optional<std::uint64_t> ns = json_number_u64(text);
-        span.start_time = ns ? std::to_string(*ns) : std::string(text);
+        if (ns) {
+          assign_decimal(span.start_time, *ns);
+        } else {
+          span.start_time.assign(text);
+        }
+        span.has_start_time = true;
       } else {
         span.start_time_invalid = true;
         r.skip();
@@ -268,9 +274,11 @@ void Converter::State::read_span(json::Reader& r, SpanFields& span) {
     } else if (m == "endTimeUnixNano" || m == "end_time_unix_nano") {
       const json::Kind k = r.peek();
       if (k == json::Kind::string) {
-        span.end_time = std::string(r.string());
+        span.end_time.assign(r.string());
+        span.has_end_time = true;
       } else if (k == json::Kind::number) {
-        span.end_time = std::string(r.number());
+        span.end_time.assign(r.number());
+        span.has_end_time = true;
       } else {
         r.skip();
       }

@@ -1,7 +1,7 @@
 #include "kvonce/otlp/span_fields.hpp"
 
 #include <algorithm>
-#include <unordered_map>
+#include <charconv>
 
 #include "kvonce/otlp/ids.hpp"
 #include "kvonce/util/js_trim.hpp"
@@ -103,26 +103,62 @@ void merge_flat_context(const AttributeSet& span, std::string& context) {
 
 }  // namespace
 
+namespace {
+
+struct SlotName {
+  std::string_view name;
+  Slot slot;
+};
+
+// The names, grouped by length: every attribute's name is looked up (ten per span), and most are
+// not ours, so a name is compared only with the few of its length, without hashing it.
+constexpr SlotName kSlotNames[] = {
+    {"actor", kActor2},
+    {"traceId", kTrace0},
+    {"trace_id", kTrace1},
+    {"enduser.id", kActor3},
+    {"kvonce.actor", kActor1},
+    {"service.name", kActor4},
+    {"otel.trace_id", kTrace4},
+    {"kvonce.traceId", kTrace2},
+    {"kvonce.trace_id", kTrace3},
+    {"kvonce.event.key", kKey},
+    {"kvonce.event.type", kType},
+    {"kvonce.event.value", kValue},
+    {"kvonce.event.actor", kActor0},
+    {"kvonce.event.reason", kReason},
+    {"service.instance.id", kActor5},
+    {"kvonce.event.context", kContext},
+};
+constexpr std::size_t kLongestSlotName = 20;
+static_assert(
+    [] {
+      for (std::size_t i = 1; i < std::size(kSlotNames); ++i) {
+        if (kSlotNames[i].name.size() < kSlotNames[i - 1].name.size()) return false;
+      }
+      return kSlotNames[std::size(kSlotNames) - 1].name.size() == kLongestSlotName;
+    }(),
+    "kSlotNames must be ordered by length");
+
+// For each length, the first entry of kSlotNames of that length or longer.
+constexpr auto kFirstOfLength = [] {
+  std::array<std::uint8_t, kLongestSlotName + 2> first{};
+  for (std::size_t len = 0; len < first.size(); ++len) {
+    std::size_t i = 0;
+    while (i < std::size(kSlotNames) && kSlotNames[i].name.size() < len) ++i;
+    first[len] = static_cast<std::uint8_t>(i);
+  }
+  return first;
+}();
+
+}  // namespace
+
 Slot slot_for(std::string_view name) {
-  static const std::unordered_map<std::string_view, Slot> kSlots = {
-      {"kvonce.event.type", kType},
-      {"kvonce.event.key", kKey},
-      {"kvonce.event.value", kValue},
-      {"kvonce.event.reason", kReason},
-      {"kvonce.event.context", kContext},
-      {"kvonce.event.actor", kActor0},
-      {"kvonce.actor", kActor1},
-      {"actor", kActor2},
-      {"enduser.id", kActor3},
-      {"service.name", kActor4},
-      {"service.instance.id", kActor5},
-      {"traceId", kTrace0},
-      {"trace_id", kTrace1},
-      {"kvonce.traceId", kTrace2},
-      {"kvonce.trace_id", kTrace3},
-      {"otel.trace_id", kTrace4},
-  };
-  if (const auto it = kSlots.find(name); it != kSlots.end()) return it->second;
+  if (name.size() <= kLongestSlotName) {
+    for (std::size_t i = kFirstOfLength[name.size()]; i < kFirstOfLength[name.size() + 1]; ++i) {
+      if (kSlotNames[i].name == name) return kSlotNames[i].slot;
+    }
+  }
   if (name.size() > kFlatPrefix.size() && name.substr(0, kFlatPrefix.size()) == kFlatPrefix) {
     return kFlatContext;
   }
@@ -132,11 +168,13 @@ Slot slot_for(std::string_view name) {
 void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string>& problems) {
   if (r.peek() != json::Kind::array) return r.skip();
   r.begin_array();
-  std::string name;
+  // Reused from call to call (one per span): a name past the short-string buffer, such as
+  // "kvonce.event.type", allocated on every span.
+  thread_local std::string name;
   // The value is decoded aside and moved into its slot once the whole attribute is read: a "key"
   // may follow the value, or come twice (the last wins). Decoding straight into the slot of the
   // first key marked another slot present with stale or empty text (found by fuzzing).
-  AnyValue value;
+  thread_local AnyValue value;
   while (r.next_element()) {
     if (r.peek() != json::Kind::object) {
       r.skip();
@@ -186,12 +224,18 @@ void store_attribute(AttributeSet& out, const std::string& name, Slot slot, AnyV
   }
 }
 
+void assign_decimal(std::string& out, std::uint64_t v) {
+  char buf[24];
+  const char* end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  out.assign(buf, static_cast<std::size_t>(end - buf));
+}
+
 void SpanFields::clear() {
   trace_id.clear();
   span_id.clear();
-  start_time.reset();
-  start_time_invalid = false;
-  end_time.reset();
+  start_time.clear();
+  end_time.clear();
+  has_start_time = start_time_invalid = has_end_time = false;
   attributes.clear();
 }
 
@@ -217,8 +261,9 @@ void assign_trace_id(MappedEvent& e, const SpanFields& span, const AttributeSet&
   e.trace_id = span.trace_id;
   if (e.trace_id.empty()) {
     bool from_resource = false;
-    const std::string id = normalize_id(
-        first_scalar(span.attributes, resource, kTrace0, kTraceSlots, &from_resource), 16);
+    std::string id;
+    normalize_id(first_scalar(span.attributes, resource, kTrace0, kTraceSlots, &from_resource), 16,
+                 id);
     assign_per_event(e.trace_id, id, from_resource);
   }
   e.trace_id_generated = e.trace_id.empty();
@@ -252,10 +297,10 @@ SkipReason map_span(const SpanFields& span, const AttributeSet& resource, Mapped
   if (key.empty()) return SkipReason::missing_key;
 
   const std::optional<std::uint64_t> time =
-      span.start_time ? parse_u64(trim(*span.start_time)) : std::nullopt;
+      span.has_start_time ? parse_u64(trim(span.start_time)) : std::nullopt;
   if (!time) {
-    warning = span.start_time ? "startTimeUnixNano \"" + span.start_time->substr(0, 40) +
-                                    "\" is not an unsigned 64-bit integer"
+    warning = span.has_start_time ? "startTimeUnixNano \"" + span.start_time.substr(0, 40) +
+                                        "\" is not an unsigned 64-bit integer"
               : span.start_time_invalid ? "startTimeUnixNano is neither a string nor a number"
                                         : "startTimeUnixNano is missing";
     return SkipReason::bad_timestamp;
@@ -263,7 +308,7 @@ SkipReason map_span(const SpanFields& span, const AttributeSet& resource, Mapped
   e.time_ns = *time;
   // An end that is absent, zero, unreadable or before the start leaves a point at the start.
   const std::optional<std::uint64_t> end =
-      span.end_time ? parse_u64(trim(*span.end_time)) : std::nullopt;
+      span.has_end_time ? parse_u64(trim(span.end_time)) : std::nullopt;
   e.ended = end && *end != 0 && *end >= *time;
   e.end_ns = e.ended ? *end : 0;
   e.type.assign(type);
@@ -283,7 +328,8 @@ SkipReason map_span(const SpanFields& span, const AttributeSet& resource, Mapped
 void apply_late_resource(MappedEvent& e, const AttributeSet& resource) {
   static const AttributeSet kNone;
   if (e.trace_id_generated) {
-    const std::string id = normalize_id(first_scalar(kNone, resource, kTrace0, kTraceSlots), 16);
+    std::string id;
+    normalize_id(first_scalar(kNone, resource, kTrace0, kTraceSlots), 16, id);
     if (!id.empty()) assign_per_event(e.trace_id, id, true);
   }
   if (e.actor_defaulted) assign_actor(e, kNone, resource);

@@ -67,18 +67,26 @@ void read_attributes(json::Reader& reader, AttributeSet& out, std::vector<std::s
 void store_attribute(AttributeSet& out, const std::string& name, Slot slot, AnyValue& value,
                      std::vector<std::string>& problems);
 
+// One span as read, reused from span to span: clear() keeps every buffer's capacity, so reading
+// a span allocates nothing once the first spans have sized them.
 struct SpanFields {
-  std::string trace_id;                   // normalised span.traceId
-  std::string span_id;                    // normalised span.spanId
-  std::optional<std::string> start_time;  // raw startTimeUnixNano text
-  bool start_time_invalid = false;        // present but neither string nor number
-  std::optional<std::string> end_time;    // raw endTimeUnixNano text
+  std::string trace_id;             // normalised span.traceId
+  std::string span_id;              // normalised span.spanId
+  std::string start_time;           // raw startTimeUnixNano text, when has_start_time
+  std::string end_time;             // raw endTimeUnixNano text, when has_end_time
+  bool has_start_time = false;      // startTimeUnixNano was a string or a number
+  bool start_time_invalid = false;  // present but neither string nor number
+  bool has_end_time = false;
   AttributeSet attributes;
   std::uint64_t resource_index = 0, scope_index = 0, span_index = 0;
   std::uint64_t offset = 0;  // byte offset of the span object, for messages
 
   void clear();
 };
+
+// Sets `out` to the decimal text of `v` in place (a time read as a number keeps the text the
+// mapping parses; std::to_string would allocate a string per span).
+void assign_decimal(std::string& out, std::uint64_t v);
 
 enum class SkipReason { none, not_kvonce, missing_type, missing_key, bad_timestamp };
 
