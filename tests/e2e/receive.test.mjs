@@ -123,8 +123,13 @@ describe('receive: the exit code of the command and of the verdict together', ()
   test('SIGTERM to receive is sent on to the command, which ends as it chooses; then the verdict', async (t) => {
     const dir = tempDir(t);
     const child = spawn(BIN, ['receive', ...LISTEN, '--trace-dir', path.join(dir, 'trace'), '--', 'sh', '-c',
-      'trap "exit 7" TERM; echo ready; while :; do sleep 0.1; done'], { cwd: dir, env: { HOME: dir, PATH: process.env.PATH } });
+      'trap "exit 7" TERM; echo ready $$; while :; do sleep 0.1; done'], { cwd: dir, env: { HOME: dir, PATH: process.env.PATH } });
     let stdout = '', stderr = '';
+    // Should the signal not reach it, the command must not outlive the test (it holds the pipes).
+    t.after(() => {
+      const pid = Number(/ready (\d+)/.exec(stdout)?.[1]);
+      if (pid) try { process.kill(-pid, 'SIGKILL'); } catch {}
+    });
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
     await new Promise((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('ready') && resolve())));

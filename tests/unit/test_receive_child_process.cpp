@@ -69,10 +69,21 @@ TEST_CASE("child process: runs in a process group of its own, which forwarded si
     ::usleep(10000);
   }
   {
-    ForwardSignals forward(child.group());
+    ForwardSignals forward;
+    forward.to(child.group());
     ::kill(::getpid(), SIGTERM);  // to this process: forwarded, not the end of it
     const CommandStatus status = child.wait();
     CHECK(status.signal == SIGTERM);
   }
   CHECK(std::stoi(test::read_file(pgid)) == child.group());
+}
+
+TEST_CASE("child process: a signal received while the command starts reaches it once started") {
+  ForwardSignals forward;       // as receive does: before the command exists
+  ::kill(::getpid(), SIGTERM);  // not the end of this process: kept for the command
+  ChildProcess child({"sh", "-c", "sleep 30 & wait"}, {});
+  REQUIRE(child.group() > 0);
+  forward.to(child.group());
+  const CommandStatus status = child.wait();
+  CHECK(status.signal == SIGTERM);
 }

@@ -209,11 +209,25 @@ namespace {
 
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP};
 std::atomic<pid_t> g_group{0};
+std::atomic<int> g_pending{0};  // received before the group was known
 struct sigaction g_forward_saved[3];
+
+// Sends a signal noted before the group was known; whichever of the handler and to() comes
+// second sends it, exactly once.
+void send_pending() {
+  const pid_t group = g_group.load();
+  if (group <= 0) return;
+  if (const int signo = g_pending.exchange(0); signo != 0) ::kill(-group, signo);
+}
 
 extern "C" void forward_signal(int signo) {
   const int saved = errno;
-  if (const pid_t group = g_group.load(); group > 0) ::kill(-group, signo);
+  if (const pid_t group = g_group.load(); group > 0) {
+    ::kill(-group, signo);
+  } else {
+    g_pending.store(signo);
+    send_pending();  // the group may have been set meanwhile
+  }
   errno = saved;
 }
 
@@ -242,14 +256,22 @@ void install(int signo, void (*handler)(int), struct sigaction* saved) {
 
 }  // namespace
 
-ForwardSignals::ForwardSignals(pid_t group) {
-  g_group = group;
+ForwardSignals::ForwardSignals() {
+  g_group = 0;
+  g_pending = 0;
   for (int i = 0; i < 3; ++i) install(kForwarded[i], forward_signal, &g_forward_saved[i]);
+}
+
+void ForwardSignals::to(pid_t group) {
+  g_group = group;
+  send_pending();
 }
 
 ForwardSignals::~ForwardSignals() {
   for (int i = 0; i < 3; ++i) ::sigaction(kForwarded[i], &g_forward_saved[i], nullptr);
-  g_group = 0;
+  const bool sent = g_group.exchange(0) > 0;
+  // A signal with no command to take it (none started) does what it did before.
+  if (const int signo = g_pending.exchange(0); signo != 0 && !sent) ::raise(signo);
 }
 
 FirstSignalStops::FirstSignalStops() {

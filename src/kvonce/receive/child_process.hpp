@@ -48,10 +48,14 @@ class ChildProcess {
 };
 
 // While alive: SIGINT, SIGTERM and SIGHUP received by this process are sent on to the process
-// group `group` instead of ending this one. The previous handlers come back on destruction.
+// group given to to() instead of ending this one. Made before the command is started, so that a
+// signal arriving while it starts is not lost: one received before to() is sent when to() names
+// the group. The previous handlers come back on destruction; a signal that found no group then
+// is raised again.
 class ForwardSignals {
  public:
-  explicit ForwardSignals(pid_t group);
+  ForwardSignals();
+  void to(pid_t group);
   ~ForwardSignals();
   ForwardSignals(const ForwardSignals&) = delete;
   ForwardSignals& operator=(const ForwardSignals&) = delete;

@@ -174,13 +174,10 @@ ReceiveOutcome receive(const ReceiveOptions& options, const Environment& env,
       receive::command_environment(env, bound(options.server, server), options.server.token);
   for (const std::string& line : command_env.notes) notice("receive: " + line);
   {
+    receive::ForwardSignals forward;  // before the command starts: no signal falls in between
     receive::ChildProcess child(options.command, command_env.variables);
-    if (child.group() > 0) {
-      receive::ForwardSignals forward(child.group());
-      out.command = child.wait();
-    } else {
-      out.command = child.wait();
-    }
+    if (child.group() > 0) forward.to(child.group());
+    out.command = child.wait();
   }
   if (!out.command->ran) {  // nothing was run: nothing to judge, and the capture is not kept
     server.stop();
