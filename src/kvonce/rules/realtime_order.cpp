@@ -52,36 +52,23 @@ RealtimeEvent realtime_event(const EventView& e, std::uint64_t skew_ns) {
   return out;
 }
 
-// What judging needs of one event, read from the store once: each EventView costs a decode,
-// and the sort's comparator and the grouping by key would otherwise build one per use.
-struct Seen {
-  RealtimeEvent event;       // widened interval, kind and attempts
-  std::string_view span_id;  // points into the store, which outlives the judging
-  std::string_view key;
-  bool keyed = false;  // the key is a string
-};
-
-std::vector<Seen> seen(const EventStore& store, std::uint64_t skew_ns) {
-  std::vector<Seen> out(store.size());
-  for (std::size_t i = 0; i < store.size(); ++i) {
-    const EventView e = store[i];
-    out[i] = {realtime_event(e, skew_ns), e.span_id, e.key, e.key_form == FieldForm::text};
-  }
-  return out;
-}
-
-// Store positions in tie-break order: widened start, end, span id, position.
-std::vector<std::uint32_t> ranked(const std::vector<Seen>& events) {
+// Store positions in tie-break order: widened start, end, span id, position. `span_id_of(j)`
+// gives event j's span id; it is read only for events whose intervals are equal, which are rare,
+// so nothing about them is held for the sort.
+template <typename SpanIdOf>
+std::vector<std::uint32_t> ranked(const std::vector<RealtimeEvent>& events, SpanIdOf span_id_of) {
   std::vector<std::uint32_t> order(events.size());
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const RealtimeEvent &ea = events[a].event, &eb = events[b].event;
+    const RealtimeEvent &ea = events[a], &eb = events[b];
     if (ea.start != eb.start) return ea.start < eb.start;
     if (ea.end != eb.end) return ea.end < eb.end;
-    return events[a].span_id < events[b].span_id;
+    return span_id_of(a) < span_id_of(b);
   });
   return order;
 }
+
+constexpr std::uint32_t kKeyless = 0xffffffff;
 
 }  // namespace
 
@@ -89,59 +76,66 @@ std::vector<RealtimeIssue> judge_keys(const EventStore& store,
                                       const std::vector<std::vector<std::uint32_t>>& positions,
                                       std::uint64_t skew_ns) {
   std::vector<RealtimeIssue> out;
-  std::vector<Seen> all;
+  std::vector<RealtimeEvent> events, ordered;
   for (const std::vector<std::uint32_t>& at : positions) {
-    all.clear();
-    for (const std::uint32_t i : at) {
-      const EventView e = store[i];
-      all.push_back({realtime_event(e, skew_ns), e.span_id, e.key, true});
-    }
+    events.clear();
+    for (const std::uint32_t i : at) events.push_back(realtime_event(store[i], skew_ns));
     KeyWitness key;
-    std::vector<RealtimeEvent> events;
-    for (const std::uint32_t j : ranked(all)) {  // stable: equal events keep store order
+    ordered.clear();
+    const auto span_id_of = [&](std::uint32_t j) { return store[at[j]].span_id; };
+    for (const std::uint32_t j : ranked(events, span_id_of)) {  // stable: ties keep store order
       key.events.push_back(at[j]);
-      events.push_back(all[j].event);
+      ordered.push_back(events[j]);
     }
-    key.witness = find_witness(events);
+    key.witness = find_witness(ordered);
     if (!key.witness.conforms) out.push_back(explain_key(store, key, skew_ns));
   }
   return out;
 }
 
 RealtimeJudging judge_realtime(const EventStore& store, std::uint64_t skew_ns) {
+  // What judging needs of each event, read from the store once (an EventView costs a decode):
+  // its interval, kind and attempts, and its key's number. 52 bytes an event, the most judging
+  // holds beside the store.
   RealtimeJudging out;
-  KeyIndex keys;
-  const std::vector<Seen> all = seen(store, skew_ns);
-  const std::vector<std::uint32_t> order = ranked(all);
+  std::vector<RealtimeEvent> all(store.size());
+  std::vector<std::uint32_t> key_of(store.size(), kKeyless);
+  std::vector<std::uint32_t> sizes;  // events per key
+  {
+    KeyIndex keys;
+    for (std::size_t i = 0; i < store.size(); ++i) {
+      const EventView e = store[i];
+      all[i] = realtime_event(e, skew_ns);
+      if (e.key_form != FieldForm::text) continue;
+      const auto [key, fresh] = keys.insert(e.key);
+      if (fresh) sizes.push_back(0);
+      key_of[i] = static_cast<std::uint32_t>(key);
+      ++sizes[key];
+    }
+  }
+  const std::vector<std::uint32_t> order =
+      ranked(all, [&](std::uint32_t i) { return store[i].span_id; });
   out.rank.resize(order.size());
   for (std::uint32_t r = 0; r < order.size(); ++r) out.rank[order[r]] = r;
   out.start.resize(all.size());
   for (std::size_t i = 0; i < all.size(); ++i) {
-    const Nanos widened = all[i].event.start;  // only an untimed event starts there
+    const Nanos widened = all[i].start;  // only an untimed event starts there
     out.start[i] = widened == -kBeyondAllTimes ? widened : widened + static_cast<Nanos>(skew_ns);
   }
-  // Each event's key, then the keys' events in tie-break order, sized before they are filled.
-  std::vector<std::uint32_t> key_of(all.size());
-  std::vector<std::uint32_t> sizes;
-  for (const std::uint32_t i : order) {
-    if (!all[i].keyed) {
-      out.keyless.push_back(i);
-      continue;
-    }
-    const auto [key, fresh] = keys.insert(all[i].key);
-    if (fresh) sizes.push_back(0);
-    key_of[i] = static_cast<std::uint32_t>(key);
-    ++sizes[key];
-  }
+  // The keys' events in tie-break order, each list sized before it is filled.
   out.keys.resize(sizes.size());
   for (std::size_t k = 0; k < sizes.size(); ++k) out.keys[k].events.reserve(sizes[k]);
   for (const std::uint32_t i : order) {
-    if (all[i].keyed) out.keys[key_of[i]].events.push_back(i);
+    if (key_of[i] == kKeyless) {
+      out.keyless.push_back(i);
+    } else {
+      out.keys[key_of[i]].events.push_back(i);
+    }
   }
   std::vector<RealtimeEvent> events;  // one key's, reused
   for (KeyWitness& key : out.keys) {
     events.clear();
-    for (const std::uint32_t i : key.events) events.push_back(all[i].event);
+    for (const std::uint32_t i : key.events) events.push_back(all[i]);
     key.witness = find_witness(events);
   }
   return out;
