@@ -279,7 +279,7 @@ describe('back-end responses read as the OTLP inside them', () => {
       assert.ok(v.warnings.some((w) => partial.test(w)), `${mode}: ${JSON.stringify(v.warnings)}`);
     }
     assert.match(fs.readFileSync(path.join(dir, 'summary.md'), 'utf8'), /otlp, ndjson: .*status PARTIAL/);
-    assert.match(fs.readFileSync(path.join(tree, 'kvonce-pr-comment.md'), 'utf8'), /⚠️ ndjson: .*status PARTIAL/);
+    assert.match(fs.readFileSync(path.join(tree, 'kvonce-pr-comment.md'), 'utf8'), /⚠️ otlp, ndjson: .*status PARTIAL/);
 
     const refusedExplain = await run(['explain', 'alpha', '-i', file], {}, dir);
     assert.equal(refusedExplain.code, 4);

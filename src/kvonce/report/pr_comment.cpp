@@ -1,5 +1,8 @@
 // The PR comment body and the Check Run output: the verdict, the mode lines and one issue table.
 #include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "kvonce/fetch/metadata.hpp"
 #include "kvonce/report/history_markdown.hpp"
@@ -15,15 +18,25 @@ std::string payload_footer(const Report& report) {
   return "\nPayload: " + payload_text(report.payload) + "\n";
 }
 
-// Warnings a reviewer must see beside the verdict (qualifies_verdict).
+// Warnings a reviewer must see beside the verdict (qualifies_verdict). One that several modes
+// give (the same payload read twice) is said once, with those modes.
 std::string verdict_warnings(const Report& report) {
-  std::string out;
+  std::vector<std::pair<std::string, std::string>> listed;  // warning, its modes
   for (const ModeResult& m : report.modes) {
     for (const std::string& w : m.warnings) {
-      if (qualifies_verdict(w)) {
-        out += "- ⚠️ " + m.mode + ": " + md_text(w) + "\n";
+      if (!qualifies_verdict(w)) continue;
+      const auto same = std::find_if(listed.begin(), listed.end(),
+                                     [&](const auto& entry) { return entry.first == w; });
+      if (same == listed.end()) {
+        listed.emplace_back(w, m.mode);
+      } else {
+        same->second += ", " + m.mode;
       }
     }
+  }
+  std::string out;
+  for (const auto& [warning, modes] : listed) {
+    out += "- ⚠️ " + modes + ": " + md_text(warning) + "\n";
   }
   return out;
 }
