@@ -9,7 +9,7 @@
 #include "kvonce/payload/framing.hpp"
 #include "kvonce/receive/handler.hpp"
 
-#include "fuzz_support.hpp"
+#include "receive_fuzz_support.hpp"
 
 using namespace kvonce;
 using namespace kvonce::receive;
@@ -19,11 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const unsigned flags = data[0];
   std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
   static Capture capture(std::filesystem::path("/dev/null"));
-  ServerOptions options;
-  options.limits.max_request_bytes = 64 * 1024;
-  options.limits.read = fuzz::small_limits();
-  options.limits.max_spans = 1000;
-  if (flags & 0x10) options.token = "t";
+  const ServerOptions options = fuzz::receive_options(flags);
   RequestHandler handler(options, capture);
 
   const bool gzip = flags & 1;
