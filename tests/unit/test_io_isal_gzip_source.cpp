@@ -10,26 +10,13 @@
 #include "kvonce/io/gzip_source.hpp"
 #include "kvonce/util/error.hpp"
 
+#include "support/pieces.hpp"
+
 using namespace kvonce;
 
+using kvonce::test::Pieces;
+
 namespace {
-
-// Hands out `step` bytes per read, so that refills split headers, blocks and trailers.
-class Pieces final : public io::ByteSource {
- public:
-  Pieces(std::string s, std::size_t step) : s_(std::move(s)), step_(step) {}
-  std::size_t read(char* buf, std::size_t size) override {
-    const std::size_t n = std::min({size, step_, s_.size() - pos_});
-    s_.copy(buf, n, pos_);
-    pos_ += n;
-    return n;
-  }
-  const std::string& name() const override { return name_; }
-
- private:
-  std::string s_, name_ = "p.gz";
-  std::size_t step_, pos_ = 0;
-};
 
 struct Outcome {
   std::string bytes;               // what was read before the end or the error
@@ -42,7 +29,7 @@ Outcome inflate(io::Decompressor make, const std::string& gz, std::size_t in_ste
   io::InputInfo info;
   Outcome o;
   try {
-    auto source = make(std::make_unique<Pieces>(gz, in_step), limits, info);
+    auto source = make(std::make_unique<Pieces>(gz, in_step, "p.gz"), limits, info);
     std::string buf(out_step, '\0');
     while (const std::size_t n = source->read(buf.data(), buf.size())) o.bytes.append(buf, 0, n);
   } catch (const Error& e) {

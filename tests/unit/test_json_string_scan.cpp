@@ -7,10 +7,13 @@
 #include "kvonce/json/string_scan.hpp"
 #include "kvonce/util/error.hpp"
 
+#include "support/pieces.hpp"
+
 using kvonce::Error;
 using kvonce::json::plain_run_for;
 using kvonce::json::Reader;
 using kvonce::json::ScanPath;
+using kvonce::test::Pieces;
 
 namespace {
 
@@ -22,23 +25,6 @@ std::vector<ScanPath> runnable_paths() {
   }
   return out;
 }
-
-// Hands out `step` bytes per read, so refills split strings at every place.
-class Pieces final : public kvonce::io::ByteSource {
- public:
-  Pieces(std::string s, std::size_t step) : s_(std::move(s)), step_(step) {}
-  std::size_t read(char* buf, std::size_t size) override {
-    const std::size_t n = std::min({size, step_, s_.size() - pos_});
-    s_.copy(buf, n, pos_);
-    pos_ += n;
-    return n;
-  }
-  const std::string& name() const override { return name_; }
-
- private:
-  std::string s_, name_ = "pieces";
-  std::size_t step_, pos_ = 0;
-};
 
 // Every document's compact copy, or the error's text.
 std::string read_all(Reader& r) {
