@@ -60,7 +60,7 @@ class SpanIdentitySet {
   // Finds the slot of `id`, or the empty slot where it belongs.
   Slot& slot_of(std::vector<Slot>& slots, const Hash128& id) const;
 
-  std::vector<Slot> slots_;  // a power of two in size, at most half full
+  std::vector<Slot> slots_;  // a power of two in size, at most three quarters full
   std::size_t size_ = 0;
   // Fingerprints of (ids, event) for the events that came under ids already taken: rare, so a
   // second table keeps the first one's slots small.
