@@ -112,30 +112,29 @@ std::string protobuf_payload(std::size_t spans) {
                             scope);
 }
 
-std::uint64_t allocations_reading_protobuf(std::size_t spans) {
-  const std::string bytes = protobuf_payload(spans);
+// Allocations made while `read` reads `bytes` (holding `spans` KvOnce spans) into a sink.
+template <typename Read>
+std::uint64_t allocations_while(const std::string& bytes, std::size_t spans, Read read) {
   NullSink sink;
   kvonce::ReadStats stats;
   kvonce::otlp::Converter converter(sink, stats);
-  auto source = kvonce::io::from_memory(bytes, "p.pb");
+  auto source = kvonce::io::from_memory(bytes, "p");
   const std::uint64_t before = allocations.load();
-  converter.read_protobuf(*source, {});
+  read(converter, *source);
   const std::uint64_t used = allocations.load() - before;
   REQUIRE(sink.events == spans);
   return used;
 }
 
+std::uint64_t allocations_reading_protobuf(std::size_t spans) {
+  return allocations_while(protobuf_payload(spans), spans, [](auto& converter, auto& source) {
+    converter.read_protobuf(source, {});
+  });
+}
+
 std::uint64_t allocations_reading(std::size_t spans) {
-  const std::string text = payload(spans);
-  NullSink sink;
-  kvonce::ReadStats stats;
-  kvonce::otlp::Converter converter(sink, stats);
-  auto source = kvonce::io::from_memory(text, "p.json");
-  const std::uint64_t before = allocations.load();
-  converter.read(*source, {});
-  const std::uint64_t used = allocations.load() - before;
-  REQUIRE(sink.events == spans);
-  return used;
+  return allocations_while(payload(spans), spans,
+                           [](auto& converter, auto& source) { converter.read(source, {}); });
 }
 
 }  // namespace
