@@ -1,4 +1,4 @@
-// `kvonce-trace --version`: the build and the runtime versions of the four C libraries.
+// `kvonce-trace --version`: the build and the versions of the C libraries it runs with.
 #include <regex>
 #include <sstream>
 #include <vector>
@@ -25,7 +25,7 @@ TEST_CASE("cli: --version names the version, the commit and each library's runti
   const auto r = run_cli({"--version"});
   REQUIRE(r.exit_code == 0);
   const auto lines = lines_of(r.out);
-  REQUIRE(lines.size() == 6);
+  REQUIRE(lines.size() == 9);
   CHECK(lines[0] == std::string("kvonce-trace ") + KVONCE_VERSION);
   CHECK(lines[1] == std::string("commit ") + kvonce::cli::build_commit());
   CHECK(std::regex_match(lines[1], std::regex("commit ([0-9a-f]{40}(-dirty)?|unknown)")));
@@ -34,6 +34,9 @@ TEST_CASE("cli: --version names the version, the commit and each library's runti
   CHECK(std::regex_match(lines[3], std::regex("OpenSSL" + version)));
   CHECK(std::regex_match(lines[4], std::regex("zlib" + version)));
   CHECK(std::regex_match(lines[5], std::regex("libzip" + version)));
+  CHECK(std::regex_match(lines[6], std::regex("libzstd" + version)));
+  CHECK(std::regex_match(lines[7], std::regex("libnghttp2" + version)));
+  CHECK(std::regex_match(lines[8], std::regex("ISA-L" + version + " \\(built with\\)")));
   CHECK(r.out == kvonce::cli::version_text() + "\n");
   CHECK(r.err.empty());
 }

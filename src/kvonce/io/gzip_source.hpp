@@ -29,4 +29,7 @@ std::string gzip_compress(const std::string& bytes, int level = 6);
 // The version of the zlib the process runs with (not the one it was compiled against).
 std::string zlib_runtime_version();
 
+// The version of ISA-L the build was made against: ISA-L has no call that names its own.
+std::string isal_build_version();
+
 }  // namespace kvonce::io

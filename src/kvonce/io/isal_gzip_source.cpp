@@ -188,4 +188,8 @@ std::unique_ptr<ByteSource> make_gzip_source(std::unique_ptr<ByteSource> compres
   return std::make_unique<IsalGzipSource>(std::move(compressed), limits, info);
 }
 
+std::string isal_build_version() {
+  return KVONCE_ISAL_VERSION;
+}
+
 }  // namespace kvonce::io

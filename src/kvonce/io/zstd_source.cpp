@@ -91,4 +91,8 @@ std::string zstd_compress(std::string_view bytes, int level) {
   return out;
 }
 
+std::string zstd_runtime_version() {
+  return ZSTD_versionString();
+}
+
 }  // namespace kvonce::io

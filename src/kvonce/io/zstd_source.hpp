@@ -15,4 +15,7 @@ namespace kvonce::io {
 // Compresses bytes into one zstd frame (tests, the benchmark generator, fixtures).
 std::string zstd_compress(std::string_view bytes, int level = 3);
 
+// The version of libzstd the process runs with.
+std::string zstd_runtime_version();
+
 }  // namespace kvonce::io

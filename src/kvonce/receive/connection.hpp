@@ -19,6 +19,9 @@ namespace kvonce::receive {
 class RequestHandler;
 class Connection;
 
+// The version of libnghttp2 the process runs with (grpc_connection.cpp includes it).
+std::string nghttp2_runtime_version();
+
 // The open connections, oldest first; only the loop thread touches it.
 struct Registry {
   std::list<std::shared_ptr<Connection>> all;

@@ -331,4 +331,8 @@ std::shared_ptr<Connection> make_grpc_connection(Connection::Socket socket, Requ
   return std::make_shared<GrpcConnection>(std::move(socket), handler, registry, overloaded);
 }
 
+std::string nghttp2_runtime_version() {
+  return nghttp2_version(0)->version_str;
+}
+
 }  // namespace kvonce::receive
