@@ -1,10 +1,16 @@
 // The received payload: each request body one Collector record, read back by the normal payload
 // load path and by `verify` as the same events as the bodies themselves.
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include "kvonce/payload/framing.hpp"
 #include "kvonce/payload/load.hpp"
 #include "kvonce/receive/capture.hpp"
+#include "kvonce/util/error.hpp"
 
 #include "support/proto_writer.hpp"
 #include "support/test_support.hpp"
@@ -69,4 +75,71 @@ TEST_CASE("receive capture: an uncommitted capture leaves no file", "[receive]")
     capture.append("{}");
   }
   CHECK(dir.files().empty());
+}
+
+namespace {
+
+// Reads a source to its end on a thread of its own, as receive reads its capture.
+struct Reader {
+  std::string bytes;
+  std::atomic<std::size_t> got{0};  // bytes.size(), published for the test's thread
+  std::string error;
+  std::thread thread;
+  explicit Reader(std::unique_ptr<io::ByteSource> source)
+      : thread([this, s = std::move(source)] {
+          try {
+            char buf[7];  // small reads: records end in the middle of them
+            while (const std::size_t n = s->read(buf, sizeof buf)) {
+              bytes.append(buf, n);
+              got = bytes.size();
+            }
+          } catch (const Error& e) {
+            error = e.what();
+          }
+        }) {}
+};
+
+}  // namespace
+
+TEST_CASE(
+    "receive capture: a follower reads each record as it is appended, to the end after commit",
+    "[receive]") {
+  TempDir dir;
+  receive::Capture capture(dir / "capture.bin");
+  Reader reader(capture.follow("kept.binpb"));
+  capture.append("first");
+  // The follower waits for more, rather than ending, until the capture is committed.
+  for (int i = 0; i < 500 && reader.got < 9; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  CHECK(reader.bytes == payload::frame_record("first"));
+  capture.append("second");
+  capture.commit();
+  reader.thread.join();
+  CHECK(reader.error.empty());
+  CHECK(reader.bytes == payload::frame_record("first") + payload::frame_record("second"));
+  CHECK(reader.bytes == read_file(dir / "capture.bin"));
+}
+
+TEST_CASE("receive capture: a follower of an abandoned capture stops with an error, not an end",
+          "[receive]") {
+  TempDir dir;
+  std::optional<Reader> reader;
+  {
+    receive::Capture capture(dir / "capture.bin");
+    reader.emplace(capture.follow("kept.binpb"));
+    capture.append("partial");
+    capture.abandon();
+    reader->thread.join();
+  }
+  // An end would make a cut capture look whole: the reader is told it was abandoned.
+  CHECK_THAT(reader->error, Catch::Contains("abandoned"));
+  CHECK(dir.files().empty());
+}
+
+TEST_CASE("receive capture: only a capture followed from its start", "[receive]") {
+  TempDir dir;
+  receive::Capture capture(dir / "capture.bin");
+  capture.append("first");
+  CHECK_THROWS_WITH(capture.follow("kept.binpb"), Catch::Contains("from its start"));
 }

@@ -1,8 +1,10 @@
 #include "kvonce/steps/receive.hpp"
 
+#include <exception>
 #include <thread>
 
 #include "kvonce/contract/trace_dir.hpp"
+#include "kvonce/event/event_store.hpp"
 #include "kvonce/fetch/metadata.hpp"
 #include "kvonce/receive/capture.hpp"
 #include "kvonce/receive/otel_env.hpp"
@@ -104,6 +106,51 @@ std::string largest_message(const receive::ServerOptions& options) {
          size_text(options.limits.read.max_decompressed_bytes) + " decompressed)";
 }
 
+// Reads the capture on a thread of its own while the command runs, so that the verdict after the
+// command waits only for what arrived last, not for a second read of everything; run takes these
+// events instead of reading the file. They are what a read of the finished file gives: the same
+// bytes in the same order, under the same name and limits.
+class ReadWhileReceiving {
+ public:
+  ReadWhileReceiving(receive::Capture& capture, const RunOptions& run, const std::string& name)
+      : capture_(capture) {
+    std::vector<std::unique_ptr<io::ByteSource>> inputs;
+    inputs.push_back(capture.follow(name));
+    thread_ = std::thread([this, inputs = std::move(inputs), limits = run.limits,
+                           partial = run.accept_partial]() mutable {
+      try {
+        result_ =
+            payload::load_events(std::move(inputs), payload::Format::otlp, limits, store_, partial);
+      } catch (...) {
+        error_ = std::current_exception();
+      }
+    });
+  }
+  ~ReadWhileReceiving() {
+    capture_.abandon();  // a read still waiting, or still going, stops
+    if (thread_.joinable()) thread_.join();
+  }
+  ReadWhileReceiving(const ReadWhileReceiving&) = delete;
+  ReadWhileReceiving& operator=(const ReadWhileReceiving&) = delete;
+
+  // After the capture's commit: waits for the read to reach its end, then hands the events on in
+  // their order (run's sink masks them as it would have).
+  payload::LoadResult take(EventSink& sink) {
+    thread_.join();
+    if (error_) std::rethrow_exception(error_);
+    for (std::size_t i = 0; i < store_.size(); ++i) sink.on_event(store_[i]);
+    store_ = EventStore();
+    return std::move(result_);
+  }
+
+ private:
+  receive::Capture& capture_;
+  EventStore store_;
+  payload::LoadResult result_;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: it starts once the members it fills exist
+};
+
 ReceiveOutcome capture_only(const ReceiveOptions& options,
                             const std::function<void(const std::string&)>& notice) {
   ReceiveOutcome out;
@@ -165,6 +212,7 @@ ReceiveOutcome receive(const ReceiveOptions& options, const Environment& env,
   const OutputDir tree = OutputDir::tree(options.run.trace_dir);
   const OutputPath kept(tree.sub(trace_dir::kPayloadDir), trace_dir::kReceivedFile);
   receive::Capture capture(kept);
+  ReadWhileReceiving early(capture, options.run, kept.path().string());
   receive::Server server(options.server, capture);
   server.start();
   const std::string listeners =
@@ -197,6 +245,7 @@ ReceiveOutcome receive(const ReceiveOptions& options, const Environment& env,
   run_options.input = kept.path().string();
   run_options.input_source_type = fetch::kSourceReceive;
   run_options.input_source_detail = listeners;
+  run_options.read_input = [&early](EventSink& sink) { return early.take(sink); };
   out.run = run(run_options, env, transport, log);
   return out;
 }

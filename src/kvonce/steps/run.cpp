@@ -161,8 +161,10 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   EventStore store;
   const privacy::MaskOptions mask = privacy::resolve_key(options.mask);  // before any output
   privacy::MaskingSink masking(store, mask);
-  payload::LoadResult load = payload::load_files(payload.files, payload::Format::otlp,
-                                                 options.limits, masking, options.accept_partial);
+  payload::LoadResult load =
+      options.read_input ? options.read_input(masking)
+                         : payload::load_files(payload.files, payload::Format::otlp, options.limits,
+                                               masking, options.accept_partial);
   order_events(store, options.order, options.rules.clock_skew_ns);
   std::uint64_t raw = 0, inflated = 0;
   for (const auto& in : load.inputs) {

@@ -30,6 +30,9 @@ struct RunOptions {
   // user's file ("explicit", its path).
   std::string input_source_type;
   std::string input_source_detail;
+  // Reads `input` instead of run reading it, into the sink run gives (receive: its capture, read
+  // while it arrived); `input` still names the file for the metadata. Empty: run reads it.
+  std::function<payload::LoadResult(EventSink&)> read_input;
   fetch::FetchOptions fetch;
   std::filesystem::path trace_dir = trace_dir::kDefault;
   Order order = Order::time;

@@ -266,6 +266,19 @@ void AtomicFile::write(std::string_view bytes) {
   }
 }
 
+void AtomicFile::flush() {
+  if (file_ && std::fflush(file_) != 0) {
+    fail(ErrorKind::output, target_.string() + ": write failed: " + errno_text());
+  }
+}
+
+int AtomicFile::open_reader() const {
+  if (mode_ != Mode::replace || !file_) return -1;
+  // The descriptor this writer holds names the very file, wherever a rename puts it.
+  const std::string self = "/proc/self/fd/" + std::to_string(::fileno(file_));
+  return ::open(self.c_str(), O_RDONLY | O_CLOEXEC);
+}
+
 void AtomicFile::commit() {
   if (mode_ == Mode::stdout_stream) {
     if (std::fflush(stdout) != 0) fail(ErrorKind::output, "stdout: write failed: " + errno_text());
