@@ -215,7 +215,9 @@ describe('receive --output FILE: a capture without a command', () => {
   test('--idle ends it once no export came for that long', async (t) => {
     const dir = tempDir(t);
     const file = path.join(dir, 'capture.binpb');
-    const c = startCapture(dir, file, ['--idle', '1s']);
+    // Long enough for node to start and export on a busy machine: the idle time counts from the
+    // listeners' start.
+    const c = startCapture(dir, file, ['--idle', '3s']);
     await exportTo(await c.listening, 'clean');
     const end = await c.exited;
     assert.equal(end.code, 0, end.stderr);
@@ -247,7 +249,7 @@ describe('receive --output FILE: a capture without a command', () => {
     await new Promise((resolve) => socket.on('connect', resolve));
     socket.write('POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: 100\r\n\r\nab');
     socket.on('error', () => {});
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     c.child.kill('SIGTERM');
     await c.said(/a second signal aborts/);
     c.child.kill('SIGTERM');
