@@ -143,3 +143,11 @@ TEST_CASE("receive capture: only a capture followed from its start", "[receive]"
   capture.append("first");
   CHECK_THROWS_WITH(capture.follow("kept.binpb"), Catch::Contains("from its start"));
 }
+
+TEST_CASE("receive capture: a capture written through is not followed, but read afterwards",
+          "[receive]") {
+  receive::Capture capture(std::filesystem::path("/dev/null"));
+  CHECK(capture.follow("kept.binpb") == nullptr);
+  capture.append("first");  // still written
+  capture.commit();
+}

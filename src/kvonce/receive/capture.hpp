@@ -32,7 +32,8 @@ class Capture {
   // A source that reads the records from the first as they are appended: a read waits for the
   // next one, and the end comes after commit(). `name` is what its messages call it (the file's
   // final path). Once the capture is abandoned (abandon(), or destroyed uncommitted), a waiting
-  // read throws Error(internal) instead. Only for a capture the tool names in its tree.
+  // read throws Error(internal) instead. Null when the file cannot be read back as it is written
+  // (a capture written through, to standard output or a FIFO); called before the first append.
   std::unique_ptr<io::ByteSource> follow(std::string name);
   void abandon();
 

@@ -116,6 +116,7 @@ class ReadWhileReceiving {
       : capture_(capture) {
     std::vector<std::unique_ptr<io::ByteSource>> inputs;
     inputs.push_back(capture.follow(name));
+    if (!inputs.back()) return;  // run reads the file afterwards
     thread_ = std::thread([this, inputs = std::move(inputs), limits = run.limits,
                            partial = run.accept_partial]() mutable {
       try {
@@ -130,6 +131,7 @@ class ReadWhileReceiving {
     capture_.abandon();  // a read still waiting, or still going, stops
     if (thread_.joinable()) thread_.join();
   }
+  bool reading() const { return thread_.joinable(); }
   ReadWhileReceiving(const ReadWhileReceiving&) = delete;
   ReadWhileReceiving& operator=(const ReadWhileReceiving&) = delete;
 
@@ -245,7 +247,9 @@ ReceiveOutcome receive(const ReceiveOptions& options, const Environment& env,
   run_options.input = kept.path().string();
   run_options.input_source_type = fetch::kSourceReceive;
   run_options.input_source_detail = listeners;
-  run_options.read_input = [&early](EventSink& sink) { return early.take(sink); };
+  if (early.reading()) {
+    run_options.read_input = [&early](EventSink& sink) { return early.take(sink); };
+  }
   out.run = run(run_options, env, transport, log);
   return out;
 }

@@ -274,9 +274,18 @@ void AtomicFile::flush() {
 
 int AtomicFile::open_reader() const {
   if (mode_ != Mode::replace || !file_) return -1;
-  // The descriptor this writer holds names the very file, wherever a rename puts it.
-  const std::string self = "/proc/self/fd/" + std::to_string(::fileno(file_));
-  return ::open(self.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::openat(at_, temp_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return -1;
+  // Only the very file this writer holds (nothing put in its place since): the new descriptor
+  // then reads it wherever a rename puts it.
+  struct stat mine {
+  }, theirs{};
+  if (::fstat(::fileno(file_), &mine) != 0 || ::fstat(fd, &theirs) != 0 ||
+      mine.st_dev != theirs.st_dev || mine.st_ino != theirs.st_ino) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 void AtomicFile::commit() {

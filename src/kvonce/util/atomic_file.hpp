@@ -54,7 +54,8 @@ class AtomicFile {
   // Hands what write() gathered to the file, so that a reader of it (open_reader) sees it.
   void flush();
   // A new descriptor reading the temporary file from its start, -1 when the target is written
-  // through. It reads the same file after commit() renames it; the caller closes it.
+  // through or the file cannot be opened again. It reads the same file after commit() renames
+  // it; the caller closes it.
   int open_reader() const;
   // Flush and close (no fsync), then rename into place; throws Error(output) on failure. A file
   // written through is flushed and closed, and its write errors are reported here.
