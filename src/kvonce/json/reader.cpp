@@ -165,7 +165,7 @@ void Reader::error(const std::string& what) {
 
 inline char Reader::peek_char() {
   // The common case, inlined: a byte above the space is no white space.
-  if (pos_ < end_ && static_cast<unsigned char>(data_[pos_]) > ' ') return data_[pos_];
+  if (pos_<end_&& static_cast<unsigned char>(data_[pos_])> ' ') return data_[pos_];
   return peek_char_slow();
 }
 
