@@ -20,14 +20,6 @@ constexpr std::size_t kMaxValueDepth = 64;
 
 using Kind = AnyValue::Kind;
 
-// std::swap moves each value three times; swapping the strings in place copies each once.
-void swap_values(AnyValue& a, AnyValue& b) {
-  std::swap(a.kind, b.kind);
-  a.json.swap(b.json);
-  a.scalar.swap(b.scalar);
-  a.problem.swap(b.problem);
-}
-
 // Equality of two texts of the same length `n`, in word compares rather than a call to memcmp:
 // member and attribute names are short.
 bool same_text(const char* a, const char* b, std::size_t n) {
@@ -270,7 +262,7 @@ void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth) {
     taken = read_ranked_member(r, rank, ranked[rank], depth) ? taken | bit : taken & ~bit;
   }
   if (taken == 0) return;
-  swap_values(out, ranked[static_cast<unsigned>(std::countr_zero(taken))]);
+  std::swap(out, ranked[static_cast<unsigned>(std::countr_zero(taken))]);
 }
 
 }  // namespace

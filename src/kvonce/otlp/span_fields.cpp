@@ -239,12 +239,7 @@ void store_attribute(AttributeSet& out, const std::string& name, Slot slot, AnyV
   if (slot == kFlatContext) {
     out.flat_context.emplace_back(name.substr(kFlatPrefix.size()), value.json);
   } else {
-    // Buffers change hands, keeping their capacity; std::swap would move each value three times.
-    AnyValue& to = out.slots[slot];
-    std::swap(to.kind, value.kind);
-    to.json.swap(value.json);
-    to.scalar.swap(value.scalar);
-    to.problem.swap(value.problem);
+    std::swap(out.slots[slot], value);  // buffers change hands, keeping their capacity
     out.present |= 1u << slot;
   }
 }
