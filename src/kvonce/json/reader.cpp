@@ -89,6 +89,23 @@ inline unsigned special16(const char* p) {
 }
 #endif
 
+// The kind of value each first byte starts, plus one; 0 for a byte that starts none.
+constexpr auto kKindOf = [] {
+  std::array<unsigned char, 256> t{};
+  const auto set = [&](char c, Kind k) {
+    t[static_cast<unsigned char>(c)] = static_cast<unsigned char>(static_cast<int>(k) + 1);
+  };
+  set('{', Kind::object);
+  set('[', Kind::array);
+  set('"', Kind::string);
+  set('t', Kind::boolean);
+  set('f', Kind::boolean);
+  set('n', Kind::null);
+  set('-', Kind::number);
+  for (char c = '0'; c <= '9'; ++c) set(c, Kind::number);
+  return t;
+}();
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -196,17 +213,8 @@ bool Reader::next_document() {
 
 Kind Reader::peek() {
   const char c = peek_char();
-  switch (c) {
-    case '{': return Kind::object;
-    case '[': return Kind::array;
-    case '"': return Kind::string;
-    case 't':
-    case 'f': return Kind::boolean;
-    case 'n': return Kind::null;
-    case '-': return Kind::number;
-    default: break;
-  }
-  if (is_digit(c)) return Kind::number;
+  if (const unsigned char k = kKindOf[static_cast<unsigned char>(c)])
+    return static_cast<Kind>(k - 1);
   if (c == '\0' && pos_ >= end_) error("unexpected end of input (truncated JSON?)");
   if (c == 'N' || c == 'I') error("NaN and Infinity are not JSON values");
   if (c == '}' || c == ']' || c == ',' || c == ':') error(std::string("unexpected '") + c + "'");
