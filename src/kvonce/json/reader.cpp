@@ -48,6 +48,9 @@ std::uint64_t count_newlines(const char* p, const char* end) {
 bool is_ws(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
+bool is_above_space(char c) {
+  return static_cast<unsigned char>(c) > ' ';
+}
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
@@ -182,7 +185,7 @@ void Reader::error(const std::string& what) {
 
 inline char Reader::peek_char() {
   // The common case, inlined: a byte above the space is no white space.
-  if (pos_<end_&& static_cast<unsigned char>(data_[pos_])> ' ') return data_[pos_];
+  if (pos_ < end_ && is_above_space(data_[pos_])) return data_[pos_];
   return peek_char_slow();
 }
 
