@@ -2,11 +2,19 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdio>
 #include <cstring>
 
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
+
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#define KVONCE_READER_SSE2 1
+#else
+#define KVONCE_READER_SSE2 0
+#endif
 
 namespace kvonce::json {
 namespace {
@@ -40,6 +48,9 @@ std::uint64_t count_newlines(const char* p, const char* end) {
 bool is_ws(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
+bool is_above_space(char c) {
+  return static_cast<unsigned char>(c) > ' ';
+}
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
@@ -69,6 +80,34 @@ std::size_t js_space_length(const char* p, std::size_t avail) {
     default: return 0;
   }
 }
+
+#if KVONCE_READER_SSE2
+// A bit per byte of the 16 at p that ends a plain run, as the SSE2 and AVX2 scans test it.
+inline unsigned special16(const char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i hit = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+      _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+}
+#endif
+
+// The kind of value each first byte starts, plus one; 0 for a byte that starts none.
+constexpr auto kKindOf = [] {
+  std::array<unsigned char, 256> t{};
+  const auto set = [&](char c, Kind k) {
+    t[static_cast<unsigned char>(c)] = static_cast<unsigned char>(static_cast<int>(k) + 1);
+  };
+  set('{', Kind::object);
+  set('[', Kind::array);
+  set('"', Kind::string);
+  set('t', Kind::boolean);
+  set('f', Kind::boolean);
+  set('n', Kind::null);
+  set('-', Kind::number);
+  for (char c = '0'; c <= '9'; ++c) set(c, Kind::number);
+  return t;
+}();
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -145,7 +184,8 @@ void Reader::error(const std::string& what) {
 }
 
 inline char Reader::peek_char() {
-  if (pos_ < end_ && !is_ws(data_[pos_])) return data_[pos_];  // the common case, inlined
+  // The common case, inlined: a byte above the space is no white space.
+  if (pos_ < end_ && is_above_space(data_[pos_])) return data_[pos_];
   return peek_char_slow();
 }
 
@@ -157,9 +197,13 @@ char Reader::peek_char_slow() {
   }
 }
 
-void Reader::expect(char c) {
-  if (peek_char() != c) error(std::string("expected '") + c + "'");
+inline void Reader::expect(char c) {
+  if (peek_char() != c) expected(c);
   ++pos_;
+}
+
+void Reader::expected(char c) {
+  error(std::string("expected '") + c + "'");
 }
 
 bool Reader::next_document() {
@@ -172,17 +216,8 @@ bool Reader::next_document() {
 
 Kind Reader::peek() {
   const char c = peek_char();
-  switch (c) {
-    case '{': return Kind::object;
-    case '[': return Kind::array;
-    case '"': return Kind::string;
-    case 't':
-    case 'f': return Kind::boolean;
-    case 'n': return Kind::null;
-    case '-': return Kind::number;
-    default: break;
-  }
-  if (is_digit(c)) return Kind::number;
+  if (const unsigned char k = kKindOf[static_cast<unsigned char>(c)])
+    return static_cast<Kind>(k - 1);
   if (c == '\0' && pos_ >= end_) error("unexpected end of input (truncated JSON?)");
   if (c == 'N' || c == 'I') error("NaN and Infinity are not JSON values");
   if (c == '}' || c == ']' || c == ',' || c == ':') error(std::string("unexpected '") + c + "'");
@@ -218,6 +253,10 @@ bool Reader::next_member(std::string_view& key) {
   }
   if (c != '"') error("expected a member name in double quotes");
   key = literal_string();
+  if (pos_ < end_ && data_[pos_] == ':') {  // minified JSON
+    ++pos_;
+    return true;
+  }
   // The view points into the buffer; it stays valid unless a refill moves the buffer, which
   // only happens when the ':' is not buffered yet. Copy the key only in that rare case.
   std::size_t colon = pos_;
@@ -259,6 +298,19 @@ std::string_view Reader::string() {
 std::string_view Reader::literal_string() {
   std::size_t rel = 1;  // relative to pos_: fill() may move the buffer
   bool escaped = false;
+#if KVONCE_READER_SSE2
+  // Most strings end within 16 bytes of plain text: with the SSE2 or AVX2 scan, whose first step
+  // is this very test, the run is found here without a call through plain_run_.
+  if (first16_ && end_ - pos_ > 16) {
+    const unsigned mask = special16(data_ + pos_ + 1);
+    rel = mask ? 1 + static_cast<std::size_t>(std::countr_zero(mask)) : 17;
+    if (mask && data_[pos_ + rel] == '"' && rel - 1 <= limits_.max_string_bytes) {
+      const std::string_view text(data_ + pos_ + 1, rel - 1);
+      pos_ += rel + 1;
+      return text;
+    }
+  }
+#endif
   for (;;) {
     if (pos_ + rel >= end_ && !fill(rel + 1)) error("unexpected end of input inside a string");
     const char* p = data_ + pos_;
@@ -316,7 +368,10 @@ void Reader::decode_escapes(std::size_t start, std::size_t len) {
 
 bool Reader::use_scan_path(ScanPath path) {
   const PlainRunFn fn = plain_run_for(path);
-  if (fn) plain_run_ = fn;
+  if (fn) {
+    plain_run_ = fn;
+    first16_ = KVONCE_READER_SSE2 && (path == ScanPath::sse2 || path == ScanPath::avx2);
+  }
   return fn != nullptr;
 }
 

@@ -71,6 +71,7 @@ class Reader {
   char peek_char();                     // after whitespace; '\0' at end of input
   char peek_char_slow();
   void expect(char c);
+  [[noreturn]] void expected(char c);
   std::string_view literal_string();
   void decode_escapes(std::size_t start, std::size_t len);
   void decode_escape(std::size_t& i, std::string& out);
@@ -81,6 +82,8 @@ class Reader {
   io::ByteSource* source_ = nullptr;  // null when reading text in memory
   io::ReadLimits limits_;
   PlainRunFn plain_run_ = plain_run_for(best_scan_path());
+  // plain_run_ is the SSE2 or AVX2 scan, whose first 16 bytes literal_string tests inline.
+  bool first16_ = best_scan_path() == ScanPath::sse2 || best_scan_path() == ScanPath::avx2;
   std::vector<char> storage_;
   char* data_ = nullptr;
   std::size_t pos_ = 0, end_ = 0, cap_ = 0;

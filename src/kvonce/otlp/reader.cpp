@@ -242,12 +242,14 @@ void Converter::State::read_span(json::Reader& r, SpanFields& span) {
     if (m == "traceId" || m == "trace_id") {
       if (r.peek() == json::Kind::string) {
         normalize_id(js_trim(r.string()), 16, span.trace_id);  // trimmed as the converter did
+        spans.ids_read();
       } else {
         r.skip();
       }
     } else if (m == "spanId" || m == "span_id") {
       if (r.peek() == json::Kind::string) {
         normalize_id(r.string(), 8, span.span_id);
+        spans.ids_read();
       } else {
         r.skip();
       }

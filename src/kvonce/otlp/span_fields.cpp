@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "kvonce/otlp/ids.hpp"
 #include "kvonce/util/js_trim.hpp"
@@ -13,6 +14,24 @@ namespace kvonce::otlp {
 namespace {
 
 constexpr std::string_view kFlatPrefix = "kvonce.event.context.";
+
+// Equality of two texts of the same length `n`, in word compares rather than a call to memcmp:
+// attribute names are short, and most are compared with one of ours of their length.
+bool same_text(const char* a, const char* b, std::size_t n) {
+  const auto word = [](const char* p) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  };
+  if (n >= 8) {
+    if (word(a) != word(b) || word(a + n - 8) != word(b + n - 8)) return false;
+    return n <= 16 || std::memcmp(a + 8, b + 8, n - 16) == 0;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 
 // A string, number or boolean attribute as text, the way the JavaScript converter took a type,
 // key, trace id or actor: a string trimmed by String.prototype.trim (NBSP, U+2028, U+3000 and
@@ -156,7 +175,7 @@ constexpr auto kFirstOfLength = [] {
 Slot slot_for(std::string_view name) {
   if (name.size() <= kLongestSlotName) {
     for (std::size_t i = kFirstOfLength[name.size()]; i < kFirstOfLength[name.size() + 1]; ++i) {
-      if (kSlotNames[i].name == name) return kSlotNames[i].slot;
+      if (same_text(kSlotNames[i].name.data(), name.data(), name.size())) return kSlotNames[i].slot;
     }
   }
   if (name.size() > kFlatPrefix.size() && name.substr(0, kFlatPrefix.size()) == kFlatPrefix) {
@@ -187,9 +206,10 @@ void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string
     std::string_view member;
     while (r.next_member(member)) {
       if (member == "key" && r.peek() == json::Kind::string) {
-        name = r.string();
+        const std::string_view key = r.string();
         have_name = true;
-        slot = slot_for(name);
+        slot = slot_for(key);
+        if (slot != kUnused) name.assign(key);  // most names are not ours: only looked at
       } else if (member == "value") {
         if (have_name && slot == kUnused) {
           r.skip();  // the hot path: most attributes are not ours

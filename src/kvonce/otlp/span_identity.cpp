@@ -41,11 +41,28 @@ SpanIdentitySet::Slot& SpanIdentitySet::slot_of(std::vector<Slot>& slots, const 
 SpanIdentitySet::Sighting SpanIdentitySet::insert(std::string_view trace_id,
                                                   std::string_view span_id, const Hash128& content,
                                                   std::uint64_t offset) {
+  Hash128 id = fingerprint_(key_, trace_id, span_id);
+  if (empty(id)) id.hi = 1;  // {0, 0} marks an empty slot
+  return insert_prepared(id, content, offset);
+}
+
+Hash128 SpanIdentitySet::prepare(std::string_view trace_id, std::string_view span_id) const {
+  Hash128 id = fingerprint_(key_, trace_id, span_id);
+  if (empty(id)) id.hi = 1;
+  if (!slots_.empty()) {
+    const char* slot = reinterpret_cast<const char*>(&slots_[id.lo & (slots_.size() - 1)]);
+    __builtin_prefetch(slot);
+    __builtin_prefetch(slot + sizeof(Slot) - 1);  // a slot may straddle two cache lines
+  }
+  return id;
+}
+
+SpanIdentitySet::Sighting SpanIdentitySet::insert_prepared(const Hash128& id,
+                                                           const Hash128& content,
+                                                           std::uint64_t offset) {
   // At most three quarters full: the keyed fingerprint spreads ids evenly, so linear probing stays
   // short, and the table (40 bytes a slot) is the largest thing read beside the events.
   if ((size_ + 1) * 4 > slots_.size() * 3) grow(slots_);
-  Hash128 id = fingerprint_(key_, trace_id, span_id);
-  if (empty(id)) id.hi = 1;  // {0, 0} marks an empty slot
   Slot& s = slot_of(slots_, id);
   if (empty(s.id)) {
     s = Slot{id, content, offset};

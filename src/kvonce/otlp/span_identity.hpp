@@ -48,6 +48,12 @@ class SpanIdentitySet {
   Sighting insert(std::string_view trace_id, std::string_view span_id, const Hash128& content,
                   std::uint64_t offset);
 
+  // The same insert in two steps: prepare() fingerprints the ids and starts fetching their table
+  // slot into the cache, so that work done meanwhile (reading the rest of the span) hides the
+  // miss; insert_prepared() then takes that fingerprint, for the same ids.
+  Hash128 prepare(std::string_view trace_id, std::string_view span_id) const;
+  Sighting insert_prepared(const Hash128& id, const Hash128& content, std::uint64_t offset);
+
   std::size_t size() const { return size_; }
 
  private:

@@ -62,7 +62,13 @@ SpanFields& SpanSink::begin_span(std::uint64_t scope_index, std::uint64_t span_i
   span_.scope_index = scope_index;
   span_.span_index = span_index;
   span_.offset = offset;
+  ids_prepared_ = false;
   return span_;
+}
+
+void SpanSink::ids_read() {
+  ids_prepared_ = !span_.trace_id.empty() && !span_.span_id.empty();
+  if (ids_prepared_) prepared_ids_ = seen_.prepare(span_.trace_id, span_.span_id);
 }
 
 std::string SpanSink::where(const std::string& source_name) const {
@@ -86,8 +92,10 @@ void SpanSink::finish_span(const std::string& source_name, std::vector<std::stri
     case SkipReason::none: break;
   }
   if (!span_.trace_id.empty() && !span_.span_id.empty()) {
-    const auto sighting = seen_.insert(span_.trace_id, span_.span_id,
-                                       event_fingerprint(event_, fingerprint_buf_), span_.offset);
+    const Hash128 content = event_fingerprint(event_, fingerprint_buf_);
+    const auto sighting = ids_prepared_
+                              ? seen_.insert_prepared(prepared_ids_, content, span_.offset)
+                              : seen_.insert(span_.trace_id, span_.span_id, content, span_.offset);
     if (sighting.seen == SpanIdentitySet::Seen::same) {
       ++stats_.duplicates;
       return;

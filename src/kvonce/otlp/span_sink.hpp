@@ -40,6 +40,9 @@ class SpanSink {
   // Maps the span filled since begin_span(); `problems` (attribute values that had to be
   // dropped) become warnings located at the span. Cleared on return.
   void finish_span(const std::string& source_name, std::vector<std::string>& problems);
+  // The span's ids were (re)assigned: a reader that calls this after every change of them lets
+  // the look-up of the ids in the table of spans already read start early.
+  void ids_read();
 
  private:
   std::string where(const std::string& source_name) const;
@@ -56,6 +59,8 @@ class SpanSink {
   MappedEvent event_;
   std::string warning_;
   std::string fingerprint_buf_;
+  Hash128 prepared_ids_;  // the fingerprint of span_'s ids, when ids_prepared_
+  bool ids_prepared_ = false;
 };
 
 }  // namespace kvonce::otlp
