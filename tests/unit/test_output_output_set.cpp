@@ -1,5 +1,8 @@
 // A run's outputs as one set: what validation and projection record, stale files, the output
 // bound, and report's refusal of a directory whose files disagree (in-process CLI runs).
+#include <cstdint>
+#include <string>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -115,6 +118,65 @@ TEST_CASE("output set: --max-output-bytes ends with exit 5 and writes nothing of
     CHECK(run_cli({"verify", "-i", (dir / "p.json").string(), "-d", out, "--max-output-bytes",
                    "10000000"})
               .exit_code == 1);
+  }
+}
+
+namespace {
+
+std::uint64_t bytes_under(const fs::path& dir) {
+  std::uint64_t n = 0;
+  for (const auto& [name, content] : snapshot(dir)) n += content.size();
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("output set: run over its bound leaves out the mode that passed it, as run in turn") {
+  // The ndjson mode reads the otlp mode's events file while the otlp mode writes the rest of its
+  // set: which mode passes the bound, and what is left, must not depend on which wrote first.
+  TempDir dir;
+  write_file(dir / "p.json", amplifying_payload(4 << 10, 200));
+  const std::string payload = (dir / "p.json").string();
+  const auto run_bounded = [&](const std::string& trace, std::uint64_t bound) {
+    return run_cli({"run", "-i", payload, "--trace-dir", (dir / trace).string(),
+                    "--max-output-bytes", std::to_string(bound), "--step-summary",
+                    (dir / "s.md").string()});
+  };
+  const int verdict_exit =
+      run_cli({"run", "-i", payload, "--trace-dir", (dir / "full").string()}).exit_code;
+  REQUIRE(verdict_exit != 5);
+  const std::uint64_t otlp = bytes_under(dir / "full/otlp");
+  const std::uint64_t ndjson = bytes_under(dir / "full/ndjson");
+  const auto no_temporary = [&](const fs::path& trace) {
+    for (const auto& [name, content] : snapshot(trace))
+      CHECK(name.find(".tmp-") == std::string::npos);
+  };
+  SECTION("the ndjson mode passes it: the otlp mode's set stays whole, none of the ndjson's") {
+    for (const std::uint64_t bound : {otlp, otlp + ndjson / 2, otlp + ndjson - 1}) {
+      const auto r = run_bounded("t", bound);
+      CHECK(r.exit_code == 5);
+      CHECK_THAT(r.err, Catch::Contains("--max-output-bytes"));
+      CHECK(bytes_under(dir / "t/otlp") == otlp);
+      CHECK(read_file(dir / "t/otlp/kvonce-events.ndjson") ==
+            read_file(dir / "full/otlp/kvonce-events.ndjson"));
+      CHECK((!fs::exists(dir / "t/ndjson") || snapshot(dir / "t/ndjson").empty()));
+      CHECK_FALSE(fs::exists(dir / "t/kvonce-payload-metadata.json"));
+      no_temporary(dir / "t");
+    }
+  }
+  SECTION("the otlp mode passes it: no file of either mode, its early events file neither") {
+    for (const std::uint64_t bound : {otlp / 2, otlp - 1}) {
+      const auto r = run_bounded("t", bound);
+      CHECK(r.exit_code == 5);
+      CHECK(snapshot(dir / "t").empty());
+    }
+  }
+  SECTION("both modes fit, the metadata does not: both sets whole") {
+    const auto r = run_bounded("t", otlp + ndjson);
+    CHECK(r.exit_code == 5);
+    CHECK(bytes_under(dir / "t/otlp") == otlp);
+    CHECK(bytes_under(dir / "t/ndjson") == ndjson);
+    no_temporary(dir / "t");
   }
 }
 

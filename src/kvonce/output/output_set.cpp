@@ -26,6 +26,13 @@ void SetFile::finish() {
   if (sha256_.empty()) sha256_ = sha_.finish_hex();
 }
 
+void SetFile::commit() {
+  if (committed_) return;
+  finish();
+  committed_ = true;  // a failed commit removes the temporary file: nothing to do again
+  file_.commit();
+}
+
 OutputSet::OutputSet(OutputDir dir, std::vector<std::string> members, SetOrigin origin,
                      OutputBudget& budget)
     : dir_(std::move(dir)),
@@ -102,7 +109,11 @@ void OutputSet::commit() {
     if (written) continue;
     remove_member(dir_, member);
   }
-  for (const auto& f : files_) f->file().commit();
+  for (const auto& f : files_) f->commit();
+}
+
+void OutputSet::commit_file(SetFile& file) {
+  file.commit();
 }
 
 }  // namespace kvonce::output

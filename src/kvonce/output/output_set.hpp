@@ -41,9 +41,12 @@ class SetFile {
   const std::string& name() const { return name_; }
   const std::string& sha256() const { return sha256_; }  // after finish()
   AtomicFile& file() { return file_; }
+  void commit();  // finished and renamed into place, once
+  bool committed() const { return committed_; }
 
  private:
   AtomicFile file_;
+  bool committed_ = false;
   std::string name_;
   OutputBudget& budget_;
   crypto::Sha256 sha_;
@@ -63,8 +66,15 @@ class OutputSet {
   // "githubRunId":..,"githubRunAttempt":..][,"derivedFrom":{..}]} for the files finished so far.
   void append_record(std::string& out) const;
 
-  // Removes the members this run did not write, then renames the new files into place.
+  // Removes the members this run did not write, then renames the new files into place (those
+  // not already committed on their own).
   void commit();
+
+  // Renames one finished file of the set into place now, ahead of the others: for a reader that
+  // needs that file alone (run's ndjson mode reads the events file). The previous set must be
+  // gone already: this file then stands alone until the others follow, and a failed run removes
+  // it with the set (remove_set).
+  void commit_file(SetFile& file);
 
  private:
   OutputDir dir_;

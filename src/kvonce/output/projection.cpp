@@ -355,6 +355,20 @@ ProjectionStats write_event_outputs(const EventStore& events, OutputSet& set,
   return write_files(events, set, &events_name, projection_name, state_sequence_name, generated_at);
 }
 
+void write_event_lines(const EventStore& events, SetFile& file) {
+  std::string lines;
+  lines.reserve(kWriteChunkBytes + kWriteChunkBytes / 2);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    append_event_line(lines, events[i]);
+    if (lines.size() >= kWriteChunkBytes) {
+      file.write(lines);
+      lines.clear();
+    }
+  }
+  file.write(lines);
+  file.finish();
+}
+
 std::uint64_t projection_key_count(const EventStore& events) {
   KeyIndex index;  // as Projector::entry_for numbers them
   for (std::size_t i = 0; i < events.size(); ++i) index.insert(events[i].key);

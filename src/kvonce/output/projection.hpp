@@ -40,6 +40,11 @@ ProjectionStats write_event_outputs(const EventStore& events, OutputSet& set,
                                     const std::string& state_sequence_name,
                                     std::chrono::system_clock::time_point generated_at);
 
+// The events file alone (one NDJSON line per event, as write_event_outputs writes it), finished:
+// run writes it ahead of the projection so that its ndjson mode can read it while the projection
+// is written.
+void write_event_lines(const EventStore& events, SetFile& file);
+
 // The projection's key count (its uniqueKeys) without writing it: verify without an output
 // directory still reports it, equal to what a run with one records.
 std::uint64_t projection_key_count(const EventStore& events);

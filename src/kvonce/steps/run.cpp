@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <future>
+#include <system_error>
 
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/output/output_set.hpp"
@@ -144,6 +146,22 @@ void remove_previous_outputs(const RunOptions& options, const OutputDir& tree,
   output::remove_set(tree, top);
 }
 
+// What a failed run leaves of a mode's set: nothing (the tree held none of it when run began).
+void remove_mode_set(const OutputDir& tree, const char* mode) noexcept {
+  try {
+    if (const auto dir = tree.existing_sub(mode)) {
+      output::remove_set(*dir, {trace_dir::kModeFiles.begin(), trace_dir::kModeFiles.end()});
+    }
+  } catch (...) {
+    // The error that ended the run is the one to report; report refuses what is left.
+  }
+}
+
+struct ModeRun {
+  VerifyOutcome outcome;
+  double seconds = 0;
+};
+
 }  // namespace
 
 RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTransport& transport,
@@ -192,22 +210,62 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   otlp.budget = budget;
   otlp.origin = origin;
   otlp.clock = options.clock;
-  out.otlp = verify_store(store, std::move(load), otlp);
-  log("verify otlp: " + verdict(out.otlp) + " in " + ms(seconds_since(start)));
+  otlp.judge_beside_writes = true;
 
-  start = std::chrono::steady_clock::now();
-  VerifyOptions nd = otlp;  // the same rules, mask, budget and origin
+  VerifyOptions nd = otlp;  // the same rules, mask and origin
   nd.inputs = {(options.trace_dir / "otlp" / trace_dir::kEventsFile).string()};
   nd.format = payload::Format::ndjson;
   // The events file cannot say that the trace it came from was partial: the ndjson mode's
   // verdict is of the same part, so its outputs say so too.
-  nd.carried_warnings = output::partial_warnings(out.otlp.load.stats);
+  nd.carried_warnings = output::partial_warnings(load.stats);
+  // What the otlp mode's validation will record of them (its warnings are the read's).
+  nd.recorded_partial = recorded_partial_warnings(output::describe_warnings(load.stats));
   nd.output_dir = options.trace_dir / "ndjson";
-  if (out.otlp.no_events()) {
+  if (store.empty()) {
     nd.inputs.clear();  // nothing was prepared: ndjson mode sees no events either
   }
-  out.ndjson = verify(nd);
-  log("verify ndjson: " + verdict(out.ndjson) + " in " + ms(seconds_since(start)));
+  // The ndjson mode reads the otlp mode's events file as soon as it is in place, on a thread of
+  // its own, while the otlp mode writes the rest of its set. Its bytes are charged to a budget
+  // of its own, then to the run's once the otlp mode is done: the run fails or not, and in which
+  // mode, as when the modes ran one after the other (the otlp mode's set is complete or not
+  // before the ndjson mode's counts).
+  const auto nd_budget = std::make_shared<OutputBudget>(budget->max());
+  nd.budget = nd_budget;
+  const auto verify_ndjson = [&nd] {
+    const auto began = std::chrono::steady_clock::now();
+    ModeRun r{verify(nd)};
+    r.seconds = seconds_since(began);
+    return r;
+  };
+  std::future<ModeRun> ndjson;
+  otlp.events_written = [&] {
+    try {
+      ndjson = std::async(std::launch::async, verify_ndjson);
+    } catch (const std::system_error&) {
+      // No thread: the ndjson mode runs after the otlp mode.
+    }
+  };
+  try {
+    out.otlp = verify_store(store, std::move(load), otlp);
+  } catch (...) {
+    // The otlp mode's error ends the run, whatever the ndjson mode does; neither mode's set is
+    // left (its events file was in place early).
+    if (ndjson.valid()) ndjson.wait();
+    remove_mode_set(tree, "otlp");
+    remove_mode_set(tree, "ndjson");
+    throw;
+  }
+  log("verify otlp: " + verdict(out.otlp) + " in " + ms(seconds_since(start)));
+
+  ModeRun nd_run = ndjson.valid() ? ndjson.get() : verify_ndjson();
+  try {
+    budget->charge(nd_budget->used());
+  } catch (...) {
+    remove_mode_set(tree, "ndjson");
+    throw;
+  }
+  out.ndjson = std::move(nd_run.outcome);
+  log("verify ndjson: " + verdict(out.ndjson) + " in " + ms(nd_run.seconds));
 
   out.mismatch = compare_verdicts(out.otlp, out.ndjson);
   log(out.mismatch ? "compare: mode-mismatch: " + console_escape(*out.mismatch)

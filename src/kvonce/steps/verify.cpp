@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
+#include <system_error>
 
 #include "kvonce/contract/trace_dir.hpp"
+#include "kvonce/event/read_stats.hpp"
 #include "kvonce/io/hashed_input.hpp"
+#include "kvonce/otlp/reader.hpp"
 #include "kvonce/output/validation.hpp"
 #include "kvonce/privacy/masking.hpp"
 #include "kvonce/report/output_set_check.hpp"
@@ -64,6 +68,7 @@ std::vector<std::string> inherited_partial(const VerifyOptions& options,
                                            const output::SetOrigin& origin) {
   if (origin.derived_from) return origin.derived_from->partial;
   if (options.inputs.size() != 1) return {};
+  if (options.recorded_partial) return *options.recorded_partial;
   const std::filesystem::path input = options.inputs.front();
   if (input.filename() != trace_dir::kEventsFile) return {};
   try {
@@ -100,11 +105,57 @@ output::ValidationInfo validation_info(const EventStore& store, const VerifyOutc
   return info;
 }
 
+// The verdict on the events: the issues, and the console text of the first ones' histories.
+void judge(const EventStore& store, const VerifyOptions& options, VerifyOutcome& out) {
+  out.result = rules::verify(store, judging_rules(options.rules, options.order));
+  rules::attach_histories(store, options.rules.profile, out.result.issues);
+  for (std::size_t i = 0; i < out.result.issues.size() && i < kShownHistories; ++i) {
+    out.issue_histories.push_back(
+        history_console_text(store, out.result.issues[i].history, options.rules.profile, "      "));
+  }
+}
+
+// Runs `work` on a thread of its own; at once on this one when no thread can be started.
+std::future<void> beside(const std::function<void()>& work) {
+  try {
+    return std::async(std::launch::async, work);
+  } catch (const std::system_error&) {
+    std::promise<void> done;
+    try {
+      work();
+      done.set_value();
+    } catch (...) {
+      done.set_exception(std::current_exception());
+    }
+    return done.get_future();
+  }
+}
+
+// The events file, the state sequence and the projection into `set`, in that order.
+void write_event_files(const EventStore& store, VerifyOutcome& out, output::OutputSet& set,
+                       const VerifyOptions& options,
+                       std::chrono::system_clock::time_point generated_at) {
+  if (!options.events_written) {
+    out.projection =
+        output::write_event_outputs(store, set, trace_dir::kEventsFile, trace_dir::kProjectionFile,
+                                    trace_dir::kStateSequenceFile, generated_at);
+    return;
+  }
+  output::SetFile& events = set.open(trace_dir::kEventsFile);
+  output::write_event_lines(store, events);
+  set.commit_file(events);
+  options.events_written();
+  out.projection = output::write_projection(store, set, trace_dir::kProjectionFile,
+                                            trace_dir::kStateSequenceFile, generated_at);
+}
+
 // The four files into options.output_dir as one set; the validation's text kept when asked for,
-// and charged as the copy printed on stdout before any file is committed.
+// and charged as the copy printed on stdout before any file is committed. `judged` is the
+// verdict being reached beside the writes (none: reached already).
 void write_set(const EventStore& store, VerifyOutcome& out,
                const std::vector<std::string>& warnings, OutputBudget& budget,
-               const VerifyOptions& options, std::chrono::system_clock::time_point generated_at) {
+               const VerifyOptions& options, std::chrono::system_clock::time_point generated_at,
+               std::future<void>& judged) {
   OutputDir dir = options.within ? options.within->sub(options.within->relative(options.output_dir))
                                  : OutputDir::tree(options.output_dir);
   output::SetOrigin origin = options.origin.value_or(output::SetOrigin{});
@@ -114,10 +165,15 @@ void write_set(const EventStore& store, VerifyOutcome& out,
                         {trace_dir::kModeFiles.begin(), trace_dir::kModeFiles.end()},
                         std::move(origin), budget);
   if (!store.empty()) {
-    out.projection =
-        output::write_event_outputs(store, set, trace_dir::kEventsFile, trace_dir::kProjectionFile,
-                                    trace_dir::kStateSequenceFile, generated_at);
+    try {
+      write_event_files(store, out, set, options, generated_at);
+    } catch (...) {
+      // Judging came first when it was not beside the writes: its error is the one reported.
+      if (judged.valid()) judged.get();
+      throw;
+    }
   }
+  if (judged.valid()) judged.get();
   std::string text =
       output::write_validation(set, trace_dir::kValidationFile, out.result,
                                validation_info(store, out, options), warnings, generated_at);
@@ -151,11 +207,13 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
   for (std::string& w : output::describe_warnings(out.load.stats)) warnings.push_back(std::move(w));
   out.warnings = warnings;
   if (store.empty()) warnings.insert(warnings.begin(), no_events_message(out.load.stats));
-  out.result = rules::verify(store, judging_rules(options.rules, options.order));
-  rules::attach_histories(store, options.rules.profile, out.result.issues);
-  for (std::size_t i = 0; i < out.result.issues.size() && i < kShownHistories; ++i) {
-    out.issue_histories.push_back(
-        history_console_text(store, out.result.issues[i].history, options.rules.profile, "      "));
+  // The writes read only the events, the verdict only the events: one may go beside the other,
+  // the validation (which records both) after them.
+  std::future<void> judged;
+  if (options.judge_beside_writes && !options.output_dir.empty() && !store.empty()) {
+    judged = beside([&] { judge(store, options, out); });
+  } else {
+    judge(store, options, out);
   }
 
   std::shared_ptr<OutputBudget> budget = options.budget;
@@ -164,7 +222,7 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
         options.max_output_bytes.value_or(default_max_output_bytes(decompressed_bytes(out.load))));
   }
   if (!options.output_dir.empty()) {
-    write_set(store, out, warnings, *budget, options, generated_at);
+    write_set(store, out, warnings, *budget, options, generated_at, judged);
     return out;
   }
   out.projection.events = store.size();
@@ -226,6 +284,17 @@ VerifyOutcome verify(const VerifyOptions& options) {
     }
     throw;
   }
+}
+
+std::vector<std::string> recorded_partial_warnings(const std::vector<std::string>& warnings) {
+  std::vector<std::string> out;
+  for (const std::string& w : warnings) {
+    if (w.find(otlp::kPartialTraceWarning) != std::string::npos &&
+        out.size() < ReadStats::kMaxKeptWarnings) {
+      out.push_back(w);
+    }
+  }
+  return out;
 }
 
 std::string verify_summary_text(const VerifyOutcome& o, const VerifyOptions& options,

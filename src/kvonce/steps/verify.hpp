@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,18 @@ struct VerifyOptions {
   std::optional<output::SetOrigin> origin;
   std::optional<std::string> github_run_id, github_run_attempt;  // recorded when set
   Clock clock;  // the outputs' generatedAt; empty = the system's
+  // Judge on a thread of its own while this one writes the events and the projection (a second
+  // core shortens a verify that writes its set; the outputs are the same).
+  bool judge_beside_writes = false;
+  // run: called once the set's events file is complete and in place, while the rest of the set
+  // is still to be written (run's ndjson mode starts reading that file then). The events file is
+  // then written alone, ahead of the projection, and renamed into place at once: the previous
+  // set must be gone already. verify_store's caller removes the set when the verify fails.
+  std::function<void()> events_written;
+  // run's ndjson mode: the partial-trace warnings that the set whose events file is the one
+  // input records (recorded_partial_warnings of its warnings), taken instead of being read back
+  // from that set's validation, which may not be written yet.
+  std::optional<std::vector<std::string>> recorded_partial;
   // Shown under each issue of the console summary; not recorded in the outputs (report takes its
   // own --trace-link, so a link can change without verifying again).
   std::optional<report::TraceLinkTemplate> trace_link;
@@ -92,6 +105,10 @@ VerifyOutcome verify(const VerifyOptions& options);
 // Verifies events already loaded and ordered (run uses it to share one read of the payload).
 VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
                            const VerifyOptions& options);
+
+// The partial-trace warnings among a set's warnings (as its validation records them) that a
+// verify of that set's events file inherits, as recorded_judging reads them back.
+std::vector<std::string> recorded_partial_warnings(const std::vector<std::string>& warnings);
 
 // The short human summary printed on stdout.
 std::string verify_summary_text(const VerifyOutcome& outcome, const VerifyOptions& options,
