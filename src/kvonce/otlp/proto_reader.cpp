@@ -122,6 +122,19 @@ class WireInput {
 
   // The next field's tag: `end` at the limit, `eof` where the input ends before it, `bad` for a
   // tag of 0 or one whose varint does not end.
+  // The common case of tag(): a one-byte tag in the buffer.
+  bool tag_fast(std::uint32_t& out) {
+    if (p_ < lim_) {
+      const auto b = static_cast<unsigned char>(*p_);
+      if (b - 1u < 0x7fu) {
+        ++p_;
+        out = b;
+        return true;
+      }
+    }
+    return false;
+  }
+
   TagRead tag(std::uint32_t& out) {
     if (p_ < lim_) {
       const auto b = static_cast<unsigned char>(*p_);
@@ -134,26 +147,16 @@ class WireInput {
     return tag_slow(out);
   }
 
-  bool varint(std::uint64_t& out) {
-    if (lim_ - p_ < 10) return varint_slow(out);
-    const char* q = p_;
-    std::uint64_t b = static_cast<unsigned char>(*q++);
-    if (b < 0x80) {
-      p_ = q;
-      out = b;
-      return true;
-    }
-    std::uint64_t r = b & 0x7f;
-    for (int shift = 7; shift < 70; shift += 7) {
-      b = static_cast<unsigned char>(*q++);
-      r |= (b & 0x7f) << shift;
+  [[gnu::always_inline]] bool varint(std::uint64_t& out) {
+    if (p_ < lim_) {
+      const auto b = static_cast<unsigned char>(*p_);
       if (b < 0x80) {
-        p_ = q;
-        out = r;
+        ++p_;
+        out = b;
         return true;
       }
     }
-    return false;  // more than ten bytes
+    return varint_long(out);
   }
 
   bool fixed64(std::uint64_t& out) {
@@ -221,6 +224,23 @@ class WireInput {
   }
 
  private:
+  // A varint of more than one byte, or one at the buffer's end.
+  [[gnu::noinline]] bool varint_long(std::uint64_t& out) {
+    if (lim_ - p_ < 10) return varint_slow(out);
+    const char* q = p_;
+    std::uint64_t r = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      const std::uint64_t b = static_cast<unsigned char>(*q++);
+      r |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        p_ = q;
+        out = r;
+        return true;
+      }
+    }
+    return false;  // more than ten bytes
+  }
+
   TagRead tag_slow(std::uint32_t& out) {
     if (left() == 0) return TagRead::end;
     if (p_ == end_ && !fill(1)) return TagRead::eof;
@@ -363,6 +383,25 @@ struct PathStep {
   std::uint64_t index;
 };
 
+// The fields being read, for messages: a stack that keeps its storage.
+class Path {
+ public:
+  Path() : steps_(16) {}
+  void push(const char* name, std::uint64_t index) {
+    if (size_ == steps_.size()) steps_.resize(2 * size_);
+    steps_[size_++] = {name, index};
+  }
+  void pop() { --size_; }
+  std::size_t size() const { return size_; }
+  void resize(std::size_t size) { size_ = size; }
+  const PathStep* begin() const { return steps_.data(); }
+  const PathStep* end() const { return steps_.data() + size_; }
+
+ private:
+  std::vector<PathStep> steps_;
+  std::size_t size_ = 0;
+};
+
 class Walker {
  public:
   Walker(io::ByteSource& source, const io::ReadLimits& limits, std::uint64_t base, SpanSink& spans,
@@ -418,8 +457,14 @@ class Walker {
   }
 
   // The next tag of the current message, or 0 at its end (the end of its bytes).
-  std::uint32_t next_tag() {
+  [[gnu::always_inline]] std::uint32_t next_tag() {
     field_start_ = position();
+    std::uint32_t tag = 0;
+    if (in_.tag_fast(tag)) return tag;
+    return next_tag_slow();
+  }
+
+  [[gnu::noinline]] std::uint32_t next_tag_slow() {
     std::uint32_t tag = 0;
     switch (in_.tag(tag)) {
       case WireInput::TagRead::ok: return tag;
@@ -433,7 +478,7 @@ class Walker {
   }
 
   // A length prefix (its low 32 bits, as protobuf reads one).
-  std::uint64_t read_length() {
+  [[gnu::always_inline]] std::uint64_t read_length() {
     std::uint64_t v = 0;
     if (!in_.varint(v)) truncated();
     const auto length = static_cast<std::uint32_t>(v);
@@ -445,11 +490,11 @@ class Walker {
   template <class Body>
   void nested(const char* name, std::uint64_t index, Body&& body) {
     const std::uint64_t length = read_length();
-    path_.push_back({name, index});
+    path_.push(name, index);
     const std::uint64_t limit = in_.push_limit(length);
     body();
     in_.pop_limit(limit);
-    path_.pop_back();
+    path_.pop();
   }
 
   // A string or bytes field: a view that lasts until the next read.
@@ -623,7 +668,7 @@ class Walker {
     const std::uint64_t length = read_length();
     const std::size_t depth = path_.size();
     const std::uint64_t end = position() + length;
-    path_.push_back({"attributes", index});
+    path_.push("attributes", index);
     const std::uint64_t limit = in_.push_limit(length);
     try {
       read_attribute(span.attributes);
@@ -640,7 +685,7 @@ class Walker {
       return;
     }
     in_.pop_limit(limit);
-    path_.pop_back();
+    path_.pop();
   }
 
   // One KeyValue: only the attributes the mapping reads are decoded (as the JSON reader does).
@@ -768,7 +813,7 @@ class Walker {
   WireInput in_;
   ProtoEnvelope* envelope_;
   std::exception_ptr deferred_;  // the first KeyValue that did not parse
-  std::vector<PathStep> path_;
+  Path path_;
   std::vector<std::string> problems_;
   std::string spill_, name_;  // spill_: a string longer than the input's buffer
   AnyValue value_;
