@@ -1,5 +1,5 @@
 // libFuzzer target: the OTLP protobuf reader. The input is the protobuf payload itself, served in
-// small pieces so that CodedInputStream's refills land everywhere; whatever the bytes, the reader
+// small pieces so that the reader's buffer refills land everywhere; whatever the bytes, the reader
 // either yields events whose NDJSON lines read back the same, or rejects them with kvonce::Error.
 
 #include "fuzz_support.hpp"

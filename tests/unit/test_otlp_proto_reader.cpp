@@ -205,3 +205,16 @@ TEST_CASE("protobuf: a string longer than the string limit is a limit error") {
   CHECK_THAT(e.what(), Catch::Contains("spans[0].attributes[1]") &&
                            Catch::Contains("is longer than 100 bytes"));
 }
+
+TEST_CASE("protobuf: strings and messages longer than the read buffer are read whole") {
+  const std::string value(300 * 1024, 'v');    // longer than the reader's buffer: copied aside
+  const std::string skipped(600 * 1024, 's');  // an attribute the mapping ignores: skipped
+  const std::string span = kv_span_pb(T0, "success", "k",
+                                      pb::span_attr(pb::str_attr("http.request.body", skipped)) +
+                                          pb::span_attr(pb::str_attr("kvonce.event.value", value)));
+  const Loaded l =
+      load_bytes(pb::resource_spans("", spans_pb({span, kv_span_pb(T0 + 1, "retry", "k", "", 2)})));
+  REQUIRE(l.lines.size() == 2);
+  CHECK_THAT(l.lines[0], Catch::Contains("\"value\":\"" + value + "\""));
+  CHECK_THAT(l.lines[1], Catch::Contains(R"("spanId":"0000000000000002")"));
+}

@@ -1,5 +1,6 @@
 #include "kvonce/otlp/proto_reader.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <climits>
@@ -7,11 +8,10 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/otlp/any_value.hpp"
@@ -22,8 +22,6 @@
 
 namespace kvonce::otlp {
 namespace {
-
-namespace pbio = google::protobuf::io;
 
 // Field numbers of opentelemetry-proto v1.11.0 (unchanged since v1.0; field 1000 is from v0.x).
 constexpr int kResourceSpans = 1;  // TracesData and ExportTraceServiceRequest
@@ -88,28 +86,251 @@ int wire_of(std::uint32_t tag) {
   return static_cast<int>(tag & 7);
 }
 
-// Pulls from a ByteSource. An exception the source throws (a limit, a corrupt zstd frame) is kept
-// and rethrown once CodedInputStream has returned, never thrown through protobuf's frames.
-class SourceStream final : public pbio::CopyingInputStream {
+// The wire format over one buffer of the ByteSource's bytes: varints, fixed64 and fixed32 read by
+// hand, strings handed out as views of the buffer, unknown fields skipped by their length. The
+// current message's end (`limit_`, an offset from the start of the source) bounds every read, and
+// `lim_` is where the buffered bytes stop being readable: the buffer's end or the limit. Reads
+// fail (false) at the limit or at the input's end; a message whose length passes its enclosing
+// message's end is read up to that end, as protobuf's CodedInputStream does.
+class WireInput {
  public:
-  explicit SourceStream(io::ByteSource& source) : source_(source) {}
-  int Read(void* buffer, int size) override {
-    if (error_) return -1;
-    try {
-      return static_cast<int>(
-          source_.read(static_cast<char*>(buffer), static_cast<std::size_t>(size)));
-    } catch (...) {
-      error_ = std::current_exception();
-      return -1;
-    }
+  static constexpr std::size_t kBufferBytes = 256 * 1024;
+  static constexpr std::uint64_t kNoLimit = ~0ULL;
+
+  explicit WireInput(io::ByteSource& source)
+      : source_(source), buf_(new char[kBufferBytes]), p_(buf_.get()), end_(buf_.get()), lim_(p_) {}
+
+  std::uint64_t position() const { return buf_pos_ + static_cast<std::uint64_t>(p_ - buf_.get()); }
+  std::uint64_t left() const { return limit_ - position(); }  // bytes before the current limit
+  bool at_top() const { return limit_ == kNoLimit; }
+  bool source_failed() const { return source_failed_; }
+
+  // Bounds the reads to the next `length` bytes (or the current limit, if that comes first);
+  // returns the limit to restore with pop_limit.
+  std::uint64_t push_limit(std::uint64_t length) {
+    const std::uint64_t old = limit_;
+    if (length < old - position()) limit_ = position() + length;
+    clip();
+    return old;
   }
-  void rethrow() const {
-    if (error_) std::rethrow_exception(error_);
+  void pop_limit(std::uint64_t old) {
+    limit_ = old;
+    clip();
+  }
+
+  enum class TagRead { ok, end, eof, bad };
+
+  // The next field's tag: `end` at the limit, `eof` where the input ends before it, `bad` for a
+  // tag of 0 or one whose varint does not end.
+  // The common case of tag(): a one-byte tag in the buffer.
+  bool tag_fast(std::uint32_t& out) {
+    if (p_ < lim_) {
+      const auto b = static_cast<unsigned char>(*p_);
+      if (b - 1u < 0x7fu) {
+        ++p_;
+        out = b;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  TagRead tag(std::uint32_t& out) {
+    if (p_ < lim_) {
+      const auto b = static_cast<unsigned char>(*p_);
+      if (b - 1u < 0x7fu) {
+        ++p_;
+        out = b;
+        return TagRead::ok;
+      }
+    }
+    return tag_slow(out);
+  }
+
+  [[gnu::always_inline]] bool varint(std::uint64_t& out) {
+    if (p_ < lim_) {
+      const auto b = static_cast<unsigned char>(*p_);
+      if (b < 0x80) {
+        ++p_;
+        out = b;
+        return true;
+      }
+    }
+    return varint_long(out);
+  }
+
+  bool fixed64(std::uint64_t& out) {
+    if (lim_ - p_ < 8 && !ensure(8)) return false;
+    unsigned char b[8];
+    std::memcpy(b, p_, 8);
+    p_ += 8;
+    out = 0;
+    for (int i = 7; i >= 0; --i) out = out << 8 | b[i];
+    return true;
+  }
+
+  bool fixed32(std::uint32_t& out) {
+    if (lim_ - p_ < 4 && !ensure(4)) return false;
+    unsigned char b[4];
+    std::memcpy(b, p_, 4);
+    p_ += 4;
+    out = static_cast<std::uint32_t>(b[0]) | static_cast<std::uint32_t>(b[1]) << 8 |
+          static_cast<std::uint32_t>(b[2]) << 16 | static_cast<std::uint32_t>(b[3]) << 24;
+    return true;
+  }
+
+  // `n` bytes: a view of the buffer, or of `spill` for a string longer than the buffer. The view
+  // lasts until the next read.
+  bool bytes(std::uint64_t n, std::string& spill, std::string_view& out) {
+    if (static_cast<std::uint64_t>(lim_ - p_) >= n) {
+      out = std::string_view(p_, static_cast<std::size_t>(n));
+      p_ += n;
+      return true;
+    }
+    if (n > left()) return false;
+    if (n <= kBufferBytes) {
+      if (!fill(static_cast<std::size_t>(n))) return false;
+      out = std::string_view(p_, static_cast<std::size_t>(n));
+      p_ += n;
+      return true;
+    }
+    spill.clear();
+    for (std::uint64_t rest = n; rest > 0;) {
+      if (p_ == end_ && !refill()) return false;
+      const std::size_t take = static_cast<std::size_t>(
+          std::min<std::uint64_t>(rest, static_cast<std::uint64_t>(end_ - p_)));
+      spill.append(p_, take);
+      p_ += take;
+      rest -= take;
+    }
+    out = spill;
+    return true;
+  }
+
+  bool skip(std::uint64_t n) {
+    if (static_cast<std::uint64_t>(lim_ - p_) >= n) {
+      p_ += n;
+      return true;
+    }
+    if (n > left()) return false;
+    for (std::uint64_t rest = n; rest > 0;) {
+      if (p_ == end_ && !refill()) return false;
+      const std::size_t take = static_cast<std::size_t>(
+          std::min<std::uint64_t>(rest, static_cast<std::uint64_t>(end_ - p_)));
+      p_ += take;
+      rest -= take;
+    }
+    return true;
   }
 
  private:
+  // A varint of more than one byte, or one at the buffer's end.
+  [[gnu::noinline]] bool varint_long(std::uint64_t& out) {
+    if (lim_ - p_ < 10) return varint_slow(out);
+    const char* q = p_;
+    std::uint64_t r = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      const std::uint64_t b = static_cast<unsigned char>(*q++);
+      r |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        p_ = q;
+        out = r;
+        return true;
+      }
+    }
+    return false;  // more than ten bytes
+  }
+
+  TagRead tag_slow(std::uint32_t& out) {
+    if (left() == 0) return TagRead::end;
+    if (p_ == end_ && !fill(1)) return TagRead::eof;
+    std::uint64_t v = 0;
+    if (!varint(v) || static_cast<std::uint32_t>(v) == 0) return TagRead::bad;
+    out = static_cast<std::uint32_t>(v);  // as protobuf, a tag keeps its low 32 bits
+    return TagRead::ok;
+  }
+
+  bool varint_slow(std::uint64_t& out) {
+    fill(static_cast<std::size_t>(std::min<std::uint64_t>(10, left())));
+    const char* q = p_;
+    std::uint64_t r = 0;
+    for (int shift = 0; shift < 70 && q < lim_; shift += 7) {
+      const std::uint64_t b = static_cast<unsigned char>(*q++);
+      r |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        p_ = q;
+        out = r;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // `n` bytes readable before the limit, or false.
+  bool ensure(std::size_t n) { return left() >= n && fill(n); }
+
+  // Makes at least `n` (at most kBufferBytes) bytes buffered from p_; false if the input ends
+  // first. The bytes left are moved to the buffer's start.
+  bool fill(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) >= n) return true;
+    if (eof_) return false;
+    char* const buf = buf_.get();
+    const std::size_t have = static_cast<std::size_t>(end_ - p_);
+    std::memmove(buf, p_, have);
+    buf_pos_ += static_cast<std::uint64_t>(p_ - buf);
+    p_ = buf;
+    end_ = buf + have;
+    bool ok = true;
+    while (static_cast<std::size_t>(end_ - p_) < n) {
+      const std::size_t got = read(end_, kBufferBytes - static_cast<std::size_t>(end_ - buf));
+      if (got == 0) {
+        ok = false;
+        break;
+      }
+      end_ += got;
+    }
+    clip();
+    return ok;
+  }
+
+  // Replaces the buffer, all of it read, with the next bytes; false at the input's end.
+  bool refill() {
+    char* const buf = buf_.get();
+    buf_pos_ += static_cast<std::uint64_t>(end_ - buf);
+    p_ = end_ = buf;
+    end_ += read(buf, kBufferBytes);
+    clip();
+    return end_ != buf;
+  }
+
+  std::size_t read(char* to, std::size_t size) {
+    if (eof_) return 0;
+    std::size_t got = 0;
+    try {
+      got = source_.read(to, size);
+    } catch (...) {
+      source_failed_ = true;
+      throw;
+    }
+    if (got == 0) eof_ = true;
+    return got;
+  }
+
+  void clip() {
+    const std::uint64_t to_limit = limit_ - buf_pos_;
+    const auto buffered = static_cast<std::uint64_t>(end_ - buf_.get());
+    lim_ = to_limit < buffered ? buf_.get() + to_limit : end_;
+  }
+
   io::ByteSource& source_;
-  std::exception_ptr error_;
+  std::unique_ptr<char[]> buf_;
+  const char* p_;              // the next byte
+  char* end_;                  // the end of the buffered bytes
+  const char* lim_;            // min(end_, the limit)
+  std::uint64_t buf_pos_ = 0;  // the offset of buf_[0] from the source's start
+  std::uint64_t limit_ = kNoLimit;
+  bool eof_ = false;
+  bool source_failed_ = false;
 };
 
 bool valid_utf8(std::string_view s) {
@@ -162,6 +383,25 @@ struct PathStep {
   std::uint64_t index;
 };
 
+// The fields being read, for messages: a stack that keeps its storage.
+class Path {
+ public:
+  Path() : steps_(16) {}
+  void push(const char* name, std::uint64_t index) {
+    if (size_ == steps_.size()) steps_.resize(2 * size_);
+    steps_[size_++] = {name, index};
+  }
+  void pop() { --size_; }
+  std::size_t size() const { return size_; }
+  void resize(std::size_t size) { size_ = size; }
+  const PathStep* begin() const { return steps_.data(); }
+  const PathStep* end() const { return steps_.data() + size_; }
+
+ private:
+  std::vector<PathStep> steps_;
+  std::size_t size_ = 0;
+};
+
 class Walker {
  public:
   Walker(io::ByteSource& source, const io::ReadLimits& limits, std::uint64_t base, SpanSink& spans,
@@ -170,19 +410,13 @@ class Walker {
         limits_(limits),
         base_(base),
         spans_(spans),
-        stream_(source),
+        in_(source),
         envelope_(envelope) {}
 
   void run() {
     ++spans_.stats().documents;
-    pbio::CopyingInputStreamAdaptor adaptor(&stream_, 256 * 1024);
     std::uint64_t resource_index = 0;
-    // One CodedInputStream per top-level field: its int positions and byte limit never see more
-    // than one ResourceSpans, whatever the payload's size.
     for (;;) {
-      stream_base_ = base_ + static_cast<std::uint64_t>(adaptor.ByteCount());
-      pbio::CodedInputStream in(&adaptor);
-      in_ = &in;
       const std::uint32_t tag = next_tag();
       if (tag == 0) break;
       if (envelope_) {
@@ -198,9 +432,7 @@ class Walker {
   }
 
  private:
-  std::uint64_t position() const {
-    return stream_base_ + static_cast<std::uint64_t>(in_->CurrentPosition());
-  }
+  std::uint64_t position() const { return base_ + in_.position(); }
 
   std::string path() const {
     std::string out;
@@ -214,51 +446,72 @@ class Walker {
 
   // The offset of the field that does not end: where a truncated input was cut is unknown.
   [[noreturn]] void truncated() {
-    stream_.rethrow();
     fail(ErrorKind::input, source_.name() + ": protobuf record truncated at byte " +
                                std::to_string(field_start_) + " (in " + path() +
                                "): the field starting there does not end");
   }
 
   [[noreturn]] void invalid(const std::string& what) {
-    stream_.rethrow();
     fail(ErrorKind::input, source_.name() + ": invalid protobuf at byte " +
                                std::to_string(field_start_) + " (in " + path() + "): " + what);
   }
 
   // The next tag of the current message, or 0 at its end (the end of its bytes).
-  std::uint32_t next_tag() {
+  [[gnu::always_inline]] std::uint32_t next_tag() {
     field_start_ = position();
-    const std::uint32_t tag = in_->ReadTag();
-    if (tag != 0) return tag;
-    stream_.rethrow();
-    if (!in_->ConsumedEntireMessage()) invalid("a field tag of 0 or an unterminated varint");
-    if (in_->BytesUntilLimit() > 0) truncated();  // the input ended inside a message
-    return 0;
+    std::uint32_t tag = 0;
+    if (in_.tag_fast(tag)) return tag;
+    return next_tag_slow();
+  }
+
+  [[gnu::noinline]] std::uint32_t next_tag_slow() {
+    std::uint32_t tag = 0;
+    switch (in_.tag(tag)) {
+      case WireInput::TagRead::ok: return tag;
+      case WireInput::TagRead::end: return 0;
+      case WireInput::TagRead::eof:
+        if (!in_.at_top()) truncated();  // the input ended inside a message
+        return 0;
+      case WireInput::TagRead::bad: break;
+    }
+    invalid("a field tag of 0 or an unterminated varint");
+  }
+
+  // A length prefix (its low 32 bits, as protobuf reads one).
+  [[gnu::always_inline]] std::uint64_t read_length() {
+    std::uint64_t v = 0;
+    if (!in_.varint(v)) truncated();
+    const auto length = static_cast<std::uint32_t>(v);
+    if (length > static_cast<std::uint32_t>(INT_MAX)) truncated();
+    return length;
   }
 
   // Reads a length-delimited field as a message: `body` loops over its tags.
   template <class Body>
   void nested(const char* name, std::uint64_t index, Body&& body) {
-    std::uint32_t length = 0;
-    if (!in_->ReadVarint32(&length)) truncated();
-    if (length > static_cast<std::uint32_t>(INT_MAX)) truncated();
-    path_.push_back({name, index});
-    const auto limit = in_->PushLimit(static_cast<int>(length));
+    const std::uint64_t length = read_length();
+    path_.push(name, index);
+    const std::uint64_t limit = in_.push_limit(length);
     body();
-    in_->PopLimit(limit);
-    path_.pop_back();
+    in_.pop_limit(limit);
+    path_.pop();
   }
 
-  void read_bytes(std::string& out) {
-    std::uint32_t length = 0;
-    if (!in_->ReadVarint32(&length)) truncated();
+  // A string or bytes field: a view that lasts until the next read.
+  std::string_view read_bytes() {
+    std::uint64_t v = 0;
+    if (!in_.varint(v)) truncated();
+    const auto length = static_cast<std::uint32_t>(v);
     if (length > limits_.max_string_bytes) {
       fail(ErrorKind::limit, source_.name() + ": string at byte " + std::to_string(position()) +
                                  " (in " + path() + ") is longer than " +
                                  std::to_string(limits_.max_string_bytes) + " bytes");
     }
-    if (!in_->ReadString(&out, static_cast<int>(length))) truncated();
+    std::string_view out;
+    if (length > static_cast<std::uint32_t>(INT_MAX) || !in_.bytes(length, spill_, out)) {
+      truncated();
+    }
+    return out;
   }
 
   void skip_field(std::uint32_t tag, int depth) {
@@ -266,21 +519,18 @@ class Walker {
     std::uint32_t v32 = 0;
     switch (wire_of(tag)) {
       case kVarint:
-        if (!in_->ReadVarint64(&v64)) truncated();
+        if (!in_.varint(v64)) truncated();
         return;
       case kFixed64:
-        if (!in_->ReadLittleEndian64(&v64)) truncated();
+        if (!in_.fixed64(v64)) truncated();
         return;
       case kLen:
-        if (!in_->ReadVarint32(&v32)) truncated();
-        if (v32 > static_cast<std::uint32_t>(INT_MAX) || !in_->Skip(static_cast<int>(v32))) {
-          truncated();
-        }
+        if (!in_.skip(read_length())) truncated();
         return;
       case kStartGroup: return skip_group(field_of(tag), depth + 1);
       case kEndGroup: invalid("an end-group tag without its start");
       case kFixed32:
-        if (!in_->ReadLittleEndian32(&v32)) truncated();
+        if (!in_.fixed32(v32)) truncated();
         return;
       default: invalid("wire type " + std::to_string(wire_of(tag)));
     }
@@ -291,12 +541,10 @@ class Walker {
     if (depth > kMaxGroupDepth) invalid("groups nested deeper than 64 levels");
     for (;;) {
       field_start_ = position();
-      const std::uint32_t tag = in_->ReadTag();
-      if (tag == 0) {
-        stream_.rethrow();
-        if (in_->ConsumedEntireMessage()) truncated();
-        invalid("a field tag of 0 or an unterminated varint");
-      }
+      std::uint32_t tag = 0;
+      const WireInput::TagRead read = in_.tag(tag);
+      if (read == WireInput::TagRead::end || read == WireInput::TagRead::eof) truncated();
+      if (read == WireInput::TagRead::bad) invalid("a field tag of 0 or an unterminated varint");
       if (wire_of(tag) == kEndGroup) {
         if (field_of(tag) != field) invalid("an end-group tag that closes another group");
         return;
@@ -320,9 +568,9 @@ class Walker {
         }
       });
     } else if (field == kStatus && wire == kVarint) {
-      if (!in_->ReadVarint64(&envelope_->status)) truncated();
+      if (!in_.varint(envelope_->status)) truncated();
     } else if (field == kMessage && wire == kLen) {
-      read_bytes(envelope_->message);
+      envelope_->message = read_bytes();
       if (!valid_utf8(envelope_->message)) envelope_->message.clear();
     } else {
       skip_field(tag, 0);
@@ -383,19 +631,17 @@ class Walker {
     while (const std::uint32_t tag = next_tag()) {
       const int field = field_of(tag), wire = wire_of(tag);
       if (field == kTraceId && wire == kLen) {
-        read_bytes(scratch_);
-        id_from_bytes(scratch_, span.trace_id);
+        id_from_bytes(read_bytes(), span.trace_id);
       } else if (field == kSpanId && wire == kLen) {
-        read_bytes(scratch_);
-        id_from_bytes(scratch_, span.span_id);
+        id_from_bytes(read_bytes(), span.span_id);
       } else if (field == kStartTime && wire == kFixed64) {
         std::uint64_t ns = 0;
-        if (!in_->ReadLittleEndian64(&ns)) truncated();
+        if (!in_.fixed64(ns)) truncated();
         assign_decimal(span.start_time, ns);
         span.has_start_time = true;
       } else if (field == kEndTime && wire == kFixed64) {
         std::uint64_t ns = 0;
-        if (!in_->ReadLittleEndian64(&ns)) truncated();
+        if (!in_.fixed64(ns)) truncated();
         assign_decimal(span.end_time, ns);
         span.has_end_time = true;
       } else if (field == kSpanAttributes && wire == kLen) {
@@ -419,29 +665,27 @@ class Walker {
   // KeyValue are an error only once the rest of the payload has not shown it to be logs (the
   // error is kept, the field skipped, and the error thrown at the end of the message).
   void read_span_attribute(SpanFields& span, std::uint64_t index) {
-    std::uint32_t length = 0;
-    if (!in_->ReadVarint32(&length)) truncated();
-    if (length > static_cast<std::uint32_t>(INT_MAX)) truncated();
+    const std::uint64_t length = read_length();
     const std::size_t depth = path_.size();
     const std::uint64_t end = position() + length;
-    path_.push_back({"attributes", index});
-    const auto limit = in_->PushLimit(static_cast<int>(length));
+    path_.push("attributes", index);
+    const std::uint64_t limit = in_.push_limit(length);
     try {
       read_attribute(span.attributes);
     } catch (const Error& e) {
-      stream_.rethrow();
+      if (in_.source_failed()) throw;
       // A misread KeyValue may also claim a string longer than the limit.
       if ((e.kind() != ErrorKind::input && e.kind() != ErrorKind::limit) || end < position()) {
         throw;
       }
-      in_->PopLimit(limit);
+      in_.pop_limit(limit);
       path_.resize(depth);
-      if (!in_->Skip(static_cast<int>(end - position()))) throw;
+      if (!in_.skip(end - position())) throw;
       if (!deferred_) deferred_ = std::current_exception();
       return;
     }
-    in_->PopLimit(limit);
-    path_.pop_back();
+    in_.pop_limit(limit);
+    path_.pop();
   }
 
   // One KeyValue: only the attributes the mapping reads are decoded (as the JSON reader does).
@@ -451,9 +695,10 @@ class Walker {
     while (const std::uint32_t tag = next_tag()) {
       const int field = field_of(tag), wire = wire_of(tag);
       if (field == kKey && wire == kLen) {
-        read_bytes(name_);
-        have_name = valid_utf8(name_);
-        slot = have_name ? slot_for(name_) : kUnused;
+        const std::string_view name = read_bytes();
+        have_name = valid_utf8(name);
+        slot = have_name ? slot_for(name) : kUnused;
+        if (slot != kUnused) name_.assign(name);
       } else if (field == kValue && wire == kLen) {
         if (have_name && slot == kUnused) {
           skip_field(tag, 0);  // the hot path: most attributes are not ours
@@ -485,17 +730,16 @@ class Walker {
     const int field = field_of(tag), wire = wire_of(tag);
     std::uint64_t v = 0;
     if ((field == kStringValue || field == kBytesValue) && wire == kLen) {
-      read_bytes(scratch_);
+      const std::string_view bytes = read_bytes();
       if (field == kBytesValue) {
-        return set_scalar(out, AnyValue::Kind::bytes, crypto::base64_encode(scratch_), true);
+        return set_scalar(out, AnyValue::Kind::bytes, crypto::base64_encode(bytes), true);
       }
-      if (valid_utf8(scratch_)) return set_scalar(out, AnyValue::Kind::string, scratch_, true);
+      if (valid_utf8(bytes)) return set_scalar(out, AnyValue::Kind::string, bytes, true);
       out.clear();
       // The text is not quoted: attribute values may be personal data (see any_value.cpp).
-      out.problem =
-          "string_value of " + std::to_string(scratch_.size()) + " bytes is not valid UTF-8";
+      out.problem = "string_value of " + std::to_string(bytes.size()) + " bytes is not valid UTF-8";
     } else if ((field == kBoolValue || field == kIntValue) && wire == kVarint) {
-      if (!in_->ReadVarint64(&v)) truncated();
+      if (!in_.varint(v)) truncated();
       if (field == kBoolValue) {
         return set_scalar(out, AnyValue::Kind::boolean, v ? "true" : "false", false);
       }
@@ -503,7 +747,7 @@ class Walker {
       const auto end = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(v)).ptr;
       set_scalar(out, AnyValue::Kind::integer, std::string_view(buf, end - buf), false);
     } else if (field == kDoubleValue && wire == kFixed64) {
-      if (!in_->ReadLittleEndian64(&v)) truncated();
+      if (!in_.fixed64(v)) truncated();
       double d = 0;
       static_assert(sizeof d == sizeof v);
       std::memcpy(&d, &v, sizeof d);
@@ -541,7 +785,7 @@ class Walker {
         element.clear();
         while (const std::uint32_t t = next_tag()) {
           if (field_of(t) == kKey && wire_of(t) == kLen) {
-            read_bytes(key);
+            key.assign(read_bytes());
             has_key = valid_utf8(key);
           } else if (field_of(t) == kValue && wire_of(t) == kLen) {
             nested("value", kNoIndex, [&] { read_any_value(element, depth + 1); });
@@ -563,16 +807,15 @@ class Walker {
 
   io::ByteSource& source_;
   io::ReadLimits limits_;
-  std::uint64_t base_, stream_base_ = 0;
+  std::uint64_t base_;
   std::uint64_t field_start_ = 0;  // where the field being read starts
   SpanSink& spans_;
-  SourceStream stream_;
-  pbio::CodedInputStream* in_ = nullptr;
+  WireInput in_;
   ProtoEnvelope* envelope_;
   std::exception_ptr deferred_;  // the first KeyValue that did not parse
-  std::vector<PathStep> path_;
+  Path path_;
   std::vector<std::string> problems_;
-  std::string scratch_, name_;
+  std::string spill_, name_;  // spill_: a string longer than the input's buffer
   AnyValue value_;
   struct ListScratch {
     AnyValue element;

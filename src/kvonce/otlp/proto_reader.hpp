@@ -1,13 +1,14 @@
-// OTLP protobuf trace payloads -> spans (proto_reader.cpp is the only file that includes protobuf
-// headers).
+// OTLP protobuf trace payloads -> spans.
 //
 // Walks the wire format of a TracesData / ExportTraceServiceRequest (the same layout: field 1,
-// repeated ResourceSpans) field by field with protobuf's CodedInputStream, one ResourceSpans at a
-// time: nothing holds a message object of the payload. Field numbers follow opentelemetry-proto
-// v1.x (trace/v1/trace.proto, common/v1/common.proto, resource/v1/resource.proto, checked against
-// v1.11.0), including the pre-1.0 instrumentation_library_spans (field 1000 of ResourceSpans).
-// Unknown fields of every wire type are skipped, as a protobuf parser does; so is a known field
-// with an unexpected wire type. Errors (input) name the byte offset and the field path, such as
+// repeated ResourceSpans) field by field over one buffer of the source's bytes (varints and fixed
+// fields decoded by hand, unknown fields skipped by their length): nothing holds a message object
+// of the payload, and a message may be longer than the buffer. Field numbers follow
+// opentelemetry-proto v1.x (trace/v1/trace.proto, common/v1/common.proto,
+// resource/v1/resource.proto, checked against v1.11.0), including the pre-1.0
+// instrumentation_library_spans (field 1000 of ResourceSpans). Unknown fields of every wire type
+// are skipped, as a protobuf parser does; so is a known field with an unexpected wire type. Errors
+// (input) name the byte offset and the field path, such as
 // resource_spans[3].scope_spans[0].spans[12].attributes.
 //
 // OTLP logs and metrics share the layout down to ScopeLogs / ScopeMetrics, and proto3 leaves
