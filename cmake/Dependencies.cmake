@@ -14,19 +14,8 @@ pkg_check_modules(LIBNGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2>=1.43)
 find_package(Boost 1.74 REQUIRED)
 # ISA-L's igzip inflates gzip payloads (io/isal_gzip_source.cpp); zlib still compresses.
 pkg_check_modules(LIBISAL REQUIRED IMPORTED_TARGET libisal>=2.25)
-# Only the protobuf wire reader (CodedInputStream) is used: that is libprotobuf-lite. It is linked
-# statically when the static archive is installed, so the binary needs no libprotobuf at run time.
-find_package(Protobuf 3.12 REQUIRED)
-find_library(KVONCE_PROTOBUF_LITE_STATIC NAMES libprotobuf-lite.a)
-if(KVONCE_PROTOBUF_LITE_STATIC)
-  add_library(kvonce_protobuf_lite STATIC IMPORTED)
-  set_target_properties(kvonce_protobuf_lite PROPERTIES
-    IMPORTED_LOCATION ${KVONCE_PROTOBUF_LITE_STATIC}
-    INTERFACE_INCLUDE_DIRECTORIES "${Protobuf_INCLUDE_DIRS}"
-    INTERFACE_LINK_LIBRARIES Threads::Threads)
-else()
-  add_library(kvonce_protobuf_lite ALIAS protobuf::libprotobuf-lite)
-endif()
+# OTLP protobuf is read by the tool's own wire reader (otlp/proto_reader.cpp): no protobuf
+# library is linked. protoc encodes the tests' fixtures (tests/CMakeLists.txt).
 if(KVONCE_BUILD_TESTS)
   find_package(Catch2 2.13 REQUIRED)
 endif()
