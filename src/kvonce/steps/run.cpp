@@ -229,9 +229,14 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   // of its own, then to the run's once the otlp mode is done: the run fails or not, and in which
   // mode, as when the modes ran one after the other (the otlp mode's set is complete or not
   // before the ndjson mode's counts).
+  // It starts from what the otlp mode has charged when it starts, so that the two modes together
+  // never write much past the bound before the run ends.
   const auto nd_budget = std::make_shared<OutputBudget>(budget->max());
+  std::uint64_t nd_start = 0;
   nd.budget = nd_budget;
-  const auto verify_ndjson = [&nd] {
+  const auto verify_ndjson = [&nd, &nd_budget, &nd_start, &budget] {
+    nd_start = budget->used();
+    nd_budget->charge(nd_start);  // within the bound: the otlp mode charged it first
     const auto began = std::chrono::steady_clock::now();
     ModeRun r{verify(nd)};
     r.seconds = seconds_since(began);
@@ -259,7 +264,7 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
 
   ModeRun nd_run = ndjson.valid() ? ndjson.get() : verify_ndjson();
   try {
-    budget->charge(nd_budget->used());
+    budget->charge(nd_budget->used() - nd_start);
   } catch (...) {
     remove_mode_set(tree, "ndjson");
     throw;
