@@ -11,6 +11,7 @@
 
 #include "kvonce/util/js_number.hpp"
 #include "kvonce/util/js_trim.hpp"
+#include "kvonce/util/same_text.hpp"
 #include "kvonce/util/strings.hpp"
 
 namespace kvonce::otlp {
@@ -19,24 +20,6 @@ namespace {
 constexpr std::size_t kMaxValueDepth = 64;
 
 using Kind = AnyValue::Kind;
-
-// Equality of two texts of the same length `n`, in word compares rather than a call to memcmp:
-// member and attribute names are short.
-bool same_text(const char* a, const char* b, std::size_t n) {
-  const auto word = [](const char* p) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    return w;
-  };
-  if (n >= 8) {
-    if (word(a) != word(b) || word(a + n - 8) != word(b + n - 8)) return false;
-    return n <= 16 || std::memcmp(a + 8, b + 8, n - 16) == 0;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
 
 void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth);
 struct DepthScratch;

@@ -7,6 +7,7 @@
 #include "kvonce/otlp/ids.hpp"
 #include "kvonce/util/js_trim.hpp"
 #include "kvonce/util/key_index.hpp"
+#include "kvonce/util/same_text.hpp"
 #include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
 
@@ -14,24 +15,6 @@ namespace kvonce::otlp {
 namespace {
 
 constexpr std::string_view kFlatPrefix = "kvonce.event.context.";
-
-// Equality of two texts of the same length `n`, in word compares rather than a call to memcmp:
-// attribute names are short, and most are compared with one of ours of their length.
-bool same_text(const char* a, const char* b, std::size_t n) {
-  const auto word = [](const char* p) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    return w;
-  };
-  if (n >= 8) {
-    if (word(a) != word(b) || word(a + n - 8) != word(b + n - 8)) return false;
-    return n <= 16 || std::memcmp(a + 8, b + 8, n - 16) == 0;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
 
 // A string, number or boolean attribute as text, the way the JavaScript converter took a type,
 // key, trace id or actor: a string trimmed by String.prototype.trim (NBSP, U+2028, U+3000 and
