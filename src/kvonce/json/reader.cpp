@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <cstring>
 
+#include "kvonce/json/special16.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 
 #if defined(__x86_64__)
-#include <emmintrin.h>
 #define KVONCE_READER_SSE2 1
 #else
 #define KVONCE_READER_SSE2 0
@@ -80,17 +80,6 @@ std::size_t js_space_length(const char* p, std::size_t avail) {
     default: return 0;
   }
 }
-
-#if KVONCE_READER_SSE2
-// A bit per byte of the 16 at p that ends a plain run, as the SSE2 and AVX2 scans test it.
-inline unsigned special16(const char* p) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i hit = _mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-      _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-  return static_cast<unsigned>(_mm_movemask_epi8(hit));
-}
-#endif
 
 // The kind of value each first byte starts, plus one; 0 for a byte that starts none.
 constexpr auto kKindOf = [] {

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kvonce/json/special16.hpp"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define KVONCE_SCAN_X86 1
@@ -49,16 +51,6 @@ std::size_t portable_run(const char* p, std::size_t n) {
 }
 
 #if KVONCE_SCAN_X86
-// A bit per byte of the 16 at p that is special. One signed compare finds both the control
-// bytes (0x00..0x1f) and the non-ASCII ones (0x80..0xff, negative as signed bytes).
-inline unsigned special16(const char* p) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i hit = _mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-      _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-  return static_cast<unsigned>(_mm_movemask_epi8(hit));
-}
-
 // The last n - i (< 16) bytes: one load that ends at p + n and overlaps bytes already known to
 // be plain, when the range is long enough; else byte by byte (a range under 16 bytes).
 inline std::size_t sse2_tail(const char* p, std::size_t i, std::size_t n) {
