@@ -120,8 +120,6 @@ class WireInput {
 
   enum class TagRead { ok, end, eof, bad };
 
-  // The next field's tag: `end` at the limit, `eof` where the input ends before it, `bad` for a
-  // tag of 0 or one whose varint does not end.
   // The common case of tag(): a one-byte tag in the buffer.
   bool tag_fast(std::uint32_t& out) {
     if (p_ < lim_) {
@@ -135,17 +133,9 @@ class WireInput {
     return false;
   }
 
-  TagRead tag(std::uint32_t& out) {
-    if (p_ < lim_) {
-      const auto b = static_cast<unsigned char>(*p_);
-      if (b - 1u < 0x7fu) {
-        ++p_;
-        out = b;
-        return TagRead::ok;
-      }
-    }
-    return tag_slow(out);
-  }
+  // The next field's tag: `end` at the limit, `eof` where the input ends before it, `bad` for a
+  // tag of 0 or one whose varint does not end.
+  TagRead tag(std::uint32_t& out) { return tag_fast(out) ? TagRead::ok : tag_slow(out); }
 
   [[gnu::always_inline]] bool varint(std::uint64_t& out) {
     if (p_ < lim_) {
