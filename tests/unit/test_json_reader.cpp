@@ -105,6 +105,45 @@ TEST_CASE("Reader skips values of any depth without recursion") {
   CHECK_FALSE(r.next_member(key));
 }
 
+TEST_CASE("Reader::next_member_is takes only a name written exactly so, else nothing") {
+  const std::string doc = R"({"key":1,"value":2, "key":3,"k\u0065y":4,"keys":5})";
+  const auto check = [](Reader& r) {
+    REQUIRE(r.next_document());
+    r.begin_object();
+    std::string_view key;
+    CHECK_FALSE(r.next_member_is(R"("value":)"));
+    REQUIRE(r.next_member_is(R"("key":)"));
+    CHECK(r.number() == "1");
+    REQUIRE(r.next_member_is(R"("value":)"));
+    CHECK(r.number() == "2");
+    CHECK_FALSE(r.next_member_is(R"("key":)"));  // white space after the comma
+    REQUIRE(r.next_member(key));
+    CHECK(key == "key");
+    CHECK(r.number() == "3");
+    CHECK_FALSE(r.next_member_is(R"("key":)"));  // an escape
+    REQUIRE(r.next_member(key));
+    CHECK(key == "key");
+    CHECK(r.number() == "4");
+    CHECK_FALSE(r.next_member_is(R"("key":)"));  // a longer name
+    REQUIRE(r.next_member(key));
+    CHECK(key == "keys");
+    CHECK(r.number() == "5");
+    CHECK_FALSE(r.next_member_is(R"("key":)"));  // the end
+    CHECK_FALSE(r.next_member(key));
+    CHECK_FALSE(r.next_document());
+  };
+  SECTION("in one buffer") {
+    auto src = kvonce::io::from_memory(doc, "names");
+    Reader r(*src, {});
+    check(r);
+  }
+  SECTION("one byte at a time") {
+    Trickle src(doc);
+    Reader r(src, {});
+    check(r);
+  }
+}
+
 TEST_CASE("Reader::copy_value bounds nesting") {
   kvonce::io::ReadLimits limits;
   limits.max_depth = 10;

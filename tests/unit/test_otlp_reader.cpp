@@ -208,6 +208,17 @@ TEST_CASE("otlp: attribute values follow the OTLP/JSON encoding") {
         R"({"m":"v"})");
   CHECK(value_of(R"({"string_value":"snake"})") == R"("snake")");
   CHECK(value_of(R"({"unknownValue":1,"stringValue":"x"})") == R"("x")");
+  SECTION("the exporters' form and every departure from it decode alike") {
+    CHECK(value_of(R"({"stringValue":"a","intValue":"5"})") == R"("a")");
+    CHECK(value_of(R"({"intValue":"5","stringValue":"a"})") == R"("a")");
+    CHECK(value_of(R"({"stringValue":"a","stringValue":"b"})") == R"("b")");
+    CHECK(value_of(R"({"stringValue":"a","stringValue":{"x":1}})") == R"({"x":1})");
+    CHECK(value_of(R"({"stringValue":5})") == "5");
+    CHECK(value_of(R"({"stringValue":"a","junk":[1]})") == R"("a")");
+    CHECK(value_of(R"({ "stringValue" : "a" })") == R"("a")");
+    CHECK(value_of(R"({"string\u0056alue":"esc"})") == R"("esc")");
+    CHECK(value_of(R"({"stringValue":"a","doubleValue":"NaN","stringValue":null})") == "null");
+  }
   SECTION("an empty AnyValue is absent") {
     CHECK(value_of("{}") == "<absent>");
   }
@@ -232,6 +243,16 @@ TEST_CASE("otlp: attribute values follow the OTLP/JSON encoding") {
                                  str_attr("kvonce.event.key", "k")})}));
     REQUIRE(l.store.size() == 1);
     CHECK(l.store[0].type == "success");
+  }
+  SECTION("an attribute spaced, escaped or with its key twice") {
+    const Loaded l = load(otlp_doc({span_json(
+        T0, {R"({ "key" : "kvonce.event.type" , "value" : {"stringValue":"success"} })",
+             R"({"k\u0065y":"kvonce.event.key","valu\u0065":{"stringValue":"k"}})",
+             R"({"key":"kvonce.event.value","value":{"stringValue":"v"},"key":"other"})"})}));
+    REQUIRE(l.store.size() == 1);
+    CHECK(l.store[0].type == "success");
+    CHECK(l.store[0].key == "k");
+    CHECK_FALSE(l.store[0].value);  // the last key names the attribute: not the value
   }
 }
 

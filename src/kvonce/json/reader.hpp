@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,11 @@ class Reader {
   // Moves to the next member of the current object: true with its key (valid until the next
   // call), false after consuming the closing brace.
   bool next_member(std::string_view& key);
+  // The fast path for members written as every exporter writes them: true, having consumed it,
+  // when the next member's name is `quoted_name` (with its quotes and the colon, e.g.
+  // "\"key\":") written exactly so, without white space or escapes; false, consuming nothing,
+  // otherwise (next_member then reads the member, whatever its form).
+  bool next_member_is(std::string_view quoted_name);
   void begin_array();
   // True when another element follows, false after consuming the closing bracket.
   bool next_element();
@@ -97,6 +103,18 @@ class Reader {
   std::string scratch_;           // the current member name
   std::string decoded_;           // a string value with escapes, decoded
 };
+
+inline bool Reader::next_member_is(std::string_view quoted_name) {
+  const std::size_t comma = first_.back() ? 0 : 1;
+  const std::size_t need = comma + quoted_name.size();
+  if (end_ - pos_ < need && !fill(need)) return false;
+  const char* p = data_ + pos_;
+  if ((comma && *p != ',') || std::memcmp(p + comma, quoted_name.data(), quoted_name.size()) != 0)
+    return false;
+  pos_ += need;
+  first_.back() = false;
+  return true;
+}
 
 // Parses a whole JSON text held in memory into compact text (used for strings that hold JSON).
 // Returns false when `text` is not exactly one JSON value.

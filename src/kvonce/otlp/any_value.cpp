@@ -234,8 +234,25 @@ void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth) {
   std::array<AnyValue, kRanks>& ranked = rank_scratch(depth);
   std::uint32_t taken = 0;  // bit per rank whose last member the converter would take
   r.begin_object();
+  // The form exporters write, {"stringValue":"text"}, is decoded straight into `out`; should
+  // another member follow, it goes to its rank and the general path below decides.
+  bool in_out = false;
+  if (r.next_member_is(R"("stringValue":)")) {
+    if (r.peek() == json::Kind::string) {
+      set_scalar(out, Kind::string, r.string(), true);
+      in_out = true;
+    } else if (read_ranked_member(r, kString, ranked[kString], depth)) {
+      taken = 1u << kString;
+    }
+  }
   std::string_view member;
   while (r.next_member(member)) {
+    if (in_out) {
+      std::swap(out, ranked[kString]);
+      out.clear();
+      taken = 1u << kString;
+      in_out = false;
+    }
     const unsigned rank = rank_of(member);
     if (rank == kRanks) {
       r.skip();
@@ -244,7 +261,7 @@ void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth) {
     const std::uint32_t bit = 1u << rank;
     taken = read_ranked_member(r, rank, ranked[rank], depth) ? taken | bit : taken & ~bit;
   }
-  if (taken == 0) return;
+  if (in_out || taken == 0) return;
   std::swap(out, ranked[static_cast<unsigned>(std::countr_zero(taken))]);
 }
 

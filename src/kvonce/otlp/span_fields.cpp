@@ -187,7 +187,14 @@ void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string
     Slot slot = kUnused;
     r.begin_object();
     std::string_view member;
-    while (r.next_member(member)) {
+    for (;;) {
+      if (r.next_member_is(R"("key":)")) {
+        member = "key";
+      } else if (r.next_member_is(R"("value":)")) {
+        member = "value";
+      } else if (!r.next_member(member)) {
+        break;
+      }
       if (member == "key" && r.peek() == json::Kind::string) {
         const std::string_view key = r.string();
         have_name = true;
