@@ -73,7 +73,8 @@ http="http://127.0.0.1:$http_port/v1/traces" grpc="http://127.0.0.1:$grpc_port"
 # key, spans-per-document spans per request).
 if [ "$sender" = wire ]; then
   payload="$scratch/payload.binpb"
-  "$gen" --spans "$spans" --keys "$(((spans + 3) / 4))" --seed 1 --encoding proto -o "$payload" 2>/dev/null
+  "$gen" --spans "$spans" --keys "$(((spans + 3) / 4))" --seed 1 --encoding proto -o "$payload" \
+    2>"$scratch/gen.err" || { cat "$scratch/gen.err" >&2; exit 1; }
   send=(node bench/receive_wire.mjs ${gzip:+"$gzip"} "$http" "$grpc" "$exporters" "$payload")
   name="wire sender (pre-encoded requests${gzip:+, gzip})" short="wire sender" own="the wire sender's"
   unit=connections
