@@ -22,6 +22,8 @@ using boost::system::error_code;
 
 // Larger headers than this are no exporter's; Beast answers them as a parse error.
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+// What one read of a request body may take.
+constexpr std::size_t kBodyReadBytes = 64 * 1024;
 
 std::string_view field(const http::fields& fields, http::field name) {
   const auto it = fields.find(name);
@@ -59,6 +61,7 @@ class HttpConnection final : public Connection {
   void start() override { next_request(); }
 
   void next_request() {
+    buffer_.shrink_to_fit();  // between requests a connection holds only what was sent ahead
     continued_ = false;
     checked_headers_ = false;
     parser_.emplace();
@@ -103,6 +106,12 @@ class HttpConnection final : public Connection {
     if (over_limit) return answer(true);
     if (parser_->is_done()) return answer(false);
     if (parser_->is_header_done() && !continued_ && expects_continue()) return send_continue();
+    // Beast reads no more than the buffer holds, 512 bytes at first, and the body parser empties
+    // it on every read: a body came in one recv per 512 bytes. Only a connection whose body is
+    // coming gets the room, so idle ones stay small.
+    if (parser_->is_header_done() && buffer_.capacity() < kBodyReadBytes) {
+      buffer_.reserve(kBodyReadBytes);
+    }
     read_some();
   }
 
