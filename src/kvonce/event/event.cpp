@@ -1,62 +1,100 @@
 #include "kvonce/event/event.hpp"
 
+#include <algorithm>
+
 #include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
 
 namespace kvonce {
 
-void append_timestamp_json(std::string& out, const EventView& e) {
-  if (!e.timed) {
-    out += "null";
-    return;
+namespace {
+
+std::size_t field_bound(FieldForm form, std::string_view text) {
+  return form == FieldForm::json ? text.size() : json_string_bound(text.size());
+}
+
+char* put_field_json(char* p, FieldForm form, std::string_view text) {
+  switch (form) {
+    case FieldForm::text: return put_json_string(p, text);
+    case FieldForm::json: return put_text(p, text);
+    case FieldForm::missing: break;
   }
-  out += '"';
-  append_iso_millis(out, e.time_ns);
-  out += '"';
+  return put_text(p, "null");
+}
+
+std::size_t optional_size(const std::optional<std::string_view>& text) {
+  return text ? text->size() : 0;
+}
+
+}  // namespace
+
+char* put_timestamp_json(char* p, const EventView& e) {
+  if (!e.timed) return put_text(p, "null");
+  *p++ = '"';
+  p = put_iso_millis(p, e.time_ns);
+  *p++ = '"';
+  return p;
+}
+
+void append_timestamp_json(std::string& out, const EventView& e) {
+  char buf[kTimestampJsonBound];
+  out.append(buf, put_timestamp_json(buf, e));
 }
 
 void append_field_json(std::string& out, FieldForm form, std::string_view text) {
-  switch (form) {
-    case FieldForm::text: append_json_string(out, text); return;
-    case FieldForm::json: out += text; return;
-    case FieldForm::missing: out += "null"; return;
-  }
+  const std::size_t at = out.size();
+  out.resize(at + std::max<std::size_t>(field_bound(form, text), 4));
+  out.resize(static_cast<std::size_t>(put_field_json(out.data() + at, form, text) - out.data()));
 }
 
-void append_event_line(std::string& out, const EventView& e) {
-  out += "{\"traceId\":";
-  append_json_string(out, e.trace_id);
+std::size_t event_line_bound(const EventView& e) {
+  constexpr std::size_t kFixed = 256;  // member names, punctuation, timestamp and numbers
+  return kFixed + json_string_bound(e.trace_id.size()) + json_string_bound(e.span_id.size()) +
+         json_string_bound(e.actor.size()) + 2 * field_bound(e.type_form, e.type) +
+         field_bound(e.key_form, e.key) + optional_size(e.value) + optional_size(e.reason) +
+         optional_size(e.context);
+}
+
+char* put_event_line(char* p, const EventView& e) {
+  p = put_text(p, "{\"traceId\":");
+  p = put_json_string(p, e.trace_id);
   if (!e.span_id.empty()) {
-    out += ",\"spanId\":";
-    append_json_string(out, e.span_id);
+    p = put_text(p, ",\"spanId\":");
+    p = put_json_string(p, e.span_id);
   }
-  out += ",\"timestamp\":";
-  append_timestamp_json(out, e);
+  p = put_text(p, ",\"timestamp\":");
+  p = put_timestamp_json(p, e);
   if (e.timed && is_unix_u64(e.time_ns)) {
     // The exact start time beside the millisecond timestamp consumers read: spans of one
     // millisecond keep their order when prepared files are verified together. Only OTLP's
     // range (1970..2554) has one.
-    out += ",\"timeUnixNano\":\"";
-    append_uint(out, static_cast<std::uint64_t>(e.time_ns));
-    out += '"';
+    p = put_text(p, ",\"timeUnixNano\":\"");
+    p = put_uint(p, static_cast<std::uint64_t>(e.time_ns));
+    *p++ = '"';
   }
   if (e.ended) {  // a valid end is never before the epoch, whatever the start
-    out += ",\"endTimeUnixNano\":\"";
-    append_uint(out, static_cast<std::uint64_t>(e.end_ns));
-    out += '"';
+    p = put_text(p, ",\"endTimeUnixNano\":\"");
+    p = put_uint(p, static_cast<std::uint64_t>(e.end_ns));
+    *p++ = '"';
   }
-  out += ",\"actor\":";
-  append_json_string(out, e.actor);
-  out += ",\"event\":";
-  append_field_json(out, e.type_form, e.type);
-  out += ",\"type\":";
-  append_field_json(out, e.type_form, e.type);
-  out += ",\"key\":";
-  append_field_json(out, e.key_form, e.key);
-  if (e.value) (out += ",\"value\":") += *e.value;
-  if (e.reason) (out += ",\"reason\":") += *e.reason;
-  if (e.context) (out += ",\"context\":") += *e.context;
-  out += "}\n";
+  p = put_text(p, ",\"actor\":");
+  p = put_json_string(p, e.actor);
+  p = put_text(p, ",\"event\":");
+  p = put_field_json(p, e.type_form, e.type);
+  p = put_text(p, ",\"type\":");
+  p = put_field_json(p, e.type_form, e.type);
+  p = put_text(p, ",\"key\":");
+  p = put_field_json(p, e.key_form, e.key);
+  if (e.value) p = put_text(put_text(p, ",\"value\":"), *e.value);
+  if (e.reason) p = put_text(put_text(p, ",\"reason\":"), *e.reason);
+  if (e.context) p = put_text(put_text(p, ",\"context\":"), *e.context);
+  return put_text(p, "}\n");
+}
+
+void append_event_line(std::string& out, const EventView& e) {
+  const std::size_t at = out.size();
+  out.resize(at + event_line_bound(e));
+  out.resize(static_cast<std::size_t>(put_event_line(out.data() + at, e) - out.data()));
 }
 
 }  // namespace kvonce

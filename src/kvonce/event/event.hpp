@@ -52,9 +52,14 @@ class EventSink {
 // actor, event, type, key, value, reason, context. An untimed event has "timestamp": null; a type
 // or key is written as it was given (a string, its JSON, or null).
 void append_event_line(std::string& out, const EventView& event);
+// The same line written at p, which has room for event_line_bound(event) bytes; returns its end.
+std::size_t event_line_bound(const EventView& event);
+char* put_event_line(char* p, const EventView& event);
 
 // The event's timestamp as JSON: "2025-10-09T08:53:20.000Z", or null when it has none.
 void append_timestamp_json(std::string& out, const EventView& event);
+inline constexpr std::size_t kTimestampJsonBound = 26;
+char* put_timestamp_json(char* p, const EventView& event);
 // A type or key as JSON, in the form it was given.
 void append_field_json(std::string& out, FieldForm form, std::string_view text);
 

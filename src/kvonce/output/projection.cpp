@@ -1,10 +1,12 @@
 #include "kvonce/output/projection.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/util/key_index.hpp"
 #include "kvonce/util/strings.hpp"
+#include "kvonce/util/text_buffer.hpp"
 #include "kvonce/util/time.hpp"
 
 namespace kvonce::output {
@@ -26,17 +28,18 @@ class StoredText {
   }
   explicit operator bool() const { return text_.has_value(); }
 
-  void append(std::string& out, std::uint32_t event) {
-    if (!text_) {
-      out += "null";
-    } else if (text_->size() <= kMaxInlineStateBytes || event == set_at_) {
-      out += *text_;
-    } else {
-      if (sha256_.empty()) sha256_ = crypto::sha256_hex(*text_);
-      out += "{\"sha256\":\"" + sha256_ + "\",\"bytes\":";
-      append_uint(out, text_->size());
-      out += '}';
-    }
+  // Room put() may take.
+  std::size_t bound() const { return text_ ? std::max<std::size_t>(text_->size(), 128) : 4; }
+  char* put(char* p, std::uint32_t event) {
+    if (!text_) return put_text(p, "null");
+    if (text_->size() <= kMaxInlineStateBytes || event == set_at_) return put_text(p, *text_);
+    if (sha256_.empty()) sha256_ = crypto::sha256_hex(*text_);
+    p = put_text(p, "{\"sha256\":\"");
+    p = put_text(p, sha256_);
+    p = put_text(p, "\",\"bytes\":");
+    p = put_uint(p, text_->size());
+    *p++ = '}';
+    return p;
   }
 
  private:
@@ -68,26 +71,21 @@ void append_optional(std::string& out, const std::optional<std::string_view>& js
 }
 
 // The state after event `event`.
-void append_state(std::string& out, KeyState& s, std::uint32_t event) {
-  out += "{\"written\":";
-  out += s.written ? "true" : "false";
-  out += ",\"value\":";
-  s.value.append(out, event);
-  out += ",\"retries\":";
-  append_uint(out, s.retries);
-  out += ",\"failures\":";
-  append_uint(out, s.failures);
-  out += ",\"lastFailureReason\":";
-  s.last_failure_reason.append(out, event);
-  out += ",\"lastSuccessAt\":";
-  if (s.last_success_at) {
-    out += '"';
-    append_iso_millis(out, *s.last_success_at);
-    out += '"';
-  } else {
-    out += "null";
-  }
-  out += '}';
+std::size_t state_bound(const KeyState& s) {
+  return 128 + 2 * kUintBound + kIsoMillisBytes + s.value.bound() + s.last_failure_reason.bound();
+}
+
+char* put_state(char* p, KeyState& s, std::uint32_t event) {
+  p = put_text(p, s.written ? "{\"written\":true" : "{\"written\":false");
+  p = s.value.put(put_text(p, ",\"value\":"), event);
+  p = put_uint(put_text(p, ",\"retries\":"), s.retries);
+  p = put_uint(put_text(p, ",\"failures\":"), s.failures);
+  p = s.last_failure_reason.put(put_text(p, ",\"lastFailureReason\":"), event);
+  p = put_text(p, ",\"lastSuccessAt\":");
+  if (!s.last_success_at) return put_text(p, "null}");
+  *p++ = '"';
+  p = put_iso_millis(p, *s.last_success_at);
+  return put_text(p, "\"}");
 }
 
 bool is_duplicate(const std::optional<std::string_view>& reason) {
@@ -102,33 +100,31 @@ class Projector {
   // event decoded once and its NDJSON line formatted once, written as a line of the events file
   // and copied into its sequence entry. Each file is written in chunks of about kWriteChunkBytes.
   void replay(SetFile& sequence, SetFile* lines_file) {
-    std::string seq = "[\n", lines;
-    seq.reserve(kWriteChunkBytes + kWriteChunkBytes / 2);
-    lines.reserve(kWriteChunkBytes + kWriteChunkBytes / 2);
+    TextBuffer seq(2 * kWriteChunkBytes), lines(2 * kWriteChunkBytes);
+    seq.append("[\n");
     for (std::uint32_t i = 0; i < events_.size(); ++i) {
       const EventView e = events_[i];
       KeyEntry& k = entry_for(e.key, i);
       apply(k, e, i);
-      const std::size_t line_at = lines.size();
-      append_event_line(lines, e);
-      if (i) seq += ",\n";
+      char* const line = lines.room(event_line_bound(e));
+      char* const line_end = put_event_line(line, e);
+      lines.commit(line_end);
       // The line without its newline.
-      append_sequence_entry(seq, i, e, k,
-                            std::string_view(lines).substr(line_at, lines.size() - line_at - 1));
+      put_sequence_entry(seq, i, e, k, std::string_view(line, line_end - 1 - line));
       if (!lines_file) {
         lines.clear();
       } else if (lines.size() >= kWriteChunkBytes) {
-        lines_file->write(lines);
+        lines_file->write(lines.view());
         lines.clear();
       }
       if (seq.size() >= kWriteChunkBytes) {
-        sequence.write(seq);
+        sequence.write(seq.view());
         seq.clear();
       }
     }
-    seq += "\n]\n";
-    sequence.write(seq);
-    if (lines_file) lines_file->write(lines);
+    seq.append("\n]\n");
+    sequence.write(seq.view());
+    if (lines_file) lines_file->write(lines.view());
   }
 
   ProjectionStats write(SetFile& file, const OutputSet& set, const std::string& sequence_rel,
@@ -173,33 +169,27 @@ class Projector {
     }
   }
 
-  void append_sequence_entry(std::string& out, std::uint32_t i, const EventView& e, KeyEntry& k,
-                             std::string_view line) {
-    out += "{\"index\":";
-    append_uint(out, i);
-    out += ",\"timestamp\":";
-    append_timestamp_json(out, e);
-    out += ",\"type\":";
-    append_json_string(out, e.type);
+  void put_sequence_entry(TextBuffer& out, std::uint32_t i, const EventView& e, KeyEntry& k,
+                          std::string_view line) {
     key_json_.clear();  // written twice: escaped once
     append_json_string(key_json_, e.key);
-    out += ",\"key\":";
-    out += key_json_;
-    out += ",\"event\":";
-    out += line;
-    out += ",\"store\":{";
-    out += key_json_;
-    out += ':';
-    append_state(out, k.state, i);
-    out += "},\"totals\":{\"success\":";
-    append_uint(out, stats_.success);
-    out += ",\"retry\":";
-    append_uint(out, stats_.retry);
-    out += ",\"failure\":";
-    append_uint(out, stats_.failure);
-    out += ",\"unknown\":";
-    append_uint(out, stats_.unknown);
-    out += "}}";
+    constexpr std::size_t kFixed = 256 + 5 * kUintBound + kTimestampJsonBound;
+    char* p = out.room(kFixed + json_string_bound(e.type.size()) + 2 * key_json_.size() +
+                       line.size() + state_bound(k.state));
+    if (i) p = put_text(p, ",\n");
+    p = put_uint(put_text(p, "{\"index\":"), i);
+    p = put_timestamp_json(put_text(p, ",\"timestamp\":"), e);
+    p = put_json_string(put_text(p, ",\"type\":"), e.type);
+    p = put_text(put_text(p, ",\"key\":"), key_json_);
+    p = put_text(put_text(p, ",\"event\":"), line);
+    p = put_text(put_text(p, ",\"store\":{"), key_json_);
+    *p++ = ':';
+    p = put_state(p, k.state, i);
+    p = put_uint(put_text(p, "},\"totals\":{\"success\":"), stats_.success);
+    p = put_uint(put_text(p, ",\"retry\":"), stats_.retry);
+    p = put_uint(put_text(p, ",\"failure\":"), stats_.failure);
+    p = put_uint(put_text(p, ",\"unknown\":"), stats_.unknown);
+    out.commit(put_text(p, "}}"));
   }
 
   void append_key_entry(std::string& out, const KeyEntry& k) const;
@@ -356,16 +346,16 @@ ProjectionStats write_event_outputs(const EventStore& events, OutputSet& set,
 }
 
 void write_event_lines(const EventStore& events, SetFile& file) {
-  std::string lines;
-  lines.reserve(kWriteChunkBytes + kWriteChunkBytes / 2);
+  TextBuffer lines(2 * kWriteChunkBytes);
   for (std::size_t i = 0; i < events.size(); ++i) {
-    append_event_line(lines, events[i]);
+    const EventView e = events[i];
+    lines.commit(put_event_line(lines.room(event_line_bound(e)), e));
     if (lines.size() >= kWriteChunkBytes) {
-      file.write(lines);
+      file.write(lines.view());
       lines.clear();
     }
   }
-  file.write(lines);
+  file.write(lines.view());
   file.finish();
 }
 

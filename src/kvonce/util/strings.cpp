@@ -1,5 +1,6 @@
 #include "kvonce/util/strings.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -28,6 +29,15 @@ std::string to_lower_ascii(std::string_view s) {
 
 namespace {
 
+// Bytes a JSON string literal cannot hold as they are: control bytes, the quote and the
+// backslash; and 0xED, which may lead a lone surrogate held as WTF-8 (is_surrogate_at decides).
+constexpr auto kMayEscape = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = true;
+  t['"'] = t['\\'] = t[0xED] = true;
+  return t;
+}();
+
 // Length of the prefix of s that needs no escaping, eight bytes at a time (the word test may
 // stop early next to a byte that needs escaping; the caller's byte loop then decides).
 std::size_t unescaped_prefix(std::string_view s) {
@@ -53,42 +63,60 @@ bool is_surrogate_at(std::string_view s, std::size_t i) {
          (static_cast<unsigned char>(s[i + 2]) & 0xC0) == 0x80;
 }
 
+constexpr char kHex[] = "0123456789abcdef";
+
+// Writes the escape of the byte at s[i], which needs one, and moves i past what it stands for.
+char* put_escape(char* p, std::string_view s, std::size_t& i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c == 0xED) {  // a lone surrogate (see json::Reader) goes back out as its \u escape
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]) & 0x3Fu; };
+    const unsigned unit = 0xD000u | byte(i + 1) << 6 | byte(i + 2);
+    p = put_text(p, "\\u");
+    for (int shift = 12; shift >= 0; shift -= 4) *p++ = kHex[unit >> shift & 15];
+    i += 3;
+    return p;
+  }
+  ++i;
+  switch (c) {
+    case '"': return put_text(p, "\\\"");
+    case '\\': return put_text(p, "\\\\");
+    case '\n': return put_text(p, "\\n");
+    case '\r': return put_text(p, "\\r");
+    case '\t': return put_text(p, "\\t");
+    case '\b': return put_text(p, "\\b");
+    case '\f': return put_text(p, "\\f");
+    default:
+      p = put_text(p, "\\u00");
+      *p++ = kHex[c >> 4];
+      *p++ = kHex[c & 15];
+      return p;
+  }
+}
+
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  std::size_t run = 0;  // copy unescaped runs in one append
-  for (std::size_t i = unescaped_prefix(s); i < s.size(); ++i) {
+char* put_json_string(char* p, std::string_view s) {
+  *p++ = '"';
+  std::size_t i = unescaped_prefix(s);
+  std::memcpy(p, s.data(), i);
+  p += i;
+  while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && !is_surrogate_at(s, i)) continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    if (c == 0xED) {  // a lone surrogate (see json::Reader) goes back out as its \u escape
-      const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]) & 0x3Fu; };
-      const unsigned unit = 0xD000u | byte(i + 1) << 6 | byte(i + 2);
-      out += "\\u";
-      for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[unit >> shift & 15]);
-      i += 2;
-      run = i + 1;
+    if (!kMayEscape[c] || (c == 0xED && !is_surrogate_at(s, i))) {
+      *p++ = static_cast<char>(c);
+      ++i;
       continue;
     }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 15]);
-    }
+    p = put_escape(p, s, i);
   }
-  out.append(s.data() + run, s.size() - run);
-  out.push_back('"');
+  *p++ = '"';
+  return p;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  const std::size_t at = out.size();
+  out.resize(at + json_string_bound(s.size()));
+  out.resize(static_cast<std::size_t>(put_json_string(out.data() + at, s) - out.data()));
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -109,10 +137,13 @@ void append_utf8(std::string& out, std::uint32_t cp) {
   }
 }
 
+char* put_uint(char* p, std::uint64_t n) {
+  return std::to_chars(p, p + kUintBound, n).ptr;
+}
+
 void append_uint(std::string& out, std::uint64_t n) {
-  char buf[20];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
-  out.append(buf, end);
+  char buf[kUintBound];
+  out.append(buf, put_uint(buf, n));
 }
 
 std::string json_quote(std::string_view s) {

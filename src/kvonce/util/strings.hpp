@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,20 @@ void append_uint(std::string& out, std::uint64_t n);
 // Appends s as a JSON string literal (with quotes); s must be valid UTF-8, where a lone UTF-16
 // surrogate may stand as its three-byte form (WTF-8), written as its \u escape.
 void append_json_string(std::string& out, std::string_view s);
+
+// The writers' cursor forms of the two above: write at `p`, which has room for the bound, and
+// return the end of what was written.
+inline constexpr std::size_t kUintBound = 20;
+constexpr std::size_t json_string_bound(std::size_t bytes) {
+  return 6 * bytes + 2;  // every byte a \u00XX escape, and the quotes
+}
+char* put_uint(char* p, std::uint64_t n);
+char* put_json_string(char* p, std::string_view s);
+// Copies a literal or text without its terminating NUL.
+inline char* put_text(char* p, std::string_view text) {
+  std::memcpy(p, text.data(), text.size());
+  return p + text.size();
+}
 std::string json_quote(std::string_view s);
 
 // A double as JavaScript prints it ("2", "1.5", "1e-7"); non-finite values print as JSON null.

@@ -64,6 +64,11 @@ bool is_unix_u64(Nanos unix_nanos) {
 }
 
 void append_iso_millis(std::string& out, Nanos unix_nanos) {
+  char buf[kIsoMillisBytes];
+  out.append(buf, put_iso_millis(buf, unix_nanos));
+}
+
+char* put_iso_millis(char* buf, Nanos unix_nanos) {
   // Floor division: an instant before the epoch belongs to the millisecond before it.
   Nanos millis_total = unix_nanos / 1'000'000;
   if (unix_nanos < 0 && millis_total * 1'000'000 != unix_nanos) --millis_total;
@@ -78,7 +83,6 @@ void append_iso_millis(std::string& out, Nanos unix_nanos) {
   std::int64_t y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
-  char buf[24];
   put_digits(buf, static_cast<unsigned>(y), 4);  // parse_iso_instant keeps to years 0..9999
   buf[4] = '-';
   put_digits(buf + 5, m, 2);
@@ -93,7 +97,7 @@ void append_iso_millis(std::string& out, Nanos unix_nanos) {
   buf[19] = '.';
   put_digits(buf + 20, millis, 3);
   buf[23] = 'Z';
-  out.append(buf, sizeof buf);
+  return buf + kIsoMillisBytes;
 }
 
 std::string format_iso_millis(Nanos unix_nanos) {

@@ -21,6 +21,9 @@ bool is_unix_u64(Nanos unix_nanos);
 std::string format_iso_millis(Nanos unix_nanos);
 // Appends the same 24 characters to out, without allocating.
 void append_iso_millis(std::string& out, Nanos unix_nanos);
+// Writes them at p (the writers' cursor form) and returns p + 24.
+inline constexpr std::size_t kIsoMillisBytes = 24;
+char* put_iso_millis(char* p, Nanos unix_nanos);
 
 // Parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)" (also ' ' or 't' as separator, 'z').
 // Returns nullopt for anything else and for instants outside 0000-01-01 .. 9999-12-31 (UTC).
