@@ -322,7 +322,7 @@ void read_key_value_list(json::Reader& r, std::string& object_json, std::size_t 
     } else {
       r.begin_object();
       std::string_view member;
-      while (r.next_member(member)) {
+      while (next_entry_member(r, member)) {
         if (member == "key" && r.peek() == json::Kind::string) {
           key = r.string();
           has_key = true;

@@ -37,6 +37,19 @@ void read_any_value(json::Reader& reader, AnyValue& out);
 // JSON and protobuf readers.
 void set_scalar(AnyValue& out, AnyValue::Kind kind, std::string_view scalar, bool quote);
 
+// The next member of a key/value entry ({"key":..,"value":..}, an attribute or a kvlist entry):
+// "key" and "value" as exporters write them are matched without reading their names.
+inline bool next_entry_member(json::Reader& reader, std::string_view& member) {
+  if (reader.next_member_is(R"("key":)")) {
+    member = "key";
+  } else if (reader.next_member_is(R"("value":)")) {
+    member = "value";
+  } else {
+    return reader.next_member(member);
+  }
+  return true;
+}
+
 // Reads the value of a key/value list entry ({"key":..,"value":AnyValue}) into JSON members
 // appended to `object_json` as "key":value (used by kvlistValue and the legacy mapValue). In the
 // converter's form (mapValue) a missing key is "" and a missing value null; else such entries

@@ -187,14 +187,7 @@ void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string
     Slot slot = kUnused;
     r.begin_object();
     std::string_view member;
-    for (;;) {
-      if (r.next_member_is(R"("key":)")) {
-        member = "key";
-      } else if (r.next_member_is(R"("value":)")) {
-        member = "value";
-      } else if (!r.next_member(member)) {
-        break;
-      }
+    while (next_entry_member(r, member)) {
       if (member == "key" && r.peek() == json::Kind::string) {
         const std::string_view key = r.string();
         have_name = true;
