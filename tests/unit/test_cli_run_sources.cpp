@@ -1,10 +1,15 @@
-// Which payload `run` and `fetch` take in GitHub Actions: an empty source variable is a mistake,
-// and the embedded sample is verified only when asked for; the report names it when it is.
+// Which payload `run` and `fetch` take in GitHub Actions (an empty source variable is a mistake,
+// the embedded sample is verified only when asked for, and named), and what run records of it.
 #include <filesystem>
 #include <map>
 #include <string>
+#include <tuple>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "kvonce/io/gzip_source.hpp"
+#include "kvonce/io/hashed_input.hpp"
 
 #include "support/test_support.hpp"
 
@@ -101,4 +106,24 @@ TEST_CASE("run outside GitHub Actions: the sample by default, empty variables un
   CHECK(r.exit_code == 0);
   CHECK_THAT(read_file(dir / "t" / "kvonce-pr-comment.md"),
              Catch::Contains("**the embedded sample**"));
+}
+
+TEST_CASE("run -i: the metadata gives the digest and size of the very bytes it read") {
+  TempDir dir;
+  // Trailing white space the reader never needs to read.
+  const std::string text = otlp_doc({kv_span(1760000000000000000ULL, "success", "k")}) + "\n\n";
+  for (const auto& [name, bytes, encoding] :
+       {std::tuple<std::string, std::string, std::string>{"p.json", text, "identity"},
+        {"p.json.gz", kvonce::io::gzip_compress(text), "gzip"}}) {
+    const fs::path file = dir / name;
+    write_file(file, bytes);
+    const fs::path trace = dir / ("t-" + name);
+    const auto r = run_cli({"run", "-i", file.string(), "--trace-dir", trace.string()}, {});
+    REQUIRE(r.exit_code <= 1);  // a verdict
+    const auto meta = nlohmann::json::parse(read_file(trace / "kvonce-payload-metadata.json"));
+    std::uint64_t size = 0;
+    CHECK(meta["sha256"] == kvonce::io::sha256_of_file(file.string(), size));
+    CHECK(meta["sizeBytes"] == bytes.size());
+    CHECK(meta["contentEncoding"] == encoding);
+  }
 }

@@ -11,6 +11,7 @@
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/crypto/crypto.hpp"
 #include "kvonce/io/compression.hpp"
+#include "kvonce/io/hashed_input.hpp"
 #include "kvonce/net/url.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/error.hpp"
@@ -98,30 +99,26 @@ std::string sniff_content_encoding(const std::filesystem::path& file) {
   return io::content_encoding(io::sniff_compression(std::string_view(head, n)));
 }
 
-PayloadMetadata describe_local_file(const std::filesystem::path& file, std::string source_type,
-                                    std::string source_detail) {
+PayloadMetadata describe_local_file_unhashed(const std::filesystem::path& file,
+                                             std::string source_type, std::string source_detail) {
   std::ifstream in(file, std::ios::binary);
   if (!in) fail(ErrorKind::input, file.string() + ": cannot open: " + std::strerror(errno));
   PayloadMetadata m;
   m.source_type = std::move(source_type);
   m.source_detail = std::move(source_detail);
-  crypto::Sha256 sha;
-  std::vector<char> buf(1 << 20);
-  std::string head;
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    const auto n = static_cast<std::size_t>(in.gcount());
-    if (n == 0) break;
-    if (head.size() < io::kCompressionMagicBytes) {
-      head.append(buf.data(), std::min<std::size_t>(n, io::kCompressionMagicBytes - head.size()));
-    }
-    sha.update(std::string_view(buf.data(), n));
-    m.size_bytes += n;
-  }
-  if (in.bad()) fail(ErrorKind::input, file.string() + ": read failed");
-  m.sha256 = sha.finish_hex();
-  m.content_encoding = io::content_encoding(io::sniff_compression(head));
+  char head[io::kCompressionMagicBytes] = {};
+  in.read(head, sizeof head);
+  const auto n = static_cast<std::size_t>(in.gcount());
+  m.content_encoding = io::content_encoding(io::sniff_compression(std::string_view(head, n)));
   m.attempts = 1;
+  return m;
+}
+
+PayloadMetadata describe_local_file(const std::filesystem::path& file, std::string source_type,
+                                    std::string source_detail) {
+  PayloadMetadata m =
+      describe_local_file_unhashed(file, std::move(source_type), std::move(source_detail));
+  m.sha256 = io::sha256_of_file(file.string(), m.size_bytes);
   return m;
 }
 

@@ -74,5 +74,9 @@ std::string sniff_content_encoding(const std::filesystem::path& file);
 // and sniffs gzip. Error(input) when it cannot be read.
 PayloadMetadata describe_local_file(const std::filesystem::path& file, std::string source_type,
                                     std::string source_detail);
+// The same without reading the file through: the caller reads it once anyway, and sets sha256
+// and size_bytes from that pass (io::HashedInput). Error(input) when it cannot be opened.
+PayloadMetadata describe_local_file_unhashed(const std::filesystem::path& file,
+                                             std::string source_type, std::string source_detail);
 
 }  // namespace kvonce::fetch

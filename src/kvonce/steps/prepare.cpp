@@ -41,13 +41,8 @@ payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload
   return load;
 }
 
-payload::LoadResult load_ordered_hashed(const std::vector<std::string>& inputs,
-                                        payload::Format format, Order order,
-                                        const io::ReadLimits& limits, EventStore& store,
-                                        const privacy::MaskOptions& mask,
-                                        std::vector<std::string>& input_sha256s,
-                                        bool accept_partial, std::uint64_t skew_ns) {
-  std::vector<std::unique_ptr<io::HashedInput>> hashed;
+std::vector<std::unique_ptr<io::ByteSource>> open_hashed(
+    const std::vector<std::string>& inputs, std::vector<std::unique_ptr<io::HashedInput>>& hashed) {
   std::vector<std::unique_ptr<io::ByteSource>> readers;
   for (const std::string& path : inputs) {
     std::unique_ptr<io::ByteSource> raw = io::open_file(path);
@@ -55,6 +50,17 @@ payload::LoadResult load_ordered_hashed(const std::vector<std::string>& inputs,
     hashed.push_back(std::make_unique<io::HashedInput>(std::move(raw), std::move(name)));
     readers.push_back(hashed.back()->reader());
   }
+  return readers;
+}
+
+payload::LoadResult load_ordered_hashed(const std::vector<std::string>& inputs,
+                                        payload::Format format, Order order,
+                                        const io::ReadLimits& limits, EventStore& store,
+                                        const privacy::MaskOptions& mask,
+                                        std::vector<std::string>& input_sha256s,
+                                        bool accept_partial, std::uint64_t skew_ns) {
+  std::vector<std::unique_ptr<io::HashedInput>> hashed;
+  std::vector<std::unique_ptr<io::ByteSource>> readers = open_hashed(inputs, hashed);
   const privacy::MaskOptions resolved = privacy::resolve_key(mask);
   privacy::MaskingSink sink(store, resolved);  // passes events through when masking is off
   payload::LoadResult load =

@@ -8,6 +8,7 @@
 
 #include "kvonce/event/event_store.hpp"
 #include "kvonce/io/byte_source.hpp"
+#include "kvonce/io/hashed_input.hpp"
 #include "kvonce/payload/load.hpp"
 #include "kvonce/privacy/masking.hpp"
 
@@ -48,6 +49,11 @@ payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload
                                  Order order, const io::ReadLimits& limits, EventStore& store,
                                  const privacy::MaskOptions& mask = {},
                                  bool accept_partial = false);
+
+// Opens each input for one reading pass that also hashes it: the readers go to the payload
+// reader; `hashed` gives each input's SHA-256 once read (drain, then finish_hex).
+std::vector<std::unique_ptr<io::ByteSource>> open_hashed(
+    const std::vector<std::string>& inputs, std::vector<std::unique_ptr<io::HashedInput>>& hashed);
 
 // load_ordered, hashing each input as it is read (and to its end): `input_sha256s` receives one
 // SHA-256 per input, in reading order. `skew_ns` widens intervals under Order::realtime.

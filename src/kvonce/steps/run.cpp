@@ -62,6 +62,9 @@ namespace {
 struct Payload {
   std::vector<std::string> files;  // read in place
   fetch::PayloadMetadata metadata;
+  // A local file is hashed as it is read for its events, not in a pass of its own: its
+  // metadata's sha256 and size come from that reading.
+  bool hash_while_reading = false;
 };
 
 // Picks the payload as the old job did and brings it to local files.
@@ -84,9 +87,10 @@ Payload obtain_payload(const RunOptions& options, const OutputDir& tree, const E
       options.fetch.sample ? std::nullopt : env("KVONCE_OTLP_PAYLOAD");
   if (options.input || env_file) {
     const std::string path = options.input ? *options.input : *env_file;
-    p.metadata = fetch::describe_local_file(
+    p.metadata = fetch::describe_local_file_unhashed(
         path, options.input ? fetch::kSourceExplicit : fetch::kSourceEnvFile, path);
     p.files.push_back(path);
+    p.hash_while_reading = true;
     return p;
   }
   fetch::FetchOptions f = options.fetch;
@@ -157,6 +161,23 @@ void remove_mode_set(const OutputDir& tree, const char* mode) noexcept {
   }
 }
 
+payload::LoadResult read_payload(const RunOptions& options, Payload& payload, EventSink& sink) {
+  if (options.read_input) return options.read_input(sink);
+  if (!payload.hash_while_reading) {
+    return payload::load_files(payload.files, payload::Format::otlp, options.limits, sink,
+                               options.accept_partial);
+  }
+  std::vector<std::unique_ptr<io::HashedInput>> hashed;
+  payload::LoadResult load =
+      payload::load_events(open_hashed(payload.files, hashed), payload::Format::otlp,
+                           options.limits, sink, options.accept_partial);
+  io::HashedInput& file = *hashed.front();  // a local payload is one file
+  file.drain();  // the reader may stop before trailing bytes it does not need
+  payload.metadata.sha256 = file.finish_hex();
+  payload.metadata.size_bytes = file.bytes();
+  return load;
+}
+
 struct ModeRun {
   VerifyOutcome outcome;
   double seconds = 0;
@@ -179,10 +200,7 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   EventStore store;
   const privacy::MaskOptions mask = privacy::resolve_key(options.mask);  // before any output
   privacy::MaskingSink masking(store, mask);
-  payload::LoadResult load =
-      options.read_input ? options.read_input(masking)
-                         : payload::load_files(payload.files, payload::Format::otlp, options.limits,
-                                               masking, options.accept_partial);
+  payload::LoadResult load = read_payload(options, payload, masking);
   order_events(store, options.order, options.rules.clock_skew_ns);
   std::uint64_t raw = 0, inflated = 0;
   for (const auto& in : load.inputs) {
