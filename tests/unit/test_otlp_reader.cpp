@@ -74,6 +74,23 @@ TEST_CASE("otlp: type, key, traceId and actor are trimmed, numbers and booleans 
   CHECK(l.store[0].key == "42");
   CHECK(l.store[0].actor == "true");
   CHECK(l.store[0].trace_id == "abcdef0123456789abcdef0123456789");
+  SECTION("an intValue key is String(Number(intValue))") {
+    const auto key_of = [](const std::string& int_value) {
+      const Loaded k = load(otlp_doc(
+          {span_json(T0, {str_attr("kvonce.event.type", "retry"),
+                          raw_attr("kvonce.event.key", R"({"intValue":)" + int_value + "}")})}));
+      REQUIRE(k.store.size() == 1);
+      return std::string(k.store[0].key);
+    };
+    CHECK(key_of(R"("-0012")") == "-12");
+    CHECK(key_of(R"("-0")") == "0");
+    CHECK(key_of(R"("000")") == "0");
+    CHECK(key_of(R"("999999999999999")") == "999999999999999");    // 15 digits
+    CHECK(key_of(R"("9007199254740993")") == "9007199254740992");  // past 2^53: a double
+    CHECK(key_of(R"("12345678901234567890")") == "12345678901234567000");
+    CHECK(key_of(R"("0x1F")") == "31");
+    CHECK(key_of("7") == "7");
+  }
 }
 
 TEST_CASE("otlp: traceId precedence") {

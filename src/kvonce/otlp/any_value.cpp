@@ -133,8 +133,7 @@ void read_int_value(json::Reader& r, AnyValue& out) {
       break;
     default: r.skip();  // an object or array: NaN (JavaScript differs only for [] and [n])
   }
-  const std::string text = js_number_to_string(number);
-  set_scalar(out, Kind::integer, text, false);
+  out.kind = Kind::integer;
   if (!exact.empty() && is_plain_integer(exact)) {
     // Leading zeros are not JSON; the sign of zero is not kept, as JSON.stringify drops it.
     const bool negative = exact.front() == '-';
@@ -143,9 +142,12 @@ void read_int_value(json::Reader& r, AnyValue& out) {
     out.json.clear();
     if (negative && digits != "0") out.json.push_back('-');
     out.json.append(digits);
-  } else if (!std::isfinite(number)) {
-    out.json = "null";
+    // Below 2^53 (15 digits are) String(Number(text)) prints the same digits: no double to format.
+    out.scalar = digits.size() <= 15 ? out.json : js_number_to_string(number);
+    return;
   }
+  set_scalar(out, Kind::integer, js_number_to_string(number), false);
+  if (!std::isfinite(number)) out.json = "null";
 }
 
 // The members of an AnyValue in the converter's precedence (it tested them in this order, not in
