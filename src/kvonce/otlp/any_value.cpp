@@ -250,7 +250,7 @@ void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth) {
   std::string_view member;
   while (r.next_member(member)) {
     if (in_out) {
-      std::swap(out, ranked[kString]);
+      out.swap(ranked[kString]);
       out.clear();
       taken = 1u << kString;
       in_out = false;
@@ -264,7 +264,7 @@ void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth) {
     taken = read_ranked_member(r, rank, ranked[rank], depth) ? taken | bit : taken & ~bit;
   }
   if (in_out || taken == 0) return;
-  std::swap(out, ranked[static_cast<unsigned>(std::countr_zero(taken))]);
+  out.swap(ranked[static_cast<unsigned>(std::countr_zero(taken))]);
 }
 
 }  // namespace

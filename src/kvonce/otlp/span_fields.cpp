@@ -222,7 +222,7 @@ void store_attribute(AttributeSet& out, const std::string& name, Slot slot, AnyV
   if (slot == kFlatContext) {
     out.flat_context.emplace_back(name.substr(kFlatPrefix.size()), value.json);
   } else {
-    std::swap(out.slots[slot], value);  // buffers change hands, keeping their capacity
+    out.slots[slot].swap(value);  // buffers change hands, keeping their capacity
     out.present |= 1u << slot;
   }
 }
