@@ -48,9 +48,6 @@ std::uint64_t count_newlines(const char* p, const char* end) {
 bool is_ws(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
-bool is_above_space(char c) {
-  return static_cast<unsigned char>(c) > ' ';
-}
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
@@ -80,23 +77,6 @@ std::size_t js_space_length(const char* p, std::size_t avail) {
     default: return 0;
   }
 }
-
-// The kind of value each first byte starts, plus one; 0 for a byte that starts none.
-constexpr auto kKindOf = [] {
-  std::array<unsigned char, 256> t{};
-  const auto set = [&](char c, Kind k) {
-    t[static_cast<unsigned char>(c)] = static_cast<unsigned char>(static_cast<int>(k) + 1);
-  };
-  set('{', Kind::object);
-  set('[', Kind::array);
-  set('"', Kind::string);
-  set('t', Kind::boolean);
-  set('f', Kind::boolean);
-  set('n', Kind::null);
-  set('-', Kind::number);
-  for (char c = '0'; c <= '9'; ++c) set(c, Kind::number);
-  return t;
-}();
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -172,23 +152,12 @@ void Reader::error(const std::string& what) {
                              " (line " + std::to_string(line()) + "): " + what);
 }
 
-inline char Reader::peek_char() {
-  // The common case, inlined: a byte above the space is no white space.
-  if (pos_ < end_ && is_above_space(data_[pos_])) return data_[pos_];
-  return peek_char_slow();
-}
-
 char Reader::peek_char_slow() {
   for (;;) {
     while (pos_ < end_ && is_ws(data_[pos_])) ++pos_;
     if (pos_ < end_) return data_[pos_];
     if (!fill(1)) return '\0';
   }
-}
-
-inline void Reader::expect(char c) {
-  if (peek_char() != c) expected(c);
-  ++pos_;
 }
 
 void Reader::expected(char c) {
@@ -203,10 +172,7 @@ bool Reader::next_document() {
   return peek_char() != '\0' || pos_ < end_;
 }
 
-Kind Reader::peek() {
-  const char c = peek_char();
-  if (const unsigned char k = kKindOf[static_cast<unsigned char>(c)])
-    return static_cast<Kind>(k - 1);
+void Reader::no_value(char c) {
   if (c == '\0' && pos_ >= end_) error("unexpected end of input (truncated JSON?)");
   if (c == 'N' || c == 'I') error("NaN and Infinity are not JSON values");
   if (c == '}' || c == ']' || c == ',' || c == ':') error(std::string("unexpected '") + c + "'");
@@ -215,37 +181,11 @@ Kind Reader::peek() {
   error(std::string("unexpected byte ") + hex);
 }
 
-void Reader::begin_object() {
-  expect('{');
-  first_.push_back(true);
+void Reader::no_member(char c) {
+  error(c == '\0' ? "unexpected end of input inside an object" : "expected ',' or '}'");
 }
 
-void Reader::begin_array() {
-  expect('[');
-  first_.push_back(true);
-}
-
-bool Reader::next_member(std::string_view& key) {
-  char c = peek_char();
-  if (c == '}') {
-    ++pos_;
-    first_.pop_back();
-    return false;
-  }
-  if (first_.back()) {
-    first_.back() = false;
-  } else {
-    if (c != ',')
-      error(c == '\0' ? "unexpected end of input inside an object" : "expected ',' or '}'");
-    ++pos_;
-    c = peek_char();
-  }
-  if (c != '"') error("expected a member name in double quotes");
-  key = literal_string();
-  if (pos_ < end_ && data_[pos_] == ':') {  // minified JSON
-    ++pos_;
-    return true;
-  }
+bool Reader::member_colon(std::string_view& key) {
   // The view points into the buffer; it stays valid unless a refill moves the buffer, which
   // only happens when the ':' is not buffered yet. Copy the key only in that rare case.
   std::size_t colon = pos_;
@@ -260,26 +200,8 @@ bool Reader::next_member(std::string_view& key) {
   return true;
 }
 
-bool Reader::next_element() {
-  const char c = peek_char();
-  if (c == ']') {
-    ++pos_;
-    first_.pop_back();
-    return false;
-  }
-  if (first_.back()) {
-    first_.back() = false;
-    return true;
-  }
-  if (c != ',')
-    error(c == '\0' ? "unexpected end of input inside an array" : "expected ',' or ']'");
-  ++pos_;
-  return true;
-}
-
-std::string_view Reader::string() {
-  if (peek_char() != '"') error("expected a string");
-  return literal_string();
+void Reader::no_element(char c) {
+  error(c == '\0' ? "unexpected end of input inside an array" : "expected ',' or ']'");
 }
 
 // Scans a string literal starting at pos_ (the opening quote). Without escapes the result is a

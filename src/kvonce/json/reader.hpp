@@ -13,6 +13,7 @@
 // decodes to that code unit's three-byte form (WTF-8), never an error.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -25,6 +26,25 @@
 namespace kvonce::json {
 
 enum class Kind { object, array, string, number, boolean, null };
+
+namespace detail {
+// The kind of value each first byte starts, plus one; 0 for a byte that starts none.
+inline constexpr auto kKindOf = [] {
+  std::array<unsigned char, 256> t{};
+  const auto set = [&](char c, Kind k) {
+    t[static_cast<unsigned char>(c)] = static_cast<unsigned char>(static_cast<int>(k) + 1);
+  };
+  set('{', Kind::object);
+  set('[', Kind::array);
+  set('"', Kind::string);
+  set('t', Kind::boolean);
+  set('f', Kind::boolean);
+  set('n', Kind::null);
+  set('-', Kind::number);
+  for (char c = '0'; c <= '9'; ++c) set(c, Kind::number);
+  return t;
+}();
+}  // namespace detail
 
 class Reader {
  public:
@@ -78,6 +98,10 @@ class Reader {
   char peek_char_slow();
   void expect(char c);
   [[noreturn]] void expected(char c);
+  [[noreturn]] void no_value(char c);        // peek() found no value's first byte
+  [[noreturn]] void no_element(char c);      // next_element() found neither ',' nor ']'
+  [[noreturn]] void no_member(char c);       // next_member() found neither ',' nor '}'
+  bool member_colon(std::string_view& key);  // the ':' after white space, or not yet buffered
   std::string_view literal_string();
   void decode_escapes(std::size_t start, std::size_t len);
   void decode_escape(std::size_t& i, std::string& out);
@@ -103,6 +127,79 @@ class Reader {
   std::string scratch_;           // the current member name
   std::string decoded_;           // a string value with escapes, decoded
 };
+
+// The hot paths, inline: the OTLP readers call them for every member and value.
+inline char Reader::peek_char() {
+  // A byte above the space is no white space.
+  if (pos_<end_&& static_cast<unsigned char>(data_[pos_])> ' ') return data_[pos_];
+  return peek_char_slow();
+}
+
+inline void Reader::expect(char c) {
+  if (peek_char() != c) expected(c);
+  ++pos_;
+}
+
+inline Kind Reader::peek() {
+  const char c = peek_char();
+  const unsigned char k = detail::kKindOf[static_cast<unsigned char>(c)];
+  if (k == 0) no_value(c);
+  return static_cast<Kind>(k - 1);
+}
+
+inline void Reader::begin_object() {
+  expect('{');
+  first_.push_back(true);
+}
+
+inline void Reader::begin_array() {
+  expect('[');
+  first_.push_back(true);
+}
+
+inline bool Reader::next_member(std::string_view& key) {
+  char c = peek_char();
+  if (c == '}') {
+    ++pos_;
+    first_.pop_back();
+    return false;
+  }
+  if (first_.back()) {
+    first_.back() = false;
+  } else {
+    if (c != ',') no_member(c);
+    ++pos_;
+    c = peek_char();
+  }
+  if (c != '"') error("expected a member name in double quotes");
+  key = literal_string();
+  if (pos_ < end_ && data_[pos_] == ':') {  // minified JSON
+    ++pos_;
+    return true;
+  }
+  return member_colon(key);
+}
+
+inline bool Reader::next_element() {
+  const char c = peek_char();
+  if (c == ']') {
+    ++pos_;
+    first_.pop_back();
+    return false;
+  }
+  if (first_.back()) {
+    first_.back() = false;
+    return true;
+  }
+  if (c != ',') no_element(c);
+  ++pos_;
+  return true;
+}
+
+inline std::string_view Reader::string() {
+  if (peek_char() != '"') error("expected a string");
+  return literal_string();
+}
 
 inline bool Reader::next_member_is(std::string_view quoted_name) {
   const std::size_t comma = first_.back() ? 0 : 1;
