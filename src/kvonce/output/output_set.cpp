@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kvonce/output/written_files.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/strings.hpp"
 
@@ -30,7 +31,17 @@ void SetFile::commit() {
   if (committed_) return;
   finish();
   committed_ = true;  // a failed commit removes the temporary file: nothing to do again
-  file_.commit();
+  const int reader = file_.open_reader();  // the file itself, before and after the rename
+  try {
+    file_.commit();
+  } catch (...) {
+    if (reader >= 0) ::close(reader);
+    throw;
+  }
+  if (reader >= 0) {
+    remember_written(reader, sha256_);
+    ::close(reader);
+  }
 }
 
 OutputSet::OutputSet(OutputDir dir, std::vector<std::string> members, SetOrigin origin,

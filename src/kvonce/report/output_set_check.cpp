@@ -6,6 +6,7 @@
 #include "kvonce/io/hashed_input.hpp"
 #include "kvonce/json/reader.hpp"
 #include "kvonce/output/source_record_reader.hpp"
+#include "kvonce/output/written_files.hpp"
 #include "kvonce/report/load.hpp"
 #include "kvonce/util/error.hpp"
 
@@ -90,7 +91,8 @@ ModeCheck check_mode(const fs::path& dir, bool accept_unrecorded) {
     }
     if (!present(path)) disagree(dir, member + " is missing");
     std::uint64_t bytes = 0;
-    if (io::sha256_of_file(path.string(), bytes) != listed->second) {
+    const std::optional<std::string> written = output::written_digest(path);
+    if ((written ? *written : io::sha256_of_file(path.string(), bytes)) != listed->second) {
       disagree(dir,
                member + " is not the file " + trace_dir::kValidationFile + " was written with");
     }

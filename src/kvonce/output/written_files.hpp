@@ -1,0 +1,24 @@
+// The files of output sets this process wrote, and their digests. `run` and `receive` report on
+// outputs they wrote moments before: hashing them again (2 GB at 1,000,000 events) would only
+// tell that they are still what this process wrote, which their identity tells as well. A
+// separate `report` process knows of no file here and hashes every one.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace kvonce::output {
+
+// Remembers the file open as `fd` (the descriptor of what was just renamed into place) as
+// having the digest `sha256`, as it stands now: device, inode, size and modification time.
+void remember_written(int fd, const std::string& sha256);
+
+// The digest of the file at `path` when it is, not through a link, a file this process
+// remembered and still as it was then; nullopt otherwise. A file changed in place to the same
+// size, with its time set back or within the clock tick of its writing, is not told apart: only
+// a writer of the directory can do that, while the command runs, and it could as well change
+// the files after the report.
+std::optional<std::string> written_digest(const std::filesystem::path& path);
+
+}  // namespace kvonce::output
