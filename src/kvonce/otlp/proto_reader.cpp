@@ -217,9 +217,15 @@ class WireInput {
   // A varint of more than one byte, or one at the buffer's end.
   [[gnu::noinline]] bool varint_long(std::uint64_t& out) {
     if (lim_ - p_ < 10) return varint_slow(out);
+    return decode_varint(p_ + 10, out);
+  }
+
+  // Decodes the varint at p_ from bytes before `end` (at most ten of them are read); false when
+  // it does not end there.
+  bool decode_varint(const char* end, std::uint64_t& out) {
     const char* q = p_;
     std::uint64_t r = 0;
-    for (int shift = 0; shift < 70; shift += 7) {
+    for (int shift = 0; shift < 70 && q < end; shift += 7) {
       const std::uint64_t b = static_cast<unsigned char>(*q++);
       r |= (b & 0x7f) << shift;
       if (b < 0x80) {
@@ -228,7 +234,7 @@ class WireInput {
         return true;
       }
     }
-    return false;  // more than ten bytes
+    return false;
   }
 
   TagRead tag_slow(std::uint32_t& out) {
@@ -242,18 +248,7 @@ class WireInput {
 
   bool varint_slow(std::uint64_t& out) {
     fill(static_cast<std::size_t>(std::min<std::uint64_t>(10, left())));
-    const char* q = p_;
-    std::uint64_t r = 0;
-    for (int shift = 0; shift < 70 && q < lim_; shift += 7) {
-      const std::uint64_t b = static_cast<unsigned char>(*q++);
-      r |= (b & 0x7f) << shift;
-      if (b < 0x80) {
-        p_ = q;
-        out = r;
-        return true;
-      }
-    }
-    return false;
+    return decode_varint(lim_, out);
   }
 
   // `n` bytes readable before the limit, or false.
