@@ -1,7 +1,5 @@
 #include "kvonce/event/event.hpp"
 
-#include <algorithm>
-
 #include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
 
@@ -9,6 +7,7 @@ namespace kvonce {
 
 namespace {
 
+// Room for a type or key as JSON, in the form it was given ("null" fits the fixed part's room).
 std::size_t field_bound(FieldForm form, std::string_view text) {
   return form == FieldForm::json ? text.size() : json_string_bound(text.size());
 }
@@ -39,12 +38,6 @@ char* put_timestamp_json(char* p, const EventView& e) {
 void append_timestamp_json(std::string& out, const EventView& e) {
   char buf[kTimestampJsonBound];
   out.append(buf, put_timestamp_json(buf, e));
-}
-
-void append_field_json(std::string& out, FieldForm form, std::string_view text) {
-  const std::size_t at = out.size();
-  out.resize(at + std::max<std::size_t>(field_bound(form, text), 4));
-  out.resize(static_cast<std::size_t>(put_field_json(out.data() + at, form, text) - out.data()));
 }
 
 std::size_t event_line_bound(const EventView& e) {

@@ -60,7 +60,5 @@ char* put_event_line(char* p, const EventView& event);
 void append_timestamp_json(std::string& out, const EventView& event);
 inline constexpr std::size_t kTimestampJsonBound = 26;
 char* put_timestamp_json(char* p, const EventView& event);
-// A type or key as JSON, in the form it was given.
-void append_field_json(std::string& out, FieldForm form, std::string_view text);
 
 }  // namespace kvonce
