@@ -33,11 +33,12 @@ void order_events(EventStore& store, Order order, std::uint64_t skew_ns) {
 
 payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload::Format format,
                                  Order order, const io::ReadLimits& limits, EventStore& store,
-                                 const privacy::MaskOptions& mask, bool accept_partial) {
+                                 const privacy::MaskOptions& mask, bool accept_partial,
+                                 std::uint64_t skew_ns) {
   const privacy::MaskOptions resolved = privacy::resolve_key(mask);
   privacy::MaskingSink sink(store, resolved);  // passes events through when masking is off
   payload::LoadResult load = payload::load_files(inputs, format, limits, sink, accept_partial);
-  order_events(store, order);
+  order_events(store, order, skew_ns);
   return load;
 }
 

@@ -47,8 +47,8 @@ struct PrepareResult {
 // events are masked before the store sees them (under mask.key, or a key resolved here).
 payload::LoadResult load_ordered(const std::vector<std::string>& inputs, payload::Format format,
                                  Order order, const io::ReadLimits& limits, EventStore& store,
-                                 const privacy::MaskOptions& mask = {},
-                                 bool accept_partial = false);
+                                 const privacy::MaskOptions& mask = {}, bool accept_partial = false,
+                                 std::uint64_t skew_ns = 0);
 
 // Opens each input for one reading pass that also hashes it: the readers go to the payload
 // reader; `hashed` gives each input's SHA-256 once read (drain, then finish_hex).

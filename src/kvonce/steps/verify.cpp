@@ -47,6 +47,12 @@ std::uint64_t decompressed_bytes(const payload::LoadResult& load) {
 // and, for one NDJSON file that `prepare` recorded, the payload it was prepared from.
 payload::LoadResult load_hashed(const VerifyOptions& options, EventStore& store,
                                 output::SetOrigin& origin) {
+  if (options.origin) {
+    // The caller names the payload (run's ndjson mode, reading the events file the otlp mode
+    // wrote and hashed): the set records that, so these bytes need no digest of their own.
+    return load_ordered(options.inputs, options.format, options.order, options.limits, store,
+                        options.mask, options.accept_partial, options.rules.clock_skew_ns);
+  }
   payload::LoadResult load = load_ordered_hashed(
       options.inputs, options.format, options.order, options.limits, store, options.mask,
       origin.input_sha256s, options.accept_partial, options.rules.clock_skew_ns);
