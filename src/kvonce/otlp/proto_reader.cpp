@@ -617,8 +617,10 @@ class Walker {
       const int field = field_of(tag), wire = wire_of(tag);
       if (field == kTraceId && wire == kLen) {
         id_from_bytes(read_bytes(), span.trace_id);
+        spans_.ids_read();  // starts fetching the ids' slot of the spans already read
       } else if (field == kSpanId && wire == kLen) {
         id_from_bytes(read_bytes(), span.span_id);
+        spans_.ids_read();
       } else if (field == kStartTime && wire == kFixed64) {
         std::uint64_t ns = 0;
         if (!in_.fixed64(ns)) truncated();
