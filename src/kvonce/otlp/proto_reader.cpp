@@ -624,12 +624,12 @@ class Walker {
       } else if (field == kStartTime && wire == kFixed64) {
         std::uint64_t ns = 0;
         if (!in_.fixed64(ns)) truncated();
-        assign_decimal(span.start_time, ns);
+        span.start_ns = ns;
         span.has_start_time = true;
       } else if (field == kEndTime && wire == kFixed64) {
         std::uint64_t ns = 0;
         if (!in_.fixed64(ns)) truncated();
-        assign_decimal(span.end_time, ns);
+        span.end_ns = ns;
         span.has_end_time = true;
       } else if (field == kSpanAttributes && wire == kLen) {
         read_span_attribute(span, attributes++);

@@ -7,6 +7,7 @@
 #include "kvonce/otlp/span_sink.hpp"
 #include "kvonce/util/error.hpp"
 #include "kvonce/util/js_trim.hpp"
+#include "kvonce/util/strings.hpp"
 #include "kvonce/util/time.hpp"
 
 namespace kvonce::otlp {
@@ -256,7 +257,9 @@ void Converter::State::read_span(json::Reader& r, SpanFields& span) {
     } else if (m == "startTimeUnixNano" || m == "start_time_unix_nano") {
       const json::Kind k = r.peek();
       if (k == json::Kind::string) {
-        span.start_time.assign(r.string());
+        const std::string_view text = r.string();
+        span.start_ns = parse_u64(trim(text));  // as map_span reads the text
+        if (!span.start_ns) span.start_time.assign(text);
         span.has_start_time = true;
       } else if (k == json::Kind::number) {
         // A number is kept when its exact value is an integer in range, exponent or not
@@ -264,7 +267,7 @@ void Converter::State::read_span(json::Reader& r, SpanFields& span) {
         const std::string_view text = r.number();
         const std::optional<std::uint64_t> ns = json_number_u64(text);
         if (ns) {
-          assign_decimal(span.start_time, *ns);
+          span.start_ns = ns;
         } else {
           span.start_time.assign(text);
         }
@@ -276,7 +279,9 @@ void Converter::State::read_span(json::Reader& r, SpanFields& span) {
     } else if (m == "endTimeUnixNano" || m == "end_time_unix_nano") {
       const json::Kind k = r.peek();
       if (k == json::Kind::string) {
-        span.end_time.assign(r.string());
+        const std::string_view text = r.string();
+        span.end_ns = parse_u64(trim(text));
+        if (!span.end_ns) span.end_time.assign(text);
         span.has_end_time = true;
       } else if (k == json::Kind::number) {
         span.end_time.assign(r.number());

@@ -1,7 +1,6 @@
 #include "kvonce/otlp/span_fields.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 
 #include "kvonce/otlp/ids.hpp"
@@ -227,17 +226,13 @@ void store_attribute(AttributeSet& out, const std::string& name, Slot slot, AnyV
   }
 }
 
-void assign_decimal(std::string& out, std::uint64_t v) {
-  char buf[24];
-  const char* end = std::to_chars(buf, buf + sizeof buf, v).ptr;
-  out.assign(buf, static_cast<std::size_t>(end - buf));
-}
-
 void SpanFields::clear() {
   trace_id.clear();
   span_id.clear();
   start_time.clear();
   end_time.clear();
+  start_ns.reset();
+  end_ns.reset();
   has_start_time = start_time_invalid = has_end_time = false;
   attributes.clear();
 }
@@ -299,8 +294,9 @@ SkipReason map_span(const SpanFields& span, const AttributeSet& resource, Mapped
   if (type.empty()) return SkipReason::missing_type;
   if (key.empty()) return SkipReason::missing_key;
 
-  const std::optional<std::uint64_t> time =
-      span.has_start_time ? parse_u64(trim(span.start_time)) : std::nullopt;
+  const std::optional<std::uint64_t> time = span.start_ns         ? span.start_ns
+                                            : span.has_start_time ? parse_u64(trim(span.start_time))
+                                                                  : std::nullopt;
   if (!time) {
     warning = span.has_start_time ? "startTimeUnixNano \"" + span.start_time.substr(0, 40) +
                                         "\" is not an unsigned 64-bit integer"
@@ -310,8 +306,9 @@ SkipReason map_span(const SpanFields& span, const AttributeSet& resource, Mapped
   }
   e.time_ns = *time;
   // An end that is absent, zero, unreadable or before the start leaves a point at the start.
-  const std::optional<std::uint64_t> end =
-      span.has_end_time ? parse_u64(trim(span.end_time)) : std::nullopt;
+  const std::optional<std::uint64_t> end = span.end_ns         ? span.end_ns
+                                           : span.has_end_time ? parse_u64(trim(span.end_time))
+                                                               : std::nullopt;
   e.ended = end && *end != 0 && *end >= *time;
   e.end_ns = e.ended ? *end : 0;
   e.type.assign(type);

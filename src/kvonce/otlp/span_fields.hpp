@@ -70,10 +70,13 @@ void store_attribute(AttributeSet& out, const std::string& name, Slot slot, AnyV
 // One span as read, reused from span to span: clear() keeps every buffer's capacity, so reading
 // a span allocates nothing once the first spans have sized them.
 struct SpanFields {
-  std::string trace_id;             // normalised span.traceId
-  std::string span_id;              // normalised span.spanId
-  std::string start_time;           // raw startTimeUnixNano text, when has_start_time
-  std::string end_time;             // raw endTimeUnixNano text, when has_end_time
+  std::string trace_id;    // normalised span.traceId
+  std::string span_id;     // normalised span.spanId
+  std::string start_time;  // raw startTimeUnixNano text, when has_start_time
+  std::string end_time;    // raw endTimeUnixNano text, when has_end_time
+  // The times' values, when the reader had them as numbers already (protobuf's fixed64, JSON
+  // text that parses): then the text above stays empty, and nothing is formatted or parsed again.
+  std::optional<std::uint64_t> start_ns, end_ns;
   bool has_start_time = false;      // startTimeUnixNano was a string or a number
   bool start_time_invalid = false;  // present but neither string nor number
   bool has_end_time = false;
@@ -83,10 +86,6 @@ struct SpanFields {
 
   void clear();
 };
-
-// Sets `out` to the decimal text of `v` in place (a time read as a number keeps the text the
-// mapping parses; std::to_string would allocate a string per span).
-void assign_decimal(std::string& out, std::uint64_t v);
 
 enum class SkipReason { none, not_kvonce, missing_type, missing_key, bad_timestamp };
 
