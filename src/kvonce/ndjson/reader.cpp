@@ -115,7 +115,12 @@ Nanos exact_time(const LineFields& f, Nanos timestamp_ns, const std::string& whe
                  ReadStats& stats) {
   if (!f.has_time_unix_nano) return timestamp_ns;
   const auto ns = parse_u64(trim(f.time_unix_nano));
-  if (ns && timestamp_ns >= 0 && *ns / 1000000 == timestamp_ns / 1000000) return *ns;
+  // A timestamp past 2^64 ns (after 2554) names no millisecond a uint64 reaches; below it, the
+  // division stays in 64 bits.
+  if (ns && timestamp_ns >= 0 && timestamp_ns <= UINT64_MAX &&
+      *ns / 1000000 == static_cast<std::uint64_t>(timestamp_ns) / 1000000) {
+    return *ns;
+  }
   stats.warn(where + ": timeUnixNano \"" + f.time_unix_nano.substr(0, 40) + "\" " +
              (ns ? "is not within the timestamp's millisecond" : "is not an unsigned integer") +
              "; timestamp used");

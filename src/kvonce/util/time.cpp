@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace kvonce {
@@ -69,10 +70,16 @@ void append_iso_millis(std::string& out, Nanos unix_nanos) {
 }
 
 char* put_iso_millis(char* buf, Nanos unix_nanos) {
-  // Floor division: an instant before the epoch belongs to the millisecond before it.
-  Nanos millis_total = unix_nanos / 1'000'000;
-  if (unix_nanos < 0 && millis_total * 1'000'000 != unix_nanos) --millis_total;
-  const auto ms = static_cast<std::int64_t>(millis_total);  // |ms| < 2^63 for years 0..9999
+  std::int64_t ms;  // |ms| < 2^63 for years 0..9999
+  if (unix_nanos >= 0 && unix_nanos <= INT64_MAX) {
+    // Every OTLP time until 2262, without the 128-bit division below (a library call).
+    ms = static_cast<std::int64_t>(static_cast<std::uint64_t>(unix_nanos) / 1'000'000);
+  } else {
+    // Floor division: an instant before the epoch belongs to the millisecond before it.
+    Nanos millis_total = unix_nanos / 1'000'000;
+    if (unix_nanos < 0 && millis_total * 1'000'000 != unix_nanos) --millis_total;
+    ms = static_cast<std::int64_t>(millis_total);
+  }
   std::int64_t days = ms / 86'400'000, ms_of_day = ms % 86'400'000;
   if (ms_of_day < 0) {
     ms_of_day += 86'400'000;
