@@ -63,39 +63,6 @@ void EventStore::add(const EventView& e) {
   index_.push_back(entry);
 }
 
-EventView EventStore::operator[](std::size_t i) const {
-  const Entry& e = index_[i];
-  auto field = [&](int f) {
-    const std::uint32_t begin = f == 0 ? 0 : e.ends[f - 1];
-    return std::string_view(e.text + begin, e.ends[f] - begin);
-  };
-  EventView v;
-  v.time_ns = time_of(e);
-  v.timed = !(e.flags & kUntimed);
-  v.type_form = static_cast<FieldForm>(e.flags >> kTypeFormShift & 3);
-  v.key_form = static_cast<FieldForm>(e.flags >> kKeyFormShift & 3);
-  v.trace_id = field(kTrace);
-  const std::size_t span_size = e.span_size & kMaxSpanId;
-  v.span_id = std::string_view(e.text + e.ends[kContext], span_size);
-  v.ended = e.span_size & kEnded;
-  if (v.ended) {
-    std::uint64_t end = 0;
-    std::memcpy(&end, e.text + e.ends[kContext] + span_size, sizeof end);
-    v.end_ns = end;
-  }
-  v.actor = field(kActor);
-  v.type = field(kType);
-  v.key = field(kKey);
-  if (e.flags & kHasValue) v.value = field(kValue);
-  if (e.flags & kHasReason) v.reason = field(kReason);
-  if (e.flags & kHasContext) v.context = field(kContext);
-  return v;
-}
-
-Nanos EventStore::time_of(const Entry& e) {
-  return static_cast<Nanos>(e.era) * (static_cast<Nanos>(1) << 64) + e.time_ns;
-}
-
 bool EventStore::before(const Entry& a, const Entry& b) {
   const bool a_untimed = a.flags & kUntimed, b_untimed = b.flags & kUntimed;
   if (a_untimed != b_untimed) return b_untimed;

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -54,7 +55,9 @@ class EventStore final : public EventSink {
   static constexpr std::uint16_t kEnded = 0x8000;
   static constexpr std::size_t kMaxSpanId = kEnded - 1;
   static bool before(const Entry& a, const Entry& b);
-  static Nanos time_of(const Entry& e);
+  static Nanos time_of(const Entry& e) {
+    return static_cast<Nanos>(e.era) * (static_cast<Nanos>(1) << 64) + e.time_ns;
+  }
 
   char* allocate(std::size_t bytes);
 
@@ -63,5 +66,36 @@ class EventStore final : public EventSink {
   std::size_t block_used_ = 0, block_size_ = 0;
   std::uint64_t text_bytes_ = 0;
 };
+
+// Inline: each caller decodes only the fields it reads (the writers, the rules, the projection
+// call it once or more per event).
+inline EventView EventStore::operator[](std::size_t i) const {
+  const Entry& e = index_[i];
+  auto field = [&](int f) {
+    const std::uint32_t begin = f == 0 ? 0 : e.ends[f - 1];
+    return std::string_view(e.text + begin, e.ends[f] - begin);
+  };
+  EventView v;
+  v.time_ns = time_of(e);
+  v.timed = !(e.flags & kUntimed);
+  v.type_form = static_cast<FieldForm>(e.flags >> kTypeFormShift & 3);
+  v.key_form = static_cast<FieldForm>(e.flags >> kKeyFormShift & 3);
+  v.trace_id = field(kTrace);
+  const std::size_t span_size = e.span_size & kMaxSpanId;
+  v.span_id = std::string_view(e.text + e.ends[kContext], span_size);
+  v.ended = e.span_size & kEnded;
+  if (v.ended) {
+    std::uint64_t end = 0;
+    std::memcpy(&end, e.text + e.ends[kContext] + span_size, sizeof end);
+    v.end_ns = end;
+  }
+  v.actor = field(kActor);
+  v.type = field(kType);
+  v.key = field(kKey);
+  if (e.flags & kHasValue) v.value = field(kValue);
+  if (e.flags & kHasReason) v.reason = field(kReason);
+  if (e.flags & kHasContext) v.context = field(kContext);
+  return v;
+}
 
 }  // namespace kvonce
