@@ -30,7 +30,7 @@ Hash128 span_fingerprint(const HashKey& key, std::string_view trace_id, std::str
   return siphash128<1, 3>(key, std::string_view(buf, size));
 }
 
-SpanIdentitySet::Slot& SpanIdentitySet::slot_of(std::vector<Slot>& slots, const Hash128& id) const {
+SpanIdentitySet::Slot& SpanIdentitySet::slot_of(LargeArray<Slot>& slots, const Hash128& id) const {
   const std::size_t mask = slots.size() - 1;
   for (std::size_t i = id.lo & mask;; i = (i + 1) & mask) {
     Slot& s = slots[i];
@@ -81,9 +81,9 @@ SpanIdentitySet::Sighting SpanIdentitySet::insert_prepared(const Hash128& id,
   return {Seen::different, s.offset};
 }
 
-void SpanIdentitySet::grow(std::vector<Slot>& slots) {
-  std::vector<Slot> old = std::move(slots);
-  slots.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+void SpanIdentitySet::grow(LargeArray<Slot>& slots) {
+  LargeArray<Slot> old = std::move(slots);
+  slots = LargeArray<Slot>(old.empty() ? 1024 : old.size() * 2);
   for (const Slot& f : old) {
     if (!empty(f.id)) slot_of(slots, f.id) = f;
   }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kvonce/util/keyed_hash.hpp"
+#include "kvonce/util/large_memory.hpp"
 
 namespace kvonce::otlp {
 
@@ -62,15 +63,15 @@ class SpanIdentitySet {
     Hash128 content;
     std::uint64_t offset;
   };
-  void grow(std::vector<Slot>& slots);
+  void grow(LargeArray<Slot>& slots);
   // Finds the slot of `id`, or the empty slot where it belongs.
-  Slot& slot_of(std::vector<Slot>& slots, const Hash128& id) const;
+  Slot& slot_of(LargeArray<Slot>& slots, const Hash128& id) const;
 
-  std::vector<Slot> slots_;  // a power of two in size, at most three quarters full
+  LargeArray<Slot> slots_;  // a power of two in size, at most three quarters full
   std::size_t size_ = 0;
   // Fingerprints of (ids, event) for the events that came under ids already taken: rare, so a
   // second table keeps the first one's slots small.
-  std::vector<Slot> variants_;
+  LargeArray<Slot> variants_;
   std::size_t variant_count_ = 0;
   HashKey key_;
   SpanFingerprint fingerprint_;
