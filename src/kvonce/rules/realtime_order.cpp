@@ -4,7 +4,6 @@
 #include <numeric>
 #include <queue>
 #include <string_view>
-#include <tuple>
 
 #include "kvonce/json/reader.hpp"
 #include "kvonce/rules/attempt.hpp"
@@ -174,23 +173,29 @@ void order_realtime(EventStore& store, std::uint64_t skew_ns) {
   }
   if (!judging.keyless.empty()) add(judging.keyless);
 
-  // Merge by (witness point, rank) of each sequence's next event.
-  using Head = std::tuple<Nanos, std::uint32_t, std::uint32_t>;  // point, rank, sequence
+  // Merge by (witness point, rank) of each sequence's next event. Ranks are unique, so the
+  // sequence number beside the rank in one word never decides: it only says where to go on.
+  struct Head {
+    Nanos point;
+    std::uint64_t rank_sequence;
+    bool operator>(const Head& o) const {
+      return point != o.point ? point > o.point : rank_sequence > o.rank_sequence;
+    }
+  };
+  const auto head = [&](std::uint32_t s, std::size_t at) {
+    return Head{sequences[s].points[at], std::uint64_t{rank[sequences[s].events[at]]} << 32 | s};
+  };
   std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
   std::vector<std::size_t> next(sequences.size(), 0);
-  for (std::uint32_t s = 0; s < sequences.size(); ++s) {
-    heads.emplace(sequences[s].points[0], rank[sequences[s].events[0]], s);
-  }
+  for (std::uint32_t s = 0; s < sequences.size(); ++s) heads.push(head(s, 0));
   std::vector<std::uint32_t> order;
   order.reserve(store.size());
   while (!heads.empty()) {
-    const auto [point, r, s] = heads.top();
+    const auto s = static_cast<std::uint32_t>(heads.top().rank_sequence);
     heads.pop();
     const Sequence& seq = sequences[s];
     order.push_back(seq.events[next[s]]);
-    if (++next[s] < seq.events.size()) {
-      heads.emplace(seq.points[next[s]], rank[seq.events[next[s]]], s);
-    }
+    if (++next[s] < seq.events.size()) heads.push(head(s, next[s]));
   }
   // A store already in verification order (a trace written in order) keeps its index as it is.
   for (std::uint32_t i = 0; i < order.size(); ++i) {
