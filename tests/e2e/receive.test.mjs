@@ -5,6 +5,7 @@
 // `receive --output` ended by SIGINT, by --idle, and aborted by a second signal.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -60,6 +61,10 @@ describe('receive -- node program.mjs: the verdict of verify on the same spans',
         assert.match(metadata.sourceDetail, /^OTLP\/HTTP http:\/\/127\.0\.0\.1:\d+\/v1\/traces, OTLP\/gRPC http:\/\/127\.0\.0\.1:\d+$/);
         // The capture kept is read later as any Collector file.
         const kept = path.join(trace, 'payload', 'kvonce-otlp-received.binpb');
+        // Hashed as it was written, not read again: the digest and size are the file's own.
+        const keptBytes = fs.readFileSync(kept);
+        assert.equal(metadata.sha256, crypto.createHash('sha256').update(keptBytes).digest('hex'));
+        assert.equal(metadata.sizeBytes, keptBytes.length);
         const again = await run(['verify', kept, '-d', path.join(dir, 'again')], {}, dir);
         assert.equal(again.code, expected.code, again.stdout + again.stderr);
         assert.match(again.stdout, /read: .*length-prefixed/);

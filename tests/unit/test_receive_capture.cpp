@@ -7,10 +7,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "kvonce/crypto/crypto.hpp"
+#include "kvonce/output/written_files.hpp"
 #include "kvonce/payload/framing.hpp"
 #include "kvonce/payload/load.hpp"
 #include "kvonce/receive/capture.hpp"
 #include "kvonce/util/error.hpp"
+#include "kvonce/util/output_dir.hpp"
 
 #include "support/proto_writer.hpp"
 #include "support/test_support.hpp"
@@ -150,4 +153,33 @@ TEST_CASE("receive capture: a capture written through is not followed, but read 
   CHECK(capture.follow("kept.binpb") == nullptr);
   capture.append("first");  // still written
   capture.commit();
+}
+
+TEST_CASE("receive capture: one kept in the trace directory is remembered with its digest",
+          "[receive]") {
+  TempDir dir;
+  const OutputDir root = OutputDir::as_named(dir.path());
+  const std::string body = otlp_doc({kv_span(T0, "success", "a")});
+  {
+    receive::Capture capture(OutputPath(root, "payload/kept.binpb"));
+    capture.append(body);
+    capture.append(body);
+    capture.commit();
+  }
+  const std::string bytes = read_file(dir / "payload/kept.binpb");
+  CHECK(bytes == payload::frame_record(body) + payload::frame_record(body));
+  CHECK(output::written_digest(dir / "payload/kept.binpb") == crypto::sha256_hex(bytes));
+
+  SECTION("changed afterwards, it is no longer taken for what was written") {
+    write_file(dir / "payload/kept.binpb", bytes + "x");
+    CHECK_FALSE(output::written_digest(dir / "payload/kept.binpb"));
+  }
+  SECTION("a capture to a path the user named (--output) is not remembered") {
+    {
+      receive::Capture capture(dir / "named.binpb");
+      capture.append(body);
+      capture.commit();
+    }
+    CHECK_FALSE(output::written_digest(dir / "named.binpb"));
+  }
 }

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "kvonce/output/written_files.hpp"
 #include "kvonce/util/error.hpp"
 
 namespace kvonce::receive {
@@ -58,7 +59,8 @@ class FollowSource final : public io::ByteSource {
 
 }  // namespace
 
-Capture::Capture(const OutputPath& target) : file_(target) {}
+Capture::Capture(const OutputPath& target)
+    : file_(target), sha_(std::make_unique<crypto::Sha256>()) {}
 
 Capture::Capture(const std::filesystem::path& target) : file_(target) {}
 
@@ -78,6 +80,10 @@ void Capture::append(std::string_view message) {
                           static_cast<char>(n >> 8), static_cast<char>(n)};
   file_.write(std::string_view(prefix, sizeof prefix));
   file_.write(message);
+  if (sha_) {
+    sha_->update(std::string_view(prefix, sizeof prefix));
+    sha_->update(message);
+  }
   ++records_;
   if (!followed_) return;
   file_.flush();  // whole records only: a follower never waits on half of one
@@ -97,7 +103,18 @@ std::unique_ptr<io::ByteSource> Capture::follow(std::string name) {
 }
 
 void Capture::commit() {
-  file_.commit();
+  const int reader = sha_ ? file_.open_reader() : -1;  // the file itself, across the rename
+  try {
+    file_.commit();
+  } catch (...) {
+    if (reader >= 0) ::close(reader);
+    throw;
+  }
+  if (reader >= 0) {
+    output::remember_written(reader, sha_->finish_hex());
+    ::close(reader);
+  }
+  sha_.reset();
   settle(State::complete);
 }
 

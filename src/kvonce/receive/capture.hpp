@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string_view>
 
+#include "kvonce/crypto/crypto.hpp"
 #include "kvonce/io/byte_source.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/output_dir.hpp"
@@ -20,6 +21,9 @@ namespace kvonce::receive {
 
 class Capture {
  public:
+  // A capture kept in the trace directory is hashed as it is written, and commit() remembers the
+  // file with its digest (output/written_files): run's metadata of it then needs no second pass
+  // over it (375 MB at 1,000,000 spans).
   explicit Capture(const OutputPath& target);
   explicit Capture(const std::filesystem::path& target);  // a path the user named (--output)
   ~Capture();
@@ -49,6 +53,7 @@ class Capture {
   void settle(Progress::State state);
 
   AtomicFile file_;
+  std::unique_ptr<crypto::Sha256> sha_;    // the kept capture's digest, as it is written
   std::atomic<std::uint64_t> records_{0};  // appended by the listeners' workers, read anywhere
   std::shared_ptr<Progress> progress_ = std::make_shared<Progress>();
   bool followed_ = false;  // only then is every record flushed as it is appended

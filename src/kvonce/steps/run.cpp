@@ -9,6 +9,7 @@
 #include "kvonce/contract/trace_dir.hpp"
 #include "kvonce/output/output_set.hpp"
 #include "kvonce/output/validation.hpp"
+#include "kvonce/output/written_files.hpp"
 #include "kvonce/util/atomic_file.hpp"
 #include "kvonce/util/console_text.hpp"
 #include "kvonce/util/error.hpp"
@@ -76,8 +77,16 @@ Payload obtain_payload(const RunOptions& options, const OutputDir& tree, const E
     fail(ErrorKind::usage, "give one payload source, not several (--input, --sample)");
   }
   if (options.input && !options.input_source_type.empty()) {  // made by the step that runs run
-    p.metadata = fetch::describe_local_file(*options.input, options.input_source_type,
-                                            options.input_source_detail);
+    // receive's capture: a file this process wrote and hashed while writing it, unless it changed.
+    if (const auto sha256 = output::written_digest(*options.input)) {
+      p.metadata = fetch::describe_local_file_unhashed(*options.input, options.input_source_type,
+                                                       options.input_source_detail);
+      p.metadata.sha256 = *sha256;
+      p.metadata.size_bytes = std::filesystem::file_size(*options.input);
+    } else {
+      p.metadata = fetch::describe_local_file(*options.input, options.input_source_type,
+                                              options.input_source_detail);
+    }
     p.files.push_back(*options.input);
     return p;
   }
