@@ -58,6 +58,10 @@ scratch="$(mktemp -d "${TMPDIR:-/tmp}/kvonce-receive-bench.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 
 now() { date +%s.%N; }
+# Each timed row starts with nothing of the previous rows left to write back: the 2 GB of outputs
+# a row writes at 1,000,000 spans would otherwise be flushed during the next one, which then ran
+# up to 1.7 times as long.
+settle() { sync; }
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
@@ -89,6 +93,7 @@ fi
   --max-received-bytes 16GiB --max-decompressed-bytes 16GiB 2>"$scratch/capture.err" &
 receiver=$!
 until grep -q 'listening' "$scratch/capture.err" 2>/dev/null; do sleep 0.1; done
+settle
 t0=$(now)
 "${send[@]}" >"$scratch/sent.json"
 t1=$(now)
@@ -99,6 +104,7 @@ grep -q "\"spans\":${spans}[,}]" "$scratch/sent.json" ||
 
 # 2. receive -- the sender: from start to the verdict of both modes, which must be 0 (the spans
 # conform and the sender succeeded).
+settle
 t2=$(now)
 status=0
 /usr/bin/time -f %M -o "$scratch/receive.rss" "$bin" receive --quiet --trace-dir "$scratch/trace" \
@@ -109,9 +115,12 @@ t3=$(now)
 kept="$scratch/trace/payload/kvonce-otlp-received.binpb"
 
 # 3. verify and run of the same spans from the file.
+settle
 t4=$(now)
 /usr/bin/time -f %M -o "$scratch/verify.rss" "$bin" verify --quiet --max-decompressed-bytes 16GiB "$kept"
 t5=$(now)
+settle
+t5b=$(now)
 /usr/bin/time -f %M -o "$scratch/run.rss" "$bin" run --quiet --trace-dir "$scratch/run" \
   --max-decompressed-bytes 16GiB --input "$kept" >/dev/null
 t6=$(now)
@@ -122,7 +131,7 @@ echo "|---|---:|---:|"
 echo "| $name into \`receive --output\` (the sender's time) | $(seconds "$t0" "$t1") | $(mib "$(cat "$scratch/capture.rss")") |"
 echo "| \`receive -- $short\`, start to verdict (both modes) | $(seconds "$t2" "$t3") | $(mib "$(cat "$scratch/receive.rss")") |"
 echo "| \`verify\` of the kept capture | $(seconds "$t4" "$t5") | $(mib "$(cat "$scratch/verify.rss")") |"
-echo "| \`run --input\` of the kept capture (both modes) | $(seconds "$t5" "$t6") | $(mib "$(cat "$scratch/run.rss")") |"
+echo "| \`run --input\` of the kept capture (both modes) | $(seconds "$t5b" "$t6") | $(mib "$(cat "$scratch/run.rss")") |"
 awk -v t0="$t0" -v t1="$t1" -v t2="$t2" -v t3="$t3" -v t4="$t4" -v t5="$t5" -v own="$own" 'BEGIN {
   r = t3 - t2; v = t5 - t4; l = t1 - t0
   printf "\nreceive end to end / verify of the file: %.1fx; receive minus %s own time / verify: %.1fx\n", r / v, own, (r - l) / v }'
