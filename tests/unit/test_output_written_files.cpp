@@ -4,14 +4,14 @@
 #include <string>
 
 #include <catch2/catch.hpp>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "kvonce/output/written_files.hpp"
+#include "kvonce/util/atomic_file.hpp"
 
 #include "support/test_support.hpp"
 
-using kvonce::output::remember_written;
+using kvonce::AtomicFile;
+using kvonce::output::commit_remembered;
 using kvonce::output::written_digest;
 using kvonce::test::TempDir;
 using kvonce::test::write_file;
@@ -19,11 +19,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void remember(const fs::path& path, const std::string& digest) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  REQUIRE(fd >= 0);
-  remember_written(fd, digest);
-  ::close(fd);
+// Writes `bytes` to `path` as the output sets do, remembered under `digest`.
+void write_remembered(const fs::path& path, const std::string& bytes, const std::string& digest) {
+  AtomicFile file(path);
+  file.write(bytes);
+  commit_remembered(file, digest);
 }
 
 }  // namespace
@@ -31,8 +31,7 @@ void remember(const fs::path& path, const std::string& digest) {
 TEST_CASE("written_digest: a file this process remembered, while it is still that file") {
   TempDir dir;
   const fs::path file = dir / "events.ndjson";
-  write_file(file, "one line\n");
-  remember(file, "digest-1");
+  write_remembered(file, "one line\n", "digest-1");
   CHECK(written_digest(file) == "digest-1");
 
   SECTION("changed in place: its size or time differs") {

@@ -31,17 +31,7 @@ void SetFile::commit() {
   if (committed_) return;
   finish();
   committed_ = true;  // a failed commit removes the temporary file: nothing to do again
-  const int reader = file_.open_reader();  // the file itself, before and after the rename
-  try {
-    file_.commit();
-  } catch (...) {
-    if (reader >= 0) ::close(reader);
-    throw;
-  }
-  if (reader >= 0) {
-    remember_written(reader, sha256_);
-    ::close(reader);
-  }
+  commit_remembered(file_, sha256_);
 }
 
 OutputSet::OutputSet(OutputDir dir, std::vector<std::string> members, SetOrigin origin,

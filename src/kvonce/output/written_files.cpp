@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace kvonce::output {
 namespace {
@@ -34,13 +35,27 @@ std::map<Identity, Written>& registry() {
   return files;
 }
 
-}  // namespace
-
-void remember_written(int fd, const std::string& sha256) {
+void remember(int fd, const std::string& sha256) {
   struct stat st = {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
   const std::lock_guard lock(registry_mutex());
   registry()[Identity{st.st_dev, st.st_ino}] = Written{st.st_size, st.st_mtim, sha256};
+}
+
+}  // namespace
+
+void commit_remembered(AtomicFile& file, const std::string& sha256) {
+  const int reader = file.open_reader();  // the file itself, before and after the rename
+  try {
+    file.commit();
+  } catch (...) {
+    if (reader >= 0) ::close(reader);
+    throw;
+  }
+  if (reader >= 0) {
+    remember(reader, sha256);
+    ::close(reader);
+  }
 }
 
 std::optional<std::string> written_digest(const std::filesystem::path& path) {

@@ -8,11 +8,14 @@
 #include <optional>
 #include <string>
 
+#include "kvonce/util/atomic_file.hpp"
+
 namespace kvonce::output {
 
-// Remembers the file open as `fd` (the descriptor of what was just renamed into place) as
-// having the digest `sha256`, as it stands now: device, inode, size and modification time.
-void remember_written(int fd, const std::string& sha256);
+// Renames `file` into place (AtomicFile::commit) and remembers the file it renamed as having the
+// digest `sha256`, as it stands then: device, inode, size and modification time. A file written
+// through (standard output, a FIFO) is not remembered.
+void commit_remembered(AtomicFile& file, const std::string& sha256);
 
 // The digest of the file at `path` when it is, not through a link, a file this process
 // remembered and still as it was then; nullopt otherwise. A file changed in place to the same

@@ -103,18 +103,12 @@ std::unique_ptr<io::ByteSource> Capture::follow(std::string name) {
 }
 
 void Capture::commit() {
-  const int reader = sha_ ? file_.open_reader() : -1;  // the file itself, across the rename
-  try {
+  if (sha_) {
+    output::commit_remembered(file_, sha_->finish_hex());
+    sha_.reset();
+  } else {
     file_.commit();
-  } catch (...) {
-    if (reader >= 0) ::close(reader);
-    throw;
   }
-  if (reader >= 0) {
-    output::remember_written(reader, sha_->finish_hex());
-    ::close(reader);
-  }
-  sha_.reset();
   settle(State::complete);
 }
 
