@@ -412,6 +412,30 @@ TEST_CASE("otlp: a span's end makes its event an interval, a bad end leaves a po
   CHECK_THAT(line, !Catch::Contains("endTimeUnixNano"));
 }
 
+TEST_CASE("otlp: a time given twice is the last one, in whichever form it comes") {
+  const std::string attrs = "[" + str_attr("kvonce.event.type", "success") + "," +
+                            str_attr("kvonce.event.key", "k") + "]";
+  const std::string t0 = std::to_string(T0);
+  const Loaded l = load(otlp_doc({
+      // A valid start, then an invalid one: the span has no valid start.
+      R"({"startTimeUnixNano":")" + t0 + R"(","startTimeUnixNano":1.5,"attributes":)" + attrs + "}",
+      // An invalid start, then a valid one; an end as text, then as a number.
+      R"({"startTimeUnixNano":"x","startTimeUnixNano":)" + t0 + R"(,"endTimeUnixNano":")" +
+          std::to_string(T0 + 5) + R"(","endTimeUnixNano":)" + std::to_string(T0 + 9) +
+          R"(,"attributes":)" + attrs + "}",
+      // A valid end, then one that is no integer: a point.
+      R"({"startTimeUnixNano":")" + t0 + R"(","endTimeUnixNano":")" + std::to_string(T0 + 5) +
+          R"(","endTimeUnixNano":1.5,"attributes":)" + attrs + "}",
+  }));
+  CHECK(l.stats.bad_timestamp == 1);
+  REQUIRE(l.store.size() == 2);
+  CHECK(l.store[0].time_ns == T0);
+  CHECK(l.store[0].ended);
+  CHECK(l.store[0].end() == T0 + 9);
+  CHECK(l.store[1].time_ns == T0);
+  CHECK_FALSE(l.store[1].ended);
+}
+
 TEST_CASE("otlp: JSON Lines, concatenated documents and gzip members") {
   const std::string a = otlp_doc({kv_span(T0, "success", "a")});
   const std::string b = otlp_doc({kv_span(T0 + 1, "success", "b")});

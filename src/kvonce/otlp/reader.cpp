@@ -265,12 +265,8 @@ void Converter::State::read_span(json::Reader& r, SpanFields& span) {
         // A number is kept when its exact value is an integer in range, exponent or not
         // (1.76e18), as the converter's BigInt(number) kept it; a fraction stays invalid.
         const std::string_view text = r.number();
-        const std::optional<std::uint64_t> ns = json_number_u64(text);
-        if (ns) {
-          span.start_ns = ns;
-        } else {
-          span.start_time.assign(text);
-        }
+        span.start_ns = json_number_u64(text);  // a member given again replaces the first
+        if (!span.start_ns) span.start_time.assign(text);
         span.has_start_time = true;
       } else {
         span.start_time_invalid = true;
@@ -284,7 +280,9 @@ void Converter::State::read_span(json::Reader& r, SpanFields& span) {
         if (!span.end_ns) span.end_time.assign(text);
         span.has_end_time = true;
       } else if (k == json::Kind::number) {
-        span.end_time.assign(r.number());
+        const std::string_view text = r.number();
+        span.end_ns = parse_u64(trim(text));  // an integer's digits; 1.76e18 is no end
+        if (!span.end_ns) span.end_time.assign(text);
         span.has_end_time = true;
       } else {
         r.skip();
