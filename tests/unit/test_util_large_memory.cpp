@@ -1,5 +1,6 @@
 // Memory for large tables: zero-filled arrays, aligned for huge pages when large, moved safely.
 #include <cstdint>
+#include <new>
 #include <utility>
 
 #include <catch2/catch.hpp>
@@ -41,6 +42,10 @@ TEST_CASE("LargeArray is zero-filled at every size, and a large one starts on a 
     CHECK(all_zero(array));
     for (Slot& s : array) s = Slot{~0ULL, ~0ULL, ~0U};
   }
+}
+
+TEST_CASE("LargeArray refuses a size whose bytes overflow") {
+  CHECK_THROWS_AS(LargeArray<Slot>(SIZE_MAX / sizeof(Slot) + 1), std::bad_alloc);
 }
 
 TEST_CASE("LargeArray moves its memory and leaves the source empty") {

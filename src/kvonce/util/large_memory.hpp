@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <new>
 #include <type_traits>
@@ -30,7 +31,7 @@ class LargeArray {
   static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
   LargeArray() = default;
   explicit LargeArray(std::size_t n)
-      : memory_(allocate_large(n * sizeof(T))), data_(reinterpret_cast<T*>(memory_.get())), n_(n) {
+      : memory_(allocate_large(bytes_for(n))), data_(reinterpret_cast<T*>(memory_.get())), n_(n) {
     for (std::size_t i = 0; i < n; ++i) new (data_ + i) T{};
   }
   LargeArray(LargeArray&& o) noexcept
@@ -53,6 +54,11 @@ class LargeArray {
   const T* end() const { return data_ + n_; }
 
  private:
+  static std::size_t bytes_for(std::size_t n) {
+    if (n > SIZE_MAX / sizeof(T)) throw std::bad_alloc();
+    return n * sizeof(T);
+  }
+
   LargeMemory memory_;
   T* data_ = nullptr;
   std::size_t n_ = 0;
