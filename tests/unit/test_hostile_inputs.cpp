@@ -297,10 +297,12 @@ TEST_CASE("hostile input: timestamps out of range leave NDJSON events untimed, s
     CHECK(l.store[9].time_ns == UINT64_MAX);
     CHECK(l.stats.bad_timestamp == 0);
     l.store.sort_by_time();
+    // An instant past 2^64 ns is its millisecond, as NDJSON writes it (no timeUnixNano holds it),
+    // so it comes before the last nanosecond a timeUnixNano can name.
     const std::vector<std::string> order = {
         "0000-01-01T00:00:00Z",           "1969-12-31T23:59:59.999Z",
-        "1970-01-01T00:00:00Z",           "2554-07-21T23:34:33.709551615Z",
-        "2554-07-21T23:34:33.709551616Z", "9999-12-31T23:59:59.999999999Z"};
+        "1970-01-01T00:00:00Z",           "2554-07-21T23:34:33.709551616Z",
+        "2554-07-21T23:34:33.709551615Z", "9999-12-31T23:59:59.999999999Z"};
     for (std::size_t i = 0; i < order.size(); ++i) CHECK(l.store[i].key == order[i]);
     CHECK_FALSE(l.store[6].timed);
     // Written back with their times; timeUnixNano only within 1970..2554.
@@ -313,9 +315,12 @@ TEST_CASE("hostile input: timestamps out of range leave NDJSON events untimed, s
     CHECK_THAT(line, Catch::Contains("\"timestamp\":\"1969-12-31T23:59:59.999Z\"") &&
                          !Catch::Contains("timeUnixNano"));
     line.clear();
-    append_event_line(line, l.store[4]);
+    append_event_line(line, l.store[3]);  // its millisecond is within a timeUnixNano's range
     CHECK_THAT(line, Catch::Contains("\"timestamp\":\"2554-07-21T23:34:33.709Z\"") &&
-                         !Catch::Contains("timeUnixNano"));
+                         Catch::Contains("\"timeUnixNano\":\"18446744073709000000\""));
+    line.clear();
+    append_event_line(line, l.store[4]);
+    CHECK_THAT(line, Catch::Contains("\"timeUnixNano\":\"18446744073709551615\""));
     line.clear();
     append_event_line(line, l.store[5]);
     CHECK_THAT(line, Catch::Contains("\"timestamp\":\"9999-12-31T23:59:59.999Z\""));

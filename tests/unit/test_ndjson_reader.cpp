@@ -197,6 +197,28 @@ TEST_CASE("ndjson: events written with timeUnixNano read back with their exact t
   CHECK(l.stats.warning_count == 0);
 }
 
+TEST_CASE("ndjson: a time no timeUnixNano can hold is its millisecond, so it reads back the same") {
+  const Loaded l =
+      load(R"({"timestamp":"1012-10-04T06:00:00.123456789+02:00","type":"success","key":"a"})"
+           "\n"
+           R"({"timestamp":"1969-12-31T23:59:59.999999Z","type":"success","key":"b"})"
+           "\n"
+           R"({"timestamp":"9999-12-31T23:59:59.000500Z","type":"success","key":"c"})"
+           "\n"
+           R"({"timestamp":"2025-10-09T08:53:20.000123456Z","type":"success","key":"d"})");
+  REQUIRE(l.store.size() == 4);
+  constexpr Nanos kMs = 1'000'000;
+  for (std::size_t i = 0; i < 3; ++i) CHECK(l.store[i].time_ns % kMs == 0);
+  CHECK(l.store[1].time_ns == -kMs);                           // floored, as it is written
+  CHECK(l.store[3].time_ns == Nanos{1760000000000123456ULL});  // in range: exact
+  std::string written;
+  for (std::size_t i = 0; i < l.store.size(); ++i) append_event_line(written, l.store[i]);
+  const Loaded again = load(written);
+  REQUIRE(again.store.size() == 4);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(again.store[i].time_ns == l.store[i].time_ns);
+  CHECK(l.stats.warning_count == 0);
+}
+
 TEST_CASE("ndjson: endTimeUnixNano makes an interval, a bad one, or none, leaves a point") {
   const std::string start =
       R"({"timestamp":"2025-10-09T08:53:20.000Z","timeUnixNano":"1760000000000000005",)";

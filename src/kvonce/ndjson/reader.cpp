@@ -109,11 +109,21 @@ void read_line_object(json::Reader& r, LineFields& f) {
   }
 }
 
+// Outside 1970..2554 no timeUnixNano can hold an instant, so written back as NDJSON it is its
+// millisecond: it is read as that millisecond too, so that events read, written and read again
+// are the same events (run's two modes, prepare then verify).
+Nanos writable(Nanos timestamp_ns) {
+  if (is_unix_u64(timestamp_ns)) return timestamp_ns;
+  Nanos millis = timestamp_ns / 1'000'000;
+  if (millis * 1'000'000 > timestamp_ns) --millis;  // floor, as the timestamp is written
+  return millis * 1'000'000;
+}
+
 // timeUnixNano refines timestamp when both name the same millisecond; otherwise timestamp, which
 // every consumer reads, wins and the disagreement is reported.
 Nanos exact_time(const LineFields& f, Nanos timestamp_ns, const std::string& where,
                  ReadStats& stats) {
-  if (!f.has_time_unix_nano) return timestamp_ns;
+  if (!f.has_time_unix_nano) return writable(timestamp_ns);
   const auto ns = parse_u64(trim(f.time_unix_nano));
   // A timestamp past 2^64 ns (after 2554) names no millisecond a uint64 reaches; below it, the
   // division stays in 64 bits.
@@ -124,7 +134,7 @@ Nanos exact_time(const LineFields& f, Nanos timestamp_ns, const std::string& whe
   stats.warn(where + ": timeUnixNano \"" + f.time_unix_nano.substr(0, 40) + "\" " +
              (ns ? "is not within the timestamp's millisecond" : "is not an unsigned integer") +
              "; timestamp used");
-  return timestamp_ns;
+  return writable(timestamp_ns);
 }
 
 }  // namespace
