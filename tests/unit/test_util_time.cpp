@@ -12,6 +12,18 @@ TEST_CASE("format_iso_millis truncates to milliseconds") {
   CHECK(format_iso_millis(UINT64_MAX) == "2554-07-21T23:34:33.709Z");
 }
 
+TEST_CASE("floor_millis: the millisecond an instant lies in, floored on both sides of 2^63") {
+  CHECK(floor_millis(0) == 0);
+  CHECK(floor_millis(999'999) == 0);
+  CHECK(floor_millis(1'000'000) == 1);
+  CHECK(floor_millis(-1) == -1);  // before the epoch: the millisecond before it
+  CHECK(floor_millis(-1'000'000) == -1);
+  CHECK(floor_millis(-1'000'001) == -2);
+  const Nanos past_int64 = static_cast<Nanos>(INT64_MAX) + 1;  // the 128-bit path
+  CHECK(floor_millis(past_int64) == static_cast<std::int64_t>(past_int64 / 1'000'000));
+  CHECK(floor_millis(static_cast<Nanos>(INT64_MAX)) == INT64_MAX / 1'000'000);
+}
+
 TEST_CASE("parse_iso_nanos") {
   CHECK(parse_iso_nanos("2025-10-09T08:53:20.000Z") == 1760000000000000000ULL);
   CHECK(parse_iso_nanos("2025-10-09T08:53:20Z") == 1760000000000000000ULL);

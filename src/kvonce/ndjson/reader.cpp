@@ -114,9 +114,7 @@ void read_line_object(json::Reader& r, LineFields& f) {
 // are the same events (run's two modes, prepare then verify).
 Nanos writable(Nanos timestamp_ns) {
   if (is_unix_u64(timestamp_ns)) return timestamp_ns;
-  Nanos millis = timestamp_ns / 1'000'000;
-  if (millis * 1'000'000 > timestamp_ns) --millis;  // floor, as the timestamp is written
-  return millis * 1'000'000;
+  return static_cast<Nanos>(floor_millis(timestamp_ns)) * 1'000'000;  // as the timestamp is written
 }
 
 // timeUnixNano refines timestamp when both name the same millisecond; otherwise timestamp, which
@@ -125,9 +123,9 @@ Nanos exact_time(const LineFields& f, Nanos timestamp_ns, const std::string& whe
                  ReadStats& stats) {
   if (!f.has_time_unix_nano) return writable(timestamp_ns);
   const auto ns = parse_u64(trim(f.time_unix_nano));
-  // A timestamp past 2^64 ns (after 2554) names no millisecond a uint64 reaches; below it, the
+  // Outside OTLP's range no timeUnixNano names the timestamp's millisecond; within it, the
   // division stays in 64 bits.
-  if (ns && timestamp_ns >= 0 && timestamp_ns <= UINT64_MAX &&
+  if (ns && is_unix_u64(timestamp_ns) &&
       *ns / 1000000 == static_cast<std::uint64_t>(timestamp_ns) / 1000000) {
     return *ns;
   }

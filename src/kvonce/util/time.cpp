@@ -69,17 +69,18 @@ void append_iso_millis(std::string& out, Nanos unix_nanos) {
   out.append(buf, put_iso_millis(buf, unix_nanos));
 }
 
-char* put_iso_millis(char* buf, Nanos unix_nanos) {
-  std::int64_t ms;  // |ms| < 2^63 for years 0..9999
+std::int64_t floor_millis(Nanos unix_nanos) {
   if (unix_nanos >= 0 && unix_nanos <= INT64_MAX) {
     // Every OTLP time until 2262, without the 128-bit division below (a library call).
-    ms = static_cast<std::int64_t>(static_cast<std::uint64_t>(unix_nanos) / 1'000'000);
-  } else {
-    // Floor division: an instant before the epoch belongs to the millisecond before it.
-    Nanos millis_total = unix_nanos / 1'000'000;
-    if (unix_nanos < 0 && millis_total * 1'000'000 != unix_nanos) --millis_total;
-    ms = static_cast<std::int64_t>(millis_total);
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(unix_nanos) / 1'000'000);
   }
+  Nanos millis = unix_nanos / 1'000'000;  // toward zero
+  if (unix_nanos < 0 && millis * 1'000'000 != unix_nanos) --millis;
+  return static_cast<std::int64_t>(millis);  // |millis| < 2^63 for years 0..9999
+}
+
+char* put_iso_millis(char* buf, Nanos unix_nanos) {
+  const std::int64_t ms = floor_millis(unix_nanos);
   std::int64_t days = ms / 86'400'000, ms_of_day = ms % 86'400'000;
   if (ms_of_day < 0) {
     ms_of_day += 86'400'000;

@@ -16,6 +16,10 @@ __extension__ typedef __int128 Nanos;
 // Whether an instant is an OTLP time (0 .. 2^64-1 ns: 1970-01-01 .. 2554-07-21).
 bool is_unix_u64(Nanos unix_nanos);
 
+// The millisecond an instant lies in, counted from the epoch: floored, so that an instant before
+// the epoch belongs to the millisecond before it. For instants of the years 0000..9999.
+std::int64_t floor_millis(Nanos unix_nanos);
+
 // "2025-10-09T08:53:20.000Z": milliseconds, truncated toward the past (never rounded up into the
 // next second). For instants of the years 0000..9999.
 std::string format_iso_millis(Nanos unix_nanos);
