@@ -27,3 +27,13 @@ TEST_CASE("js_trim leaves broken UTF-8 at the ends alone") {
   CHECK(js_trim(std::string("k\x80")) == std::string("k\x80"));
   CHECK(js_trim(std::string("\x80\x80\x80\x80k")) == std::string("\x80\x80\x80\x80k"));
 }
+
+TEST_CASE("js_trim returns text with printable ASCII at both ends as it is") {
+  CHECK(js_trim("k") == "k");
+  CHECK(js_trim("a b") == "a b");
+  CHECK(js_trim("\x7f\t\x7f") == "\x7f\t\x7f");  // DEL is not white space
+  CHECK(js_trim("!\u3000") == "!");              // a multi-byte end is looked at
+  CHECK(js_trim("\u3000!") == "!");
+  CHECK(js_trim("!\n") == "!");
+  CHECK(js_trim("\x21") == "!");
+}

@@ -41,9 +41,18 @@ std::size_t sequence_length(unsigned char lead) {
   return lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
 }
 
+// A byte that is a whole code point and not white space: printable ASCII.
+bool plain(char c) {
+  const auto b = static_cast<unsigned char>(c);
+  return b > 0x20 && b < 0x80;
+}
+
 }  // namespace
 
 std::string_view js_trim(std::string_view s) {
+  // The common case, text with nothing to trim, is told by its two end bytes: a UTF-8 sequence
+  // of more than one byte starts and ends with bytes of 0x80 and above.
+  if (!s.empty() && plain(s.front()) && plain(s.back())) return s;
   while (!s.empty()) {
     const std::size_t n = sequence_length(static_cast<unsigned char>(s.front()));
     if (n == 0 || n > s.size() || !js_space(decode(s, 0, n))) break;
