@@ -1,3 +1,7 @@
+#include <charconv>
+#include <random>
+#include <string>
+
 #include <catch2/catch.hpp>
 
 #include "kvonce/util/time.hpp"
@@ -54,6 +58,27 @@ TEST_CASE("parse_u64 is exact over the whole range") {
   CHECK_FALSE(parse_u64("-1"));
   CHECK_FALSE(parse_u64("1e9"));
   CHECK_FALSE(parse_u64(""));
+}
+
+TEST_CASE("parse_u64 reads eight digits at a time as from_chars reads one at a time") {
+  std::mt19937 rng(3);
+  for (std::size_t n = 1; n <= 24; ++n) {
+    for (int b = 0; b < 256; b += (n % 3 == 0 ? 1 : 7)) {
+      std::string text;
+      for (std::size_t i = 0; i < n; ++i) text += static_cast<char>('0' + rng() % 10);
+      if (b != '0') text[rng() % n] = static_cast<char>(b);  // one byte that may not be a digit
+      std::uint64_t value = 0;
+      const auto [ptr, ec] = std::from_chars(text.data(), text.data() + n, value);
+      const bool whole = ec == std::errc() && ptr == text.data() + n;
+      INFO(text);
+      REQUIRE(parse_u64(text) == (whole ? std::optional<std::uint64_t>(value) : std::nullopt));
+    }
+  }
+  CHECK(parse_u64("9999999999999999999") == 9999999999999999999ULL);  // the longest fast case
+  CHECK(parse_u64("0000000000000000000000001") == 1ULL);
+  CHECK(parse_u64("1760000000000091127") == 1760000000000091127ULL);
+  CHECK_FALSE(parse_u64("17600000:0000091127"));
+  CHECK_FALSE(parse_u64("176000/0000000091127"));
 }
 
 TEST_CASE("parse_iso_instant: years 0000 to 9999 as signed nanoseconds") {

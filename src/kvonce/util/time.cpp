@@ -1,9 +1,11 @@
 #include "kvonce/util/time.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace kvonce {
@@ -207,9 +209,49 @@ std::optional<std::uint64_t> json_number_u64(std::string_view n) {
   return parse_u64(digits);
 }
 
+namespace {
+
+// Eight ASCII digits as their number (SWAR, little-endian), or false when one is not a digit.
+bool eight_digits(const char* p, std::uint64_t& out) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  const bool digits =
+      ((v & 0xF0F0F0F0F0F0F0F0ULL) |
+       (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) == 0x3333333333333333ULL;
+  if (!digits) return false;
+  v -= 0x3030303030303030ULL;
+  v = v * 10 + (v >> 8);  // pairs of digits
+  constexpr std::uint64_t kMask = 0x000000FF000000FFULL;
+  v = ((v & kMask) * (100 + (1000000ULL << 32)) + ((v >> 16) & kMask) * (1 + (10000ULL << 32))) >>
+      32;
+  out = v & 0xFFFFFFFFULL;
+  return true;
+}
+
+// Up to 19 digits, which no uint64_t overflows: every span's two times are such text.
+std::optional<std::uint64_t> parse_short(std::string_view text) {
+  std::uint64_t value = 0, chunk = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    if (!eight_digits(text.data() + i, chunk)) return std::nullopt;
+    value = value * 100000000 + chunk;
+  }
+  for (; i < text.size(); ++i) {
+    const unsigned d = static_cast<unsigned char>(text[i]) - unsigned{'0'};
+    if (d > 9) return std::nullopt;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+}  // namespace
+
 std::optional<std::uint64_t> parse_u64(std::string_view text) {
   std::uint64_t value = 0;
   if (text.empty()) return std::nullopt;
+  if constexpr (std::endian::native == std::endian::little) {
+    if (text.size() <= 19) return parse_short(text);
+  }
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
   return value;
