@@ -692,14 +692,14 @@ class Walker {
           have_value = false;
           continue;
         }
-        nested("value", kNoIndex, [&] { read_any_value(value_, 0); });
+        nested("value", kNoIndex, [&] { read_any_value(out.scratch(), 0); });
         have_value = true;
       } else {
         skip_field(tag, 0);
       }
     }
     if (!have_name || slot == kUnused || !have_value) return;
-    store_attribute(out, name_, slot, value_, problems_);
+    store_attribute(out, name_, slot, problems_);
   }
 
   void read_any_value(AnyValue& out, std::size_t depth) {
@@ -803,7 +803,6 @@ class Walker {
   Path path_;
   std::vector<std::string> problems_;
   std::string spill_, name_;  // spill_: a string longer than the input's buffer
-  AnyValue value_;
   struct ListScratch {
     AnyValue element;
     std::string key;

@@ -172,15 +172,16 @@ void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string
   // Reused from call to call (one per span): a name past the short-string buffer, such as
   // "kvonce.event.type", allocated on every span.
   thread_local std::string name;
-  // The value is decoded aside and moved into its slot once the whole attribute is read: a "key"
-  // may follow the value, or come twice (the last wins). Decoding straight into the slot of the
-  // first key marked another slot present with stale or empty text (found by fuzzing).
-  thread_local AnyValue value;
   while (r.next_element()) {
     if (r.peek() != json::Kind::object) {
       r.skip();
       continue;
     }
+    // The value is decoded aside (out.scratch(), a different value after each one stored) and
+    // becomes its slot's once the whole attribute is read: a "key" may follow the value, or come
+    // twice (the last wins). Decoding straight into the slot of the first key marked another
+    // slot present with stale or empty text (found by fuzzing).
+    AnyValue& value = out.scratch();
     name.clear();
     bool have_name = false, have_value = false;
     Slot slot = kUnused;
@@ -206,13 +207,14 @@ void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string
     }
     if (!have_name || slot == kUnused) continue;
     if (!have_value) value.clear();  // no value member: the converter's undefined clears too
-    store_attribute(out, name, slot, value, problems);
+    store_attribute(out, name, slot, problems);
   }
 }
 
-void store_attribute(AttributeSet& out, const std::string& name, Slot slot, AnyValue& value,
+void store_attribute(AttributeSet& out, const std::string& name, Slot slot,
                      std::vector<std::string>& problems) {
   if (slot == kUnused) return;
+  AnyValue& value = out.scratch();
   if (value.kind == AnyValue::Kind::absent) {
     if (!value.problem.empty()) problems.push_back("attribute " + name + ": " + value.problem);
     if (slot < kSlotCount) out.present &= ~(1u << slot);  // a later empty value clears
@@ -221,8 +223,7 @@ void store_attribute(AttributeSet& out, const std::string& name, Slot slot, AnyV
   if (slot == kFlatContext) {
     out.flat_context.emplace_back(name.substr(kFlatPrefix.size()), value.json);
   } else {
-    out.slots[slot].swap(value);  // buffers change hands, keeping their capacity
-    out.present |= 1u << slot;
+    out.take_scratch(slot);
   }
 }
 

@@ -45,9 +45,10 @@ inline constexpr std::size_t kActorSlots = 6, kTraceSlots = 5;
 // Which slot an attribute name fills (kUnused for names the mapping ignores).
 Slot slot_for(std::string_view attribute_name);
 
-// Decoded attributes of one span or one resource.
+// Decoded attributes of one span or one resource. A value is decoded into scratch() and then
+// becomes its slot's by exchanging two indices: the buffers of every value change hands, keeping
+// their capacity, and no string is moved.
 struct AttributeSet {
-  std::array<AnyValue, kSlotCount> slots;
   std::uint32_t present = 0;                                      // bit per slot
   std::vector<std::pair<std::string, std::string>> flat_context;  // name, JSON
 
@@ -55,16 +56,31 @@ struct AttributeSet {
     present = 0;
     flat_context.clear();
   }
-  const AnyValue* get(Slot s) const { return present >> s & 1 ? &slots[s] : nullptr; }
+  const AnyValue* get(Slot s) const { return present >> s & 1 ? &values_[at_[s]] : nullptr; }
+  AnyValue& scratch() { return values_[spare_]; }
+  void take_scratch(Slot s) {  // the scratch value becomes slot s's
+    std::swap(at_[s], spare_);
+    present |= 1u << s;
+  }
+
+ private:
+  std::array<AnyValue, kSlotCount + 1> values_;
+  std::array<std::uint8_t, kSlotCount> at_ = [] {  // each slot's place in values_
+    std::array<std::uint8_t, kSlotCount> at{};
+    for (std::uint8_t i = 0; i < kSlotCount; ++i) at[i] = i;
+    return at;
+  }();
+  std::uint8_t spare_ = kSlotCount;
 };
 
 // Reads an OTLP attributes array ([{key, value}...]) into `out`; returns warnings' texts for
 // values that had to be dropped.
 void read_attributes(json::Reader& reader, AttributeSet& out, std::vector<std::string>& problems);
 
-// Stores one decoded attribute (both encodings end here): an absent value clears its slot and
-// leaves its problem, if any, as a warning text; `value` may be left with other contents.
-void store_attribute(AttributeSet& out, const std::string& name, Slot slot, AnyValue& value,
+// Stores one attribute decoded into out.scratch() (both encodings end here): an absent value
+// clears its slot and leaves its problem, if any, as a warning text; the scratch value is left
+// with other contents.
+void store_attribute(AttributeSet& out, const std::string& name, Slot slot,
                      std::vector<std::string>& problems);
 
 // One span as read, reused from span to span: clear() keeps every buffer's capacity, so reading
