@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <random>
 #include <string>
 
@@ -14,6 +17,42 @@ TEST_CASE("format_iso_millis truncates to milliseconds") {
   CHECK(format_iso_millis(1760000000999999999ULL) == "2025-10-09T08:53:20.999Z");
   CHECK(format_iso_millis(951782400000000000ULL) == "2000-02-29T00:00:00.000Z");
   CHECK(format_iso_millis(UINT64_MAX) == "2554-07-21T23:34:33.709Z");
+}
+
+TEST_CASE("format_iso_millis gives every instant its own text, in any order of calls") {
+  // The writer keeps the last second's text: instants in the same second, the next one, a day
+  // apart, before the epoch and back again must each read as the calendar says.
+  const auto reference = [](std::int64_t ms) {
+    using namespace std::chrono;
+    const sys_time<milliseconds> t{milliseconds{ms}};
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{t - day};
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
+                  unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                  int(hms.minutes().count()), int(hms.seconds().count()),
+                  int(hms.subseconds().count()));
+    return std::string(buf);
+  };
+  std::mt19937_64 rng(5);
+  const std::int64_t first = -62'167'219'200'000, last = 253'402'300'799'999;  // years 0..9999
+  std::int64_t ms = 1'760'000'000'000;
+  for (int i = 0; i < 20000; ++i) {
+    switch (rng() % 6) {
+      case 0: ms += 1; break;
+      case 1: ms -= static_cast<std::int64_t>(rng() % 1000); break;
+      case 2: ms += 86'400'000; break;
+      case 3: ms = -ms; break;
+      case 4:
+        ms = first + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(last - first));
+        break;
+      default: ms += static_cast<std::int64_t>(rng() % 3000); break;
+    }
+    ms = std::clamp(ms, first, last);
+    INFO(ms);
+    REQUIRE(format_iso_millis(static_cast<Nanos>(ms) * 1'000'000) == reference(ms));
+  }
 }
 
 TEST_CASE("floor_millis: the millisecond an instant lies in, floored on both sides of 2^63") {

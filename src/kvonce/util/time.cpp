@@ -81,15 +81,15 @@ std::int64_t floor_millis(Nanos unix_nanos) {
   return static_cast<std::int64_t>(millis);  // |millis| < 2^63 for years 0..9999
 }
 
-char* put_iso_millis(char* buf, Nanos unix_nanos) {
-  const std::int64_t ms = floor_millis(unix_nanos);
-  std::int64_t days = ms / 86'400'000, ms_of_day = ms % 86'400'000;
-  if (ms_of_day < 0) {
-    ms_of_day += 86'400'000;
+namespace {
+
+// "YYYY-MM-DDTHH:MM:SS" of a second since the epoch.
+void put_iso_second(char* buf, std::int64_t second) {
+  std::int64_t days = second / 86'400, sod = second % 86'400;
+  if (sod < 0) {
+    sod += 86'400;
     --days;
   }
-  const auto sod = static_cast<unsigned>(ms_of_day / 1000);
-  const auto millis = static_cast<unsigned>(ms_of_day % 1000);
   std::int64_t y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
@@ -99,13 +99,35 @@ char* put_iso_millis(char* buf, Nanos unix_nanos) {
   buf[7] = '-';
   put_digits(buf + 8, d, 2);
   buf[10] = 'T';
-  put_digits(buf + 11, sod / 3600, 2);
+  const auto s = static_cast<unsigned>(sod);
+  put_digits(buf + 11, s / 3600, 2);
   buf[13] = ':';
-  put_digits(buf + 14, sod / 60 % 60, 2);
+  put_digits(buf + 14, s / 60 % 60, 2);
   buf[16] = ':';
-  put_digits(buf + 17, sod % 60, 2);
+  put_digits(buf + 17, s % 60, 2);
+}
+
+}  // namespace
+
+char* put_iso_millis(char* buf, Nanos unix_nanos) {
+  const std::int64_t ms = floor_millis(unix_nanos);
+  std::int64_t second = ms / 1000, millis = ms % 1000;
+  if (millis < 0) {
+    millis += 1000;
+    --second;
+  }
+  // The outputs write a trace's times in order, thousands to a second: the last second's text
+  // is kept (per thread: run's two modes write at once).
+  constexpr std::size_t kSecondBytes = 19;
+  thread_local std::int64_t last_second = INT64_MIN;
+  thread_local char last_text[kSecondBytes];
+  if (second != last_second) {
+    put_iso_second(last_text, second);
+    last_second = second;
+  }
+  std::memcpy(buf, last_text, kSecondBytes);
   buf[19] = '.';
-  put_digits(buf + 20, millis, 3);
+  put_digits(buf + 20, static_cast<unsigned>(millis), 3);
   buf[23] = 'Z';
   return buf + kIsoMillisBytes;
 }
