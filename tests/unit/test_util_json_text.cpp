@@ -35,6 +35,26 @@ TEST_CASE("append_json_string escapes what JSON requires and nothing else") {
     CHECK(quoted("0123456789\"") == R"("0123456789\"")");
     CHECK(quoted("01234567\n89abcdef\\") == R"("01234567\n89abcdef\\")");
   }
+  SECTION("a special byte anywhere in strings of every length up to 40, word tests or not") {
+    for (std::size_t n = 1; n <= 40; ++n) {
+      for (std::size_t at = 0; at < n; ++at) {
+        for (const char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+          std::string text(n, 'k');
+          text[at] = special;
+          std::string expected = "\"" + text.substr(0, at);
+          expected += special == '"'      ? "\\\""
+                      : special == '\\'   ? "\\\\"
+                      : special == '\n'   ? "\\n"
+                      : special == '\x01' ? "\\u0001"
+                                          : "\\u001f";
+          expected += text.substr(at + 1) + "\"";
+          INFO(n << " bytes, special at " << at);
+          REQUIRE(quoted(text) == expected);
+        }
+      }
+      REQUIRE(quoted(std::string(n, 'k')) == "\"" + std::string(n, 'k') + "\"");
+    }
+  }
   SECTION("the worst case stays within json_string_bound") {
     const std::string controls(100, '\x01');
     const std::string out = quoted(controls);
