@@ -15,7 +15,8 @@
 # Every figure is the median of N runs; a ratio is computed run by run (A and B measured side by
 # side, alternating which goes first) and the median of those ratios is shown, so a machine that
 # slows down mid-run moves both sides. Wall time is taken around the command; CPU time (user +
-# system of the whole process, rows 7) and peak RSS come from /usr/bin/time. Row 7a needs
+# system of the whole process, rows 7, to the microsecond) and peak RSS come from kvonce-rusage
+# (bench/rusage_run.cpp: /usr/bin/time rounds to hundredths of a second). Row 7a needs
 # kvonce-simdjson-walk, built when simdjson is installed (scripts/install-bench-deps.sh). Payloads are generated into ${TMPDIR:-/tmp}/kvonce-bench once and reused
 # while their parameters (in the file name) are the same. This is a benchmark, not a test: it is
 # not part of ctest.
@@ -43,7 +44,8 @@ fi
 
 bin="$build/src/kvonce-trace"
 gen="$build/bench/kvonce-gen"
-for tool in "$bin" "$gen" /usr/bin/time; do
+rusage="$build/bench/kvonce-rusage"
+for tool in "$bin" "$gen" "$rusage"; do
   [ -x "$tool" ] || { echo "run.sh: $tool not found; build with -DKVONCE_BUILD_BENCH=ON" >&2; exit 3; }
 done
 for tool in gzip zstd perl; do
@@ -164,7 +166,7 @@ secs=0 cpu=0 rss_kib=0
 measure() {
   local start end rc=0
   start=$(date +%s%N)
-  /usr/bin/time -f '%U %S %M' -o "$scratch/time.txt" "$@" >/dev/null 2>"$scratch/stderr.txt" || rc=$?
+  "$rusage" "$scratch/time.txt" "$@" >/dev/null 2>"$scratch/stderr.txt" || rc=$?
   end=$(date +%s%N)
   if ((rc != 0)); then
     echo "run.sh: exit $rc from: $*" >&2
@@ -174,7 +176,7 @@ measure() {
   secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
   local user sys
   read -r user sys rss_kib < <(tail -n 1 "$scratch/time.txt")
-  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.4f", u + s }')
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.6f", u + s }')
 }
 
 taken() { if [ "$metric" = cpu ]; then echo "$cpu"; else echo "$secs"; fi; }
