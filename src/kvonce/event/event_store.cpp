@@ -77,6 +77,22 @@ void EventStore::permute(const std::vector<std::uint32_t>& order) {
   index_ = std::move(moved);
 }
 
+bool EventStore::same_events(const EventStore& other) const {
+  if (size() != other.size() || text_bytes_ != other.text_bytes_) return false;
+  for (std::size_t i = 0; i < index_.size(); ++i) {
+    const Entry &a = index_[i], &b = other.index_[i];
+    if (a.time_ns != b.time_ns || a.flags != b.flags || a.era != b.era ||
+        a.span_size != b.span_size || a.ends != b.ends) {
+      return false;
+    }
+    // The fields, the span id and the end: the whole of the event's text.
+    const std::size_t bytes =
+        a.ends[kFields - 1] + (a.span_size & kMaxSpanId) + (a.span_size & kEnded ? 8 : 0);
+    if (bytes != 0 && std::memcmp(a.text, b.text, bytes) != 0) return false;
+  }
+  return true;
+}
+
 bool EventStore::is_time_ordered() const {
   return std::is_sorted(index_.begin(), index_.end(), before);
 }

@@ -34,6 +34,10 @@ class EventStore final : public EventSink {
 
   std::uint64_t text_bytes() const { return text_bytes_; }
 
+  // Whether both stores hold the same events in the same order, every field to the byte: then
+  // whatever is written of them (the events file, the state sequence) is the same bytes.
+  bool same_events(const EventStore& other) const;
+
  private:
   enum Field { kTrace, kActor, kType, kKey, kValue, kReason, kContext, kFields };
   struct Entry {
