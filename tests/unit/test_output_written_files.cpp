@@ -5,8 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "kvonce/output/output_set.hpp"
 #include "kvonce/output/written_files.hpp"
 #include "kvonce/util/atomic_file.hpp"
+#include "kvonce/util/output_dir.hpp"
 
 #include "support/test_support.hpp"
 
@@ -55,5 +57,40 @@ TEST_CASE("written_digest: a file this process remembered, while it is still tha
     write_file(other, "x");
     CHECK_FALSE(written_digest(other));
     CHECK_FALSE(written_digest(dir / "missing"));
+  }
+}
+
+TEST_CASE("copy_written: a remembered file is copied under its digest, any other not at all") {
+  TempDir dir;
+  const kvonce::OutputDir out = kvonce::OutputDir::tree(dir / "out");
+  const kvonce::OutputDir from = kvonce::OutputDir::tree(dir / "from");
+  const std::string bytes(200'000, 'x');
+  write_remembered(dir / "from" / "events.ndjson", bytes, "digest-1");
+  kvonce::OutputBudget budget(1'000'000);
+  kvonce::output::OutputSet set(out, {"copy"}, {}, budget);
+
+  SECTION("remembered and unchanged: the same bytes, the remembered digest, charged") {
+    kvonce::output::SetFile& file = set.open("copy");
+    REQUIRE(file.copy_written(kvonce::OutputPath(from, "events.ndjson")));
+    CHECK(file.sha256() == "digest-1");
+    CHECK(budget.used() == bytes.size());
+    set.commit();
+    CHECK(kvonce::test::read_file(dir / "out" / "copy") == bytes);
+    CHECK(written_digest(dir / "out" / "copy") == "digest-1");  // remembered in turn
+  }
+  SECTION("changed since, never remembered, missing, or a link: false, nothing written") {
+    write_file(dir / "from" / "never", "x");
+    fs::create_symlink(dir / "from" / "events.ndjson", dir / "from" / "link");
+    kvonce::output::SetFile& file = set.open("copy");
+    CHECK_FALSE(file.copy_written(kvonce::OutputPath(from, "never")));
+    CHECK_FALSE(file.copy_written(kvonce::OutputPath(from, "missing")));
+    CHECK_FALSE(file.copy_written(kvonce::OutputPath(from, "link")));
+    std::ofstream(dir / "from" / "events.ndjson", std::ios::app) << "more\n";
+    CHECK_FALSE(file.copy_written(kvonce::OutputPath(from, "events.ndjson")));
+    CHECK_FALSE(file.copy_written(kvonce::OutputPath(dir / "from" / "never")));  // a user's path
+    CHECK(budget.used() == 0);
+    file.write("own");
+    set.commit();
+    CHECK(kvonce::test::read_file(dir / "out" / "copy") == "own");
   }
 }

@@ -23,6 +23,43 @@ void SetFile::write(std::string_view bytes) {
   file_.write(bytes);
 }
 
+bool SetFile::copy_written(const OutputPath& source) {
+  if (!source.dir()) return false;  // only a name the tool chose: opened without any link
+  const std::filesystem::path& rel = source.rel();
+  const std::optional<OutputDir> in = rel.has_parent_path()
+                                          ? source.dir()->existing_sub(rel.parent_path())
+                                          : std::optional<OutputDir>(*source.dir());
+  if (!in) return false;
+  const int fd =
+      ::openat(in->fd(), rel.filename().c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return false;
+  const auto close_fd = [fd] { ::close(fd); };
+  try {
+    struct stat before = {};
+    const std::optional<std::string> digest = written_digest(fd);
+    if (!digest || ::fstat(fd, &before) != 0) {
+      close_fd();
+      return false;
+    }
+    const auto size = static_cast<std::uint64_t>(before.st_size);
+    budget_.charge(size);
+    // A file changed while it was copied (a writer of the directory while the command runs) is
+    // an error, not a copy under the old digest.
+    struct stat after = {};
+    if (!file_.copy_from(fd, size) || ::fstat(fd, &after) != 0 || after.st_size != before.st_size ||
+        after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+        after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
+      fail(ErrorKind::output, source.path().string() + " changed while it was copied");
+    }
+    sha256_ = *digest;
+  } catch (...) {
+    close_fd();
+    throw;
+  }
+  close_fd();
+  return true;
+}
+
 void SetFile::finish() {
   if (sha256_.empty()) sha256_ = sha_.finish_hex();
 }

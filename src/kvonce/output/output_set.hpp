@@ -37,7 +37,12 @@ class SetFile {
  public:
   SetFile(const OutputPath& path, std::string name, OutputBudget& budget);
   void write(std::string_view bytes);  // charged, hashed, written
-  void finish();                       // no more bytes: the digest is known
+  // The whole of `source`, a file that this process wrote and remembered (written_files.hpp)
+  // and that is still as it was, copied with the digest remembered for it instead of hashed
+  // again (charged as written); then finished. False, with nothing written, when `source` is
+  // no such file. Only on a file nothing was written to yet.
+  bool copy_written(const OutputPath& source);
+  void finish();  // no more bytes: the digest is known
   const std::string& name() const { return name_; }
   const std::string& sha256() const { return sha256_; }  // after finish()
   AtomicFile& file() { return file_; }

@@ -58,9 +58,10 @@ void commit_remembered(AtomicFile& file, const std::string& sha256) {
   }
 }
 
-std::optional<std::string> written_digest(const std::filesystem::path& path) {
-  struct stat st = {};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+namespace {
+
+std::optional<std::string> digest_of(const struct stat& st) {
+  if (!S_ISREG(st.st_mode)) return std::nullopt;
   const std::lock_guard lock(registry_mutex());
   const auto it = registry().find(Identity{st.st_dev, st.st_ino});
   if (it == registry().end() || it->second.size != st.st_size ||
@@ -68,6 +69,20 @@ std::optional<std::string> written_digest(const std::filesystem::path& path) {
     return std::nullopt;
   }
   return it->second.sha256;
+}
+
+}  // namespace
+
+std::optional<std::string> written_digest(const std::filesystem::path& path) {
+  struct stat st = {};
+  if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
+  return digest_of(st);
+}
+
+std::optional<std::string> written_digest(int fd) {
+  struct stat st = {};
+  if (::fstat(fd, &st) != 0) return std::nullopt;
+  return digest_of(st);
 }
 
 }  // namespace kvonce::output

@@ -24,4 +24,8 @@ void commit_remembered(AtomicFile& file, const std::string& sha256);
 // the files after the report.
 std::optional<std::string> written_digest(const std::filesystem::path& path);
 
+// The same for an open file: its digest when it is a file this process remembered, still as it
+// was then.
+std::optional<std::string> written_digest(int fd);
+
 }  // namespace kvonce::output

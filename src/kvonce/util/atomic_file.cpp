@@ -1,5 +1,6 @@
 #include "kvonce/util/atomic_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -264,6 +265,43 @@ void AtomicFile::write(std::string_view bytes) {
   if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
     fail(ErrorKind::output, target_.string() + ": write failed: " + errno_text());
   }
+}
+
+bool AtomicFile::copy_from(int source, std::uint64_t bytes) {
+  flush();  // what write() gathered goes first
+  const int out = ::fileno(file_);
+  off_t in_at = 0;
+  bool kernel = true;
+  char buf[64 * 1024];
+  while (static_cast<std::uint64_t>(in_at) < bytes) {
+    const std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(bytes - static_cast<std::uint64_t>(in_at), 1u << 30));
+    ssize_t got = -1;
+    if (kernel) {
+      got = ::copy_file_range(source, &in_at, out, nullptr, want, 0);
+      // Another filesystem, or a kernel without the call: the bytes pass through here instead.
+      if (got < 0 &&
+          (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+        kernel = false;
+        continue;
+      }
+    } else {
+      got = ::pread(source, buf, std::min(want, sizeof buf), in_at);
+      if (got > 0) {
+        for (ssize_t done = 0; done < got;) {
+          const ssize_t w = ::write(out, buf + done, static_cast<std::size_t>(got - done));
+          if (w < 0 && errno == EINTR) continue;
+          if (w < 0) fail(ErrorKind::output, target_.string() + ": write failed: " + errno_text());
+          done += w;
+        }
+        in_at += got;
+      }
+    }
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) fail(ErrorKind::output, target_.string() + ": copy failed: " + errno_text());
+    if (got == 0) return false;  // the source ended early
+  }
+  return true;
 }
 
 void AtomicFile::flush() {

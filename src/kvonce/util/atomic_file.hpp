@@ -26,6 +26,7 @@
 // is any whose lock cannot be tested.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -51,6 +52,10 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   void write(std::string_view bytes);
+  // Appends the first `bytes` bytes of the open file `source`, copied by the kernel
+  // (copy_file_range: no pass through this process, and no copy at all where the filesystem
+  // shares extents); false when `source` holds fewer. Throws Error(output) when writing fails.
+  bool copy_from(int source, std::uint64_t bytes);
   // Hands what write() gathered to the file, so that a reader of it (open_reader) sees it.
   void flush();
   // A new descriptor reading the temporary file from its start, -1 when the target is written
