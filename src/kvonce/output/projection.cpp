@@ -99,18 +99,20 @@ class Projector {
   // The state sequence and, with `lines_file`, the events file: one pass over the store, each
   // event decoded once and its NDJSON line formatted once, written as a line of the events file
   // and copied into its sequence entry. Each file is written in chunks of about kWriteChunkBytes.
-  void replay(SetFile& sequence, SetFile* lines_file) {
-    TextBuffer seq(2 * kWriteChunkBytes), lines(2 * kWriteChunkBytes);
+  // Without either file (both copied from an equal store's set), the replay only sums up.
+  void replay(SetFile* sequence, SetFile* lines_file) {
+    TextBuffer seq(sequence ? 2 * kWriteChunkBytes : 0), lines(2 * kWriteChunkBytes);
     seq.append("[\n");
     for (std::uint32_t i = 0; i < events_.size(); ++i) {
       const EventView e = events_[i];
       KeyEntry& k = entry_for(e.key, i);
       apply(k, e, i);
+      if (!sequence && !lines_file) continue;
       char* const line = lines.room(event_line_bound(e));
       char* const line_end = put_event_line(line, e);
       lines.commit(line_end);
       // The line without its newline.
-      put_sequence_entry(seq, i, e, k, std::string_view(line, line_end - 1 - line));
+      if (sequence) put_sequence_entry(seq, i, e, k, std::string_view(line, line_end - 1 - line));
       if (!lines_file) {
         lines.clear();
       } else if (lines.size() >= kWriteChunkBytes) {
@@ -118,12 +120,12 @@ class Projector {
         lines.clear();
       }
       if (seq.size() >= kWriteChunkBytes) {
-        sequence.write(seq.view());
+        sequence->write(seq.view());
         seq.clear();
       }
     }
     seq.append("\n]\n");
-    sequence.write(seq.view());
+    if (sequence) sequence->write(seq.view());
     if (lines_file) lines_file->write(lines.view());
   }
 
@@ -311,11 +313,14 @@ namespace {
 ProjectionStats write_files(const EventStore& events, OutputSet& set,
                             const std::string* events_name, const std::string& projection_name,
                             const std::string& state_sequence_name,
-                            std::chrono::system_clock::time_point generated_at) {
+                            std::chrono::system_clock::time_point generated_at,
+                            const EqualSet* equal = nullptr) {
   Projector projector(events);
   SetFile* lines = events_name ? &set.open(*events_name) : nullptr;
   SetFile& sequence = set.open(state_sequence_name);
-  projector.replay(sequence, lines);
+  const bool lines_copied = lines && equal && lines->copy_written(equal->events);
+  const bool sequence_copied = equal && sequence.copy_written(equal->state_sequence);
+  projector.replay(sequence_copied ? nullptr : &sequence, lines_copied ? nullptr : lines);
   if (lines) lines->finish();
   sequence.finish();
   SetFile& projection = set.open(projection_name);
@@ -341,8 +346,10 @@ ProjectionStats write_event_outputs(const EventStore& events, OutputSet& set,
                                     const std::string& events_name,
                                     const std::string& projection_name,
                                     const std::string& state_sequence_name,
-                                    std::chrono::system_clock::time_point generated_at) {
-  return write_files(events, set, &events_name, projection_name, state_sequence_name, generated_at);
+                                    std::chrono::system_clock::time_point generated_at,
+                                    const EqualSet* equal) {
+  return write_files(events, set, &events_name, projection_name, state_sequence_name, generated_at,
+                     equal);
 }
 
 void write_event_lines(const EventStore& events, SetFile& file) {

@@ -30,15 +30,25 @@ ProjectionStats write_projection(const EventStore& events, OutputSet& set,
                                  const std::string& state_sequence_name,
                                  std::chrono::system_clock::time_point generated_at);
 
+// The events file and the state sequence of a set written from a store with the same events
+// (EventStore::same_events): the same bytes as those `events` would give.
+struct EqualSet {
+  OutputPath events;
+  OutputPath state_sequence;
+};
+
 // The events file (`events_name`: one NDJSON line per event, as append_event_line writes it)
 // and both files of the projection, into `set` in that order (uncommitted, all finished): one
 // pass over the events writes the events file and the state sequence, whose entries hold the
-// same lines.
+// same lines. With `equal`, those two files are copied from it, with their recorded digests,
+// where this process wrote them and they are unchanged (SetFile::copy_written), and formatted
+// otherwise; the projection, which records when it was written, is always written.
 ProjectionStats write_event_outputs(const EventStore& events, OutputSet& set,
                                     const std::string& events_name,
                                     const std::string& projection_name,
                                     const std::string& state_sequence_name,
-                                    std::chrono::system_clock::time_point generated_at);
+                                    std::chrono::system_clock::time_point generated_at,
+                                    const EqualSet* equal = nullptr);
 
 // The events file alone (one NDJSON line per event, as write_event_outputs writes it), finished:
 // run writes it ahead of the projection so that its ndjson mode can read it while the projection

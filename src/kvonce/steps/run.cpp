@@ -269,6 +269,12 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
     r.seconds = seconds_since(began);
     return r;
   };
+  // The ndjson mode reads the events the otlp mode wrote: when they are the same events, its
+  // events file and state sequence are copies of the otlp mode's, taken once that set is in place.
+  std::promise<bool> otlp_committed;
+  std::shared_future<bool> otlp_in_place = otlp_committed.get_future().share();
+  nd.equal_events = VerifyOptions::EqualEvents{&store, otlp.output_dir,
+                                               [otlp_in_place] { return otlp_in_place.get(); }};
   std::future<ModeRun> ndjson;
   otlp.events_written = [&] {
     try {
@@ -282,11 +288,13 @@ RunOutcome run(const RunOptions& options, const Environment& env, net::HttpTrans
   } catch (...) {
     // The otlp mode's error ends the run, whatever the ndjson mode does; neither mode's set is
     // left (its events file was in place early).
+    otlp_committed.set_value(false);
     if (ndjson.valid()) ndjson.wait();
     remove_mode_set(tree, "otlp");
     remove_mode_set(tree, "ndjson");
     throw;
   }
+  otlp_committed.set_value(true);
   log("verify otlp: " + verdict(out.otlp) + " in " + ms(seconds_since(start)));
 
   ModeRun nd_run = ndjson.valid() ? ndjson.get() : verify_ndjson();

@@ -137,14 +137,28 @@ std::future<void> beside(const std::function<void()>& work) {
   }
 }
 
+// The set of options.equal_events, once in place, when its events are this store's.
+std::optional<output::EqualSet> equal_set(const EventStore& store, const VerifyOptions& options) {
+  const auto& equal = options.equal_events;
+  if (!equal || !options.within || !equal->store->same_events(store) || !equal->committed()) {
+    return std::nullopt;
+  }
+  const std::optional<OutputDir> dir =
+      options.within->existing_sub(options.within->relative(equal->output_dir));
+  if (!dir) return std::nullopt;
+  return output::EqualSet{OutputPath(*dir, trace_dir::kEventsFile),
+                          OutputPath(*dir, trace_dir::kStateSequenceFile)};
+}
+
 // The events file, the state sequence and the projection into `set`, in that order.
 void write_event_files(const EventStore& store, VerifyOutcome& out, output::OutputSet& set,
                        const VerifyOptions& options,
                        std::chrono::system_clock::time_point generated_at) {
   if (!options.events_written) {
-    out.projection =
-        output::write_event_outputs(store, set, trace_dir::kEventsFile, trace_dir::kProjectionFile,
-                                    trace_dir::kStateSequenceFile, generated_at);
+    const std::optional<output::EqualSet> equal = equal_set(store, options);
+    out.projection = output::write_event_outputs(
+        store, set, trace_dir::kEventsFile, trace_dir::kProjectionFile,
+        trace_dir::kStateSequenceFile, generated_at, equal ? &*equal : nullptr);
     return;
   }
   output::SetFile& events = set.open(trace_dir::kEventsFile);

@@ -69,6 +69,17 @@ struct VerifyOptions {
   // input records (recorded_partial_warnings of its warnings), taken instead of being read back
   // from that set's validation, which may not be written yet.
   std::optional<std::vector<std::string>> recorded_partial;
+  // run's ndjson mode: the otlp mode's events and where its set goes. When this mode reads the
+  // same events (EventStore::same_events), its events file and state sequence are the same bytes
+  // as that set's: `committed` waits until that set is in place (false: it never will be), and
+  // the two files are copied from it with its digests instead of being formatted and hashed
+  // again (output::EqualSet).
+  struct EqualEvents {
+    const EventStore* store = nullptr;
+    std::filesystem::path output_dir;
+    std::function<bool()> committed;
+  };
+  std::optional<EqualEvents> equal_events;
   // Shown under each issue of the console summary; not recorded in the outputs (report takes its
   // own --trace-link, so a link can change without verifying again).
   std::optional<report::TraceLinkTemplate> trace_link;
