@@ -1,6 +1,9 @@
 // Output files: regular files replaced atomically, devices and FIFOs written through, symbolic
 // links followed to the file they name, stale temporaries of a target cleaned up.
 #include <cerrno>
+#include <cstdint>
+#include <optional>
+#include <string>
 
 #include <catch2/catch.hpp>
 #include <fcntl.h>
@@ -144,4 +147,34 @@ TEST_CASE("AtomicFile removes stale temporaries of its target and nothing else")
   CHECK(fs::exists(unlike));
   CHECK(fs::exists(nested));
   CHECK(read_file(dir / "out.json") == "new");
+}
+
+TEST_CASE("AtomicFile::copy_from appends another file's bytes, through the kernel or not") {
+  TempDir dir;
+  const auto copied = [&](const fs::path& source, std::uint64_t bytes, const std::string& before) {
+    const int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    AtomicFile out(dir / "out");
+    out.write(before);  // gathered by the stream: it must come first
+    const bool whole = out.copy_from(fd, bytes);
+    ::close(fd);
+    if (whole) out.commit();
+    return whole ? std::optional<std::string>(read_file(dir / "out")) : std::nullopt;
+  };
+  SECTION("a file of the same filesystem: copy_file_range") {
+    const std::string bytes(300'000, 'b');
+    write_file(dir / "in", bytes);
+    CHECK(copied(dir / "in", bytes.size(), "head:") == "head:" + bytes);
+    CHECK(copied(dir / "in", 10, "") == bytes.substr(0, 10));
+  }
+  SECTION("a file of another filesystem (the kernel refuses across them): read and written here") {
+    const std::string version = read_file("/proc/version");
+    REQUIRE_FALSE(version.empty());
+    CHECK(copied("/proc/version", version.size(), "head:") == "head:" + version);
+  }
+  SECTION("a source shorter than asked for: false, nothing committed") {
+    write_file(dir / "in", "short");
+    CHECK_FALSE(copied(dir / "in", 6, ""));
+    CHECK_FALSE(fs::exists(dir / "out"));
+  }
 }
