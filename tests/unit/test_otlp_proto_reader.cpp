@@ -218,3 +218,65 @@ TEST_CASE("protobuf: strings and messages longer than the read buffer are read w
   CHECK_THAT(l.lines[0], Catch::Contains("\"value\":\"" + value + "\""));
   CHECK_THAT(l.lines[1], Catch::Contains(R"("spanId":"0000000000000002")"));
 }
+
+TEST_CASE("protobuf: a KeyValue read in place and the same one read by the general walk agree") {
+  // Each attribute twice: as exporters write it, which the reader reads in place when its key
+  // and string value are short, and with an unknown field after its value, which leaves it to
+  // the general walk. Events, warnings and errors must be the same.
+  const std::vector<std::pair<std::string, std::string>> attributes = {
+      {"kvonce.event.value", pb::string_value("v")},
+      {"kvonce.event.value", pb::string_value("")},
+      {"kvonce.event.value", pb::string_value(std::string(127, 'x'))},  // the longest in place
+      {"kvonce.event.value", pb::string_value(std::string(128, 'x'))},  // a two-byte length
+      {"kvonce.event.value", pb::string_value("quote \" and \\ and \x01")},
+      {"kvonce.event.value", pb::string_value("\xff\xfe")},  // not UTF-8: a warning
+      {"kvonce.event.value", pb::uint(3, 5)},                // an int_value
+      {"kvonce.event.value", ""},                            // an empty AnyValue
+      {"kvonce.event.value", pb::string_value("a") + pb::string_value("b")},  // the last wins
+      {"kvonce.event.value", pb::string_value("s") + pb::uint(3, 7)},
+      {"kvonce.event.reason", pb::string_value("timeout")},
+      {"kvonce.event.actor", pb::string_value("client-9")},
+      {"kvonce.event.context.attempts", pb::string_value("2")},  // a flattened context member
+      {"kvonce.event.context", pb::string_value("{\"attempts\":1}")},
+      {"http.route", pb::string_value("/kv/{key}")},  // not the mapping's: skipped
+      {"http.route", pb::string_value("\xff")},       // skipped unread, even not UTF-8
+      {"http.route", pb::len(5, std::string(3, '\xff'))},
+      {"\xff\xfe", pb::string_value("v")},  // a name that is not UTF-8
+      // Its value is then read, as the walk reads it: here a string that claims more bytes than
+      // the value holds, an input error (kept until the payload is known not to be logs).
+      {"\xff\xfe", pb::tag(1, 2) + pb::varint(50) + "x"},
+      {"http.route", pb::tag(1, 2) + pb::varint(50) + "x"},  // skipped unread: no error
+      {"", pb::string_value("v")},
+      {std::string(127, 'k'), pb::string_value("v")},
+      {std::string(128, 'k'), pb::string_value("v")},
+  };
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    const auto& [key, value] = attributes[i];
+    for (const std::size_t limit : {std::size_t{1} << 20, std::size_t{3}}) {
+      INFO("attribute " << i << ", string limit " << limit);
+      io::ReadLimits limits;
+      limits.max_string_bytes = limit;
+      const auto read = [&](const std::string& extra) {
+        const std::string kv = pb::len(1, key) + pb::len(2, value) + extra;
+        const std::string span = kv_span_pb(T0, "success", "k", pb::span_attr(kv));
+        try {
+          const Loaded l = load_bytes(pb::resource_spans("", spans_pb({span})),
+                                      payload::Format::autodetect, limits);
+          std::string out;
+          for (const std::string& line : l.lines) out += line;
+          for (const std::string& w : l.result.stats.warnings) out += "warning: " + w + "\n";
+          return out;
+        } catch (const Error& e) {
+          // The byte offsets differ by the extra field's bytes: compare the kind and the text
+          // up to the offset.
+          const std::string what = e.what();
+          return "error " + std::to_string(static_cast<int>(e.kind())) + ": " +
+                 what.substr(0, what.find(" at byte "));
+        }
+      };
+      const std::string in_place = read(""), walked = read(pb::uint(3, 1));
+      CHECK(in_place == walked);
+      CHECK_FALSE(in_place.empty());
+    }
+  }
+}

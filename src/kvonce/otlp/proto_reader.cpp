@@ -102,6 +102,11 @@ class WireInput {
 
   std::uint64_t position() const { return buf_pos_ + static_cast<std::uint64_t>(p_ - buf_.get()); }
   std::uint64_t left() const { return limit_ - position(); }  // bytes before the current limit
+  // The bytes buffered before the current limit, [cursor(), readable_end()), for a caller that
+  // parses a small message in place and then moves past it (skip_to, within those bytes).
+  const char* cursor() const { return p_; }
+  const char* readable_end() const { return lim_; }
+  void skip_to(const char* p) { p_ = p; }
   bool at_top() const { return limit_ == kNoLimit; }
   bool source_failed() const { return source_failed_; }
 
@@ -632,7 +637,8 @@ class Walker {
         span.end_ns = ns;
         span.has_end_time = true;
       } else if (field == kSpanAttributes && wire == kLen) {
-        read_span_attribute(span, attributes++);
+        if (!read_plain_attribute(span.attributes)) read_span_attribute(span, attributes);
+        ++attributes;
       } else {
         if (const char* foreign = foreign_signal(field, wire)) refuse_foreign(foreign, field, wire);
         skip_field(tag, 0);
@@ -646,6 +652,54 @@ class Walker {
              " at byte " + std::to_string(field_start_) + " (in " + path() + ") has wire type " +
              std::to_string(wire) + ", which a Span's field " + std::to_string(field) +
              " cannot have (send traces, or point the logs or metrics exporter elsewhere)");
+  }
+
+  // The KeyValue exporters write for most attributes, whole in the buffer: its key (1 to 127
+  // bytes of UTF-8), then its value, with nothing after; the value is skipped when the mapping
+  // does not read the key, and otherwise read when it is a string_value of at most 127 bytes of
+  // UTF-8, alone. Read in place, as read_span_attribute would read it, without its limits and
+  // path (nothing in it can fail); false, with nothing read, for anything else, which
+  // read_span_attribute then reads.
+  bool read_plain_attribute(AttributeSet& out) {
+    const auto* p = reinterpret_cast<const unsigned char*>(in_.cursor());
+    const auto* const buffered = reinterpret_cast<const unsigned char*>(in_.readable_end());
+    if (buffered - p < 4) return false;
+    // The KeyValue's length: one or two varint bytes.
+    std::size_t length = p[0];
+    const unsigned char* q = p + 1;
+    if (length >= 0x80) {
+      if (p[1] >= 0x80) return false;
+      length = (length & 0x7f) | std::size_t{p[1]} << 7;
+      ++q;
+    }
+    if (length > static_cast<std::size_t>(buffered - q)) return false;
+    const unsigned char* const end = q + length;
+    // key = 1 (length-delimited), then value = 2 (length-delimited) up to the end.
+    if (end - q < 4 || q[0] != (kKey << 3 | kLen) || q[1] >= 0x80) return false;
+    const std::string_view name(reinterpret_cast<const char*>(q + 2), q[1]);
+    q += 2 + name.size();
+    if (end - q < 2 || q[0] != (kValue << 3 | kLen) || q[1] >= 0x80 || q[1] != end - q - 2) {
+      return false;
+    }
+    if (name.empty() || name.size() > limits_.max_string_bytes || !valid_utf8(name)) return false;
+    const Slot slot = slot_for(name);
+    if (slot != kUnused) {
+      // AnyValue = string_value (1, length-delimited) and nothing else.
+      const unsigned char* const value = q + 2;
+      if (end - value < 2 || value[0] != (kStringValue << 3 | kLen) || value[1] >= 0x80 ||
+          value[1] != end - value - 2) {
+        return false;
+      }
+      const std::string_view text(reinterpret_cast<const char*>(value + 2), value[1]);
+      if (text.size() > limits_.max_string_bytes || !valid_utf8(text)) return false;
+      name_.assign(name);
+      AnyValue& scratch = out.scratch();
+      scratch.clear();
+      set_scalar(scratch, AnyValue::Kind::string, text, true);
+      store_attribute(out, name_, slot, problems_);
+    }
+    in_.skip_to(reinterpret_cast<const char*>(end));
+    return true;
   }
 
   // A span's attribute. A LogRecord's trace_id is its field 9 too: bytes that do not parse as a
