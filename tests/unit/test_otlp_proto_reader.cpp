@@ -280,3 +280,30 @@ TEST_CASE("protobuf: a KeyValue read in place and the same one read by the gener
     }
   }
 }
+
+TEST_CASE("protobuf: a string value is kept exactly when it is UTF-8, whatever its length") {
+  // ASCII is told eight bytes at a time, the last eight overlapping: a byte that is not ASCII
+  // anywhere in a string of any length must still be looked at.
+  const std::vector<std::pair<std::string, bool>> inserts = {
+      {"\xc3\xa9", true},          // é
+      {"\xf0\x9f\x98\x80", true},  // U+1F600
+      {"\x80", false},             // a continuation byte alone
+      {"\xc3", false},             // a lead byte without its continuation
+      {"\xed\xa0\x80", false},     // a surrogate
+      {"\xc0\xaf", false},         // an overlong '/'
+  };
+  for (std::size_t n = 0; n <= 20; ++n) {
+    for (std::size_t at = 0; at <= n; ++at) {
+      for (const auto& [insert, valid] : inserts) {
+        const std::string text = std::string(at, 'a') + insert + std::string(n - at, 'z');
+        INFO(n << " ASCII bytes, the insert " << (valid ? "valid" : "invalid") << " at " << at);
+        const Loaded l = load_bytes(pb::resource_spans(
+            "", spans_pb({kv_span_pb(T0, "success", "k",
+                                     pb::span_attr(pb::str_attr("kvonce.event.value", text)))})));
+        REQUIRE(l.lines.size() == 1);
+        CHECK((l.lines[0].find("\"value\":\"" + text + "\"") != std::string::npos) == valid);
+        CHECK(l.result.stats.warnings.size() == (valid ? 0u : 1u));
+      }
+    }
+  }
+}

@@ -323,9 +323,26 @@ class WireInput {
   bool source_failed_ = false;
 };
 
+// Whether every byte is ASCII: eight bytes at a time, the last eight overlapping the others.
+bool ascii(std::string_view s) {
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  std::uint64_t any = 0, word = 0;
+  if (s.size() < 8) {
+    for (const char c : s) any |= static_cast<unsigned char>(c);
+    return (any & 0x80) == 0;
+  }
+  for (std::size_t i = 0; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&word, s.data() + i, 8);
+    any |= word;
+  }
+  std::memcpy(&word, s.data() + s.size() - 8, 8);
+  return ((any | word) & kHighs) == 0;
+}
+
 bool valid_utf8(std::string_view s) {
+  // Names and values are mostly ASCII, told without looking at each byte.
+  if (ascii(s)) return true;
   std::size_t i = 0;
-  // Names and values are mostly ASCII: eight bytes at a time until a byte has its high bit set.
   for (std::uint64_t word; i + 8 <= s.size(); i += 8) {
     std::memcpy(&word, s.data() + i, 8);
     if (word & 0x8080808080808080ULL) break;
