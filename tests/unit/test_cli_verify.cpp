@@ -294,3 +294,34 @@ TEST_CASE("verify: the forms read are recorded, and exit 2 says why") {
   CHECK(stats["inputs"][0]["form"] ==
         json::parse(R"({"compression":"none","framing":"stream","encoding":"json"})"));
 }
+
+TEST_CASE("verify: the key count without an output directory is the projection's") {
+  // Without -d the judge's count is taken when every key is a string; the projection counts the
+  // number 10 and the string "10" as one key, so any other key form is counted as it counts.
+  TempDir dir;
+  const auto line = [](int second, const std::string& key_json) {
+    return R"({"timestamp":"2025-01-01T00:00:0)" + std::to_string(second) +
+           R"(Z","type":"success","key":)" + key_json +
+           R"(,"value":"v","context":{"attempts":1}})" + "\n";
+  };
+  const std::string strings = line(0, R"("a")") + line(1, R"("b")") + line(2, R"("a")");
+  const std::string mixed = strings + line(3, "10") + line(4, R"("10")") + line(5, "null") +
+                            line(6, "true") + line(7, R"("true")");
+  for (const auto& [text, keys] : {std::pair{strings, 2}, std::pair{mixed, 5}}) {
+    for (const char* profile : {"spec", "compat"}) {
+      INFO(profile << ", " << keys << " keys");
+      write_file(dir / "in.ndjson", text);
+      const auto printed =
+          run_cli({"verify", "-i", (dir / "in.ndjson").string(), "--profile", profile, "--json"});
+      const auto written = run_cli({"verify", "-i", (dir / "in.ndjson").string(), "--profile",
+                                    profile, "-d", (dir / "out").string(), "-q"});
+      REQUIRE(printed.exit_code == written.exit_code);
+      const auto from_projection = nlohmann::json::parse(
+          read_file(dir / "out/kvonce-projection.json"))["stats"]["uniqueKeys"];
+      CHECK(nlohmann::json::parse(printed.out)["keyCount"] == from_projection);
+      CHECK(nlohmann::json::parse(read_file(dir / "out/kvonce-validation.json"))["keyCount"] ==
+            from_projection);
+      CHECK(from_projection == keys);
+    }
+  }
+}

@@ -101,7 +101,7 @@ class SpecChecker {
  public:
   VerifyResult finish(const EventStore& events) {
     if (by_real_time_) add_realtime_issues(events);
-    return VerifyResult{issues_.finish(), keys_.size() + keyless_.size()};
+    return VerifyResult{issues_.finish(), keys_.size() + keyless_.size(), keyless_.size() == 0};
   }
 
  private:

@@ -24,6 +24,8 @@ struct VerifyOptions {
 struct VerifyResult {
   std::vector<Issue> issues;  // spec: by first offending event; compat: the validator's order
   std::uint64_t keys = 0;     // distinct keys among the events
+  // Every event's key is a string (spec): `keys` then counts them as the projection does.
+  bool string_keys = false;
   bool valid() const { return issues.empty(); }
 };
 

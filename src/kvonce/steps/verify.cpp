@@ -246,7 +246,10 @@ VerifyOutcome verify_store(const EventStore& store, payload::LoadResult load,
     return out;
   }
   out.projection.events = store.size();
-  out.projection.keys = output::projection_key_count(store);
+  // The judge counted them already when every key is a string; otherwise the projection's
+  // count differs (it takes the number 10 and the string "10" for one key) and is taken apart.
+  out.projection.keys =
+      out.result.string_keys ? out.result.keys : output::projection_key_count(store);
   if (options.keep_validation_json) {
     output::append_validation_json(out.validation_json, out.result,
                                    validation_info(store, out, options), warnings, generated_at);
