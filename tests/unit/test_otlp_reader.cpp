@@ -271,6 +271,22 @@ TEST_CASE("otlp: attribute values follow the OTLP/JSON encoding") {
     CHECK(l.store[0].key == "k");
     CHECK_FALSE(l.store[0].value);  // the last key names the attribute: not the value
   }
+  SECTION("a string read as text for the key first named keeps its JSON for the one that wins") {
+    // A type or key is read as text alone; should a later key name the value, its JSON is made.
+    for (const char* first : {"kvonce.event.type", "kvonce.event.actor", "service.name"}) {
+      INFO(first);
+      const Loaded l = load(otlp_doc({span_json(
+          T0,
+          {std::string(R"({"key":")") + first +
+               R"(","value":{"stringValue":"a\"b"},"key":"kvonce.event.value"})",
+           R"({"key":"kvonce.event.type","value":{"stringValue":" c\u00a0"},"key":"kvonce.event.reason"})",
+           str_attr("kvonce.event.type", "failure"), str_attr("kvonce.event.key", "k")})}));
+      REQUIRE(l.store.size() == 1);
+      CHECK(l.store[0].value == R"("a\"b")");
+      CHECK(l.store[0].reason == "\" c\u00a0\"");
+      CHECK(l.store[0].type == "failure");
+    }
+  }
 }
 
 TEST_CASE("otlp: context as kvlist, as a JSON string, or flattened gives the same object") {

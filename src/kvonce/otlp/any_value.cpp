@@ -21,7 +21,7 @@ constexpr std::size_t kMaxValueDepth = 64;
 
 using Kind = AnyValue::Kind;
 
-void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth);
+void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth, bool text_only = false);
 struct DepthScratch;
 DepthScratch& depth_scratch(std::size_t depth);
 AnyValue& element_scratch(std::size_t depth);
@@ -225,7 +225,7 @@ AnyValue& element_scratch(std::size_t depth) {
 // string, number or boolean is itself, an array is nothing, and an object is its first member
 // in precedence order (a later member of the same name replaces an earlier one, as in
 // JSON.parse); an object with none of them is absent.
-void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth) {
+void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth, bool text_only) {
   out.clear();
   if (depth > kMaxValueDepth) {
     r.error("attribute value nested deeper than " + std::to_string(kMaxValueDepth) + " levels");
@@ -241,7 +241,11 @@ void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth) {
   bool in_out = false;
   if (r.next_member_is(R"("stringValue":)")) {
     if (r.peek() == json::Kind::string) {
-      set_scalar(out, Kind::string, r.string(), true);
+      if (text_only) {
+        set_text(out, r.string());
+      } else {
+        set_scalar(out, Kind::string, r.string(), true);
+      }
       in_out = true;
     } else if (read_ranked_member(r, kString, ranked[kString], depth)) {
       taken = 1u << kString;
@@ -250,6 +254,7 @@ void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth) {
   std::string_view member;
   while (r.next_member(member)) {
     if (in_out) {
+      make_json(out);  // the general path below decides, and may keep it
       out.swap(ranked[kString]);
       out.clear();
       taken = 1u << kString;
@@ -281,8 +286,18 @@ void set_scalar(AnyValue& out, AnyValue::Kind kind, std::string_view scalar, boo
   }
 }
 
-void read_any_value(json::Reader& reader, AnyValue& out) {
-  read_value_at(reader, out, 0);
+void read_any_value(json::Reader& reader, AnyValue& out, bool text_only) {
+  read_value_at(reader, out, 0, text_only);
+}
+
+void set_text(AnyValue& out, std::string_view text) {
+  out.kind = Kind::string;
+  out.scalar.assign(text);
+  out.json.clear();
+}
+
+void make_json(AnyValue& v) {
+  if (v.kind == Kind::string && v.json.empty()) append_json_string(v.json, v.scalar);
 }
 
 namespace {

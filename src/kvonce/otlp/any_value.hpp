@@ -19,7 +19,9 @@ namespace kvonce::otlp {
 struct AnyValue {
   enum class Kind { absent, null, string, boolean, integer, floating, bytes, array, kvlist };
   Kind kind = Kind::absent;
-  std::string json;     // the decoded value as compact JSON text
+  // The decoded value as compact JSON text; for a string read with text_only (set_text), empty
+  // until make_json().
+  std::string json;
   std::string scalar;   // string/bool/number values as text ("5", "true", "x"); else empty
   std::string problem;  // why a value was dropped (for a warning), else empty
 
@@ -39,8 +41,16 @@ struct AnyValue {
   }
 };
 
-// Reads one AnyValue object at the reader's position into `out` (cleared first).
-void read_any_value(json::Reader& reader, AnyValue& out);
+// Reads one AnyValue object at the reader's position into `out` (cleared first). With
+// `text_only`, a plain {"stringValue":...} keeps its text alone (set_text): for a value whose
+// JSON nobody may read unless make_json() makes it.
+void read_any_value(json::Reader& reader, AnyValue& out, bool text_only = false);
+
+// A string kept as its text alone, its JSON not made: the mapping reads most attributes (type,
+// key, actor) as text only, and quoting them was a tenth of reading a span.
+void set_text(AnyValue& out, std::string_view text);
+// The JSON of a string kept by set_text; any other value has its JSON already.
+void make_json(AnyValue& v);
 
 // Sets `out` to a scalar: its text, and its JSON (quoted as a string when `quote`). Shared by the
 // JSON and protobuf readers.

@@ -712,7 +712,11 @@ class Walker {
       name_.assign(name);
       AnyValue& scratch = out.scratch();
       scratch.clear();
-      set_scalar(scratch, AnyValue::Kind::string, text, true);
+      if (text_only(slot)) {
+        set_text(scratch, text);
+      } else {
+        set_scalar(scratch, AnyValue::Kind::string, text, true);
+      }
       store_attribute(out, name_, slot, problems_);
     }
     in_.skip_to(reinterpret_cast<const char*>(end));

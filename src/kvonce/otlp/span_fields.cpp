@@ -199,7 +199,9 @@ void read_attributes(json::Reader& r, AttributeSet& out, std::vector<std::string
           have_value = false;
           continue;
         }
-        read_any_value(r, value);
+        // Text alone for a slot read as text; should another key follow, store_attribute
+        // makes the JSON its slot reads.
+        read_any_value(r, value, have_name && text_only(slot));
         have_value = true;
       } else {
         r.skip();
@@ -220,6 +222,7 @@ void store_attribute(AttributeSet& out, const std::string& name, Slot slot,
     if (slot < kSlotCount) out.present &= ~(1u << slot);  // a later empty value clears
     return;
   }
+  if (!text_only(slot)) make_json(value);  // read as text alone for another slot's name
   if (slot == kFlatContext) {
     out.flat_context.emplace_back(name.substr(kFlatPrefix.size()), value.json);
   } else {

@@ -45,6 +45,12 @@ inline constexpr std::size_t kActorSlots = 6, kTraceSlots = 5;
 // Which slot an attribute name fills (kUnused for names the mapping ignores).
 Slot slot_for(std::string_view attribute_name);
 
+// Whether the mapping reads a slot's value as text alone (the type, key, actor and trace id
+// slots): a string for it need not have its JSON made (set_text).
+constexpr bool text_only(Slot s) {
+  return s < kValue || (s >= kActor0 && s < kSlotCount);
+}
+
 // Decoded attributes of one span or one resource. A value is decoded into scratch() and then
 // becomes its slot's by exchanging two indices: the buffers of every value change hands, keeping
 // their capacity, and no string is moved.
