@@ -251,7 +251,8 @@ TEST_CASE("protobuf: a KeyValue read in place and the same one read by the gener
       {std::string(128, 'k'), pb::string_value("v")},
   };
   for (std::size_t i = 0; i < attributes.size(); ++i) {
-    const auto& [key, value] = attributes[i];
+    const std::string& key = attributes[i].first;  // not a structured binding: captured below
+    const std::string& value = attributes[i].second;
     for (const std::size_t limit : {std::size_t{1} << 20, std::size_t{3}}) {
       INFO("attribute " << i << ", string limit " << limit);
       io::ReadLimits limits;
