@@ -1,6 +1,7 @@
 // libFuzzer target: the OTLP attribute decoder. An array is read as a span's attribute list
 // (otlp::read_attributes), anything else as one AnyValue (otlp::read_any_value). Whatever is
-// decoded must be compact JSON text that the JSON reader accepts and reproduces exactly.
+// decoded must be compact JSON text that the JSON reader accepts and reproduces exactly (a
+// string kept as text alone, for a slot read as text, once make_json has made its JSON).
 #include <string>
 #include <vector>
 
@@ -32,7 +33,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::vector<std::string> problems;
       otlp::read_attributes(reader, set, problems);
       for (std::size_t s = 0; s < otlp::kSlotCount; ++s) {
-        if (const otlp::AnyValue* v = set.get(static_cast<otlp::Slot>(s))) check_compact(v->json);
+        const auto slot = static_cast<otlp::Slot>(s);
+        const otlp::AnyValue* v = set.get(slot);
+        if (!v) continue;
+        // A slot read as text alone may keep a string's text only: the JSON make_json gives it
+        // must be as compact as any other; every other slot has its JSON made already.
+        FUZZ_CHECK(otlp::text_only(slot) || !v->json.empty());
+        otlp::AnyValue with_json = *v;
+        otlp::make_json(with_json);
+        check_compact(with_json.json);
       }
       for (const auto& [name, value] : set.flat_context) check_compact(value);
     } else {
