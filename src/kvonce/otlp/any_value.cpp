@@ -254,7 +254,6 @@ void read_value_at(json::Reader& r, AnyValue& out, std::size_t depth, bool text_
   std::string_view member;
   while (r.next_member(member)) {
     if (in_out) {
-      make_json(out);  // the general path below decides, and may keep it
       out.swap(ranked[kString]);
       out.clear();
       taken = 1u << kString;
